@@ -1,0 +1,63 @@
+// Lint: typescript-eslint with type information, plus the folder boundaries of STYLE.md §8, so
+// data keeps flowing one way (load -> validate -> plan -> execute -> report).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
+const never = (group, message) => ({ group, message });
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'Only src/cli/io.ts writes to the terminal.' },
+        { object: 'process', property: 'stderr', message: 'Only src/cli/io.ts writes to the terminal.' },
+        { object: 'process', property: 'exit', message: 'Set the exit code through src/cli/io.ts.' },
+        { object: 'process', property: 'argv', message: 'Only src/cli reads arguments.' },
+      ],
+      'no-console': 'error',
+    },
+  },
+  restrict(['src/model/**'], [never(['../*'], 'model/ holds types and constants only; it imports nothing.'), { regex: '^(?!\\./|node:)', message: 'model/ imports no package.' }]),
+  restrict(['src/errors/**'], [never(['../*', '!../model', '!../errors'], 'errors/ may import model/ only.')]),
+  restrict(['src/matchers/**'], [never(['../*', '!../model', '!../errors', '!../matchers'], 'matchers/ are pure: model/ and errors/ only.')]),
+  restrict(['src/checks/**'], [
+    never(['execa', 'ssh2', 'listr2', 'node:child_process'], 'check kinds never run processes: they observe through the context.'),
+    never(['../report/*', '../execute/*', '../cli/*', '../app/*', '../runbook/*', '../plan/*'], 'checks/ may import matchers/, model/, errors/, transport/types.'),
+    never(['../transport/*', '!../transport/types.js'], 'checks/ sees only transport/types.ts.'),
+  ]),
+  restrict(['src/runbook/**'], [never(['../execute/*', '../report/*', '../cli/*', '../app/*', '../transport/*', '../plan/*'], 'runbook/ loads and validates: checks/, matchers/, model/, errors/ only.')]),
+  restrict(['src/plan/**'], [never(['../execute/*', '../report/*', '../cli/*', '../app/*', '../transport/*', '../runbook/*', '../checks/*'], 'plan/ may import model/ and errors/ only.')]),
+  restrict(['src/execute/**'], [
+    never(['../report/*', '../cli/*', '../app/*'], 'execute/ never reaches up to report/, app/ or cli/.'),
+    never(['../transport/*', '!../transport/types.js'], 'execute/ sees only transport/types.ts; app/ picks transports.'),
+    never(['execa', 'ssh2', 'listr2'], 'execute/ runs commands only through transports.'),
+  ]),
+  restrict(['src/transport/**'], [never(['../*', '!../model', '!../errors', '!../transport'], 'transport/ may import model/ and errors/ only.')]),
+  restrict(['src/report/**'], [
+    never(['../execute/*', '../transport/*', '../checks/*', '../cli/*', '../app/*', '../runbook/*', '../plan/*'], 'reporters read the finished report only.'),
+  ]),
+  restrict(['src/app/**'], [never(['../cli/*'], 'app/ never imports cli/.')]),
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.ts', '*.config.*', 'eslint.config.js'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-argument': 'off' },
+  },
+  { files: ['eslint.config.js', 'bin/**'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,54 @@
+// `runbook plan`: every check in execution order with its host and the exact command, variables
+// resolved and captures shown as the placeholders they are until the run. Nothing runs.
+import { checkKindFor } from '../checks/registry.js';
+import { makeResolver } from '../execute/run-check.js';
+import type { Plan } from '../plan/plan.js';
+import { formatDuration } from '../runbook/duration.js';
+import { describeHost } from '../runbook/hosts.js';
+
+export interface PlannedCheck {
+  readonly step: number;
+  readonly id: string;
+  readonly question: string;
+  readonly kind: string;
+  readonly host: string;
+  readonly target: string;
+  readonly command: string;
+  readonly dependsOn: readonly string[];
+  readonly timeout: string;
+  readonly expect: readonly string[];
+  readonly capture: readonly string[];
+}
+
+export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck[] => {
+  const resolve = makeResolver(plan.runbook.vars, new Map());
+  return plan.order.map((check, index) => {
+    const kind = checkKindFor(check.kind)!;
+    const host = plan.runbook.hosts[check.on];
+    return {
+      step: index + 1,
+      id: check.id,
+      question: check.questionId,
+      kind: kind.name,
+      host: check.on,
+      target: host ? describeHost(host) : check.on,
+      command: kind.describe(check.spec, resolve),
+      dependsOn: check.dependsOn,
+      timeout: formatDuration(check.timeoutMs ?? defaultTimeoutMs),
+      expect: check.expectations.map(({ field, matcher }) => `${field} ${matcher.describe}`),
+      capture: check.captures.map(({ name, from, regex }) => `${name} <- ${from}${regex ? ` /${regex.source}/` : ''}`),
+    };
+  });
+};
+
+export const renderPlan = (plan: Plan, steps: readonly PlannedCheck[]): string => {
+  const lines = [`${plan.runbook.title}  (${plan.runbook.file})`];
+  for (const step of steps) {
+    const after = step.dependsOn.length > 0 ? `, after ${step.dependsOn.join(', ')}` : '';
+    lines.push(`${String(step.step).padStart(3)}. ${step.id} [${step.question}] on ${step.host} (${step.target}), ${step.kind}, timeout ${step.timeout}${after}`);
+    lines.push(`       $ ${step.command}`);
+    if (step.expect.length > 0) lines.push(`       expect: ${step.expect.join('; ')}`);
+    if (step.capture.length > 0) lines.push(`       capture: ${step.capture.join('; ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+};

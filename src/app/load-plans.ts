@@ -1,0 +1,47 @@
+// Load, validate and plan every file before anything runs: all problems of all files are reported
+// together, and nothing runs if any file is invalid.
+import { InputError, type Diagnostic } from '../errors/diagnostic.js';
+import { buildPlan, type Plan } from '../plan/plan.js';
+import { loadRunbookFile } from '../runbook/load.js';
+import type { Overrides } from '../runbook/normalize.js';
+import { locateRunbook } from './locate-runbook.js';
+
+const byPosition = (a: Diagnostic, b: Diagnostic): number =>
+  (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+  (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+  (a.location?.col ?? 0) - (b.location?.col ?? 0);
+
+export const loadPlans = async (names: readonly string[], overrides: Overrides = {}): Promise<Plan[]> => {
+  const plans: Plan[] = [];
+  const problems: Diagnostic[] = [];
+  for (const name of names) {
+    const located = await locateRunbook(name).catch((error: unknown) => {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.diagnostics);
+      return undefined;
+    });
+    if (!located) continue;
+    const { path, displayName } = located;
+    const loaded = await loadRunbookFile(path, displayName, overrides);
+    const fileProblems = [...loaded.diagnostics];
+    if (loaded.runbook) {
+      const { plan, diagnostics } = buildPlan(loaded.runbook);
+      fileProblems.push(...diagnostics);
+      plans.push(plan);
+    }
+    problems.push(...fileProblems.sort(byPosition));
+  }
+  if (problems.length > 0) throw new InputError(dedupe(problems));
+  return plans;
+};
+
+/** A usage problem (`--var x`) is found once per file; say it once. */
+const dedupe = (problems: Diagnostic[]): Diagnostic[] => {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = JSON.stringify(problem);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};

@@ -1,0 +1,54 @@
+// The contract of a check kind: what the operator declares (schema), what it observes (fields), and
+// how it observes through a context. Kinds never touch a transport or a process themselves.
+import type { JsonSchema } from '../model/json-schema.js';
+import type { MatchValue } from '../model/matcher.js';
+import type { FieldType } from '../model/runbook.js';
+import type { CommandOutcome, RunningCommand } from '../transport/types.js';
+
+export interface TemplateResolver {
+  /** For a shell command line: each substituted value is quoted as one shell word. */
+  shell(template: string): string;
+  /** For a plain value (a port, an address): substituted as is. */
+  value(template: string): string;
+}
+
+export interface RunOptions {
+  /** Another host role than the check's own (e.g. a capture's trigger on the client). */
+  readonly host?: string;
+}
+
+export interface ObserveContext {
+  /** Role of the host the check runs on. */
+  readonly host: string;
+  readonly resolve: TemplateResolver;
+  /** Runs a shell command, bounded by the check's timeout, and records it as evidence. */
+  run(script: string, options?: RunOptions): Promise<CommandOutcome>;
+  /** Starts a command that runs alongside others (a packet capture); recorded as evidence when it ends. */
+  start(script: string, options?: RunOptions): RunningCommand;
+}
+
+export interface Observation {
+  /** Values the expectations and captures read, by field name (see CheckKind.fields). */
+  readonly fields: Readonly<Record<string, MatchValue>>;
+  /** Set when the kind could not observe (a tool missing on the host): the check is an error. */
+  readonly error?: string;
+  /** Facts worth showing next to the verdict, e.g. which fallback tool answered. */
+  readonly notes?: readonly string[];
+}
+
+export interface CheckKind<Spec = never> {
+  /** Kebab-case name of the kind: its file, its README section, its label in reports. */
+  readonly name: string;
+  /** The YAML key that selects this kind in a check, e.g. `run`. */
+  readonly key: string;
+  readonly summary: string;
+  /** Schema of the value under `key`. */
+  readonly schema: JsonSchema;
+  /** What `expect` and `capture` may read, with the type matchers are checked against. */
+  readonly fields: Readonly<Record<string, FieldType>>;
+  /** Expectations used when a check declares none (YAML form, compiled like the operator's). */
+  readonly defaultExpect: Readonly<Record<string, unknown>>;
+  /** The command(s) it will run, variables resolved, for `runbook plan`. */
+  describe(spec: Spec, resolve: TemplateResolver): string;
+  observe(spec: Spec, context: ObserveContext): Promise<Observation>;
+}

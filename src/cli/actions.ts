@@ -1,0 +1,61 @@
+// What each command does, in terms of the app layer; program.ts only declares the options.
+import { describePlan, renderPlan } from '../app/describe-plan.js';
+import { loadPlans } from '../app/load-plans.js';
+import { runRunbooks } from '../app/run-runbooks.js';
+import { usageError } from '../errors/diagnostic.js';
+import { EXIT_CODES } from '../model/exit-codes.js';
+import { REPORTERS, type ReporterName } from '../report/registry.js';
+import { colorWanted, outputWritable, setExitCode, stderr, stdout, writeAtomically } from './io.js';
+import { interruptController } from './interrupt.js';
+
+export interface CommonOptions {
+  readonly var?: Record<string, string>;
+  readonly host?: Record<string, string>;
+}
+
+export interface RunOptions extends CommonOptions {
+  readonly reporter: ReporterName;
+  readonly output?: string;
+  readonly concurrency: number;
+  readonly timeout: number;
+  readonly color?: boolean;
+}
+
+const overridesOf = (options: CommonOptions) => ({ vars: options.var ?? {}, hosts: options.host ?? {} });
+
+export const runAction = async (files: string[], options: RunOptions): Promise<void> => {
+  if (options.output !== undefined && !(await outputWritable(options.output))) {
+    throw usageError(`--output ${options.output}: its directory does not exist or is not writable`);
+  }
+  const controller = interruptController();
+  const report = await runRunbooks({
+    files,
+    overrides: overridesOf(options),
+    concurrency: options.concurrency,
+    defaultTimeoutMs: options.timeout,
+    signal: controller.signal,
+  });
+  const text = REPORTERS[options.reporter].render(report, { colors: options.output === undefined && colorWanted(options.color) });
+  if (options.output === undefined) stdout(text);
+  else {
+    await writeAtomically(options.output, text);
+    stderr(`runbook: ${report.status}, exit code ${report.exitCode}; report written to ${options.output}`);
+  }
+  setExitCode(report.exitCode);
+};
+
+export const validateAction = async (files: string[], options: CommonOptions): Promise<void> => {
+  const plans = await loadPlans(files, overridesOf(options));
+  for (const plan of plans) {
+    const checks = plan.order.length;
+    stdout(`${plan.runbook.file}: valid (${plan.runbook.questions.length} questions, ${checks} checks)\n`);
+  }
+  setExitCode(EXIT_CODES.pass);
+};
+
+export const planAction = async (file: string, options: CommonOptions & { json?: boolean; timeout: number }): Promise<void> => {
+  const [plan] = await loadPlans([file], overridesOf(options));
+  const steps = describePlan(plan!, options.timeout);
+  stdout(options.json ? `${JSON.stringify({ runbook: plan!.runbook.file, title: plan!.runbook.title, checks: steps }, null, 2)}\n` : renderPlan(plan!, steps));
+  setExitCode(EXIT_CODES.pass);
+};

@@ -1,0 +1,21 @@
+// Parsers for option values: each bad value is a usage error naming the option and what it expects.
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../runbook/duration.js';
+
+export const collectPair = (flag: string) => (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`${flag} expects name=value, got "${value}"`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+};
+
+export const parsePositiveInteger = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  return parsed;
+};
+
+export const parseDurationOption = (value: string): number => {
+  const parsed = parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+  if (parsed === undefined) throw new InvalidArgumentError(`expected a duration such as 500ms, 5s or 2m, got "${value}"`);
+  return parsed;
+};

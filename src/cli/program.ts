@@ -1,0 +1,51 @@
+// The command-line surface, declared with commander; actions live in actions.ts.
+import { Command, Option } from 'commander';
+import { TOOL } from '../app/tool.js';
+import { EXIT_CODES, EXIT_CODE_MEANINGS } from '../model/exit-codes.js';
+import { REPORTER_NAMES } from '../report/registry.js';
+import { planAction, runAction, validateAction } from './actions.js';
+import { collectPair, parseDurationOption, parsePositiveInteger } from './options.js';
+
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_TIMEOUT = '30s';
+
+const exitCodeHelp = (): string =>
+  `\nExit codes:\n${Object.entries(EXIT_CODES).map(([name, code]) => `  ${String(code).padStart(3)}  ${EXIT_CODE_MEANINGS[name as keyof typeof EXIT_CODES]}`).join('\n')}\n`;
+
+const withOverrides = (command: Command): Command =>
+  command
+    .option('--var <name=value>', 'override a variable of the runbook (repeatable)', collectPair('--var'))
+    .option('--host <role=[user@]host[:port]>', 'point a host role at another machine, or "local" (repeatable)', collectPair('--host'));
+
+export const buildProgram = (): Command => {
+  const program = new Command('runbook')
+    .description('Declarative, repeatable troubleshooting runbooks: questions answered by checks on hosts.')
+    .version(TOOL.version)
+    .option('--debug', 'print stack traces of internal errors')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .addHelpText('after', exitCodeHelp());
+
+  withOverrides(program.command('run').argument('<files...>', 'runbook files, or names of shipped runbooks'))
+    .description('run runbooks and report each question: pass, fail, error or skipped')
+    .addOption(new Option('--reporter <name>', 'report format').choices(REPORTER_NAMES).default('human'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--concurrency <n>', 'checks running at once', parsePositiveInteger, DEFAULT_CONCURRENCY)
+    .option('--timeout <duration>', 'default timeout of a check', parseDurationOption, parseDurationOption(DEFAULT_TIMEOUT))
+    .option('--color', 'force colours in the human report')
+    .option('--no-color', 'no colours in the human report')
+    .addHelpText('after', '\nExamples:\n  runbook run runbooks/mysql-connectivity.yaml\n  runbook run mysql-connectivity.yaml --var port=3307 --reporter json --output report.json\n')
+    .action(runAction);
+
+  withOverrides(program.command('validate').argument('<files...>', 'runbook files'))
+    .description('check runbooks against the schema and the planner without running anything')
+    .action(validateAction);
+
+  withOverrides(program.command('plan').argument('<file>', 'a runbook file'))
+    .description('show the checks in execution order with their hosts and exact commands; nothing runs')
+    .option('--json', 'print the plan as JSON')
+    .option('--timeout <duration>', 'default timeout of a check', parseDurationOption, parseDurationOption(DEFAULT_TIMEOUT))
+    .action(planAction);
+
+  return program;
+};

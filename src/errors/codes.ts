@@ -1,0 +1,18 @@
+// Every input problem has a stable code: tests, docs and users' scripts key on it, never on wording.
+export const ERROR_CODES = {
+  RB_FILE: 'the runbook file cannot be read',
+  RB_YAML: 'YAML syntax error',
+  RB_SCHEMA: 'the file does not match schemas/runbook.schema.json',
+  RB_DUPLICATE_ID: 'two questions or two checks share an id',
+  RB_DUPLICATE_CAPTURE: 'two checks capture a value under the same name',
+  RB_UNKNOWN_HOST: '`on` names a host role that `hosts` does not define',
+  RB_UNKNOWN_DEPENDENCY: '`depends_on` names a check that does not exist',
+  RB_CYCLE: 'checks depend on each other in a cycle',
+  RB_UNKNOWN_VAR: '`${vars.x}` names a variable that `vars` does not define',
+  RB_UNKNOWN_CAPTURE: '`${captures.x}` names a capture no check defines',
+  RB_CAPTURE_SCOPE: 'a check uses a capture without depending on the check that produces it',
+  RB_MATCHER: 'an expectation cannot be compiled (wrong field type, bad regex, unknown field)',
+  RB_USAGE: 'bad command-line usage',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,33 @@
+// A problem in the operator's input, kept as data and printed late, so every problem of a file is
+// collected and reported together rather than the first one thrown.
+import type { SourceLocation } from '../model/runbook.js';
+import type { ErrorCode } from './codes.js';
+
+export interface Diagnostic {
+  readonly code: ErrorCode;
+  /** One sentence, no location, no trailing period: `questions[0].checks[1].on names unknown host "sever"`. */
+  readonly message: string;
+  readonly location?: SourceLocation;
+  /** What to do about it: `did you mean "server"?`. */
+  readonly hint?: string;
+}
+
+/** Thrown to stop a command with input problems; the CLI prints each diagnostic on its own line. */
+export class InputError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'InputError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+export const formatDiagnostic = ({ code, message, location, hint }: Diagnostic): string => {
+  const where = location ? `${location.file}:${location.line}:${location.col}: ` : '';
+  const advice = hint ? `; ${hint}` : '';
+  return `${where}${message}${advice} [${code}]`;
+};
+
+export const usageError = (message: string, hint?: string): InputError =>
+  new InputError([{ code: 'RB_USAGE', message, ...(hint ? { hint } : {}) }]);

@@ -1,0 +1,69 @@
+// Evidence is bounded and made safe where it is produced: output from a host is untrusted input to
+// the operator's terminal, and a 16 MiB stdout must not ride along in every report.
+import type { Evidence, Excerpt } from '../model/outcome.js';
+import type { CommandOutcome } from '../transport/types.js';
+
+export const EXCERPT_MAX_LINES = 200;
+export const EXCERPT_MAX_LINE_CHARS = 500;
+
+/** What an exit code usually means, as shells and coreutils use them. */
+const EXIT_MEANINGS: Readonly<Record<number, string>> = {
+  0: 'success',
+  1: 'general failure',
+  2: 'misuse or error (often: bad usage)',
+  124: 'timed out (coreutils timeout)',
+  125: 'timeout itself failed',
+  126: 'command found but not executable',
+  127: 'command not found',
+  130: 'interrupted (SIGINT)',
+  137: 'killed (SIGKILL)',
+  143: 'terminated (SIGTERM)',
+};
+
+export const exitMeaning = (exitCode: number | null, signal: string | null): string | undefined => {
+  if (exitCode === null) return signal ? `ended by ${signal}` : undefined;
+  return EXIT_MEANINGS[exitCode] ?? (exitCode > 128 && exitCode < 160 ? `ended by signal ${exitCode - 128}` : undefined);
+};
+
+// Every C0 control except tab and newline, DEL, and the C1 range: shown as \xNN so nothing a host
+// prints can move the cursor, recolour or retitle the operator's terminal.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+export const escapeControl = (text: string): string =>
+  text.replace(CONTROL, (char) => (char === '\r' ? '\\r' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`));
+
+const clip = (line: string): string =>
+  line.length > EXCERPT_MAX_LINE_CHARS ? `${line.slice(0, EXCERPT_MAX_LINE_CHARS)}… (${line.length} chars)` : line;
+
+/** Keeps the head and the tail (where errors and summaries usually are) when there is too much. */
+export const excerpt = (text: string, maxLines = EXCERPT_MAX_LINES): Excerpt => {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const lines = body === '' ? [] : body.split('\n');
+  const truncatedLines = lines.length > maxLines;
+  const head = Math.ceil(maxLines * 0.6);
+  const kept = truncatedLines
+    ? [...lines.slice(0, head), `… ${lines.length - maxLines} line${lines.length - maxLines === 1 ? '' : 's'} omitted …`, ...lines.slice(lines.length - (maxLines - head))]
+    : lines;
+  const clipped = kept.map(clip);
+  return {
+    text: escapeControl(clipped.join('\n')),
+    totalLines: lines.length,
+    totalBytes: Buffer.byteLength(text),
+    truncated: truncatedLines || clipped.some((line, index) => line !== kept[index]),
+  };
+};
+
+export const evidenceFor = (host: string, command: string, outcome: CommandOutcome): Evidence => {
+  const meaning = exitMeaning(outcome.exitCode, outcome.signal);
+  return {
+    host,
+    command,
+    exitCode: outcome.exitCode,
+    ...(meaning ? { exitMeaning: meaning } : {}),
+    ...(outcome.signal ? { signal: outcome.signal } : {}),
+    durationMs: outcome.durationMs,
+    stdout: excerpt(outcome.stdout),
+    stderr: excerpt(outcome.stderr),
+  };
+};

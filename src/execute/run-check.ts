@@ -1,0 +1,126 @@
+// Runs one check: resolves its references, lets its kind observe through the host's transport,
+// then judges the observation. Whatever happens, it returns a CheckResult; it never throws.
+import { checkKindFor } from '../checks/registry.js';
+import type { ObserveContext, Observation, RunOptions, TemplateResolver } from '../checks/types.js';
+import type { ExpectationResult } from '../model/outcome.js';
+import type { CheckResult } from '../model/report.js';
+import type { Check, HostSpec, VarValue } from '../model/runbook.js';
+import { renderTemplate, type Lookup } from '../plan/template.js';
+import type { RunningCommand, Transport } from '../transport/types.js';
+import { evidenceFor } from './evidence.js';
+import { transportVerdict, type CommandRecord, type Verdict } from './reason.js';
+
+export interface CheckEnvironment {
+  readonly vars: Readonly<Record<string, VarValue>>;
+  readonly hosts: Readonly<Record<string, HostSpec>>;
+  /** Values captured so far by the checks this one depends on. */
+  readonly captures: ReadonlyMap<string, string>;
+  transportFor(role: string): Transport;
+  readonly defaultTimeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+export const makeResolver = (vars: Readonly<Record<string, VarValue>>, captures: ReadonlyMap<string, string>): TemplateResolver => {
+  const lookup: Lookup = ({ namespace, name }) =>
+    namespace === 'vars' ? (Object.hasOwn(vars, name) ? String(vars[name]) : undefined) : captures.get(name);
+  return { shell: (text) => renderTemplate(text, lookup, 'shell'), value: (text) => renderTemplate(text, lookup, 'value') };
+};
+
+const judgeExpectations = (check: Check, observation: Observation): ExpectationResult[] =>
+  check.expectations.map(({ field, matcher }) => {
+    const result = matcher.test(observation.fields[field] ?? null);
+    return {
+      field,
+      matcher: matcher.describe,
+      pass: result.pass,
+      expected: result.expected,
+      actual: result.actual,
+      message: `${field} expected ${result.message} ${result.expected}, got ${result.actual}`,
+    };
+  });
+
+const readCaptures = (check: Check, observation: Observation): { values: Record<string, string>; missing?: string } => {
+  const values: Record<string, string> = {};
+  for (const capture of check.captures) {
+    const raw = observation.fields[capture.from];
+    const text = raw === null || raw === undefined ? '' : String(raw);
+    const match = capture.regex ? capture.regex.exec(text) : undefined;
+    const value = capture.regex ? (match?.groups?.value ?? match?.[1]) : text.trim();
+    if (value === undefined || value === '') {
+      const what = capture.regex ? `/${capture.regex.source}/ found nothing in ${capture.from}` : `${capture.from} is empty`;
+      return { values, missing: `capture "${capture.name}": ${what}` };
+    }
+    values[capture.name] = value;
+  }
+  return { values };
+};
+
+class Observer {
+  readonly records: CommandRecord[] = [];
+  private readonly deadline: number;
+
+  constructor(private readonly check: Check, private readonly env: CheckEnvironment, readonly timeoutMs: number) {
+    this.deadline = performance.now() + timeoutMs;
+  }
+
+  context(): ObserveContext {
+    return {
+      host: this.check.on,
+      resolve: makeResolver(this.env.vars, this.env.captures),
+      run: (script, options) => this.start(script, options).result,
+      start: (script, options) => this.start(script, options),
+    };
+  }
+
+  private start(script: string, options: RunOptions = {}): RunningCommand {
+    const role = options.host ?? this.check.on;
+    const transport = this.env.transportFor(role);
+    const become = this.check.become ?? this.env.hosts[role]?.become ?? false;
+    const timeoutMs = Math.max(1, Math.round(this.deadline - performance.now()));
+    const running = transport.start({ script, timeoutMs, signal: this.env.signal, become });
+    const recorded = running.result.then((outcome) => {
+      this.records.push({ host: transport.description === 'local' ? role : `${role} (${transport.description})`, command: script, outcome });
+      return outcome;
+    });
+    return { result: recorded, waitForOutput: (...args) => running.waitForOutput(...args), stop: () => running.stop() };
+  }
+}
+
+const decide = (observer: Observer, observation: Observation, expectations: ExpectationResult[], missingCapture?: string): Verdict =>
+  transportVerdict(observer.records, observer.timeoutMs) ??
+  (observation.error ? { status: 'error', reason: observation.error } : undefined) ??
+  (() => {
+    const failed = expectations.find((expectation) => !expectation.pass);
+    if (failed) return { status: 'fail', reason: failed.message } as const;
+    return missingCapture ? ({ status: 'fail', reason: missingCapture } as const) : ({ status: 'pass' } as const);
+  })();
+
+export const runCheck = async (check: Check, env: CheckEnvironment): Promise<CheckResult> => {
+  const started = performance.now();
+  const kind = checkKindFor(check.kind)!;
+  const observer = new Observer(check, env, check.timeoutMs ?? env.defaultTimeoutMs);
+  let observation: Observation;
+  try {
+    observation = await kind.observe(check.spec, observer.context());
+  } catch (error) {
+    observation = { fields: {}, error: `internal error in the ${kind.name} check: ${(error as Error).message}` };
+  }
+  const expectations = judgeExpectations(check, observation);
+  const captured = readCaptures(check, observation);
+  const verdict = decide(observer, observation, expectations, captured.missing);
+  return {
+    id: check.id,
+    question: check.questionId,
+    kind: kind.name,
+    host: check.on,
+    target: env.transportFor(check.on).description,
+    status: verdict.status,
+    ...(verdict.reason ? { reason: verdict.reason } : {}),
+    ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
+    durationMs: Math.round(performance.now() - started),
+    evidence: observer.records.map(({ host, command, outcome }) => evidenceFor(host, command, outcome)),
+    expectations: verdict.status === 'error' ? [] : expectations,
+    captures: verdict.status === 'pass' ? captured.values : {},
+    notes: [...(observation.notes ?? [])],
+  };
+};

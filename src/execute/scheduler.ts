@@ -1,0 +1,90 @@
+// Runs a plan: each check starts as soon as its dependencies have finished and a slot is free, so
+// independent checks (and hosts) run concurrently. A check whose dependency did not pass is skipped
+// with that reason; after an interruption nothing new starts.
+import { checkKindFor } from '../checks/registry.js';
+import type { CheckResult } from '../model/report.js';
+import type { Check } from '../model/runbook.js';
+import type { Plan } from '../plan/plan.js';
+import type { EventListener } from './events.js';
+import { runCheck, type CheckEnvironment } from './run-check.js';
+
+export interface ExecuteOptions extends Omit<CheckEnvironment, 'captures' | 'vars' | 'hosts'> {
+  readonly concurrency: number;
+  readonly onEvent?: EventListener;
+}
+
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free === 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.free -= 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
+  }
+}
+
+const DEPENDENCY_WORDS = { fail: 'failed', error: 'could not be checked', skipped: 'was skipped' } as const;
+
+const skipped = (check: Check, target: string, reason: string): CheckResult => ({
+  id: check.id,
+  question: check.questionId,
+  kind: checkKindFor(check.kind)?.name ?? check.kind,
+  host: check.on,
+  target,
+  status: 'skipped',
+  reason,
+  durationMs: 0,
+  evidence: [],
+  expectations: [],
+  captures: {},
+  notes: [],
+});
+
+const blockingDependency = (check: Check, results: ReadonlyMap<string, CheckResult>): string | undefined => {
+  for (const id of check.dependsOn) {
+    const status = results.get(id)?.status;
+    if (status && status !== 'pass') return `dependency "${id}" ${DEPENDENCY_WORDS[status]}`;
+  }
+  return undefined;
+};
+
+export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<CheckResult[]> => {
+  const slots = new Slots(options.concurrency);
+  const finished = new Map<string, CheckResult>();
+  const captures = new Map<string, string>();
+  const running = new Map<string, Promise<CheckResult>>();
+  const environment: CheckEnvironment = { ...options, vars: plan.runbook.vars, hosts: plan.runbook.hosts, captures };
+
+  const attempt = async (check: Check): Promise<CheckResult> => {
+    await Promise.all(check.dependsOn.flatMap((id) => running.get(id) ?? []));
+    const blocked = blockingDependency(check, finished);
+    const target = options.transportFor(check.on).description;
+    if (blocked) return skipped(check, target, blocked);
+    return slots.use(async () => {
+      if (options.signal.aborted) return skipped(check, target, 'the run was interrupted before it started');
+      options.onEvent?.({ type: 'check-start', check });
+      return runCheck(check, environment);
+    });
+  };
+
+  for (const check of plan.order) {
+    running.set(check.id, attempt(check).then((result) => {
+      finished.set(check.id, result);
+      for (const [name, value] of Object.entries(result.captures)) captures.set(name, value);
+      options.onEvent?.({ type: 'check-end', check, result });
+      return result;
+    }));
+  }
+  return Promise.all(plan.order.map((check) => running.get(check.id)!));
+};

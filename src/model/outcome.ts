@@ -1,0 +1,32 @@
+// The outcome taxonomy and the evidence kept for each check: the vocabulary of the report.
+export type Status = 'pass' | 'fail' | 'error' | 'skipped';
+
+export interface Excerpt {
+  /** Bounded, with control characters escaped: safe to print on a terminal. */
+  readonly text: string;
+  readonly totalLines: number;
+  readonly totalBytes: number;
+  readonly truncated: boolean;
+}
+
+export interface Evidence {
+  /** The role and, for remote hosts, the address the command ran on. */
+  readonly host: string;
+  readonly command: string;
+  readonly exitCode: number | null;
+  readonly exitMeaning?: string;
+  readonly signal?: string;
+  readonly durationMs: number;
+  readonly stdout: Excerpt;
+  readonly stderr: Excerpt;
+}
+
+export interface ExpectationResult {
+  readonly field: string;
+  readonly matcher: string;
+  readonly pass: boolean;
+  readonly expected: string;
+  readonly actual: string;
+  /** One line: `stdout expected to contain "LISTEN", got "..."`. */
+  readonly message: string;
+}

@@ -1,0 +1,66 @@
+// The run's results: what the executor produces and what every reporter reads. The JSON reporter
+// prints RunReport as is, so this file (with schemas/report.schema.json) is the public contract.
+import type { Evidence, ExpectationResult, Status } from './outcome.js';
+
+export const REPORT_VERSION = 1;
+
+export interface CheckResult {
+  readonly id: string;
+  readonly question: string;
+  /** Kind name, e.g. `command`. */
+  readonly kind: string;
+  /** Host role, e.g. `server`. */
+  readonly host: string;
+  /** Where it ran: `local` or the SSH destination. */
+  readonly target: string;
+  readonly status: Status;
+  /** Why it did not pass: the failed expectation, the error, or what made it skip. */
+  readonly reason?: string;
+  readonly hint?: string;
+  readonly durationMs: number;
+  readonly evidence: readonly Evidence[];
+  readonly expectations: readonly ExpectationResult[];
+  readonly captures: Readonly<Record<string, string>>;
+  readonly notes: readonly string[];
+}
+
+export interface QuestionResult {
+  /** The runbook file the question comes from (several files can run at once). */
+  readonly runbook: string;
+  readonly id: string;
+  readonly title: string;
+  readonly status: Status;
+  readonly reason?: string;
+  readonly hint?: string;
+  readonly checks: readonly CheckResult[];
+}
+
+export interface Counts {
+  readonly total: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly error: number;
+  readonly skipped: number;
+}
+
+export interface RunbookSummary {
+  readonly file: string;
+  readonly title: string;
+  readonly status: Status;
+  readonly vars: Readonly<Record<string, string | number | boolean>>;
+  readonly hosts: Readonly<Record<string, string>>;
+}
+
+export interface RunReport {
+  readonly reportVersion: typeof REPORT_VERSION;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly status: Status;
+  /** The process exit code this report implies (see the README's table). */
+  readonly exitCode: number;
+  readonly interrupted: boolean;
+  readonly summary: { readonly questions: Counts; readonly checks: Counts };
+  readonly runbooks: readonly RunbookSummary[];
+  readonly questions: readonly QuestionResult[];
+}

@@ -1,0 +1,89 @@
+// The validated, compiled runbook: what load/validate hand to the planner. Plain data, no behaviour.
+import type { CompiledMatcher } from './matcher.js';
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export type VarValue = string | number | boolean;
+
+export type HostSpec = LocalHostSpec | SshHostSpec;
+
+export interface LocalHostSpec {
+  readonly role: string;
+  readonly kind: 'local';
+  readonly become: boolean;
+}
+
+export interface SshHostSpec {
+  readonly role: string;
+  readonly kind: 'ssh';
+  /** A name or address, resolved through ssh_config like `ssh HOST` would. */
+  readonly host: string;
+  readonly user?: string;
+  readonly port?: number;
+  readonly become: boolean;
+}
+
+/** A value a check may observe and assert on: an exit code is a number, output is text. */
+export type FieldType = 'number' | 'text';
+
+export interface Expectation {
+  readonly field: string;
+  readonly matcher: CompiledMatcher;
+  readonly location: SourceLocation;
+}
+
+export interface CaptureSpec {
+  readonly name: string;
+  readonly from: string;
+  /** First capture group (or the group named `value`) is the captured value; absent: the whole trimmed field. */
+  readonly regex?: RegExp;
+  readonly location: SourceLocation;
+}
+
+export interface Check {
+  readonly id: string;
+  readonly questionId: string;
+  /** The host role the check runs on. */
+  readonly on: string;
+  /** Registry key of the check kind, which is also its YAML key (`run`, ...). */
+  readonly kind: string;
+  /** The kind's own YAML value, still holding `${...}` references. */
+  readonly spec: unknown;
+  readonly expectations: readonly Expectation[];
+  readonly captures: readonly CaptureSpec[];
+  readonly dependsOn: readonly string[];
+  readonly timeoutMs?: number;
+  readonly hint?: string;
+  readonly become?: boolean;
+  readonly location: SourceLocation;
+  /** Where the `on:` value stands. */
+  readonly onLocation: SourceLocation;
+  /** Where the kind's value (the command line, the probe's settings) stands. */
+  readonly specLocation: SourceLocation;
+  /** Where each `depends_on` entry stands, for cycle and unknown-target messages. */
+  readonly dependsOnLocations: readonly SourceLocation[];
+}
+
+export interface Question {
+  readonly id: string;
+  readonly title: string;
+  readonly hint?: string;
+  readonly checks: readonly Check[];
+  readonly location: SourceLocation;
+}
+
+export interface Runbook {
+  /** The path as the operator gave it (or as resolved from the shipped runbooks). */
+  readonly file: string;
+  readonly version: number;
+  readonly title: string;
+  readonly description?: string;
+  /** Effective values: defaults from the file, overridden by `--var`. */
+  readonly vars: Readonly<Record<string, VarValue>>;
+  readonly hosts: Readonly<Record<string, HostSpec>>;
+  readonly questions: readonly Question[];
+}

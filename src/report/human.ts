@@ -1,0 +1,77 @@
+// The operator's report: one line per question, and for anything that did not pass, the check, the
+// reason, the evidence (command, exit code and its meaning, output excerpt) and the hint.
+import { styleText } from 'node:util';
+import type { Evidence, Excerpt, Status } from '../model/outcome.js';
+import type { CheckResult, Counts, QuestionResult, RunReport } from '../model/report.js';
+import type { Reporter, Screen } from './types.js';
+
+const SHORT_EXCERPT_LINES = 8;
+
+const LABEL: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
+const COLOR: Record<Status, Parameters<typeof styleText>[0]> = { pass: 'green', fail: 'red', error: 'yellow', skipped: 'gray' };
+
+const paint = (screen: Screen, format: Parameters<typeof styleText>[0], text: string): string =>
+  screen.colors ? styleText(format, text) : text;
+
+const label = (screen: Screen, status: Status): string => paint(screen, COLOR[status], LABEL[status].padEnd(5));
+
+const shortExcerpt = (name: string, { text, totalLines }: Excerpt): string[] => {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  const shown = lines.slice(0, SHORT_EXCERPT_LINES);
+  const more = totalLines > shown.length ? [`  … ${totalLines - shown.length} more lines (see --reporter json)`] : [];
+  return [`${name}:`, ...shown.map((line) => `  ${line}`), ...more];
+};
+
+const evidenceLines = (evidence: Evidence): string[] => {
+  const exit = evidence.exitCode === null ? (evidence.signal ? `ended by ${evidence.signal}` : 'no exit code') : `exit ${evidence.exitCode}`;
+  const meaning = evidence.exitMeaning && evidence.exitCode !== null ? ` (${evidence.exitMeaning})` : '';
+  return [
+    `$ ${evidence.command}`,
+    `${exit}${meaning} after ${evidence.durationMs} ms on ${evidence.host}`,
+    ...shortExcerpt('stdout', evidence.stdout),
+    ...shortExcerpt('stderr', evidence.stderr),
+  ];
+};
+
+const indent = (lines: string[], by: string): string[] => lines.map((line) => `${by}${line}`);
+
+const checkLines = (screen: Screen, check: CheckResult): string[] => {
+  const head = `${label(screen, check.status)} ${check.id} on ${check.target === check.host ? check.host : `${check.host} (${check.target})`}: ${check.reason ?? ''}`;
+  if (check.status === 'skipped') return [head];
+  return [
+    head,
+    ...indent(check.evidence.flatMap(evidenceLines), '      '),
+    ...check.notes.map((note) => `      note: ${note}`),
+    ...(check.hint ? [`      hint: ${check.hint}`] : []),
+  ];
+};
+
+const questionLines = (screen: Screen, question: QuestionResult, idWidth: number): string[] => {
+  const head = `${label(screen, question.status)} ${paint(screen, 'bold', question.id.padEnd(idWidth))}  ${question.title}`;
+  if (question.status === 'pass') return [head];
+  const notPassed = question.checks.filter((check) => check.status !== 'pass');
+  return [head, ...indent(notPassed.flatMap((check) => checkLines(screen, check)), '    '), ...(question.hint ? [`    hint: ${question.hint}`] : [])];
+};
+
+const countLine = (what: string, counts: Counts): string =>
+  `${counts.total} ${what}: ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error, ${counts.skipped} skipped`;
+
+export const humanReporter: Reporter = {
+  name: 'human',
+  summary: 'per question: status and title; for what did not pass, the evidence and the hint',
+  render: (report: RunReport, screen: Screen) => {
+    const sections = report.runbooks.map((runbook) => {
+      const questions = report.questions.filter((question) => question.runbook === runbook.file);
+      const idWidth = Math.max(0, ...questions.map((question) => question.id.length));
+      return [paint(screen, 'bold', `${runbook.title}  (${runbook.file})`), ...questions.flatMap((question) => questionLines(screen, question, idWidth)), ''];
+    });
+    const result = `${label(screen, report.status).trim()}${report.interrupted ? ' (interrupted)' : ''}, exit code ${report.exitCode}`;
+    return [
+      ...sections.flat(),
+      `${countLine('questions', report.summary.questions)}; ${countLine('checks', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
+      `Result: ${result}`,
+      '',
+    ].join('\n');
+  },
+};

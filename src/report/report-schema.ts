@@ -1,0 +1,115 @@
+// The published schema of the JSON report (schemas/report.schema.json). It mirrors model/report.ts;
+// a test validates real reports against it, so the two cannot drift apart silently.
+import type { JsonSchema } from '../model/json-schema.js';
+
+const STATUS: JsonSchema = { enum: ['pass', 'fail', 'error', 'skipped'] };
+const COUNTS: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['total', 'pass', 'fail', 'error', 'skipped'],
+  properties: Object.fromEntries(['total', 'pass', 'fail', 'error', 'skipped'].map((key) => [key, { type: 'integer', minimum: 0 }])),
+};
+const EXCERPT: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['text', 'totalLines', 'totalBytes', 'truncated'],
+  properties: { text: { type: 'string' }, totalLines: { type: 'integer' }, totalBytes: { type: 'integer' }, truncated: { type: 'boolean' } },
+};
+const EVIDENCE: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'command', 'exitCode', 'durationMs', 'stdout', 'stderr'],
+  properties: {
+    host: { type: 'string' },
+    command: { type: 'string' },
+    exitCode: { type: ['integer', 'null'] },
+    exitMeaning: { type: 'string' },
+    signal: { type: 'string' },
+    durationMs: { type: 'number', minimum: 0 },
+    stdout: EXCERPT,
+    stderr: EXCERPT,
+  },
+};
+const EXPECTATION: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['field', 'matcher', 'pass', 'expected', 'actual', 'message'],
+  properties: {
+    field: { type: 'string' },
+    matcher: { type: 'string' },
+    pass: { type: 'boolean' },
+    expected: { type: 'string' },
+    actual: { type: 'string' },
+    message: { type: 'string' },
+  },
+};
+const CHECK: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'question', 'kind', 'host', 'target', 'status', 'durationMs', 'evidence', 'expectations', 'captures', 'notes'],
+  properties: {
+    id: { type: 'string' },
+    question: { type: 'string' },
+    kind: { type: 'string' },
+    host: { type: 'string' },
+    target: { type: 'string' },
+    status: STATUS,
+    reason: { type: 'string', description: 'why it did not pass; always present unless status is pass' },
+    hint: { type: 'string' },
+    durationMs: { type: 'number', minimum: 0 },
+    evidence: { type: 'array', items: EVIDENCE },
+    expectations: { type: 'array', items: EXPECTATION },
+    captures: { type: 'object', additionalProperties: { type: 'string' } },
+    notes: { type: 'array', items: { type: 'string' } },
+  },
+  if: { properties: { status: { enum: ['fail', 'error', 'skipped'] } } },
+  then: { required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } },
+};
+const QUESTION: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['runbook', 'id', 'title', 'status', 'checks'],
+  properties: {
+    runbook: { type: 'string' },
+    id: { type: 'string' },
+    title: { type: 'string' },
+    status: STATUS,
+    reason: { type: 'string' },
+    hint: { type: 'string' },
+    checks: { type: 'array', items: CHECK },
+  },
+};
+const RUNBOOK: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['file', 'title', 'status', 'vars', 'hosts'],
+  properties: {
+    file: { type: 'string' },
+    title: { type: 'string' },
+    status: STATUS,
+    vars: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    hosts: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
+export const REPORT_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://runbook.dev/schemas/report.schema.json',
+  title: 'runbook report',
+  description: 'The JSON report of `runbook run --reporter json`. reportVersion changes on any incompatible change.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['reportVersion', 'tool', 'startedAt', 'durationMs', 'status', 'exitCode', 'interrupted', 'summary', 'runbooks', 'questions'],
+  properties: {
+    reportVersion: { const: 1 },
+    tool: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
+    startedAt: { type: 'string', description: 'ISO 8601 date and time' },
+    durationMs: { type: 'number', minimum: 0 },
+    status: STATUS,
+    exitCode: { enum: [0, 1, 3, 130] },
+    interrupted: { type: 'boolean' },
+    summary: { type: 'object', additionalProperties: false, required: ['questions', 'checks'], properties: { questions: COUNTS, checks: COUNTS } },
+    runbooks: { type: 'array', items: RUNBOOK },
+    questions: { type: 'array', items: QUESTION },
+  },
+};

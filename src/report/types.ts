@@ -1,0 +1,13 @@
+// A reporter is a function of the finished report: the verdicts are decided before it runs.
+import type { RunReport } from '../model/report.js';
+
+export interface Screen {
+  /** ANSI colours: only when writing to a terminal that wants them. */
+  readonly colors: boolean;
+}
+
+export interface Reporter {
+  readonly name: string;
+  readonly summary: string;
+  render(report: RunReport, screen: Screen): string;
+}

@@ -1,0 +1,90 @@
+// Turns one schema-valid check into the model: matchers compiled, captures' regexes compiled, the
+// timeout parsed. Problems become diagnostics pointing at the exact key.
+import { checkKindFor } from '../checks/registry.js';
+import type { CheckKind } from '../checks/types.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { compileMatcher } from '../matchers/compile.js';
+import { compileRegex } from '../matchers/regex.js';
+import { MatcherCompileError } from '../matchers/types.js';
+import type { CaptureSpec, Check, Expectation } from '../model/runbook.js';
+import { parseDuration } from './duration.js';
+import { formatPath, type Path, type RunbookSource } from './source.js';
+
+type Raw = Record<string, unknown>;
+
+const matcherProblem = (source: RunbookSource, path: Path, error: unknown): Diagnostic => {
+  if (!(error instanceof MatcherCompileError)) throw error;
+  const at = [...path, ...error.at];
+  return { code: 'RB_MATCHER', message: `${formatPath(at)} ${error.message}`, location: source.locate(at) };
+};
+
+const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, path: Path, problems: Diagnostic[]) => {
+  const declared = raw.expect as Raw | undefined;
+  const expectations: Expectation[] = [];
+  for (const [field, expression] of Object.entries(declared ?? kind.defaultExpect)) {
+    const at = declared ? [...path, 'expect', field] : [...path];
+    try {
+      expectations.push({ field, matcher: compileMatcher(expression, kind.fields[field]!), location: source.locate(at) });
+    } catch (error) {
+      problems.push(matcherProblem(source, at, error));
+    }
+  }
+  return expectations;
+};
+
+/** Counts a regex's capture groups by matching it against nothing in an alternation. */
+const groupCount = (pattern: RegExp): number => new RegExp(`${pattern.source}|`).exec('')!.length - 1;
+
+const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, path: Path, problems: Diagnostic[]) => {
+  const captures: CaptureSpec[] = [];
+  const firstText = Object.keys(kind.fields).find((field) => kind.fields[field] === 'text') ?? Object.keys(kind.fields)[0]!;
+  for (const [name, value] of Object.entries((raw.capture as Raw | undefined) ?? {})) {
+    const at = [...path, 'capture', name];
+    const spec = typeof value === 'string' ? { from: firstText, regex: value } : (value as { from?: string; regex?: string });
+    const location = source.locate(at, 'key');
+    if (spec.regex === undefined) {
+      captures.push({ name, from: spec.from ?? firstText, location });
+      continue;
+    }
+    try {
+      const regex = compileRegex(spec.regex);
+      if (groupCount(regex) === 0) throw new MatcherCompileError('needs a capture group, e.g. "pid=(\\d+)": its first group is the value');
+      captures.push({ name, from: spec.from ?? firstText, regex, location });
+    } catch (error) {
+      problems.push(matcherProblem(source, typeof value === 'string' ? at : [...at, 'regex'], error));
+    }
+  }
+  return captures;
+};
+
+/** `isClean` tells which parts passed the schema; the others were reported already and are left out. */
+export const compileCheck = (
+  source: RunbookSource,
+  raw: Raw,
+  path: Path,
+  questionId: string,
+  problems: Diagnostic[],
+  isClean: (path: Path) => boolean,
+): Check => {
+  const kindKey = Object.keys(raw).find((key) => checkKindFor(key) !== undefined)!;
+  const kind = checkKindFor(kindKey)!;
+  const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
+  const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout as string | number);
+  return {
+    id: raw.id as string,
+    questionId,
+    on: raw.on as string,
+    kind: kindKey,
+    spec: raw[kindKey],
+    expectations: isClean([...path, 'expect']) ? compileExpectations(source, kind, raw, path, problems) : [],
+    captures: isClean([...path, 'capture']) ? compileCaptures(source, kind, raw, path, problems) : [],
+    dependsOn,
+    dependsOnLocations: dependsOn.map((_, index) => source.locate([...path, 'depends_on', index])),
+    location: source.locate([...path, 'id']),
+    onLocation: source.locate([...path, 'on']),
+    specLocation: source.locate([...path, kindKey]),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}),
+    ...(typeof raw.become === 'boolean' ? { become: raw.become } : {}),
+  };
+};

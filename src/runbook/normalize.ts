@@ -1,0 +1,130 @@
+// Builds the Runbook model from a parsed file: command-line overrides applied, ids checked for
+// duplicates, every check compiled. Parts that broke the schema are skipped (already reported).
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { didYouMean } from '../errors/did-you-mean.js';
+import type { Check, HostSpec, Question, Runbook, SourceLocation, VarValue } from '../model/runbook.js';
+import { compileCheck } from './compile-check.js';
+import { parseHostAddress } from './hosts.js';
+import { formatPath, type Path, type RunbookSource } from './source.js';
+import type { SchemaCheck } from './validate.js';
+
+export interface Overrides {
+  /** `--var name=value`: replaces the file's default; numeric text stays text (it is substituted as is). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /** `--host role=[user@]host[:port]`: points a role at another machine. */
+  readonly hosts?: Readonly<Record<string, string>>;
+}
+
+type Raw = Record<string, unknown>;
+const asRecord = (value: unknown): Raw => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Raw) : {});
+
+const applyVarOverrides = (defaults: Raw, overrides: Readonly<Record<string, string>>, problems: Diagnostic[]) => {
+  const vars: Record<string, VarValue> = { ...(defaults as Record<string, VarValue>) };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(vars, name)) {
+      const hint = didYouMean(name, Object.keys(vars));
+      problems.push({ code: 'RB_USAGE', message: `--var ${name}: the runbook declares no variable "${name}"`, ...(hint ? { hint } : {}) });
+    } else vars[name] = value;
+  }
+  return vars;
+};
+
+const buildHosts = (raw: Raw, overrides: Readonly<Record<string, string>>, problems: Diagnostic[]) => {
+  const hosts: Record<string, HostSpec> = {};
+  for (const [role, entry] of Object.entries(raw)) {
+    const { address, become } = typeof entry === 'string' ? { address: entry, become: false } : (asRecord(entry) as { address: string; become?: boolean });
+    const spec = parseHostAddress(role, overrides[role] ?? address, become ?? false);
+    if (spec) hosts[role] = spec;
+  }
+  for (const [role, address] of Object.entries(overrides)) {
+    const hint = didYouMean(role, Object.keys(raw));
+    if (!Object.hasOwn(raw, role)) problems.push({ code: 'RB_USAGE', message: `--host ${role}: the runbook has no host role "${role}"`, ...(hint ? { hint } : {}) });
+    else if (!parseHostAddress(role, address)) problems.push({ code: 'RB_USAGE', message: `--host ${role}=${address}: not "local" or [user@]host[:port]` });
+  }
+  return hosts;
+};
+
+/** Reports the second and later uses of an id, pointing back at the first. */
+const findDuplicates = (entries: { id: string; path: Path; location: SourceLocation }[], what: string): Diagnostic[] => {
+  const first = new Map<string, { path: Path; location: SourceLocation }>();
+  const problems: Diagnostic[] = [];
+  for (const entry of entries) {
+    const earlier = first.get(entry.id);
+    if (!earlier) first.set(entry.id, entry);
+    else {
+      const { file, line, col } = earlier.location;
+      problems.push({
+        code: 'RB_DUPLICATE_ID',
+        message: `${formatPath(entry.path)} ${what} id "${entry.id}" is already used by ${formatPath(earlier.path)} at ${file}:${line}:${col}`,
+        location: entry.location,
+      });
+    }
+  }
+  return problems;
+};
+
+const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, HostSpec>>, roles: string[]): Diagnostic[] =>
+  checks
+    .filter((check) => !Object.hasOwn(hosts, check.on) && !roles.includes(check.on))
+    .map((check) => {
+      const hint = didYouMean(check.on, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
+      return { code: 'RB_UNKNOWN_HOST', message: `check "${check.id}" runs on unknown host role "${check.on}"`, location: check.onLocation, hint };
+    });
+
+const duplicateCaptures = (checks: readonly Check[]): Diagnostic[] => {
+  const owner = new Map<string, string>();
+  const problems: Diagnostic[] = [];
+  for (const check of checks) {
+    for (const capture of check.captures) {
+      const other = owner.get(capture.name);
+      if (other) problems.push({ code: 'RB_DUPLICATE_CAPTURE', message: `check "${check.id}" captures "${capture.name}", already captured by check "${other}"`, location: capture.location, hint: 'give each capture its own name' });
+      else owner.set(capture.name, check.id);
+    }
+  }
+  return problems;
+};
+
+export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides = {}) => {
+  const problems: Diagnostic[] = [];
+  const root = asRecord(source.data);
+  const rawHosts = asRecord(root.hosts);
+  const hosts = buildHosts(rawHosts, overrides.hosts ?? {}, problems);
+  const vars = applyVarOverrides(asRecord(root.vars), overrides.vars ?? {}, problems);
+  const questionIds: { id: string; path: Path; location: SourceLocation }[] = [];
+  const checkIds: { id: string; path: Path; location: SourceLocation }[] = [];
+  const questions: Question[] = [];
+  (Array.isArray(root.questions) ? root.questions : []).forEach((rawQuestion: unknown, index) => {
+    const path: Path = ['questions', index];
+    const question = asRecord(rawQuestion);
+    const id = typeof question.id === 'string' ? question.id : `#${index}`;
+    if (typeof question.id === 'string') questionIds.push({ id, path, location: source.locate([...path, 'id']) });
+    const checks = (Array.isArray(question.checks) ? question.checks : []).flatMap((rawCheck: unknown, checkIndex) => {
+      const checkPath = [...path, 'checks', checkIndex];
+      const essentials = ['id', 'on', 'depends_on', 'timeout'].map((key) => [...checkPath, key]);
+      if (!schema.isSound(checkPath) || !essentials.every(schema.isClean)) return [];
+      const check = compileCheck(source, asRecord(rawCheck), checkPath, id, problems, schema.isClean);
+      checkIds.push({ id: check.id, path: checkPath, location: check.location });
+      return [check];
+    });
+    questions.push({
+      id,
+      title: typeof question.title === 'string' ? question.title : id,
+      checks,
+      location: source.locate(path),
+      ...(typeof question.hint === 'string' ? { hint: question.hint } : {}),
+    });
+  });
+  const allChecks = questions.flatMap((question) => question.checks);
+  problems.push(...findDuplicates(questionIds, 'question'), ...findDuplicates(checkIds, 'check'));
+  problems.push(...checkRoles(allChecks, hosts, Object.keys(rawHosts)), ...duplicateCaptures(allChecks));
+  const runbook: Runbook = {
+    file: source.file,
+    version: typeof root.version === 'number' ? root.version : 1,
+    title: typeof root.title === 'string' ? root.title : source.file,
+    vars,
+    hosts,
+    questions,
+    ...(typeof root.description === 'string' ? { description: root.description } : {}),
+  };
+  return { runbook, diagnostics: problems };
+};

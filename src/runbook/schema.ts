@@ -1,0 +1,164 @@
+// Builds schemas/runbook.schema.json from the check kinds' and matchers' own fragments, so the schema
+// cannot drift from the code (a test fails when the committed file is stale).
+import { CHECK_KINDS } from '../checks/registry.js';
+import type { CheckKind } from '../checks/types.js';
+import { MATCHERS } from '../matchers/registry.js';
+import type { JsonSchema } from '../model/json-schema.js';
+import type { FieldType } from '../model/runbook.js';
+
+export const RUNBOOK_SCHEMA_ID = 'https://runbook.dev/schemas/runbook.schema.json';
+
+export const ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
+export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** The lookahead rules out zero ("0s", "0.0ms"): a check that may take no time at all cannot run. */
+export const DURATION_PATTERN = '^(?=[0.]*[1-9])[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
+export const ADDRESS_PATTERN = '^(local|([A-Za-z0-9._-]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)$';
+
+const id = (example: string): JsonSchema => ({
+  type: 'string',
+  pattern: ID_PATTERN,
+  description: `a kebab-case id such as "${example}"`,
+});
+
+const duration: JsonSchema = {
+  type: ['string', 'number'],
+  pattern: DURATION_PATTERN,
+  exclusiveMinimum: 0,
+  description: 'a duration such as 500ms, 5s or 2m (a bare number is seconds)',
+};
+
+const address: JsonSchema = {
+  type: 'string',
+  pattern: ADDRESS_PATTERN,
+  description: '"local" or an SSH destination [user@]host[:port]',
+};
+
+const hostEntry: JsonSchema = {
+  if: { type: 'string' },
+  then: address,
+  else: {
+    type: 'object',
+    required: ['address'],
+    additionalProperties: false,
+    properties: { address, become: { type: 'boolean', description: 'run every check on this host with sudo -n' } },
+  },
+};
+
+const matcherObject: JsonSchema = {
+  type: 'object',
+  minProperties: 1,
+  maxProperties: 1,
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.entries(MATCHERS).map(([name, matcher]) => [name, matcher.schema])),
+  description: 'one matcher, e.g. {contains: "LISTEN"}, or a list of matchers that must all match',
+};
+
+// A nested integer is the `equals` shorthand; whether the field is a number is checked when the
+// matchers compile, since a nested position in the schema cannot know its field's type.
+const matcherDefinition: JsonSchema = {
+  if: { type: 'array' },
+  then: { type: 'array', minItems: 1, items: { $ref: '#/definitions/matcher' } },
+  else: { if: { type: 'integer' }, then: { type: 'integer' }, else: matcherObject },
+};
+
+const numberOrMatcher: JsonSchema = {
+  if: { type: ['object', 'array'] },
+  then: { $ref: '#/definitions/matcher' },
+  else: { type: 'integer' },
+};
+
+const matcherFor = (type: FieldType): JsonSchema =>
+  type === 'number' ? { $ref: '#/definitions/numberOrMatcher' } : { $ref: '#/definitions/matcher' };
+
+const textFields = (kind: CheckKind<never>): string[] =>
+  Object.entries(kind.fields).filter(([, type]) => type === 'text').map(([name]) => name);
+
+const expectFor = (kind: CheckKind<never>): JsonSchema => ({
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.entries(kind.fields).map(([field, type]) => [field, matcherFor(type)])),
+});
+
+const captureFor = (kind: CheckKind<never>): JsonSchema => ({
+  type: 'object',
+  minProperties: 1,
+  propertyNames: { pattern: NAME_PATTERN },
+  additionalProperties: {
+    if: { type: 'string' },
+    then: { type: 'string', minLength: 1, description: `a regex over ${textFields(kind)[0] ?? 'the output'}; its first group is the value` },
+    else: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        from: { enum: Object.keys(kind.fields) },
+        regex: { type: 'string', minLength: 1, description: 'its first group (or the group named value) is the value' },
+      },
+    },
+  },
+});
+
+const kinds = Object.values(CHECK_KINDS) as CheckKind<never>[];
+
+const check: JsonSchema = {
+  type: 'object',
+  required: ['id', 'on'],
+  additionalProperties: false,
+  // Kind keys first: a misspelt kind ("rn") is then suggested as "run", not as "on".
+  properties: {
+    ...Object.fromEntries(kinds.map((kind) => [kind.key, kind.schema])),
+    id: id('mysqld-process'),
+    on: { type: 'string', minLength: 1, description: 'the host role the check runs on' },
+    expect: { type: 'object' },
+    capture: { type: 'object' },
+    depends_on: { type: 'array', uniqueItems: true, items: { type: 'string' } },
+    timeout: duration,
+    become: { type: 'boolean', description: 'run this check with sudo -n' },
+    hint: { type: 'string', minLength: 1 },
+  },
+  oneOf: kinds.map((kind) => ({ required: [kind.key] })),
+  allOf: kinds.map((kind) => ({
+    if: { required: [kind.key] },
+    then: { properties: { expect: expectFor(kind), capture: captureFor(kind) } },
+  })),
+};
+
+const question: JsonSchema = {
+  type: 'object',
+  required: ['id', 'title', 'checks'],
+  additionalProperties: false,
+  properties: {
+    id: id('service-up'),
+    title: { type: 'string', minLength: 1 },
+    hint: { type: 'string', minLength: 1 },
+    checks: { type: 'array', minItems: 1, items: check },
+  },
+};
+
+export const buildRunbookSchema = (): JsonSchema => ({
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: RUNBOOK_SCHEMA_ID,
+  title: 'runbook',
+  description: 'A troubleshooting runbook: hosts, variables, and questions answered by checks.',
+  type: 'object',
+  required: ['version', 'title', 'hosts', 'questions'],
+  additionalProperties: false,
+  properties: {
+    version: { const: 1 },
+    title: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    vars: {
+      type: 'object',
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+    },
+    hosts: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: ID_PATTERN },
+      additionalProperties: hostEntry,
+    },
+    questions: { type: 'array', minItems: 1, items: question },
+  },
+  definitions: { matcher: matcherDefinition, numberOrMatcher },
+});

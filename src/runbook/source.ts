@@ -1,0 +1,63 @@
+// A parsed runbook file that remembers where every value came from, so any later stage can point an
+// error at file:line:col.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { SourceLocation } from '../model/runbook.js';
+
+export type Path = readonly (string | number)[];
+
+export interface RunbookSource {
+  readonly file: string;
+  readonly data: unknown;
+  locate(path: Path, target?: 'key' | 'value'): SourceLocation;
+}
+
+const firstLine = (message: string): string => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+
+const locationAt = (file: string, counter: LineCounter, offset: number): SourceLocation => {
+  const { line, col } = counter.linePos(offset);
+  return { file, line, col };
+};
+
+/** The deepest node along `path`, and whether the whole path was found. */
+const walk = (doc: Document, path: Path): { node: Node | undefined; keyNode: Node | undefined } => {
+  let node = doc.contents as Node | null | undefined;
+  let keyNode: Node | undefined;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
+      if (!pair) return { node: node, keyNode: undefined };
+      keyNode = pair.key as Node;
+      node = pair.value as Node | null;
+      if (node === null) return { node: keyNode, keyNode };
+    } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
+      keyNode = undefined;
+      node = node.items[step] as Node;
+    } else {
+      return { node: node ?? undefined, keyNode: undefined };
+    }
+  }
+  return { node: node ?? undefined, keyNode };
+};
+
+export const parseRunbookSource = (file: string, text: string): { source: RunbookSource; diagnostics: Diagnostic[] } => {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = doc.errors.map((error) => ({
+    code: 'RB_YAML',
+    message: firstLine(error.message),
+    location: locationAt(file, counter, error.pos[0]),
+  }));
+  const locate = (path: Path, target: 'key' | 'value' = 'value'): SourceLocation => {
+    const { node, keyNode } = walk(doc, path);
+    const chosen = target === 'key' && keyNode ? keyNode : node;
+    return locationAt(file, counter, chosen?.range?.[0] ?? 0);
+  };
+  const data: unknown = diagnostics.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  return { source: { file, data, locate }, diagnostics };
+};
+
+/** `questions[3].checks[0].expect`: the spelling every message uses for a place in the file. */
+export const formatPath = (path: Path): string =>
+  path.reduce<string>((text, step) => (typeof step === 'number' ? `${text}[${step}]` : text ? `${text}.${step}` : step), '') ||
+  'the runbook';

@@ -1,0 +1,138 @@
+// Validates parsed YAML against the generated schema and rewrites ajv's errors for operators:
+// "questions[0].checks[1] has unknown property "prot"; did you mean "port"?" at the key's line.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { CHECK_KIND_KEYS } from '../checks/registry.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { didYouMean } from '../errors/did-you-mean.js';
+import { show } from '../matchers/format.js';
+import { buildRunbookSchema } from './schema.js';
+import { formatPath, type Path, type RunbookSource } from './source.js';
+
+let compiled: ValidateFunction | undefined;
+
+const validator = (): ValidateFunction => {
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false }).compile(buildRunbookSchema());
+  return compiled;
+};
+
+const toPath = (pointer: string): Path =>
+  pointer === ''
+    ? []
+    : pointer.slice(1).split('/').map((step) => {
+        const unescaped = step.replace(/~1/g, '/').replace(/~0/g, '~');
+        return /^\d+$/.test(unescaped) ? Number(unescaped) : unescaped;
+      });
+
+const article = (type: string): string => (type === 'integer' || type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`);
+
+const typeNames = (type: unknown): string =>
+  (Array.isArray(type) ? type : [type]).map((name) => article(String(name))).join(' or ');
+
+const KIND_LIST = CHECK_KIND_KEYS.join(', ');
+
+interface Rewritten {
+  readonly message: string;
+  readonly hint?: string;
+  readonly at?: 'key';
+  readonly path?: Path;
+}
+
+const rewriteOneOfKinds = (data: unknown): Rewritten => {
+  const present = CHECK_KIND_KEYS.filter((key) => typeof data === 'object' && data !== null && key in data);
+  return present.length === 0
+    ? { message: `must say what to run: one of ${KIND_LIST}` }
+    : { message: `has ${present.map((key) => `"${key}"`).join(' and ')}; a check runs exactly one kind` };
+};
+
+const rewrite = (error: ErrorObject): Rewritten | undefined => {
+  const { keyword, params, data, parentSchema } = error;
+  switch (keyword) {
+    case 'if':
+    case 'propertyNames':
+      return undefined;
+    case 'oneOf':
+      return rewriteOneOfKinds(data);
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const known = Object.keys((parentSchema?.properties as object | undefined) ?? {});
+      const isMatcher = parentSchema?.maxProperties === 1;
+      const hint = didYouMean(name, known);
+      return {
+        message: isMatcher ? `has unknown matcher "${name}"` : `has unknown property "${name}"`,
+        ...(hint ? { hint } : { hint: `expected one of: ${known.join(', ')}` }),
+        at: 'key',
+        path: [...toPath(error.instancePath), name],
+      };
+    }
+    case 'required':
+      return { message: `is missing required property "${String(params.missingProperty)}"` };
+    case 'type':
+      return { message: `must be ${typeNames(params.type)}, got ${typeof data === 'string' ? show(data) : JSON.stringify(data)}` };
+    case 'const':
+      return { message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(data)}` };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const hint = didYouMean(String(data), allowed);
+      return { message: `must be one of ${allowed.join(', ')}, got ${JSON.stringify(data)}`, ...(hint ? { hint } : {}) };
+    }
+    case 'pattern': {
+      const wanted = (parentSchema?.description as string | undefined) ?? `a string matching ${String(params.pattern)}`;
+      // ajv reports a bad key (under propertyNames) on the error itself, not in params.
+      const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
+      if (propertyName !== undefined) {
+        return { message: `has invalid name ${JSON.stringify(propertyName)}: must match ${String(params.pattern)}`, at: 'key', path: [...toPath(error.instancePath), propertyName] };
+      }
+      return { message: `must be ${wanted}, got ${JSON.stringify(data)}` };
+    }
+    case 'minItems':
+    case 'minProperties':
+    case 'minLength':
+      return { message: 'must not be empty (an empty value asserts nothing)' };
+    case 'maxProperties':
+      return { message: 'must hold exactly one matcher', hint: 'use all_of: [...] or a list for several' };
+    case 'uniqueItems':
+      return { message: 'has duplicate entries' };
+    default:
+      return { message: error.message ?? `fails ${keyword}` };
+  }
+};
+
+/** Drops the per-branch `required` errors of the "exactly one kind" rule: the oneOf message says it all. */
+const isKindBranchNoise = (error: ErrorObject): boolean => /\/oneOf\/\d+\/required$/.test(error.schemaPath);
+
+export interface SchemaCheck {
+  readonly diagnostics: Diagnostic[];
+  /** True when nothing at or below `path` broke the schema: later stages only read such parts. */
+  readonly isClean: (path: Path) => boolean;
+  /** True when no schema error is about `path` itself (its own keys, type, required properties). */
+  readonly isSound: (path: Path) => boolean;
+}
+
+const pointerOf = (path: Path): string => path.map((step) => `/${String(step)}`).join('');
+
+export const validateAgainstSchema = (source: RunbookSource): SchemaCheck => {
+  const validate = validator();
+  const errors = validate(source.data) ? [] : (validate.errors ?? []);
+  const diagnostics: Diagnostic[] = [];
+  const dirty: string[] = [];
+  for (const error of errors) {
+    if (isKindBranchNoise(error)) continue;
+    const rewritten = rewrite(error);
+    if (!rewritten) continue;
+    dirty.push(error.instancePath);
+    const path = rewritten.path ?? toPath(error.instancePath);
+    const subject = formatPath(toPath(error.instancePath));
+    diagnostics.push({
+      code: 'RB_SCHEMA',
+      message: `${subject} ${rewritten.message}`,
+      location: source.locate(path, rewritten.at ?? 'value'),
+      ...(rewritten.hint ? { hint: rewritten.hint } : {}),
+    });
+  }
+  const isClean = (path: Path): boolean => {
+    const pointer = pointerOf(path);
+    return !dirty.some((bad) => bad === pointer || bad.startsWith(`${pointer}/`));
+  };
+  const isSound = (path: Path): boolean => !dirty.includes(pointerOf(path));
+  return { diagnostics, isClean, isSound };
+};

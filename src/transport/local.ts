@@ -1,0 +1,116 @@
+// Runs commands on this machine. Each command gets its own process group, so a timeout, an
+// interruption or stop() ends the command and everything it started, not only the shell.
+import { execa, type ResultPromise } from 'execa';
+import { OutputCollector } from './output.js';
+import type { CommandOutcome, CommandRequest, RunningCommand, Termination, Transport, TransportError } from './types.js';
+
+/** Time between SIGTERM and SIGKILL: enough for a clean exit, short enough not to stall a run. */
+const KILL_GRACE_MS = 2000;
+/** After SIGKILL, output pipes held by an escaped grandchild are closed so the run never hangs. */
+const PIPE_GRACE_MS = 1000;
+
+/**
+ * detached: its own process group, killed as a whole. stdin ignored: a command that reads it must not
+ * hang the run. LC_ALL=C: tools print the same words and numbers on every host, so output parses alike.
+ */
+const SPAWN_OPTIONS = { reject: false, detached: true, stdin: 'ignore', buffer: false, env: { LC_ALL: 'C' } } as const;
+
+const signalGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone, which is what we wanted.
+  }
+};
+
+/** sudo -n refuses with exit 1 and a "sudo:" line; that is a could-not-run, not the command's verdict. */
+const sudoRefusal = (request: CommandRequest, exitCode: number | null, stderr: string): TransportError | undefined => {
+  const line = /^sudo: .*$/m.exec(stderr)?.[0];
+  return request.become && exitCode === 1 && line ? { code: 'SUDO', message: `sudo refused: ${line.slice(6)}` } : undefined;
+};
+
+const spawnError = (error: unknown): TransportError | undefined => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? { code: 'SPAWN', message: `cannot start the command: ${code}` } : undefined;
+};
+
+class LocalCommand implements RunningCommand {
+  readonly result: Promise<CommandOutcome>;
+  private termination: Termination | undefined;
+  private readonly child: ResultPromise<typeof SPAWN_OPTIONS>;
+  private readonly output: OutputCollector;
+  private killTimers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly request: CommandRequest) {
+    const started = performance.now();
+    const argv = request.become ? ['sudo', '-n', '/bin/sh', '-c', request.script] : ['/bin/sh', '-c', request.script];
+    this.output = new OutputCollector(() => this.end('output-limit'));
+    this.child = execa(argv[0]!, argv.slice(1), SPAWN_OPTIONS);
+    this.child.stdout?.on('data', (chunk: Buffer) => this.output.push('stdout', chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.output.push('stderr', chunk));
+    const timer = setTimeout(() => this.end('timeout'), request.timeoutMs);
+    const onAbort = () => this.end('canceled');
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.signal?.aborted) onAbort();
+    this.result = this.child.then((result) => {
+      clearTimeout(timer);
+      for (const killTimer of this.killTimers) clearTimeout(killTimer);
+      request.signal?.removeEventListener('abort', onAbort);
+      return this.outcome(result, performance.now() - started);
+    });
+  }
+
+  waitForOutput(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<boolean> {
+    return this.output.waitFor(stream, pattern, timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    this.end('stopped');
+    await this.result;
+  }
+
+  /** The first reason wins: a command stopped after it timed out still reports the timeout. */
+  private end(reason: Termination): void {
+    if (this.termination !== undefined) return;
+    this.termination = reason;
+    const pid = this.child.pid;
+    signalGroup(pid, 'SIGTERM');
+    this.killTimers.push(setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
+    this.killTimers.push(setTimeout(() => {
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+    }, KILL_GRACE_MS + PIPE_GRACE_MS));
+  }
+
+  private outcome(result: { exitCode?: number | undefined; signal?: string | undefined; cause?: unknown; failed: boolean }, durationMs: number): CommandOutcome {
+    const { stdout, stderr } = this.output.end();
+    const exitCode = result.exitCode ?? null;
+    const transportError = (result.exitCode === undefined && !result.signal ? spawnError(result.cause) : undefined) ?? sudoRefusal(this.request, exitCode, stderr);
+    return {
+      exitCode,
+      signal: result.signal ?? null,
+      stdout,
+      stderr,
+      durationMs: Math.round(durationMs),
+      ...(this.termination ? { termination: this.termination } : {}),
+      ...(transportError ? { transportError } : {}),
+    };
+  }
+}
+
+export class LocalTransport implements Transport {
+  readonly description = 'local';
+  private readonly running = new Set<LocalCommand>();
+
+  start(request: CommandRequest): RunningCommand {
+    const command = new LocalCommand(request);
+    this.running.add(command);
+    void command.result.finally(() => this.running.delete(command));
+    return command;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.running].map((command) => command.stop()));
+  }
+}

@@ -1,0 +1,39 @@
+// The `run:` check kind: its YAML form, and how it reads a command's outcome (recorded data).
+import { describe, expect, test } from 'vitest';
+import { interpretCommand } from '../../src/checks/command.js';
+import type { CommandOutcome } from '../../src/transport/types.js';
+import { describeCheckKind } from '../helpers/describe-check-kind.js';
+
+describeCheckKind('command', {
+  valid: [
+    '      - id: a\n        on: here\n        run: echo hi',
+    '      - id: a\n        on: here\n        run: lsof -nPi4:${vars.port}\n        expect:\n          exit_code: { any_of: [0, 1] }\n          stdout: { contains: LISTEN }\n          stderr: { not: { contains: error } }',
+    "      - id: a\n        on: here\n        run: ps -efww\n        capture:\n          pid: '^\\S+\\s+(\\d+)'\n          whole: { from: stderr }",
+    '      - id: a\n        on: here\n        run: sleep 1\n        timeout: 2s\n        become: true\n        hint: wait',
+  ],
+  invalid: [
+    { check: '      - id: a\n        on: here\n        run: ""', code: 'RB_SCHEMA', line: 13, col: 14, message: /must not be empty/ },
+    { check: '      - id: a\n        on: here\n        run: [ls]', code: 'RB_SCHEMA', line: 13, col: 14, message: /must be a string/ },
+    { check: '      - id: a\n        on: here\n        run: ls\n        expect:\n          exitcode: 0', code: 'RB_SCHEMA', line: 15, col: 11, message: /unknown property "exitcode"/ },
+    { check: '      - id: a\n        on: here\n        run: ls\n        expect:\n          stdout: 0', code: 'RB_MATCHER', line: 15, col: 19, message: /a bare number compares numbers; this value is text/ },
+    { check: '      - id: a\n        on: here\n        run: ls\n        expect:\n          stdout: true', code: 'RB_SCHEMA', line: 15, col: 19, message: /must be an object/ },
+    { check: '      - id: a\n        on: here\n        run: ls\n        capture:\n          pid: { from: stdin }', code: 'RB_SCHEMA', line: 15, col: 24, message: /must be one of exit_code, stdout, stderr/ },
+    { check: '      - id: a\n        on: here\n        run: echo ${vars.prot}', code: 'RB_UNKNOWN_VAR', line: 13, col: 14, message: /vars\.prot/ },
+  ],
+});
+
+const outcome = (overrides: Partial<CommandOutcome>): CommandOutcome => ({ exitCode: 0, signal: null, stdout: '', stderr: '', durationMs: 5, ...overrides });
+
+describe('command: interpreting an outcome', () => {
+  test.each([
+    [outcome({ exitCode: 0, stdout: 'ok\n' }), { exit_code: 0, stdout: 'ok\n', stderr: '' }, undefined],
+    [outcome({ exitCode: 1, stderr: 'nope\n' }), { exit_code: 1, stdout: '', stderr: 'nope\n' }, undefined],
+    [outcome({ exitCode: 127, stderr: 'sh: 1: lsof: not found\n' }), { exit_code: 127 }, 'command not found (exit 127): sh: 1: lsof: not found'],
+    [outcome({ exitCode: 126, stderr: '\nsh: 1: ./x: Permission denied\n' }), { exit_code: 126 }, 'command not executable (exit 126): sh: 1: ./x: Permission denied'],
+    [outcome({ exitCode: null, signal: 'SIGKILL' }), { exit_code: null }, undefined],
+  ])('%# outcome -> fields and error', (given, fields, error) => {
+    const observation = interpretCommand(given);
+    expect(observation.fields).toMatchObject(fields);
+    expect(observation.error).toBe(error);
+  });
+});

@@ -1,0 +1,76 @@
+// `runbook validate` and `runbook plan`: nothing runs, and the plan shows exactly what would.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const RUNBOOK = `version: 1
+title: Plan me
+vars:
+  port: 3306
+hosts:
+  server: local
+  client: admin@10.0.0.5:2222
+questions:
+  - id: service-up
+    title: Is it up?
+    checks:
+      - id: find-pid
+        on: server
+        run: touch ran-marker; pgrep -f "mysqld --port=\${vars.port}"
+        capture:
+          pid: '^(\\d+)'
+  - id: port-listening
+    title: Does it listen?
+    checks:
+      - id: lsof-port
+        on: server
+        run: lsof -nPi4:\${vars.port} -a -p \${captures.pid}
+        depends_on: [find-pid]
+        timeout: 5s
+        expect:
+          stdout: { contains: LISTEN }
+      - id: from-client
+        on: client
+        run: nc -vz server \${vars.port}
+`;
+
+describe('validate and plan', () => {
+  test('validate says what it found and runs nothing', async () => {
+    const result = await runCli({ 'r.yaml': RUNBOOK }, ['validate', 'r.yaml']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('r.yaml: valid (2 questions, 3 checks)\n');
+    expect(existsSync(join(result.dir, 'ran-marker'))).toBe(false);
+  });
+
+  test('plan lists checks in execution order with hosts and commands, variables resolved', async () => {
+    const result = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', '--var', 'port=3307']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('  1. find-pid [service-up] on server (local), command, timeout 30s');
+    expect(result.stdout).toContain('       $ touch ran-marker; pgrep -f "mysqld --port=3307"');
+    expect(result.stdout).toContain('  2. lsof-port [port-listening] on server (local), command, timeout 5s, after find-pid');
+    expect(result.stdout).toContain('       $ lsof -nPi4:3307 -a -p ${captures.pid}');
+    expect(result.stdout).toContain('  3. from-client [port-listening] on client (admin@10.0.0.5:2222), command, timeout 30s');
+    expect(existsSync(join(result.dir, 'ran-marker'))).toBe(false);
+  });
+
+  test('plan --json is machine-readable', async () => {
+    const result = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', '--json', '--host', 'client=local']);
+    const plan = JSON.parse(result.stdout) as { checks: { id: string; target: string; dependsOn: string[]; expect: string[]; capture: string[] }[] };
+    expect(plan.checks.map((c) => c.id)).toEqual(['find-pid', 'lsof-port', 'from-client']);
+    expect(plan.checks[2]!.target).toBe('local');
+    expect(plan.checks[0]!.capture).toEqual(['pid <- stdout /^(\\d+)/']);
+    expect(plan.checks[1]).toMatchObject({ dependsOn: ['find-pid'], expect: ['stdout contains "LISTEN"'] });
+  });
+
+  test('shipped runbooks are found by name from any directory', async () => {
+    const byName = await runCli({}, ['validate', 'local-host.yaml']);
+    expect(byName.exitCode).toBe(0);
+    expect(byName.stdout).toMatch(/runbooks\/local-host\.yaml: valid/);
+    expect((await runCli({}, ['validate', 'runbooks/local-host.yaml'])).exitCode).toBe(0);
+    expect((await runCli({}, ['validate', 'local-host'])).exitCode).toBe(0);
+    const typo = await runCli({}, ['validate', 'local-hots.yaml']);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain('did you mean "local-host.yaml"?');
+  });
+});

@@ -1,0 +1,184 @@
+// `runbook run` end to end through the built CLI: verdicts, exit codes, reports, captures, timeouts,
+// concurrency, overrides and interruption, as an operator or a CI job would see them.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, test } from 'vitest';
+import { inlineFiles, ROOT, runbookWith, runCli, startCli } from '../helpers/run-cli.js';
+
+const reportSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8')) as object;
+const validateReport = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(reportSchema);
+
+const check = (id: string, body: string): string =>
+  `      - id: ${id}\n        on: here\n${body.split('\n').map((line) => `        ${line}`).join('\n')}\n`;
+
+const json = ['--reporter', 'json'];
+
+describe('runbook run', () => {
+  test('all checks pass: exit 0, every question PASS, nothing on stderr', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith(check('a', 'run: echo hello\nexpect:\n  stdout: { contains: hello }')) }, ['run', 'r.yaml']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^PASS +q +The question$/m);
+    expect(result.stdout).toMatch(/Result: PASS, exit code 0/);
+    expect(result.stderr).toBe('');
+  });
+
+  test('a failed check: exit 1, the reason, the evidence, the hint, and its dependent skipped with why', async () => {
+    const runbook = runbookWith(
+      check('down', 'run: exit-with 1\nhint: start the service') + check('after', 'run: "true"\ndepends_on: [down]'),
+    );
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    expect(result.exitCode).toBe(1);
+    const question = result.report!.questions[0]!;
+    expect(question.status).toBe('fail');
+    const [down, after] = question.checks;
+    expect(down).toMatchObject({ status: 'fail', reason: 'exit_code expected to equal 0, got 1', hint: 'start the service' });
+    expect(down!.evidence[0]).toMatchObject({ command: 'exit-with 1', exitCode: 1, exitMeaning: 'general failure' });
+    expect(down!.evidence[0]!.stderr.text).toBe('err: exiting with 1');
+    expect(after).toMatchObject({ status: 'skipped', reason: 'dependency "down" failed' });
+    expect(result.report!.summary.checks).toEqual({ total: 2, pass: 0, fail: 1, error: 0, skipped: 1 });
+  });
+
+  test('the human report shows evidence and hint for what did not pass', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith(check('down', 'run: exit-with 3\nhint: start the service')) }, ['run', 'r.yaml']);
+    expect(result.stdout).toContain('FAIL  down on here (local): exit_code expected to equal 0, got 3');
+    expect(result.stdout).toContain('$ exit-with 3');
+    expect(result.stdout).toMatch(/^ +exit 3 after \d+ ms on here$/m);
+    expect(result.stdout).toContain('hint: start the service');
+  });
+
+  test('a missing command is an error, not a failure: exit 3', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith(check('tool', 'run: no-such-tool-xyz --version')) }, ['run', 'r.yaml', ...json]);
+    expect(result.exitCode).toBe(3);
+    expect(result.report!.questions[0]!.checks[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/^command not found \(exit 127\)/) as unknown });
+  });
+
+  test('failure wins over error in the exit code', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith(check('tool', 'run: no-such-tool-xyz') + check('down', 'run: exit-with 1')) }, ['run', 'r.yaml', ...json]);
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.exitCode).toBe(1);
+    expect(result.report!.summary.checks).toMatchObject({ fail: 1, error: 1 });
+  });
+
+  test('--reporter json prints only the report, valid against schemas/report.schema.json', async () => {
+    const runbook = runbookWith(check('ok', 'run: echo fine') + check('bad', 'run: exit-with 2') + check('dep', 'run: "true"\ndepends_on: [bad]'));
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    expect(() => JSON.parse(result.stdout) as unknown).not.toThrow();
+    expect(validateReport(result.report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(result.report).toMatchObject({ reportVersion: 1, status: 'fail', exitCode: 1, interrupted: false });
+    expect(result.report!.runbooks).toEqual([expect.objectContaining({ file: 'r.yaml', title: 'Inline test runbook', hosts: { here: 'local' } })]);
+    expect(result.stderr).toBe('');
+  });
+
+  test('--output writes the report atomically and keeps stdout empty', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith(check('ok', 'run: echo fine')) }, ['run', 'r.yaml', ...json, '--output', 'out/report.json'].slice(0, 4).concat(['--output', 'report.json']));
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('report written to report.json');
+    const report = JSON.parse(readFileSync(join(result.dir, 'report.json'), 'utf8')) as { status: string };
+    expect(report.status).toBe('pass');
+  });
+
+  test('an unwritable --output is refused before anything runs', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith(check('mark', 'run: touch ran-marker')) }, ['run', 'r.yaml', '--output', 'no/such/dir/report.json']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^--output no\/such\/dir\/report\.json: its directory does not exist or is not writable \[RB_USAGE\]\n$/);
+    expect(existsSync(join(result.dir, 'ran-marker'))).toBe(false);
+  });
+
+  test('--var overrides a default; an unknown --var is a usage error with a suggestion', async () => {
+    const runbook = runbookWith(check('say', 'run: echo ${vars.word}\nexpect:\n  stdout: { equals: bye }'), 'vars:\n  word: hello\n');
+    expect((await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml'])).exitCode).toBe(1);
+    expect((await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--var', 'word=bye'])).exitCode).toBe(0);
+    const typo = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--var', 'wrod=bye']);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toBe('--var wrod: the runbook declares no variable "wrod"; did you mean "word"? [RB_USAGE]\n');
+  });
+
+  test('a captured value is one shell word in the dependent, never code', async () => {
+    const runbook = runbookWith(
+      check('produce', `run: "echo 'value=x; touch pwned'"\ncapture:\n  value: 'value=(.*)'`) +
+        check('consume', "run: printf '<%s>' ${captures.value}\ndepends_on: [produce]\nexpect:\n  stdout: { equals: '<x; touch pwned>' }"),
+    );
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    expect(result.exitCode).toBe(0);
+    expect(result.report!.questions[0]!.checks[0]!.captures).toEqual({ value: 'x; touch pwned' });
+    expect(existsSync(join(result.dir, 'pwned'))).toBe(false);
+  });
+
+  test('a capture that finds nothing fails the producer and skips its dependents', async () => {
+    const runbook = runbookWith(check('produce', "run: echo nothing here\ncapture:\n  pid: 'pid=(\\d+)'") + check('consume', 'run: echo ${captures.pid}\ndepends_on: [produce]'));
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    expect(result.exitCode).toBe(1);
+    const [produce, consume] = result.report!.questions[0]!.checks;
+    expect(produce).toMatchObject({ status: 'fail', reason: 'capture "pid": /pid=(\\d+)/ found nothing in stdout' });
+    expect(consume).toMatchObject({ status: 'skipped', reason: 'dependency "produce" failed' });
+  });
+
+  test('a check timeout (per check, or --timeout by default) is an error and the command is killed', async () => {
+    const runbook = runbookWith(check('slow', 'run: sleep 20\ntimeout: 300ms') + check('slower', 'run: sleep 20'));
+    const started = performance.now();
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json, '--timeout', '700ms']);
+    expect(performance.now() - started).toBeLessThan(8000);
+    expect(result.exitCode).toBe(3);
+    const [slow, slower] = result.report!.questions[0]!.checks;
+    expect(slow).toMatchObject({ status: 'error', reason: 'timed out after 300ms on here (the command was killed)' });
+    expect(slower).toMatchObject({ status: 'error', reason: 'timed out after 700ms on here (the command was killed)' });
+  });
+
+  test('independent checks run concurrently; --concurrency 1 runs them one at a time', async () => {
+    // Each check waits (up to 3 s) for the other to have started: only possible when both run at once.
+    const waitFor = (mine: string, other: string) =>
+      `run: touch ${mine}; i=0; while [ ! -e ${other} ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; [ -e ${other} ]`;
+    const runbook = runbookWith(check('left', waitFor('l', 'r')) + check('right', waitFor('r', 'l')));
+    expect((await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml'])).exitCode).toBe(0);
+    expect((await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--concurrency', '1'])).exitCode).toBe(1);
+  });
+
+  test('a dependent starts only after its dependency finished', async () => {
+    const runbook = runbookWith(check('first', 'run: sleep 0.3; touch first-done') + check('second', 'run: test -e first-done\ndepends_on: [first]'));
+    expect((await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml'])).exitCode).toBe(0);
+  });
+
+  test('several files run in one report, each question naming its runbook', async () => {
+    const result = await runCli(
+      { 'a.yaml': runbookWith(check('x', 'run: "true"')), 'b.yaml': runbookWith(check('y', 'run: exit-with 1')) },
+      ['run', 'a.yaml', 'b.yaml', ...json],
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.questions.map((q) => [q.runbook, q.status])).toEqual([['a.yaml', 'pass'], ['b.yaml', 'fail']]);
+    expect(result.report!.runbooks.map((r) => r.status)).toEqual(['pass', 'fail']);
+  });
+
+  test('output from a host is escaped: no control sequence reaches the terminal', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith(check('noisy', 'run: control-chars; exit 1')) }, ['run', 'r.yaml']);
+    expect(result.stdout).toContain('\\x1b[31mred\\x1b[0m');
+    expect(result.stdout).toContain('carriage\\rreturn');
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
+  test('colours only when asked or on a terminal', async () => {
+    const files = { 'r.yaml': runbookWith(check('ok', 'run: "true"')) };
+    expect((await runCli(files, ['run', 'r.yaml'])).stdout).not.toContain('\x1b[');
+    expect((await runCli(files, ['run', 'r.yaml', '--color'], { NO_COLOR: '', FORCE_COLOR: '1' })).stdout).toContain('\x1b[');
+  });
+
+  test('SIGINT stops running checks, prints the partial report and exits 130', async () => {
+    const dir = inlineFiles({ 'r.yaml': runbookWith(check('long', 'run: echo $$ > long.pid; exec sleep 30') + check('never', 'run: "true"\ndepends_on: [long]')) });
+    const cli = startCli(dir, ['run', 'r.yaml', ...json]);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(dir, 'long.pid')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    cli.kill('SIGINT');
+    const result = await cli;
+    expect(result.exitCode).toBe(130);
+    const report = JSON.parse(String(result.stdout)) as { interrupted: boolean; exitCode: number; questions: { checks: { id: string; status: string; reason: string }[] }[] };
+    expect(report).toMatchObject({ interrupted: true, exitCode: 130 });
+    expect(report.questions[0]!.checks.map((c) => [c.id, c.status, c.reason])).toEqual([
+      ['long', 'error', 'interrupted before it finished'],
+      ['never', 'skipped', 'dependency "long" could not be checked'],
+    ]);
+    const pid = Number(readFileSync(join(dir, 'long.pid'), 'utf8'));
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+  });
+});

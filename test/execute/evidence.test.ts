@@ -1,0 +1,143 @@
+// Evidence from hosts is bounded (head and tail kept, long lines cut) and escaped (nothing a host
+// prints can drive the operator's terminal), and exit codes are explained.
+import { describe, expect, test } from 'vitest';
+import { EXCERPT_MAX_LINE_CHARS, EXCERPT_MAX_LINES, escapeControl, evidenceFor, excerpt, exitMeaning } from '../../src/execute/evidence.js';
+import type { Excerpt } from '../../src/model/outcome.js';
+import type { CommandOutcome } from '../../src/transport/types.js';
+
+const lines = (count: number, from = 1): string[] => Array.from({ length: count }, (_, index) => `line ${from + index}`);
+
+const EXCERPTS: [string, string, number | undefined, Excerpt][] = [
+  ['empty output', '', undefined, { text: '', totalLines: 0, totalBytes: 0, truncated: false }],
+  ['one line', 'ok\n', undefined, { text: 'ok', totalLines: 1, totalBytes: 3, truncated: false }],
+  ['no final newline', 'a\nb', undefined, { text: 'a\nb', totalLines: 2, totalBytes: 3, truncated: false }],
+  ['an empty last line', 'a\n\n', undefined, { text: 'a\n', totalLines: 2, totalBytes: 3, truncated: false }],
+  ['bytes, not characters', 'é✓\n', undefined, { text: 'é✓', totalLines: 1, totalBytes: 6, truncated: false }],
+  ['exactly the line limit', `${lines(5).join('\n')}\n`, 5, { text: lines(5).join('\n'), totalLines: 5, totalBytes: 35, truncated: false }],
+  [
+    'over the limit: head and tail kept',
+    `${lines(10).join('\n')}\n`,
+    5,
+    { text: [...lines(3), '… 5 lines omitted …', ...lines(2, 9)].join('\n'), totalLines: 10, totalBytes: 71, truncated: true },
+  ],
+  [
+    'one over the limit',
+    lines(6).join('\n'),
+    4,
+    { text: [...lines(3), '… 2 lines omitted …', 'line 6'].join('\n'), totalLines: 6, totalBytes: 41, truncated: true },
+  ],
+  [
+    'a line at the length limit is kept whole',
+    'x'.repeat(EXCERPT_MAX_LINE_CHARS),
+    undefined,
+    { text: 'x'.repeat(EXCERPT_MAX_LINE_CHARS), totalLines: 1, totalBytes: EXCERPT_MAX_LINE_CHARS, truncated: false },
+  ],
+  [
+    'a longer line is cut and says how long it was',
+    `short\n${'x'.repeat(600)}\n`,
+    undefined,
+    { text: `short\n${'x'.repeat(EXCERPT_MAX_LINE_CHARS)}… (600 chars)`, totalLines: 2, totalBytes: 607, truncated: true },
+  ],
+  [
+    'escaped after cutting: a control character past the cut is gone, one before it is escaped',
+    `\u001b${'x'.repeat(EXCERPT_MAX_LINE_CHARS)}\u001b`,
+    undefined,
+    { text: `\\x1b${'x'.repeat(EXCERPT_MAX_LINE_CHARS - 1)}… (502 chars)`, totalLines: 1, totalBytes: 502, truncated: true },
+  ],
+];
+
+const ESCAPES: [string, string, string][] = [
+  ['ESC (colours, cursor moves)', '\u001b[31mred\u001b[0m', '\\x1b[31mred\\x1b[0m'],
+  ['terminal title (OSC ... BEL)', '\u001b]0;pwned\u0007', '\\x1b]0;pwned\\x07'],
+  ['CR', 'progress 50%\rdone', 'progress 50%\\rdone'],
+  ['CRLF line ends keep the newline', 'a\r\nb', 'a\\r\nb'],
+  ['NUL', 'a\u0000b', 'a\\x00b'],
+  ['backspace, VT, FF', '\u0008\u000b\u000c', '\\x08\\x0b\\x0c'],
+  ['the last C0 control', '\u001f', '\\x1f'],
+  ['DEL', 'a\u007fb', 'a\\x7fb'],
+  ['C1 CSI and NEL', '\u009b31m\u0085', '\\x9b31m\\x85'],
+  ['the last C1 control', '\u009f', '\\x9f'],
+  ['tab and newline are kept', 'a\tb\nc', 'a\tb\nc'],
+  ['printable text is untouched', 'naïve résumé ✓ \u00a0 ~', 'naïve résumé ✓ \u00a0 ~'],
+];
+
+const MEANINGS: [number | null, string | null, string | undefined][] = [
+  [0, null, 'success'],
+  [1, null, 'general failure'],
+  [2, null, 'misuse or error (often: bad usage)'],
+  [124, null, 'timed out (coreutils timeout)'],
+  [126, null, 'command found but not executable'],
+  [127, null, 'command not found'],
+  [130, null, 'interrupted (SIGINT)'],
+  [137, null, 'killed (SIGKILL)'],
+  [143, null, 'terminated (SIGTERM)'],
+  [129, null, 'ended by signal 1'],
+  [141, null, 'ended by signal 13'],
+  [159, null, 'ended by signal 31'],
+  [null, 'SIGKILL', 'ended by SIGKILL'],
+  [null, 'SIGTERM', 'ended by SIGTERM'],
+  [null, null, undefined],
+  [3, null, undefined],
+  [42, null, undefined],
+  [128, null, undefined],
+  [160, null, undefined],
+  [255, null, undefined],
+];
+
+const outcome = (overrides: Partial<CommandOutcome>): CommandOutcome => ({ exitCode: 0, signal: null, stdout: '', stderr: '', durationMs: 12, ...overrides });
+
+describe('excerpt', () => {
+  test.each(EXCERPTS)('%s', (_name, text, maxLines, want) => {
+    expect(excerpt(text, maxLines)).toEqual(want);
+  });
+
+  test(`keeps at most ${EXCERPT_MAX_LINES} lines (plus the omission line) of a huge output`, () => {
+    const result = excerpt(`${lines(1000).join('\n')}\n`);
+    const kept = result.text.split('\n');
+    expect(kept).toHaveLength(EXCERPT_MAX_LINES + 1);
+    expect(kept.slice(119, 122)).toEqual(['line 120', '… 800 lines omitted …', 'line 921']);
+    expect(kept.at(-1)).toBe('line 1000');
+    expect(result).toMatchObject({ totalLines: 1000, truncated: true });
+  });
+});
+
+describe('escapeControl', () => {
+  test.each(ESCAPES)('%s', (_name, text, escaped) => {
+    expect(escapeControl(text)).toBe(escaped);
+  });
+
+  test('escapes every C0 control but tab and newline, DEL and every C1 control', () => {
+    const codes = Array.from({ length: 0xa0 }, (_, code) => code);
+    const untouched = codes.filter((code) => escapeControl(String.fromCharCode(code)) === String.fromCharCode(code));
+    expect(untouched).toEqual([0x09, 0x0a, ...codes.slice(0x20, 0x7f)]);
+  });
+});
+
+describe('exitMeaning', () => {
+  test.each(MEANINGS)('exit %j, signal %j -> %j', (exitCode, signal, meaning) => {
+    expect(exitMeaning(exitCode, signal)).toBe(meaning);
+  });
+});
+
+describe('evidenceFor', () => {
+  test('a missing command: exit code explained, output escaped, no signal', () => {
+    const evidence = evidenceFor('db (root@10.0.0.5)', 'nc -z db 3306', outcome({ exitCode: 127, stderr: 'sh: 1: nc: not found\u001b[0m\n' }));
+    expect(evidence).toEqual({
+      host: 'db (root@10.0.0.5)',
+      command: 'nc -z db 3306',
+      exitCode: 127,
+      exitMeaning: 'command not found',
+      durationMs: 12,
+      stdout: { text: '', totalLines: 0, totalBytes: 0, truncated: false },
+      stderr: { text: 'sh: 1: nc: not found\\x1b[0m', totalLines: 1, totalBytes: 25, truncated: false },
+    });
+  });
+
+  test('a killed command keeps its signal', () => {
+    expect(evidenceFor('local', 'sleep 60', outcome({ exitCode: null, signal: 'SIGKILL' }))).toMatchObject({ exitCode: null, signal: 'SIGKILL', exitMeaning: 'ended by SIGKILL' });
+  });
+
+  test('an exit code with no usual meaning has no exitMeaning', () => {
+    expect(evidenceFor('local', 'exit 42', outcome({ exitCode: 42 }))).not.toHaveProperty('exitMeaning');
+  });
+});

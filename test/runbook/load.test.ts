@@ -1,0 +1,268 @@
+// Valid runbooks load with no diagnostics and into the model the planner expects: defaults filled
+// in, durations parsed, hosts parsed, and command-line overrides (--var, --host) applied or refused.
+import { describe, expect, test } from 'vitest';
+import type { ErrorCode } from '../../src/errors/codes.js';
+import type { Check, HostSpec, Runbook, VarValue } from '../../src/model/runbook.js';
+import { loadRunbookText } from '../../src/runbook/load.js';
+import type { Overrides } from '../../src/runbook/normalize.js';
+
+const dedent = (text: string): string => {
+  const lines = text.replace(/^\n/, '').replace(/\n\s*$/, '\n').split('\n');
+  const indent = Math.min(...lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length));
+  return lines.map((line) => line.slice(indent)).join('\n');
+};
+
+const load = (yaml: string, overrides: Overrides = {}) => loadRunbookText('x.yaml', dedent(yaml), overrides);
+
+const loadValid = (yaml: string, overrides: Overrides = {}): Runbook => {
+  const { runbook, diagnostics } = load(yaml, overrides);
+  expect(diagnostics).toEqual([]);
+  return runbook!;
+};
+
+const checks = (runbook: Runbook): Check[] => runbook.questions.flatMap((question) => question.checks);
+
+/** One check on a local host; `lines` are the check's own lines after `run`, at its indentation. */
+const oneCheck = (...lines: string[]): string =>
+  ['version: 1', 'title: t', 'hosts: {server: local}', 'questions:', '  - id: q1', '    title: Q', '    checks:', '      - id: c1', '        on: server', '        run: echo ok', ...lines.map((line) => `        ${line}`)].join('\n') + '\n';
+
+const VALID: [string, string][] = [
+  [
+    'the smallest runbook',
+    `
+      version: 1
+      title: t
+      hosts: {server: local}
+      questions:
+        - {id: q1, title: Q, checks: [{id: c1, on: server, run: "true"}]}
+    `,
+  ],
+  [
+    'every section and property',
+    `
+      version: 1
+      title: MySQL connectivity
+      description: Why can the app not reach the database?
+      vars:
+        port: 3306
+        user: app
+        strict: true
+      hosts:
+        client: local
+        server: {address: "admin@db.example.com:2222", become: true}
+        v6: "[fe80::1]:22"
+      questions:
+        - id: service-up
+          title: Is mysqld running?
+          hint: start it with systemctl start mariadb
+          checks:
+            - id: mysqld-process
+              on: server
+              run: pgrep -a mysqld
+              capture:
+                pid: "^(\\\\d+) "
+                whole: {from: stdout}
+                err: {from: stderr, regex: "(?<value>E\\\\w+)"}
+              expect:
+                exit_code: 0
+                stdout: {any_of: [{contains: mysqld}, {contains: mariadbd}]}
+            - id: listening
+              on: server
+              depends_on: [mysqld-process]
+              timeout: 1.5s
+              become: false
+              hint: check bind-address for \${vars.port}
+              run: |
+                ss -ltnp "sport = :\${vars.port}" | grep \${captures.pid}
+              expect:
+                exit_code: {any_of: [0, 1]}
+                stdout:
+                  - regex: "^LISTEN"
+                  - line_count: {any_of: [1, 2]}
+                  - not: {contains: "127.0.0.1"}
+                stderr: {line_count: 0}
+        - id: reachable
+          title: Can the client connect?
+          checks:
+            - id: connect
+              on: client
+              depends_on: [listening]
+              timeout: 2m
+              run: nc -z db \${vars.port}
+              expect:
+                exit_code: [{ge: 0}, {le: 1}, {not: 2}]
+    `,
+  ],
+  ['a runbook in flow style', '{version: 1, title: t, hosts: {h: local}, questions: [{id: q, title: Q, checks: [{id: c, on: h, run: "true"}]}]}'],
+];
+
+const TIMEOUTS: [string, number | undefined][] = [
+  ['500ms', 500],
+  ['5s', 5_000],
+  ['1.5s', 1_500],
+  ['2m', 120_000],
+  ['1h', 3_600_000],
+  ['3', 3_000],
+  ['0.25', 250],
+];
+
+const HOSTS: [string, HostSpec][] = [
+  ['local', { role: 'server', kind: 'local', become: false }],
+  ['db', { role: 'server', kind: 'ssh', host: 'db', become: false }],
+  ['admin@10.0.0.5:2222', { role: 'server', kind: 'ssh', host: '10.0.0.5', user: 'admin', port: 2222, become: false }],
+  ['{address: "root@db", become: true}', { role: 'server', kind: 'ssh', host: 'db', user: 'root', become: true }],
+  ['"[::1]:22"', { role: 'server', kind: 'ssh', host: '::1', port: 22, become: false }],
+];
+
+const VARS_YAML = `
+  version: 1
+  title: t
+  vars: {port: 3306, user: app, strict: true}
+  hosts: {server: local, db: {address: "root@db", become: true}}
+  questions:
+    - {id: q1, title: Q, checks: [{id: c1, on: server, run: "true"}]}
+`;
+
+type Usage = [code: ErrorCode, message: string, hint?: string];
+
+const OVERRIDES: { name: string; overrides: Overrides; problems: Usage[]; vars?: Record<string, VarValue>; hosts?: Record<string, HostSpec> }[] = [
+  {
+    name: '--var replaces a default, as text',
+    overrides: { vars: { port: '3307' } },
+    problems: [],
+    vars: { port: '3307', user: 'app', strict: true },
+  },
+  {
+    name: '--var of an unknown variable, with did-you-mean',
+    overrides: { vars: { prot: '1' } },
+    problems: [['RB_USAGE', '--var prot: the runbook declares no variable "prot"', 'did you mean "port"?']],
+  },
+  {
+    name: '--var of an unknown variable, nothing close',
+    overrides: { vars: { password: 'x' } },
+    problems: [['RB_USAGE', '--var password: the runbook declares no variable "password"']],
+  },
+  {
+    name: '--host points a role at another machine, keeping its become',
+    overrides: { hosts: { server: 'admin@10.0.0.5:2222', db: 'local' } },
+    problems: [],
+    hosts: {
+      server: { role: 'server', kind: 'ssh', host: '10.0.0.5', user: 'admin', port: 2222, become: false },
+      db: { role: 'db', kind: 'local', become: true },
+    },
+  },
+  {
+    name: '--host of an unknown role, with did-you-mean',
+    overrides: { hosts: { sever: 'db' } },
+    problems: [['RB_USAGE', '--host sever: the runbook has no host role "sever"', 'did you mean "server"?']],
+  },
+  {
+    name: '--host with a bad address',
+    overrides: { hosts: { server: 'db server' } },
+    problems: [['RB_USAGE', '--host server=db server: not "local" or [user@]host[:port]']],
+  },
+  {
+    name: 'every bad override is reported',
+    overrides: { vars: { prot: '1', usr: 'x' }, hosts: { sever: 'db', db: 'db:99999' } },
+    problems: [
+      ['RB_USAGE', '--host db=db:99999: not "local" or [user@]host[:port]'],
+      ['RB_USAGE', '--host sever: the runbook has no host role "sever"', 'did you mean "server"?'],
+      ['RB_USAGE', '--var prot: the runbook declares no variable "prot"', 'did you mean "port"?'],
+      ['RB_USAGE', '--var usr: the runbook declares no variable "usr"', 'did you mean "user"?'],
+    ],
+  },
+];
+
+describe('valid runbooks', () => {
+  test.each(VALID)('%s loads with no diagnostics', (_name, yaml) => {
+    const runbook = loadValid(yaml);
+    expect(checks(runbook).length).toBeGreaterThan(0);
+  });
+
+  test('the model keeps ids, order, dependencies and where each thing stands', () => {
+    const runbook = loadValid(VALID[1]![1]);
+    expect(runbook).toMatchObject({ file: 'x.yaml', version: 1, title: 'MySQL connectivity', description: 'Why can the app not reach the database?' });
+    expect(runbook.vars).toEqual({ port: 3306, user: 'app', strict: true });
+    expect(runbook.questions.map((question) => [question.id, question.checks.map((check) => check.id)])).toEqual([
+      ['service-up', ['mysqld-process', 'listening']],
+      ['reachable', ['connect']],
+    ]);
+    const [process, listening, connect] = checks(runbook);
+    expect(listening).toMatchObject({ questionId: 'service-up', dependsOn: ['mysqld-process'], timeoutMs: 1500, become: false, hint: 'check bind-address for ${vars.port}' });
+    expect(listening!.spec).toBe('ss -ltnp "sport = :${vars.port}" | grep ${captures.pid}\n');
+    expect(listening!.dependsOnLocations).toEqual([{ file: 'x.yaml', line: 29, col: 22 }]);
+    expect(process!.location).toEqual({ file: 'x.yaml', line: 17, col: 13 });
+    expect(process!.onLocation).toEqual({ file: 'x.yaml', line: 18, col: 13 });
+    expect(process!.specLocation).toEqual({ file: 'x.yaml', line: 19, col: 14 });
+    expect(connect).toMatchObject({ questionId: 'reachable', on: 'client', timeoutMs: 120_000 });
+  });
+
+  test('captures: a string is a regex over the first text field; an object names its field', () => {
+    const [process] = checks(loadValid(VALID[1]![1]));
+    expect(process!.captures.map(({ name, from, regex }) => [name, from, regex?.source])).toEqual([
+      ['pid', 'stdout', '^(\\d+) '],
+      ['whole', 'stdout', undefined],
+      ['err', 'stderr', '(?<value>E\\w+)'],
+    ]);
+    expect(process!.captures[0]!.location).toEqual({ file: 'x.yaml', line: 21, col: 11 });
+  });
+
+  test('expectations compile in the order written, shorthands included', () => {
+    const [, listening, connect] = checks(loadValid(VALID[1]![1]));
+    expect(listening!.expectations.map(({ field, matcher }) => [field, matcher.describe])).toEqual([
+      ['exit_code', 'any of (equals 0, equals 1)'],
+      ['stdout', 'all of (regex /^LISTEN/, line count any of (equals 1, equals 2), not (contains "127.0.0.1"))'],
+      ['stderr', 'line count equals 0'],
+    ]);
+    expect(connect!.expectations.map(({ matcher }) => matcher.describe)).toEqual(['all of (>= 0, <= 1, not (equals 2))']);
+  });
+});
+
+describe('defaults', () => {
+  test('a check without expect expects exit code 0, located at the check', () => {
+    const [check] = checks(loadValid(oneCheck()));
+    expect(check!.expectations.map(({ field, matcher, location }) => [field, matcher.describe, location])).toEqual([
+      ['exit_code', 'equals 0', { file: 'x.yaml', line: 8, col: 9 }],
+    ]);
+    expect(check!.expectations[0]!.matcher.test(0).pass).toBe(true);
+    expect(check!.expectations[0]!.matcher.test(1).pass).toBe(false);
+  });
+
+  test('a declared expect replaces the default: exit code 0 is no longer required', () => {
+    const [check] = checks(loadValid(oneCheck('expect:', '  stdout: {contains: ok}')));
+    expect(check!.expectations.map(({ field }) => field)).toEqual(['stdout']);
+  });
+
+  test('no timeout, no hint, no become unless written', () => {
+    const [check] = checks(loadValid(oneCheck()));
+    expect(check).not.toHaveProperty('timeoutMs');
+    expect(check).not.toHaveProperty('hint');
+    expect(check).not.toHaveProperty('become');
+    expect(check!.dependsOn).toEqual([]);
+    expect(check!.captures).toEqual([]);
+  });
+});
+
+describe('durations', () => {
+  test.each(TIMEOUTS)('timeout: %s is %s ms', (written, ms) => {
+    const [check] = checks(loadValid(oneCheck(`timeout: ${written}`)));
+    expect(check!.timeoutMs).toBe(ms);
+  });
+});
+
+describe('hosts', () => {
+  test.each(HOSTS)('server: %s', (written, spec) => {
+    const runbook = loadValid(oneCheck().replace('hosts: {server: local}', `hosts:\n  server: ${written}`));
+    expect(runbook.hosts).toEqual({ server: spec });
+  });
+});
+
+describe('command-line overrides', () => {
+  test.for(OVERRIDES)('$name', ({ overrides, problems, vars, hosts }) => {
+    const { runbook, diagnostics } = load(VARS_YAML, overrides);
+    const sorted = [...diagnostics].sort((a, b) => a.message.localeCompare(b.message));
+    expect(sorted).toEqual(problems.map(([code, message, hint]) => ({ code, message, ...(hint ? { hint } : {}) })));
+    if (vars) expect(runbook!.vars).toEqual(vars);
+    if (hosts) expect(runbook!.hosts).toEqual(hosts);
+  });
+});

@@ -1,0 +1,124 @@
+// The local transport against real processes: exit codes, both streams, timeouts that end the whole
+// process tree, interruption, stop(), the output limit, and waiting for readiness.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { LocalTransport } from '../../src/transport/local.js';
+import { runCommand } from '../../src/transport/types.js';
+import { FIXTURE_BIN } from '../helpers/run-cli.js';
+
+const transport = new LocalTransport();
+const run = (script: string, timeoutMs = 10_000, signal?: AbortSignal) =>
+  runCommand(transport, { script: `PATH=${FIXTURE_BIN}:$PATH; ${script}`, timeoutMs, ...(signal ? { signal } : {}) });
+
+const isAlive = (pid: number): boolean => {
+  if (!existsSync(`/proc/${pid}/stat`)) return false;
+  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+  return state !== 'Z';
+};
+
+const waitUntil = async (condition: () => boolean, timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+};
+
+describe('local transport', () => {
+  test.each([0, 1, 2, 42, 127])('reports exit code %i and both streams', async (code) => {
+    const outcome = await run(`exit-with ${code}`);
+    expect(outcome).toMatchObject({ exitCode: code, signal: null, stdout: `out: exiting with ${code}\n`, stderr: `err: exiting with ${code}\n` });
+    expect(outcome.termination).toBeUndefined();
+    expect(outcome.transportError).toBeUndefined();
+  });
+
+  test('a missing command is exit 127 from the shell, with its message', async () => {
+    const outcome = await run('no-such-command-anywhere');
+    expect(outcome.exitCode).toBe(127);
+    expect(outcome.stderr).toMatch(/not found/);
+  });
+
+  test('runs with LC_ALL=C so tools print the same words everywhere', async () => {
+    expect((await run('echo "$LC_ALL"')).stdout).toBe('C\n');
+  });
+
+  test('a timeout ends the command and every process it started', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'runbook-tree-')), 'pids');
+    const started = performance.now();
+    const outcome = await run(`spawn-tree ${pidFile}`, 800);
+    expect(outcome.termination).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(4000);
+    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    expect(pids).toHaveLength(3);
+    expect(await waitUntil(() => pids.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+  });
+
+  test('aborting ends the command with termination "canceled"', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const outcome = await run('sleep 30', 10_000, controller.signal);
+    expect(outcome.termination).toBe('canceled');
+    expect(outcome.durationMs).toBeLessThan(3000);
+  });
+
+  test('an already aborted signal never lets the command run long', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await run('sleep 30', 10_000, controller.signal);
+    expect(outcome.termination).toBe('canceled');
+  });
+
+  test('output beyond 16 MiB stops the command instead of buffering it', async () => {
+    const outcome = await run('flood 40');
+    expect(outcome.termination).toBe('output-limit');
+    expect(outcome.stdout.length).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    expect(outcome.stdout.length).toBeLessThan(40 * 1024 * 1024);
+  });
+
+  test('large output under the limit arrives whole', async () => {
+    const outcome = await run('flood 3');
+    expect(outcome.termination).toBeUndefined();
+    expect(outcome.stdout.length).toBe(3 * 1024 * 1024);
+  });
+
+  test('waitForOutput resolves when the command says it is ready, and stop() ends it', async () => {
+    const running = transport.start({ script: `PATH=${FIXTURE_BIN}:$PATH; ready-later 30`, timeoutMs: 10_000 });
+    expect(await running.waitForOutput('stderr', /listening on/, 5000)).toBe(true);
+    await running.stop();
+    const outcome = await running.result;
+    expect(outcome.termination).toBe('stopped');
+    expect(outcome.stderr).toContain('listening on lo');
+  });
+
+  test('waitForOutput gives up with false when the command ends without saying it', async () => {
+    const running = transport.start({ script: 'echo done', timeoutMs: 5000 });
+    expect(await running.waitForOutput('stderr', /listening/, 5000)).toBe(false);
+    expect((await running.result).exitCode).toBe(0);
+  });
+
+  test('waitForOutput gives up with false after its own timeout', async () => {
+    const running = transport.start({ script: 'sleep 5', timeoutMs: 10_000 });
+    const started = performance.now();
+    expect(await running.waitForOutput('stdout', /never/, 300)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
+    await running.stop();
+  });
+
+  test('close() stops every running command', async () => {
+    const own = new LocalTransport();
+    const first = own.start({ script: 'sleep 30', timeoutMs: 60_000 });
+    const second = own.start({ script: 'sleep 30', timeoutMs: 60_000 });
+    await own.close();
+    expect((await first.result).termination).toBe('stopped');
+    expect((await second.result).termination).toBe('stopped');
+  });
+
+  test('become without a usable sudo is a transport error, never a verdict', async () => {
+    const outcome = await runCommand(transport, { script: 'true', timeoutMs: 5000, become: true });
+    if (outcome.exitCode === 0) return; // root with a working sudo: nothing to refuse here
+    expect(outcome.transportError?.code).toMatch(/^(SUDO|SPAWN)$/);
+  });
+});
