@@ -6,6 +6,7 @@ import { MATCHERS, MATCHER_NAMES, type MatcherName } from '../../src/matchers/re
 import { MatcherCompileError } from '../../src/matchers/types.js';
 import type { MatchValue } from '../../src/model/matcher.js';
 import type { FieldType } from '../../src/model/runbook.js';
+import { catchError } from '../helpers/matcher-tables.js';
 
 /** A valid argument per matcher, and a value of each field type it passes on. */
 const SAMPLES: Record<MatcherName, { expr: unknown; text?: string; number?: number }> = {
@@ -74,11 +75,3 @@ describe('compileMatcher', () => {
   });
 });
 
-function catchError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { compileMatcher } from '../../src/matchers/compile.js';
 import { MatcherCompileError } from '../../src/matchers/types.js';
 import type { MatchValue } from '../../src/model/matcher.js';
-import type { FieldType } from '../../src/model/runbook.js';
+import { catchError, type CompileErrorRow } from '../helpers/matcher-tables.js';
 
 /** [pattern, value, pass, actual as shown]. */
 const ROWS: [string, MatchValue, boolean, string][] = [
@@ -21,7 +21,7 @@ const ROWS: [string, MatchValue, boolean, string][] = [
   ['.*', null, false, 'nothing'],
 ];
 
-const COMPILE_ERRORS: [unknown, FieldType, string, (string | number)[]][] = [
+const COMPILE_ERRORS: CompileErrorRow[] = [
   [{ regex: 'a(b' }, 'text', 'is not a valid regular expression: ', ['regex']],
   [{ regex: '[z-a]' }, 'text', 'is not a valid regular expression: ', ['regex']],
   [{ regex: '0' }, 'number', 'regex applies to text values, this value is a number', []],
@@ -55,11 +55,3 @@ describe('regex', () => {
   });
 });
 
-function catchError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
