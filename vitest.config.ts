@@ -7,6 +7,8 @@ const LAB_TESTS = ['test/**/*.lab.test.ts', 'test/lab/**/*.test.ts'];
 export default defineConfig({
   test: {
     globalSetup: ['test/helpers/build-once.ts'],
+    // Lab teardown (namespaces, hosts) can take a few seconds with a fleet.
+    teardownTimeout: 60_000,
     projects: [
       {
         extends: true,

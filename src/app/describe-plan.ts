@@ -3,7 +3,7 @@
 import { checkKindFor } from '../checks/registry.js';
 import { makeResolver } from '../execute/run-check.js';
 import type { Plan } from '../plan/plan.js';
-import { formatDuration } from '../runbook/duration.js';
+import { formatDuration } from '../model/duration.js';
 import { describeHost } from '../runbook/hosts.js';
 
 export interface PlannedCheck {

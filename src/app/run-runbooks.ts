@@ -6,6 +6,7 @@ import { executePlan } from '../execute/scheduler.js';
 import type { RunReport } from '../model/report.js';
 import type { Overrides } from '../runbook/normalize.js';
 import { loadPlans } from './load-plans.js';
+import type { SshOptions } from '../transport/ssh.js';
 import { createTransports } from './transports.js';
 import { TOOL } from './tool.js';
 
@@ -15,6 +16,7 @@ export interface RunRequest {
   readonly concurrency: number;
   readonly defaultTimeoutMs: number;
   readonly signal: AbortSignal;
+  readonly ssh: SshOptions;
   readonly onEvent?: EventListener;
 }
 
@@ -22,7 +24,7 @@ export const runRunbooks = async (request: RunRequest): Promise<RunReport> => {
   const plans = await loadPlans(request.files, request.overrides);
   const startedAt = new Date();
   const started = performance.now();
-  const transports = createTransports();
+  const transports = createTransports(plans.flatMap((plan) => Object.values(plan.runbook.hosts)), request.ssh);
   const runs: RunbookRun[] = [];
   try {
     for (const plan of plans) {

@@ -1,7 +1,9 @@
-// One transport per host for the whole run: the local one for `local` roles, SSH connections for
-// the rest (shared by every role and file that names the same destination), all closed at the end.
+// One transport per host for the whole run: the local one for `local` roles, pooled SSH connections
+// for the rest (one per destination, shared by every role and file that names it), all closed at the end.
+import { usageError } from '../errors/diagnostic.js';
 import type { HostSpec } from '../model/runbook.js';
 import { LocalTransport } from '../transport/local.js';
+import { SshPool, type SshOptions } from '../transport/ssh.js';
 import type { Transport } from '../transport/types.js';
 
 export interface TransportSet {
@@ -9,23 +11,32 @@ export interface TransportSet {
   close(): Promise<void>;
 }
 
-/** Until the SSH transport is wired in, remote roles answer every command with a clear error. */
-const unavailable = (role: string): Transport => ({
-  description: role,
-  start: () => {
-    const outcome = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, transportError: { code: 'NO_TRANSPORT', message: `${role}: remote hosts are not supported by this build` } };
-    return { result: Promise.resolve(outcome), waitForOutput: () => Promise.resolve(false), stop: () => Promise.resolve() };
-  },
-  close: () => Promise.resolve(),
-});
+/** Reading ssh_config up front: a missing or unreadable --ssh-config stops the run before it starts. */
+const openPool = (options: SshOptions): SshPool => {
+  try {
+    return new SshPool(options);
+  } catch (error) {
+    const where = options.sshConfigPath ? `--ssh-config ${options.sshConfigPath}` : 'ssh_config';
+    throw usageError(`${where}: cannot read it: ${(error as Error).message}`);
+  }
+};
 
-export const createTransports = (): TransportSet => {
+export const createTransports = (hosts: readonly HostSpec[], ssh: SshOptions): TransportSet => {
   const local = new LocalTransport();
+  const pool = hosts.some((host) => host.kind === 'ssh') ? openPool(ssh) : undefined;
+  const remote = new Map<string, Transport>();
   return {
     forHost: (spec) => {
-      if (spec === undefined || spec.kind === 'local') return local;
-      return unavailable(spec.role);
+      if (spec === undefined || spec.kind === 'local' || pool === undefined) return local;
+      const key = JSON.stringify(spec);
+      const known = remote.get(key);
+      if (known) return known;
+      const transport = pool.transportFor(spec);
+      remote.set(key, transport);
+      return transport;
     },
-    close: () => local.close(),
+    close: async () => {
+      await Promise.all([local.close(), pool?.close()]);
+    },
   };
 };

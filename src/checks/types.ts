@@ -34,6 +34,17 @@ export interface Observation {
   readonly error?: string;
   /** Facts worth showing next to the verdict, e.g. which fallback tool answered. */
   readonly notes?: readonly string[];
+  /**
+   * Tools the kind needed and did not find (rc 127), with the role of the host that lacks them,
+   * whether or not a fallback answered: the diagnosis reports them, and a missing tool is never a
+   * `fail`. When no fallback answered, also set `error` (e.g. "lsof not installed on server").
+   */
+  readonly missingTools?: readonly MissingTool[];
+}
+
+export interface MissingTool {
+  readonly tool: string;
+  readonly host: string;
 }
 
 export interface CheckKind<Spec = never> {
@@ -48,6 +59,8 @@ export interface CheckKind<Spec = never> {
   readonly fields: Readonly<Record<string, FieldType>>;
   /** Expectations used when a check declares none (YAML form, compiled like the operator's). */
   readonly defaultExpect: Readonly<Record<string, unknown>>;
+  /** Host roles the kind uses besides the check's own `on` (a capture's trigger host), for the planner. */
+  otherHosts?(spec: Spec): string[];
   /** The command(s) it will run, variables resolved, for `runbook plan`. */
   describe(spec: Spec, resolve: TemplateResolver): string;
   observe(spec: Spec, context: ObserveContext): Promise<Observation>;

@@ -14,6 +14,8 @@ export interface CommonOptions {
 }
 
 export interface RunOptions extends CommonOptions {
+  readonly sshConfig?: string;
+  readonly sshStrictHostKeyChecking?: 'yes' | 'accept-new';
   readonly reporter: ReporterName;
   readonly output?: string;
   readonly concurrency: number;
@@ -34,6 +36,10 @@ export const runAction = async (files: string[], options: RunOptions): Promise<v
     concurrency: options.concurrency,
     defaultTimeoutMs: options.timeout,
     signal: controller.signal,
+    ssh: {
+      ...(options.sshConfig === undefined ? {} : { sshConfigPath: options.sshConfig }),
+      ...(options.sshStrictHostKeyChecking === undefined ? {} : { strictHostKeyChecking: options.sshStrictHostKeyChecking }),
+    },
   });
   const text = REPORTERS[options.reporter].render(report, { colors: options.output === undefined && colorWanted(options.color) });
   if (options.output === undefined) stdout(text);

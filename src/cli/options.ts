@@ -1,6 +1,6 @@
 // Parsers for option values: each bad value is a usage error naming the option and what it expects.
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from '../runbook/duration.js';
+import { parseDuration } from '../model/duration.js';
 
 export const collectPair = (flag: string) => (value: string, previous: Record<string, string> = {}): Record<string, string> => {
   const at = value.indexOf('=');

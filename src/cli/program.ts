@@ -32,6 +32,10 @@ export const buildProgram = (): Command => {
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--concurrency <n>', 'checks running at once', parsePositiveInteger, DEFAULT_CONCURRENCY)
     .option('--timeout <duration>', 'default timeout of a check', parseDurationOption, parseDurationOption(DEFAULT_TIMEOUT))
+    .option('--ssh-config <file>', 'ssh_config to read, like ssh -F (default ~/.ssh/config, then /etc/ssh/ssh_config)')
+    .addOption(
+      new Option('--ssh-strict-host-key-checking <mode>', 'yes: only hosts in known_hosts; accept-new: also record new hosts (changed keys are always refused)').choices(['yes', 'accept-new']),
+    )
     .option('--color', 'force colours in the human report')
     .option('--no-color', 'no colours in the human report')
     .addHelpText('after', '\nExamples:\n  runbook run runbooks/mysql-connectivity.yaml\n  runbook run mysql-connectivity.yaml --var port=3307 --reporter json --output report.json\n')

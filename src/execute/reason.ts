@@ -3,7 +3,7 @@
 // complete observation can fail an expectation.
 import type { Status } from '../model/outcome.js';
 import type { CommandOutcome } from '../transport/types.js';
-import { formatDuration } from '../runbook/duration.js';
+import { formatDuration } from '../model/duration.js';
 
 export interface Verdict {
   readonly status: Status;

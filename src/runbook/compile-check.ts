@@ -7,7 +7,7 @@ import { compileMatcher } from '../matchers/compile.js';
 import { compileRegex } from '../matchers/regex.js';
 import { MatcherCompileError } from '../matchers/types.js';
 import type { CaptureSpec, Check, Expectation } from '../model/runbook.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
 type Raw = Record<string, unknown>;

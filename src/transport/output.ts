@@ -22,15 +22,19 @@ export class OutputCollector {
   constructor(private readonly onLimit: () => void, private readonly limitBytes = OUTPUT_LIMIT_BYTES) {}
 
   push(stream: Stream, chunk: Buffer): void {
-    if (this.bytes[stream] >= this.limitBytes) return;
-    this.bytes[stream] += chunk.length;
-    this.text[stream] += this.decoders[stream].write(chunk);
+    const room = this.limitBytes - this.bytes[stream];
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.bytes[stream] += kept.length;
+    this.text[stream] += this.decoders[stream].write(kept);
     if (this.bytes[stream] >= this.limitBytes) this.onLimit();
     this.waiters = this.waiters.filter((waiter) => !this.settleIfMatched(waiter));
   }
 
   /** Resolves true once the stream matches, false when the command ends or the time is up. */
   waitFor(stream: Stream, pattern: RegExp, timeoutMs: number): Promise<boolean> {
+    // A caller's /g or /y regex would carry lastIndex from one test to the next and miss matches.
+    const stateless = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish(false), timeoutMs);
       const finish = (matched: boolean) => {
@@ -38,7 +42,7 @@ export class OutputCollector {
         this.waiters = this.waiters.filter((waiter) => waiter !== entry);
         resolve(matched);
       };
-      const entry: Waiter = { stream, pattern, resolve: finish };
+      const entry: Waiter = { stream, pattern: stateless, resolve: finish };
       if (this.settleIfMatched(entry)) return;
       if (this.ended) finish(false);
       else this.waiters.push(entry);

@@ -1,6 +1,6 @@
 // Durations as operators write them (500ms, 5s, 2m, 1h; a bare number is seconds), and back.
 import { describe, expect, test } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/runbook/duration.js';
+import { formatDuration, parseDuration } from '../../src/model/duration.js';
 
 const PARSE: [string | number, number | undefined][] = [
   ['500ms', 500],

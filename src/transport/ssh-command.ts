@@ -1,0 +1,151 @@
+// One command on a host: waits for its channel, collects its output, and ends it on timeout, abort,
+// stop() or too much output by killing its process group from a second channel (remote-command.ts).
+// Every path ends in exactly one CommandOutcome; nothing here throws at the caller.
+import type { ClientChannel } from 'ssh2';
+import type { CommandOutcome, CommandRequest, RunningCommand, Termination, TransportError } from './types.js';
+import { KILL_GRACE_MS, wrapCommand } from './remote-command.js';
+import { type SshConnection, TransportFailure } from './ssh-connection.js';
+import { OUTPUT_LIMIT_BYTES, OutputCollector } from './output.js';
+import { MarkerFilter } from './ssh-output.js';
+
+// After a kill we wait this long for the channel to report the end before giving up on it.
+const SETTLE_MS = KILL_GRACE_MS + 3000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class RemoteCommand implements RunningCommand {
+  readonly result: Promise<CommandOutcome>;
+  private settle!: (outcome: CommandOutcome) => void;
+  private readonly output: OutputCollector;
+  private readonly stdout: MarkerFilter;
+  private readonly stderr: MarkerFilter;
+  private readonly queueAbort = new AbortController();
+  private readonly startedAt = Date.now();
+  private ranAt: number | undefined;
+  private channel: ClientChannel | undefined;
+  private exit: { code: number | null; signal: string | null } | undefined;
+  private pgid: number | undefined;
+  private groupAnnounced!: () => void;
+  private readonly groupKnown = new Promise<void>((resolve) => (this.groupAnnounced = resolve));
+  private termination: Termination | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private settled = false;
+  private readonly bytes = { stdout: 0, stderr: 0 };
+
+  constructor(private readonly connection: SshConnection, private readonly request: CommandRequest, private readonly become: boolean) {
+    this.result = new Promise((resolve) => (this.settle = resolve));
+    const wrapped = wrapCommand(request.script, { become, timeoutMs: request.timeoutMs });
+    this.output = new OutputCollector(() => void this.terminate('output-limit'));
+    const onMarker = (rest: string): void => {
+      this.pgid = Number(rest) || undefined;
+      this.groupAnnounced();
+    };
+    this.stdout = new MarkerFilter(wrapped.marker, onMarker);
+    this.stderr = new MarkerFilter(wrapped.marker, () => undefined);
+    if (request.signal?.aborted) void this.terminate('canceled');
+    request.signal?.addEventListener('abort', () => void this.terminate('canceled'), { once: true });
+    void this.run(wrapped.command);
+  }
+
+  waitForOutput(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<boolean> {
+    return this.output.waitFor(stream, pattern, timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    await this.terminate('stopped');
+  }
+
+  /** Ends the command for `reason`; the first reason wins. Resolves once the outcome is known. */
+  async terminate(reason: Termination): Promise<void> {
+    if (!this.settled && !this.termination) {
+      this.termination = reason;
+      if (this.channel) {
+        void this.killGroup();
+      } else {
+        // Not running yet: nothing to wait for. A channel that still arrives is killed by run().
+        this.queueAbort.abort();
+        this.finish(undefined);
+      }
+    }
+    await this.result;
+  }
+
+  private async run(command: string): Promise<void> {
+    try {
+      await this.connection.openCommand(command, this.queueAbort.signal, (channel) => this.attach(channel));
+    } catch (error) {
+      return this.finish(error instanceof TransportFailure && !this.termination ? error.transportError : undefined);
+    }
+    if (this.termination) return void this.killGroup(); // ended while its channel was being opened
+    // Past setTimeout's range (~24.8 days) Node would fire at once: treat such a timeout as none.
+    if (this.request.timeoutMs <= MAX_TIMER_MS) this.later(this.request.timeoutMs, () => void this.terminate('timeout'));
+  }
+
+  private attach(channel: ClientChannel): void {
+    this.channel = channel;
+    this.ranAt = Date.now();
+    channel.on('data', (data: Buffer) => this.collect('stdout', this.stdout.push(data)));
+    channel.stderr.on('data', (data: Buffer) => this.collect('stderr', this.stderr.push(data)));
+    channel.on('exit', (code: number | null, signal?: string) => (this.exit = { code: signal ? null : code, signal: signal ?? null }));
+    channel.on('close', () => this.finish(this.verdict()));
+    channel.end(); // no stdin: a command reading it sees end-of-file instead of waiting forever
+  }
+
+  /** Keeps exactly the first OUTPUT_LIMIT_BYTES of a stream; the collector stops the command at the limit. */
+  private collect(stream: 'stdout' | 'stderr', data: Buffer): void {
+    const room = OUTPUT_LIMIT_BYTES - this.bytes[stream];
+    if (room <= 0 || data.length === 0) return;
+    const kept = data.length > room ? data.subarray(0, room) : data;
+    this.bytes[stream] += kept.length;
+    this.output.push(stream, kept);
+  }
+
+  /** Why the outcome is an error rather than the command's own result, if it is. */
+  private verdict(): TransportError | undefined {
+    if (this.termination) return undefined;
+    if (!this.stdout.markerSeen && !this.stderr.markerSeen) {
+      // The wrapper never started: sudo (or the login shell) refused, and said why on stderr.
+      const said = (this.stderr.preambleText() || this.stdout.preambleText()).trim().split('\n').join(' / ');
+      const code = this.become ? 'SUDO' : 'SPAWN';
+      return this.connection.describe(code, said || `the command could not be started (exit ${this.exit?.code ?? this.exit?.signal})`);
+    }
+    if (!this.exit) return this.connection.describe('DISCONNECTED', 'connection lost while the command ran');
+    return undefined;
+  }
+
+  private async killGroup(): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    // Bound everything: a dead connection must not keep the outcome from settling.
+    this.later(SETTLE_MS, () => {
+      channel.close();
+      this.finish(undefined);
+    });
+    // The group id is the wrapper's first output: normally here long before anyone wants a kill.
+    await Promise.race([this.groupKnown, new Promise((resolve) => this.later(KILL_GRACE_MS, () => resolve(undefined)))]);
+    if (this.pgid === undefined) return void channel.close();
+    // If the connection is gone, the kill cannot happen: the host-side `timeout` bounds the command.
+    await this.connection.killGroup(this.pgid, this.become);
+  }
+
+  /** Timers die with the outcome: once settled, nothing of ours may keep the process alive. */
+  private later(ms: number, action: () => void): void {
+    if (!this.settled) this.timers.push(setTimeout(action, ms));
+  }
+
+  private finish(transportError: TransportError | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.timers.forEach(clearTimeout);
+    const { stdout, stderr } = this.output.end();
+    const end = Date.now();
+    this.settle({
+      exitCode: transportError ? null : this.exit?.code ?? null,
+      signal: transportError ? null : this.exit?.signal ?? null,
+      stdout,
+      stderr,
+      durationMs: end - (this.ranAt ?? this.startedAt),
+      ...(this.termination ? { termination: this.termination } : {}),
+      ...(transportError ? { transportError } : {}),
+    });
+  }
+}

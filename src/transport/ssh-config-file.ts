@@ -1,0 +1,68 @@
+// Which ssh_config text ssh would read: only the `-F` file when given, else ~/.ssh/config then
+// /etc/ssh/ssh_config, with `Include` spliced in, so that first-match-wins spans all of them.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import SSHConfig from 'ssh-config';
+
+const SYSTEM_CONFIG = '/etc/ssh/ssh_config';
+// Relative Include paths: ~/.ssh for user files (`-F` included), /etc/ssh for the system file.
+const userDir = (): string => join(homedir(), '.ssh');
+const MAX_INCLUDE_DEPTH = 16; // ssh's own READCONF_MAX_DEPTH
+
+export const userConfigPath = (): string => join(homedir(), '.ssh', 'config');
+
+const tilde = (path: string): string => (path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path);
+
+/** Include globs only in the last path component, which covers `config.d/*` style layouts. */
+function globFiles(pattern: string): string[] {
+  const name = basename(pattern);
+  if (!/[*?]/.test(name)) return existsSync(pattern) ? [pattern] : [];
+  const regex = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  try {
+    return readdirSync(dirname(pattern)).filter((entry) => regex.test(entry)).sort().map((e) => join(dirname(pattern), e));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Splices Include targets in place. An Include inside a Host/Match block is followed by that
+ * block's header again, so lines after it keep their condition as in ssh (the included file's own
+ * Host lines would otherwise capture them).
+ */
+function expandIncludes(text: string, relativeTo: string, depth: number): string {
+  if (depth > MAX_INCLUDE_DEPTH) throw new Error(`ssh_config: Include nested deeper than ${MAX_INCLUDE_DEPTH}`);
+  let header = '';
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*(\w+)(?:\s*=\s*|\s+)(.*?)\s*$/.exec(line);
+    const keyword = match?.[1]?.toLowerCase();
+    if (keyword === 'host' || keyword === 'match') header = line;
+    if (keyword !== 'include' || match?.[2] === undefined) {
+      out.push(line);
+      continue;
+    }
+    for (const target of match[2].split(/\s+/).map((p) => p.replace(/^"(.*)"$/, '$1'))) {
+      const pattern = isAbsolute(tilde(target)) ? tilde(target) : join(relativeTo, target);
+      for (const file of globFiles(pattern)) out.push(expandIncludes(readFileSync(file, 'utf8'), relativeTo, depth + 1));
+    }
+    if (header) out.push(header);
+  }
+  return out.join('\n');
+}
+
+/** `none` reads nothing, like `ssh -F none`; an explicit file that is missing is an error, as for ssh. */
+export function loadSshConfig(explicitPath?: string): SSHConfig {
+  if (explicitPath === 'none') return SSHConfig.parse('');
+  if (explicitPath !== undefined) {
+    const path = tilde(explicitPath);
+    return SSHConfig.parse(expandIncludes(readFileSync(path, 'utf8'), userDir(), 0));
+  }
+  const parts: string[] = [];
+  const user = userConfigPath();
+  if (existsSync(user)) parts.push(expandIncludes(readFileSync(user, 'utf8'), userDir(), 0));
+  if (existsSync(SYSTEM_CONFIG)) parts.push(expandIncludes(readFileSync(SYSTEM_CONFIG, 'utf8'), dirname(SYSTEM_CONFIG), 0));
+  // A Host block would otherwise swallow the next file's global lines: reset to "all hosts".
+  return SSHConfig.parse(parts.join('\nHost *\n'));
+}

@@ -1,0 +1,134 @@
+// Opens one authenticated ssh2 connection to a resolved target, through its ProxyJump hops
+// (each hop's `forwardOut` channel is the next connection's socket), and turns every way that can
+// fail into a TransportError that names the host and what to do.
+import type { Duplex } from 'node:stream';
+import { Client } from 'ssh2';
+import type { TransportError } from './types.js';
+import { credentials } from './ssh-auth.js';
+import { describeTarget, type SshTarget } from './ssh-config.js';
+import { hostKeyCheck } from './ssh-host-key.js';
+
+export class ConnectError extends Error {
+  constructor(readonly transportError: TransportError) {
+    super(transportError.message);
+  }
+}
+
+/** An open connection; `closed` settles when it ends, with the error that ended it if any. */
+export interface Hop {
+  readonly client: Client;
+  readonly closed: Promise<Error | undefined>;
+}
+
+export interface Link extends Hop {
+  /** Jump connections, nearest hop last: ended after `client`. */
+  readonly hops: readonly Hop[];
+}
+
+type SshError = Error & { level?: string; code?: string };
+
+const SOCKET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+};
+
+function classify(target: SshTarget, error: SshError, notes: readonly string[]): TransportError {
+  const where = describeTarget(target);
+  if (error.level === 'client-authentication') {
+    const why = notes.length ? ` (${notes.join('; ')})` : '';
+    return { code: 'AUTH', message: `${where}: authentication failed for user ${target.user}${why}` };
+  }
+  if (error.level === 'client-timeout') {
+    return { code: 'ETIMEDOUT', message: `${where}: no SSH handshake within ${target.connectTimeoutMs / 1000} s` };
+  }
+  const code = error.code ?? '';
+  const known = SOCKET_ERRORS[code];
+  return known ? { code, message: `${where}: ${known}` } : { code: 'SSH', message: `${where}: ${error.message}` };
+}
+
+function handshake(target: SshTarget, sock: Duplex | undefined): Promise<Link> {
+  const check = hostKeyCheck(target);
+  const { methods, notes } = credentials(target);
+  const client = new Client();
+  let lastError: Error | undefined;
+  let ready = false;
+  const closed = new Promise<Error | undefined>((resolve) => client.once('close', () => resolve(lastError)));
+  return new Promise((resolve, reject) => {
+    // A dead agent is reported as an error but ssh2 goes on with the next method: not fatal.
+    client.on('error', (error: SshError) => {
+      if (error.level !== 'agent') lastError = error;
+    });
+    client.once('ready', () => {
+      ready = true;
+      // Small request/response packets: without this, Nagle and delayed ACKs add ~40 ms to a command.
+      client.setNoDelay(true);
+      resolve({ client, hops: [], closed });
+    });
+    void closed.then((error) => {
+      if (ready) return;
+      const refusal = check.refusal();
+      const fallback = new Error('connection closed during the SSH handshake');
+      reject(new ConnectError(refusal ?? classify(target, error ?? fallback, notes)));
+    });
+    client.connect({
+      host: target.hostName, port: target.port, username: target.user,
+      ...(sock ? { sock } : {}),
+      hostVerifier: check.verify,
+      algorithms: { serverHostKey: check.algorithms as never },
+      authHandler: methods,
+      readyTimeout: target.connectTimeoutMs,
+      keepaliveInterval: target.keepaliveIntervalMs,
+      keepaliveCountMax: target.keepaliveCountMax,
+    });
+  });
+}
+
+/** sshd opens the hop's TCP connection with the kernel's long timeout: bound it by ConnectTimeout. */
+function forward(hop: Client, target: SshTarget): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      const message = `${describeTarget(target)}: jump host did not connect within ${target.connectTimeoutMs / 1000} s`;
+      reject(new ConnectError({ code: 'ETIMEDOUT', message }));
+    }, target.connectTimeoutMs);
+    hop.forwardOut('127.0.0.1', 0, target.hostName, target.port, (error, channel) => {
+      clearTimeout(timer);
+      if (timedOut) return void channel?.close(); // too late: nobody will use it
+      if (!error) return resolve(channel);
+      const code = /refused/i.test(error.message) ? 'ECONNREFUSED' : /unreachable|no route/i.test(error.message) ? 'EHOSTUNREACH' : 'EJUMP';
+      reject(new ConnectError({ code, message: `${describeTarget(target)}: jump host could not connect: ${error.message}` }));
+    });
+  });
+}
+
+/** Ends the target first, then its hops from the nearest one out. */
+export async function endLink(link: Link, waitMs: number): Promise<void> {
+  const all = [link, ...[...link.hops].reverse()];
+  for (const hop of all) hop.client.end();
+  // end() waits for the peer; a dead peer must not hold anyone up.
+  const timer = setTimeout(() => all.forEach((hop) => hop.client.destroy()), waitMs);
+  await Promise.all(all.map((hop) => hop.closed));
+  clearTimeout(timer);
+}
+
+export async function connectTarget(target: SshTarget): Promise<Link> {
+  if (target.unsupported) throw new ConnectError({ code: 'UNSUPPORTED', message: `${describeTarget(target)}: ${target.unsupported}` });
+  if (!target.via) return handshake(target, undefined);
+  const jump = await connectTarget(target.via).catch((error: unknown) => {
+    const inner = error instanceof ConnectError ? error.transportError : { code: 'SSH', message: String(error) };
+    throw new ConnectError({ code: inner.code, message: `${describeTarget(target)} via ${inner.message}` });
+  });
+  try {
+    const link = await handshake(target, await forward(jump.client, target));
+    return { ...link, hops: [...jump.hops, { client: jump.client, closed: jump.closed }] };
+  } catch (error) {
+    await endLink(jump, 0);
+    throw error;
+  }
+}

@@ -1,0 +1,138 @@
+// `runbook run` against real OpenSSH hosts in the namespace lab, through the built CLI: ssh_config,
+// --host overrides, ProxyJump, host key verification, a dead host, and remote timeouts and
+// interruptions that leave nothing running on the host.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describeLab } from '../lab/describe-lab.js';
+import { startLab, type Lab } from '../lab/lab.js';
+import { inlineFiles, runCli, startCli } from '../helpers/run-cli.js';
+
+const RUNBOOK = `version: 1
+title: Lab over SSH
+vars:
+  server_ip: 10.200.0.82
+hosts:
+  client: app
+  server: db
+questions:
+  - id: server-side
+    title: Does the server answer?
+    checks:
+      - id: server-name
+        on: server
+        run: hostname
+        expect:
+          stdout: { equals: db }
+  - id: client-side
+    title: Does the client answer?
+    checks:
+      - id: client-name
+        on: client
+        run: hostname
+        expect:
+          stdout: { equals: app }
+`;
+
+const checksOf = (report: { questions: readonly { checks: readonly { id: string; status: string; reason?: string; target: string }[] }[] } | undefined) =>
+  Object.fromEntries((report?.questions ?? []).flatMap((q) => q.checks).map((c) => [c.id, c]));
+
+describeLab('runbook run over SSH (lab)', () => {
+  let lab: Lab;
+  const cli = (args: string[], files: Record<string, string> = { 'r.yaml': RUNBOOK }) =>
+    runCli(files, ['run', 'r.yaml', '--reporter', 'json', '--ssh-config', lab.sshConfigPath, ...args]);
+
+  beforeAll(async () => {
+    lab = await startLab({ waitMs: 120_000 });
+  });
+  afterAll(async () => {
+    await lab?.down();
+  });
+
+  test('checks run on the hosts named by ssh_config, each reported with its destination', async () => {
+    const result = await cli([]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const checks = checksOf(result.report);
+    expect(checks['server-name']).toMatchObject({ status: 'pass', target: 'root@10.200.0.82:22' });
+    expect(checks['client-name']).toMatchObject({ status: 'pass', target: 'root@10.200.0.216:22' });
+    expect(result.report!.runbooks[0]!.hosts).toEqual({ client: 'app', server: 'db' });
+  });
+
+  test('--host points a role elsewhere: the same runbook, another environment', async () => {
+    const result = await cli(['--host', 'server=app']);
+    expect(result.exitCode).toBe(1);
+    expect(checksOf(result.report)['server-name']).toMatchObject({ status: 'fail', target: 'root@10.200.0.216:22' });
+  });
+
+  test('a host reachable only through a bastion is reached with ProxyJump', async () => {
+    await lab.sshOnlyViaBastion(true);
+    try {
+      const through = await cli(['--host', 'server=db-via-bastion']);
+      expect(through.exitCode, through.stderr).toBe(0);
+      const direct = await cli([]);
+      expect(direct.exitCode).toBe(3);
+      const checks = checksOf(direct.report);
+      expect(checks['server-name']).toMatchObject({ status: 'error', reason: expect.stringMatching(/no SSH handshake within|timed out|refused/i) as unknown });
+      expect(checks['client-name']).toMatchObject({ status: 'pass' });
+    } finally {
+      await lab.sshOnlyViaBastion(false);
+    }
+  });
+
+  test('a dead host turns its checks into errors while the other host carries on, without hanging', async () => {
+    await lab.stopSshd('db');
+    try {
+      const started = performance.now();
+      const result = await cli([]);
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(result.exitCode).toBe(3);
+      const checks = checksOf(result.report);
+      expect(checks['server-name']).toMatchObject({ status: 'error', reason: expect.stringMatching(/refused|unreachable|timed out/i) as unknown });
+      expect(checks['client-name']).toMatchObject({ status: 'pass' });
+    } finally {
+      await lab.startSshd('db');
+    }
+  });
+
+  test('an unknown host key is refused by default, with how to trust it; accept-new records it', async () => {
+    const dir = inlineFiles({ 'empty_known_hosts': '' });
+    const knownHosts = join(dir, 'empty_known_hosts');
+    const config = readFileSync(lab.sshConfigPath, 'utf8').replaceAll(lab.knownHostsPath, knownHosts);
+    writeFileSync(join(dir, 'ssh_config'), config);
+    const refused = await runCli({ 'r.yaml': RUNBOOK }, ['run', 'r.yaml', '--reporter', 'json', '--ssh-config', join(dir, 'ssh_config')]);
+    expect(refused.exitCode).toBe(3);
+    expect(checksOf(refused.report)['server-name']!.reason).toMatch(/ssh-keyscan|accept-new/);
+    expect(readFileSync(knownHosts, 'utf8')).toBe('');
+    const accepted = await runCli({ 'r.yaml': RUNBOOK }, ['run', 'r.yaml', '--ssh-config', join(dir, 'ssh_config'), '--ssh-strict-host-key-checking', 'accept-new']);
+    expect(accepted.exitCode, accepted.stderr).toBe(0);
+    expect(readFileSync(knownHosts, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  test('a remote check timeout kills the remote command: nothing is left on the host', async () => {
+    const runbook = RUNBOOK.replace('run: hostname\n        expect:\n          stdout: { equals: db }', 'run: sleep 600\n        timeout: 1s');
+    const started = performance.now();
+    const result = await cli([], { 'r.yaml': runbook });
+    expect(performance.now() - started).toBeLessThan(8000);
+    expect(checksOf(result.report)['server-name']).toMatchObject({ status: 'error', reason: 'timed out after 1s on server (root@10.200.0.82:22) (the command was killed)' });
+    const left = await lab.exec('db', 'pgrep -x sleep || true');
+    expect(left.stdout).toBe('');
+  });
+
+  test('SIGINT stops remote commands on every host and exits 130', async () => {
+    // Hosts share the controller's /tmp: unique marker names, so no earlier run can fool the wait.
+    const tag = `rb-sigint-${process.pid}-${Date.now()}`;
+    const runbook = RUNBOOK.replaceAll('run: hostname', `run: touch /tmp/${tag}-$(hostname); exec sleep 600`);
+    const dir = inlineFiles({ 'r.yaml': runbook });
+    const running = startCli(dir, ['run', 'r.yaml', '--reporter', 'json', '--ssh-config', lab.sshConfigPath]);
+    const markers = ['app', 'db'].map((host) => `/tmp/${tag}-${host}`);
+    const deadline = Date.now() + 15_000;
+    while (!markers.every((marker) => existsSync(marker)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    running.kill('SIGINT');
+    const result = await running;
+    markers.forEach((marker) => rmSync(marker, { force: true }));
+    expect(result.exitCode).toBe(130);
+    for (const host of ['app', 'db']) expect((await lab.exec(host, 'pgrep -x sleep || true')).stdout).toBe('');
+  });
+});

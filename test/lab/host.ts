@@ -1,0 +1,80 @@
+// One lab host: a network namespace whose PID 1 is sshd, in its own PID, mount and UTS
+// namespaces. Started through setsid so that a test runner killing its process group does not
+// take the lab down; stopping sshd (PID 1) ends everything else in the host with it.
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { run, type CommandResult } from './command.js';
+import { launchDetached, logTail } from './daemon.js';
+import { isAlive, signalRef, waitForChild, waitGone, type ProcRef } from './proc.js';
+import type { HostRecord } from './state.js';
+
+const INIT_SCRIPT = fileURLToPath(new URL('./host-init.sh', import.meta.url));
+
+/** Resolves once sshd sends its banner on ip:22, as seen from the controller. */
+async function sshBanner(ip: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: ip, port: 22, timeout: 1000 });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('data', (data) => done(data.toString('latin1').startsWith('SSH-')));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+/** Starts the host; `record` is called as soon as there is a process to remember. */
+export async function startHost(host: HostRecord, etcDir: string, record: () => void): Promise<void> {
+  const initLog = join(host.dir, 'init.log');
+  host.launcher = launchDetached(['ip', 'netns', 'exec', host.netns,
+    'unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--uts',
+    '/bin/sh', INIT_SCRIPT, host.name, host.dir, etcDir], initLog);
+  record();
+  host.sshd = await waitForChild(host.launcher, 5000);
+  record();
+  const deadline = Date.now() + 15_000;
+  while (!(await sshBanner(host.ip))) {
+    if (!isAlive(host.sshd) || Date.now() > deadline) {
+      throw new Error(`host ${host.name}: sshd did not come up\n${logTail(initLog)}\n${logTail(join(host.dir, 'sshd.log'))}`);
+    }
+    await sleep(25);
+  }
+}
+
+/** SIGTERM to sshd, PID 1 of the host: the kernel then kills the rest of its PID namespace. */
+export async function stopHost(host: HostRecord): Promise<void> {
+  const refs = [host.sshd, host.launcher].filter((ref): ref is ProcRef => ref !== undefined);
+  if (host.sshd) signalRef(host.sshd, 'SIGTERM');
+  if (!(await waitGone(refs, 5000))) {
+    refs.forEach((ref) => signalRef(ref, 'SIGKILL'));
+    await waitGone(refs, 5000);
+  }
+  delete host.sshd;
+  delete host.launcher;
+}
+
+/** nsenter arguments that put a command into the host's mount, UTS, network and PID namespaces. */
+export function enterHost(host: HostRecord): string[] {
+  // Checked right before use: a PID recycled after the host died must not be entered.
+  if (!host.sshd || !isAlive(host.sshd)) throw new Error(`host ${host.name} is not running`);
+  return ['nsenter', `--target=${host.sshd.pid}`, '--mount', '--uts', '--net', '--pid', '--wd=/root', '--'];
+}
+
+/**
+ * Runs a bash command inside the host, killed there (with its process group) when it overruns.
+ * The command travels in the environment, not in argv, and `timeout` runs under another name:
+ * so a `ps`/`pgrep` in the command, or in a later one, never finds the lab's own wrapper.
+ */
+export async function execInHost(host: HostRecord, command: string, timeoutMs = 30_000): Promise<CommandResult> {
+  const [file, ...args] = enterHost(host);
+  const seconds = Math.ceil(timeoutMs / 1000);
+  const wrapper = `exec -a lab-exec-timeout timeout -s KILL ${seconds} /bin/bash -c 'eval "$LAB_EXEC_COMMAND"'`;
+  return run(file as string, [...args, '/bin/bash', '-c', wrapper], {
+    timeoutMs: timeoutMs + 5000,
+    allowFailure: true,
+    env: { LAB_EXEC_COMMAND: command },
+  });
+}

@@ -1,0 +1,30 @@
+// LAB-NOTES' "Observed results" table, one row per scenario, in the words of probes.ts. A fault
+// is only useful to a diagnosis if its row differs from every other row.
+import type { Scenario } from './faults.js';
+import type { Observation } from './probes.js';
+
+const HEALTHY: Observation = {
+  mysqldProcess: true,
+  lsof: 'LISTEN *:3306',
+  listeners: ['0.0.0.0:3306'],
+  localNc: 'succeeded',
+  ping: 'reply',
+  remoteNc: 'succeeded',
+  nmap: 'open',
+  tcpdump: '[S] [S.]',
+  mariadb: 'ok',
+};
+
+const REFUSED = { remoteNc: 'refused', nmap: 'closed', tcpdump: '[S] [R.]', mariadb: 'ERROR 2002 (115)' } as const;
+
+export const SIGNATURES: Readonly<Record<Scenario, Observation>> = {
+  healthy: HEALTHY,
+  'icmp-blocked': { ...HEALTHY, ping: 'no reply' },
+  'mysql-down': { ...HEALTHY, ...REFUSED, mysqldProcess: false, lsof: 'nothing', listeners: [], localNc: 'refused' },
+  'bind-localhost': { ...HEALTHY, ...REFUSED, lsof: 'LISTEN 127.0.0.1:3306', listeners: ['127.0.0.1:3306'] },
+  'port-filtered': {
+    ...HEALTHY, remoteNc: 'timed out', nmap: 'filtered', tcpdump: '[S] [S]', mariadb: 'ERROR 2002 (110)',
+  },
+  'wrong-port': { ...HEALTHY, ...REFUSED, lsof: 'nothing', listeners: ['0.0.0.0:3307'], localNc: 'refused' },
+  'tools-missing': { ...HEALTHY, lsof: 'rc 127', localNc: 'rc 127', remoteNc: 'rc 127', nmap: 'rc 127', tcpdump: 'rc 127' },
+};
