@@ -1,11 +1,23 @@
 // Every check kind, by the YAML key that selects it. Adding one: a file in this folder plus one line
 // here (kept sorted); schema, loader, planner, executor and conformance test read this table.
 import { command } from './command.js';
+import { listening } from './listening.js';
+import { packetCapture } from './packet-capture.js';
+import { ping } from './ping.js';
+import { portScan } from './port-scan.js';
+import { processCheck } from './process.js';
+import { tcpConnect } from './tcp-connect.js';
 import type { CheckKind } from './types.js';
 
 /* eslint sort-keys: ["error", "asc"] -- one line per check kind, easy to scan */
 export const CHECK_KINDS = {
+  listening,
+  packet_capture: packetCapture,
+  ping,
+  port_scan: portScan,
+  process: processCheck,
   run: command,
+  tcp_connect: tcpConnect,
 } as const satisfies Record<string, CheckKind<never>>;
 
 export type CheckKindKey = keyof typeof CHECK_KINDS;

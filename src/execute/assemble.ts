@@ -1,6 +1,6 @@
 // Builds the RunReport from check results: question verdicts, counts, status and exit code are
 // decided here once, for every reporter.
-import { REPORT_VERSION, type CheckResult, type QuestionResult, type RunbookSummary, type RunReport } from '../model/report.js';
+import { REPORT_VERSION, type CheckResult, type Finding, type QuestionResult, type RunbookSummary, type RunReport } from '../model/report.js';
 import type { Runbook } from '../model/runbook.js';
 import { describeHost } from '../runbook/hosts.js';
 import { countStatuses, exitCodeFor, questionVerdict, worstStatus } from './verdict.js';
@@ -8,6 +8,7 @@ import { countStatuses, exitCodeFor, questionVerdict, worstStatus } from './verd
 export interface RunbookRun {
   readonly runbook: Runbook;
   readonly results: readonly CheckResult[];
+  readonly findings: readonly Finding[];
 }
 
 export interface RunMeta {
@@ -58,5 +59,6 @@ export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunR
     },
     runbooks: perRunbook.map(({ run, questions: own }) => summarize(run, own)),
     questions,
+    diagnosis: runs.flatMap((run) => run.findings),
   };
 };

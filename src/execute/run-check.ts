@@ -2,6 +2,7 @@
 // then judges the observation. Whatever happens, it returns a CheckResult; it never throws.
 import { checkKindFor } from '../checks/registry.js';
 import type { ObserveContext, Observation, RunOptions, TemplateResolver } from '../checks/types.js';
+import type { MatchValue } from '../model/matcher.js';
 import type { ExpectationResult } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check, HostSpec, VarValue } from '../model/runbook.js';
@@ -95,7 +96,23 @@ const decide = (observer: Observer, observation: Observation, expectations: Expe
     return missingCapture ? ({ status: 'fail', reason: missingCapture } as const) : ({ status: 'pass' } as const);
   })();
 
-export const runCheck = async (check: Check, env: CheckEnvironment): Promise<CheckResult> => {
+/** The result for the report, and everything observed (full output included) for the diagnosis. */
+export interface CheckRun {
+  readonly result: CheckResult;
+  readonly fields: Readonly<Record<string, MatchValue>>;
+}
+
+const OBSERVED_TEXT_LIMIT = 4096;
+
+/** Command output is already in the evidence; other fields are kept, bounded, for the report. */
+const observedForReport = (fields: Readonly<Record<string, MatchValue>>): Record<string, MatchValue> =>
+  Object.fromEntries(
+    Object.entries(fields)
+      .filter(([name]) => name !== 'stdout' && name !== 'stderr')
+      .map(([name, value]) => [name, typeof value === 'string' && value.length > OBSERVED_TEXT_LIMIT ? `${value.slice(0, OBSERVED_TEXT_LIMIT)}…` : value]),
+  );
+
+export const runCheck = async (check: Check, env: CheckEnvironment): Promise<CheckRun> => {
   const started = performance.now();
   const kind = checkKindFor(check.kind)!;
   const observer = new Observer(check, env, check.timeoutMs ?? env.defaultTimeoutMs);
@@ -108,7 +125,7 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
   const expectations = judgeExpectations(check, observation);
   const captured = readCaptures(check, observation);
   const verdict = decide(observer, observation, expectations, captured.missing);
-  return {
+  const result: CheckResult = {
     id: check.id,
     question: check.questionId,
     kind: kind.name,
@@ -121,6 +138,10 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     evidence: observer.records.map(({ host, command, outcome }) => evidenceFor(host, command, outcome)),
     expectations: verdict.status === 'error' ? [] : expectations,
     captures: verdict.status === 'pass' ? captured.values : {},
+    observed: observedForReport(observation.fields),
+    missingTools: [...(observation.missingTools ?? [])],
+    informational: check.informational,
     notes: [...(observation.notes ?? [])],
   };
+  return { result, fields: observation.fields };
 };

@@ -6,7 +6,7 @@ import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
 import type { Plan } from '../plan/plan.js';
 import type { EventListener } from './events.js';
-import { runCheck, type CheckEnvironment } from './run-check.js';
+import { runCheck, type CheckEnvironment, type CheckRun } from './run-check.js';
 
 export interface ExecuteOptions extends Omit<CheckEnvironment, 'captures' | 'vars' | 'hosts'> {
   readonly concurrency: number;
@@ -36,7 +36,9 @@ class Slots {
 
 const DEPENDENCY_WORDS = { fail: 'failed', error: 'could not be checked', skipped: 'was skipped' } as const;
 
-const skipped = (check: Check, target: string, reason: string): CheckResult => ({
+const skipped = (check: Check, target: string, reason: string): CheckRun => ({ result: skippedResult(check, target, reason), fields: {} });
+
+const skippedResult = (check: Check, target: string, reason: string): CheckResult => ({
   id: check.id,
   question: check.questionId,
   kind: checkKindFor(check.kind)?.name ?? check.kind,
@@ -48,6 +50,9 @@ const skipped = (check: Check, target: string, reason: string): CheckResult => (
   evidence: [],
   expectations: [],
   captures: {},
+  observed: {},
+  missingTools: [],
+  informational: check.informational,
   notes: [],
 });
 
@@ -59,14 +64,14 @@ const blockingDependency = (check: Check, results: ReadonlyMap<string, CheckResu
   return undefined;
 };
 
-export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<CheckResult[]> => {
+export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<CheckRun[]> => {
   const slots = new Slots(options.concurrency);
   const finished = new Map<string, CheckResult>();
   const captures = new Map<string, string>();
-  const running = new Map<string, Promise<CheckResult>>();
+  const running = new Map<string, Promise<CheckRun>>();
   const environment: CheckEnvironment = { ...options, vars: plan.runbook.vars, hosts: plan.runbook.hosts, captures };
 
-  const attempt = async (check: Check): Promise<CheckResult> => {
+  const attempt = async (check: Check): Promise<CheckRun> => {
     await Promise.all(check.dependsOn.flatMap((id) => running.get(id) ?? []));
     const blocked = blockingDependency(check, finished);
     const target = options.transportFor(check.on).description;
@@ -79,11 +84,11 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
   };
 
   for (const check of plan.order) {
-    running.set(check.id, attempt(check).then((result) => {
-      finished.set(check.id, result);
-      for (const [name, value] of Object.entries(result.captures)) captures.set(name, value);
-      options.onEvent?.({ type: 'check-end', check, result });
-      return result;
+    running.set(check.id, attempt(check).then((run) => {
+      finished.set(check.id, run.result);
+      for (const [name, value] of Object.entries(run.result.captures)) captures.set(name, value);
+      options.onEvent?.({ type: 'check-end', check, result: run.result });
+      return run;
     }));
   }
   return Promise.all(plan.order.map((check) => running.get(check.id)!));

@@ -10,9 +10,11 @@ const SEVERITY: readonly Status[] = ['fail', 'error', 'skipped', 'pass'];
 export const worstStatus = (statuses: readonly Status[]): Status =>
   SEVERITY.find((status) => statuses.includes(status)) ?? 'pass';
 
+/** Informational checks are reported but do not decide, unless a question has nothing else. */
 export const questionVerdict = (checks: readonly CheckResult[]): { status: Status; reason?: string } => {
-  const status = worstStatus(checks.map((check) => check.status));
-  const culprit = checks.find((check) => check.status === status && status !== 'pass');
+  const deciding = checks.some((check) => !check.informational) ? checks.filter((check) => !check.informational) : checks;
+  const status = worstStatus(deciding.map((check) => check.status));
+  const culprit = deciding.find((check) => check.status === status && status !== 'pass');
   return culprit?.reason ? { status, reason: `${culprit.id}: ${culprit.reason}` } : { status };
 };
 

@@ -21,7 +21,21 @@ export interface CheckResult {
   readonly evidence: readonly Evidence[];
   readonly expectations: readonly ExpectationResult[];
   readonly captures: Readonly<Record<string, string>>;
+  /** What the check observed, by field (command output is in `evidence` instead). */
+  readonly observed: Readonly<Record<string, string | number | null>>;
+  /** Tools the check needed and did not find, whether or not a fallback answered. */
+  readonly missingTools: readonly { readonly tool: string; readonly host: string }[];
+  readonly informational: boolean;
   readonly notes: readonly string[];
+}
+
+export interface Finding {
+  readonly runbook: string;
+  readonly id: string;
+  readonly message: string;
+  readonly hint?: string;
+  /** The checks the rule looked at, with what they concluded: what the finding rests on. */
+  readonly evidence: readonly { readonly check: string; readonly status: string; readonly reason?: string }[];
 }
 
 export interface QuestionResult {
@@ -63,4 +77,5 @@ export interface RunReport {
   readonly summary: { readonly questions: Counts; readonly checks: Counts };
   readonly runbooks: readonly RunbookSummary[];
   readonly questions: readonly QuestionResult[];
+  readonly diagnosis: readonly Finding[];
 }

@@ -59,6 +59,8 @@ export interface Check {
   readonly timeoutMs?: number;
   readonly hint?: string;
   readonly become?: boolean;
+  /** Reported, but never decides its question's status (a ping, where TCP decides reachability). */
+  readonly informational: boolean;
   readonly location: SourceLocation;
   /** Where the `on:` value stands. */
   readonly onLocation: SourceLocation;
@@ -76,6 +78,23 @@ export interface Question {
   readonly location: SourceLocation;
 }
 
+/** A condition over check outcomes and observed values; declarative, no scripting. */
+export type Condition =
+  | { readonly kind: 'status'; readonly check: string; readonly statuses: readonly ('pass' | 'fail' | 'error' | 'skipped')[] }
+  | { readonly kind: 'field'; readonly check: string; readonly field: string; readonly matcher: CompiledMatcher }
+  | { readonly kind: 'all' | 'any'; readonly conditions: readonly Condition[] }
+  | { readonly kind: 'not'; readonly condition: Condition }
+  | { readonly kind: 'tool-missing' };
+
+export interface DiagnosisRule {
+  readonly id: string;
+  readonly when: Condition;
+  /** The sentence for the operator; may use ${vars.x}, ${captures.x}, ${fields.CHECK.FIELD}, ${tools.missing}. */
+  readonly finding: string;
+  readonly hint?: string;
+  readonly location: SourceLocation;
+}
+
 export interface Runbook {
   /** The path as the operator gave it (or as resolved from the shipped runbooks). */
   readonly file: string;
@@ -86,4 +105,5 @@ export interface Runbook {
   readonly vars: Readonly<Record<string, VarValue>>;
   readonly hosts: Readonly<Record<string, HostSpec>>;
   readonly questions: readonly Question[];
+  readonly diagnosis: readonly DiagnosisRule[];
 }

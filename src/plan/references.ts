@@ -39,6 +39,9 @@ export const referenceProblems = (runbook: Runbook, checks: readonly Check[]): D
       if (seen.has(`${namespace}.${name}`)) return [];
       seen.add(`${namespace}.${name}`);
       if (namespace === 'captures') return checkCapture(check, name, captured.get(name), byId, [...captured.keys()]);
+      if (namespace === 'fields' || namespace === 'tools') {
+        return [{ code: 'RB_UNKNOWN_VAR' as const, message: `check "${check.id}" uses \${${namespace}.${name}}, which only diagnosis findings can use`, location: check.specLocation }];
+      }
       if (Object.hasOwn(runbook.vars, name)) return [];
       const hint = didYouMean(name, varNames) ?? `declare it under vars (declared: ${varNames.join(', ') || 'none'})`;
       return [{ code: 'RB_UNKNOWN_VAR' as const, message: `check "${check.id}" uses \${vars.${name}}, which vars does not declare`, location: check.specLocation, hint }];

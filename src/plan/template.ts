@@ -1,18 +1,9 @@
-// `${vars.name}` and `${captures.name}` references: found in any string of a check, resolved at run
-// time. Any other `${...}` is the shell's own and passes through untouched.
+// Resolving `${vars.name}`, `${captures.name}` (and in findings `${fields.CHECK.FIELD}`,
+// `${tools.missing}`) at run time. Any other `${...}` is the shell's own and passes through untouched.
 import shellQuote from 'shell-quote';
+import { REFERENCE, type Namespace, type Reference } from '../model/references.js';
 
-export type Namespace = 'vars' | 'captures';
-
-export interface Reference {
-  readonly namespace: Namespace;
-  readonly name: string;
-}
-
-const REFERENCE = /\$\{(vars|captures)\.([A-Za-z0-9_-]+)\}/g;
-
-export const findReferences = (text: string): Reference[] =>
-  [...text.matchAll(REFERENCE)].map((match) => ({ namespace: match[1] as Namespace, name: match[2]! }));
+export { findReferences, type Namespace, type Reference } from '../model/references.js';
 
 /** Every string inside a check kind's value, wherever it is nested. */
 export const stringsIn = (value: unknown): string[] => {

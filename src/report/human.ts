@@ -2,7 +2,7 @@
 // reason, the evidence (command, exit code and its meaning, output excerpt) and the hint.
 import { styleText } from 'node:util';
 import type { Evidence, Excerpt, Status } from '../model/outcome.js';
-import type { CheckResult, Counts, QuestionResult, RunReport } from '../model/report.js';
+import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
 import type { Reporter, Screen } from './types.js';
 
 const SHORT_EXCERPT_LINES = 8;
@@ -19,7 +19,8 @@ const shortExcerpt = (name: string, { text, totalLines }: Excerpt): string[] => 
   if (text === '') return [];
   const lines = text.split('\n');
   const shown = lines.slice(0, SHORT_EXCERPT_LINES);
-  const more = totalLines > shown.length ? [`  … ${totalLines - shown.length} more lines (see --reporter json)`] : [];
+  const hidden = totalLines - shown.length;
+  const more = hidden > 0 ? [`  … ${hidden} more line${hidden === 1 ? '' : 's'} (see --reporter json)`] : [];
   return [`${name}:`, ...shown.map((line) => `  ${line}`), ...more];
 };
 
@@ -37,7 +38,7 @@ const evidenceLines = (evidence: Evidence): string[] => {
 const indent = (lines: string[], by: string): string[] => lines.map((line) => `${by}${line}`);
 
 const checkLines = (screen: Screen, check: CheckResult): string[] => {
-  const head = `${label(screen, check.status)} ${check.id} on ${check.target === check.host ? check.host : `${check.host} (${check.target})`}: ${check.reason ?? ''}`;
+  const head = `${label(screen, check.status)} ${check.id}${check.informational ? ' (informational)' : ''} on ${check.target === check.host ? check.host : `${check.host} (${check.target})`}: ${check.reason ?? ''}`;
   if (check.status === 'skipped') return [head];
   return [
     head,
@@ -49,10 +50,19 @@ const checkLines = (screen: Screen, check: CheckResult): string[] => {
 
 const questionLines = (screen: Screen, question: QuestionResult, idWidth: number): string[] => {
   const head = `${label(screen, question.status)} ${paint(screen, 'bold', question.id.padEnd(idWidth))}  ${question.title}`;
-  if (question.status === 'pass') return [head];
   const notPassed = question.checks.filter((check) => check.status !== 'pass');
+  if (question.status === 'pass' && notPassed.length === 0) return [head];
   return [head, ...indent(notPassed.flatMap((check) => checkLines(screen, check)), '    '), ...(question.hint ? [`    hint: ${question.hint}`] : [])];
 };
+
+const findingLines = (screen: Screen, finding: Finding): string[] => [
+  `${paint(screen, 'bold', `- ${finding.id}`)}: ${finding.message}`,
+  `    based on: ${finding.evidence.map((item) => `${item.check} (${item.status})`).join(', ')}`,
+  ...(finding.hint ? [`    hint: ${finding.hint}`] : []),
+];
+
+const diagnosisLines = (screen: Screen, findings: readonly Finding[]): string[] =>
+  findings.length === 0 ? [] : [paint(screen, 'bold', 'Diagnosis'), ...findings.flatMap((finding) => findingLines(screen, finding)), ''];
 
 const countLine = (what: string, counts: Counts): string =>
   `${counts.total} ${what}: ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error, ${counts.skipped} skipped`;
@@ -69,6 +79,7 @@ export const humanReporter: Reporter = {
     const result = `${label(screen, report.status).trim()}${report.interrupted ? ' (interrupted)' : ''}, exit code ${report.exitCode}`;
     return [
       ...sections.flat(),
+      ...diagnosisLines(screen, report.diagnosis),
       `${countLine('questions', report.summary.questions)}; ${countLine('checks', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
       `Result: ${result}`,
       '',

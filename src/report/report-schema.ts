@@ -46,7 +46,7 @@ const EXPECTATION: JsonSchema = {
 const CHECK: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'question', 'kind', 'host', 'target', 'status', 'durationMs', 'evidence', 'expectations', 'captures', 'notes'],
+  required: ['id', 'question', 'kind', 'host', 'target', 'status', 'durationMs', 'evidence', 'expectations', 'captures', 'observed', 'missingTools', 'informational', 'notes'],
   properties: {
     id: { type: 'string' },
     question: { type: 'string' },
@@ -60,6 +60,12 @@ const CHECK: JsonSchema = {
     evidence: { type: 'array', items: EVIDENCE },
     expectations: { type: 'array', items: EXPECTATION },
     captures: { type: 'object', additionalProperties: { type: 'string' } },
+    observed: { type: 'object', additionalProperties: { type: ['string', 'number', 'null'] }, description: "the check kind's observed fields (command output is in evidence)" },
+    missingTools: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['tool', 'host'], properties: { tool: { type: 'string' }, host: { type: 'string' } } },
+    },
+    informational: { type: 'boolean', description: "reported, never decides its question's status" },
     notes: { type: 'array', items: { type: 'string' } },
   },
   if: { properties: { status: { enum: ['fail', 'error', 'skipped'] } } },
@@ -92,6 +98,27 @@ const RUNBOOK: JsonSchema = {
   },
 };
 
+const FINDING: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['runbook', 'id', 'message', 'evidence'],
+  properties: {
+    runbook: { type: 'string' },
+    id: { type: 'string' },
+    message: { type: 'string' },
+    hint: { type: 'string' },
+    evidence: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['check', 'status'],
+        properties: { check: { type: 'string' }, status: STATUS, reason: { type: 'string' } },
+      },
+    },
+  },
+};
+
 export const REPORT_SCHEMA: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://runbook.dev/schemas/report.schema.json',
@@ -99,7 +126,7 @@ export const REPORT_SCHEMA: JsonSchema = {
   description: 'The JSON report of `runbook run --reporter json`. reportVersion changes on any incompatible change.',
   type: 'object',
   additionalProperties: false,
-  required: ['reportVersion', 'tool', 'startedAt', 'durationMs', 'status', 'exitCode', 'interrupted', 'summary', 'runbooks', 'questions'],
+  required: ['reportVersion', 'tool', 'startedAt', 'durationMs', 'status', 'exitCode', 'interrupted', 'summary', 'runbooks', 'questions', 'diagnosis'],
   properties: {
     reportVersion: { const: 1 },
     tool: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
@@ -111,5 +138,6 @@ export const REPORT_SCHEMA: JsonSchema = {
     summary: { type: 'object', additionalProperties: false, required: ['questions', 'checks'], properties: { questions: COUNTS, checks: COUNTS } },
     runbooks: { type: 'array', items: RUNBOOK },
     questions: { type: 'array', items: QUESTION },
+    diagnosis: { type: 'array', items: FINDING, description: 'findings of the runbooks\' diagnosis rules that held, in rule order' },
   },
 };

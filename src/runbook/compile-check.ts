@@ -86,5 +86,6 @@ export const compileCheck = (
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}),
     ...(typeof raw.become === 'boolean' ? { become: raw.become } : {}),
+    informational: raw.informational === true,
   };
 };

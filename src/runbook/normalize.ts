@@ -1,9 +1,11 @@
 // Builds the Runbook model from a parsed file: command-line overrides applied, ids checked for
 // duplicates, every check compiled. Parts that broke the schema are skipped (already reported).
+import { checkKindFor } from '../checks/registry.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import type { Check, HostSpec, Question, Runbook, SourceLocation, VarValue } from '../model/runbook.js';
 import { compileCheck } from './compile-check.js';
+import { compileDiagnosis } from './compile-diagnosis.js';
 import { parseHostAddress } from './hosts.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
@@ -63,13 +65,20 @@ const findDuplicates = (entries: { id: string; path: Path; location: SourceLocat
   return problems;
 };
 
+/** `on`, and the roles a kind reaches besides it (a capture's trigger host), must all be defined. */
 const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, HostSpec>>, roles: string[]): Diagnostic[] =>
-  checks
-    .filter((check) => !Object.hasOwn(hosts, check.on) && !roles.includes(check.on))
-    .map((check) => {
-      const hint = didYouMean(check.on, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
-      return { code: 'RB_UNKNOWN_HOST', message: `check "${check.id}" runs on unknown host role "${check.on}"`, location: check.onLocation, hint };
-    });
+  checks.flatMap((check) => {
+    const used = [
+      { role: check.on, what: 'runs on', location: check.onLocation },
+      ...(checkKindFor(check.kind)?.otherHosts?.(check.spec) ?? []).map((role) => ({ role, what: 'uses', location: check.specLocation })),
+    ];
+    return used
+      .filter(({ role }) => !Object.hasOwn(hosts, role) && !roles.includes(role))
+      .map(({ role, what, location }) => {
+        const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
+        return { code: 'RB_UNKNOWN_HOST' as const, message: `check "${check.id}" ${what} unknown host role "${role}"`, location, hint };
+      });
+  });
 
 const duplicateCaptures = (checks: readonly Check[]): Diagnostic[] => {
   const owner = new Map<string, string>();
@@ -117,6 +126,9 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const allChecks = questions.flatMap((question) => question.checks);
   problems.push(...findDuplicates(questionIds, 'question'), ...findDuplicates(checkIds, 'check'));
   problems.push(...checkRoles(allChecks, hosts, Object.keys(rawHosts)), ...duplicateCaptures(allChecks));
+  const diagnosis = compileDiagnosis(source, root.diagnosis, allChecks, schema.isClean, problems, Object.keys(vars));
+  const ruleIds = diagnosis.map((rule, index) => ({ id: rule.id, path: ['diagnosis', index] as Path, location: rule.location }));
+  problems.push(...findDuplicates(ruleIds, 'diagnosis rule'));
   const runbook: Runbook = {
     file: source.file,
     version: typeof root.version === 'number' ? root.version : 1,
@@ -124,6 +136,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
     vars,
     hosts,
     questions,
+    diagnosis,
     ...(typeof root.description === 'string' ? { description: root.description } : {}),
   };
   return { runbook, diagnostics: problems };

@@ -114,6 +114,7 @@ const check: JsonSchema = {
     depends_on: { type: 'array', uniqueItems: true, items: { type: 'string' } },
     timeout: duration,
     become: { type: 'boolean', description: 'run this check with sudo -n' },
+    informational: { type: 'boolean', description: "reported, but never decides its question's status" },
     hint: { type: 'string', minLength: 1 },
   },
   oneOf: kinds.map((kind) => ({ required: [kind.key] })),
@@ -132,6 +133,38 @@ const question: JsonSchema = {
     title: { type: 'string', minLength: 1 },
     hint: { type: 'string', minLength: 1 },
     checks: { type: 'array', minItems: 1, items: check },
+  },
+};
+
+const STATUS: JsonSchema = { enum: ['pass', 'fail', 'error', 'skipped'] };
+const CONDITIONS: JsonSchema = { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } };
+
+/** One of: {check, status}, {check, field, matches}, {all: [...]}, {any: [...]}, {not: ...}, {tool_missing: true}. */
+const condition: JsonSchema = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: {
+    check: { type: 'string', minLength: 1, description: 'the id of a check' },
+    status: { if: { type: 'array' }, then: { type: 'array', minItems: 1, items: STATUS }, else: STATUS },
+    field: { type: 'string', minLength: 1, description: 'a field the check observes' },
+    matches: { $ref: '#/definitions/matcher' },
+    all: CONDITIONS,
+    any: CONDITIONS,
+    not: { $ref: '#/definitions/condition' },
+    tool_missing: { const: true, description: 'some check lacked a tool on its host (rc 127)' },
+  },
+};
+
+const diagnosisRule: JsonSchema = {
+  type: 'object',
+  required: ['id', 'when', 'finding'],
+  additionalProperties: false,
+  properties: {
+    id: id('bound-to-loopback'),
+    when: { $ref: '#/definitions/condition' },
+    finding: { type: 'string', minLength: 1, description: 'the sentence for the operator: ${vars.x}, ${captures.x}, ${fields.CHECK.FIELD}, ${tools.missing}' },
+    hint: { type: 'string', minLength: 1 },
   },
 };
 
@@ -159,6 +192,7 @@ export const buildRunbookSchema = (): JsonSchema => ({
       additionalProperties: hostEntry,
     },
     questions: { type: 'array', minItems: 1, items: question },
+    diagnosis: { type: 'array', items: diagnosisRule },
   },
-  definitions: { matcher: matcherDefinition, numberOrMatcher },
+  definitions: { matcher: matcherDefinition, numberOrMatcher, condition },
 });

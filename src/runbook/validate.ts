@@ -52,6 +52,8 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       return undefined;
     case 'oneOf':
       return rewriteOneOfKinds(data);
+    case 'anyOf':
+      return rewriteAnyOfRequired(parentSchema);
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const known = Object.keys((parentSchema?.properties as object | undefined) ?? {});
@@ -98,7 +100,14 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
 };
 
 /** Drops the per-branch `required` errors of the "exactly one kind" rule: the oneOf message says it all. */
-const isKindBranchNoise = (error: ErrorObject): boolean => /\/oneOf\/\d+\/required$/.test(error.schemaPath);
+const isKindBranchNoise = (error: ErrorObject): boolean => /\/(oneOf|anyOf)\/\d+\/required$/.test(error.schemaPath);
+
+/** `anyOf: [{required: [name]}, {required: [command]}]` reads as "needs name or command". */
+const rewriteAnyOfRequired = (parentSchema: ErrorObject['parentSchema']): Rewritten => {
+  const branches = (parentSchema?.anyOf as { required?: string[] }[] | undefined) ?? [];
+  const names = branches.flatMap((branch) => branch.required ?? []);
+  return { message: names.length > 0 ? `needs ${names.map((name) => `"${name}"`).join(' or ')}` : 'matches none of the allowed forms' };
+};
 
 export interface SchemaCheck {
   readonly diagnostics: Diagnostic[];

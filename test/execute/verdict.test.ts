@@ -5,10 +5,16 @@ import { countStatuses, exitCodeFor, questionVerdict, worstStatus } from '../../
 import type { Status } from '../../src/model/outcome.js';
 import type { CheckResult, Counts } from '../../src/model/report.js';
 
-/** `id:status:reason`, e.g. `b:fail:stdout expected to contain "LISTEN"`; the reason is optional. */
+/**
+ * `id:status:reason`, e.g. `b:fail:stdout expected to contain "LISTEN"`; the reason is optional.
+ * An id starting with `info-` is an informational check.
+ */
 const result = (spec: string): CheckResult => {
   const [id, status, ...reason] = spec.split(':');
   return {
+    informational: id!.startsWith('info-'),
+    observed: {},
+    missingTools: [],
     id: id!,
     question: 'q',
     kind: 'command',
@@ -26,6 +32,9 @@ const result = (spec: string): CheckResult => {
 
 const VERDICTS: [string[], { status: Status; reason?: string }][] = [
   [[], { status: 'pass' }],
+  [['info-ping:fail:replies expected to be at least 1, got 0', 'tcp:pass'], { status: 'pass' }],
+  [['info-ping:pass', 'tcp:fail:state expected to equal "open", got "filtered"'], { status: 'fail', reason: 'tcp: state expected to equal "open", got "filtered"' }],
+  [['info-ping:fail:no reply', 'info-other:pass'], { status: 'fail', reason: 'info-ping: no reply' }],
   [['a:pass', 'b:pass'], { status: 'pass' }],
   [['a:pass:kept for the record'], { status: 'pass' }],
   [['a:pass', 'b:fail:stdout expected to contain "LISTEN", got ""'], { status: 'fail', reason: 'b: stdout expected to contain "LISTEN", got ""' }],

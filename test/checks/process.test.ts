@@ -1,0 +1,117 @@
+// The `process:` check kind: its YAML form, and what it makes of ps / /proc output recorded in the lab.
+import { describe, expect, test } from 'vitest';
+import { processCheck, processFields, selectProcesses } from '../../src/checks/process.js';
+import { liveOthers, parseProc, parsePs, PROC_MARKER, PROC_SCRIPT, PS_MARKER, PS_SCRIPT } from '../../src/checks/probes/process-table.js';
+import { describeCheckKind } from '../helpers/describe-check-kind.js';
+import { notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
+
+const check = (body: string): string => `      - id: a\n        on: here\n${body}`;
+
+describeCheckKind('process', {
+  valid: [
+    check('        process: { name: "mysqld|mariadbd" }'),
+    check('        process: { command: "--port=3306", user: mysql }'),
+    check('        process:\n          name: mysqld\n          command: "--bind-address"\n          user: mysql\n        expect:\n          count: 0'),
+    check('        process: { name: "${vars.port}" }\n        capture:\n          pid: { from: pid }'),
+    check('        process: { name: sshd }\n        expect:\n          names: { contains: sshd }\n          users: { equals: root }\n          pids: { regex: "^[0-9]+" }'),
+  ],
+  invalid: [
+    { check: check('        process: { user: mysql }'), code: 'RB_SCHEMA', line: 13, col: 18, message: /process needs "name" or "command"/ },
+    { check: check('        process: {}'), code: 'RB_SCHEMA', line: 13, col: 18, message: /process needs "name" or "command"/ },
+    { check: check('        process: mysqld'), code: 'RB_SCHEMA', line: 13, col: 18, message: /must be an object/ },
+    { check: check('        process: { nmae: mysqld }'), code: 'RB_SCHEMA', line: 13, col: 20, message: /unknown property "nmae"/ },
+    { check: check('        process: { name: "" }'), code: 'RB_SCHEMA', line: 13, col: 26, message: /must not be empty/ },
+    { check: check('        process: { name: mysqld }\n        expect:\n          count: { contains: "1" }'), code: 'RB_MATCHER', line: 15, col: 18, message: /contains applies to text/ },
+    { check: check('        process: { name: mysqld }\n        expect:\n          pid: 12'), code: 'RB_MATCHER', line: 15, col: 16, message: /a bare number compares numbers/ },
+    { check: check('        process: { name: "${vars.nope}" }'), code: 'RB_UNKNOWN_VAR', line: 13, col: 18 },
+  ],
+});
+
+describe('process: observing recorded lab output (ps over SSH on db)', () => {
+  test.each([
+    ['healthy', 1],
+    ['icmp-blocked', 1],
+    ['mysql-down', 0],
+    ['bind-localhost', 1],
+    ['port-filtered', 1],
+    ['wrong-port', 1],
+    ['tools-missing', 1],
+  ] as const)('%s: %i mysqld', async (scenario, count) => {
+    const { observation, unused } = await replayObserve(processCheck, `process/${scenario}.txt`);
+    expect(unused).toBe(0);
+    expect(observation.error).toBeUndefined();
+    expect(observation.fields).toMatchObject(
+      count === 0 ? { count: 0, pid: '', pids: '', names: '', users: '' } : { count: 1, pid: expect.stringMatching(/^\d+$/), names: 'mysqld', users: 'mysql' },
+    );
+  });
+
+  test('the probe never finds itself: its ps, and the transport wrapper carrying its script, are dropped', () => {
+    const table = parsePs(recordedOutcome('process/healthy.txt').stdout);
+    expect(table.rows.some((row) => row.args.includes(PS_MARKER))).toBe(true); // they are in the raw output
+    const others = liveOthers(table, PS_MARKER);
+    expect(selectProcesses(others, { command: /ps -eww|pid:10=/ })).toEqual([]);
+    expect(selectProcesses(others, { name: /sshd/ }).map((row) => row.ppid).sort()).toEqual([0, 1]);
+  });
+
+  test('zombies are dead: state Z never counts', () => {
+    const { stdout } = recordedOutcome('process/healthy.txt');
+    const zombie = `${stdout}       4242          1 mysql                            Z        mysqld          [mysqld] <defunct>\n`;
+    const rows = liveOthers(parsePs(zombie), PS_MARKER);
+    expect(processFields(selectProcesses(rows, { name: /^(?:mysqld)$/ }))).toMatchObject({ count: 1 });
+  });
+
+  test('name is a full match (of the kernel name or argv[0]); command is a search; user is exact', () => {
+    const rows = liveOthers(parsePs(recordedOutcome('process/healthy.txt').stdout), PS_MARKER);
+    expect(selectProcesses(rows, { name: /^(?:mysql)$/ })).toEqual([]);
+    expect(selectProcesses(rows, { name: /^(?:mysqld|mariadbd)$/ })).toHaveLength(1);
+    expect(selectProcesses(rows, { command: /sbin\/mysql/ })).toHaveLength(1);
+    expect(selectProcesses(rows, { command: /sbin\/mysql/, user: 'root' })).toEqual([]);
+  });
+
+  test('the regex given in YAML is anchored for name, so "sql" does not match mysqld', async () => {
+    const { observation } = await replayObserve(processCheck, 'process/healthy.txt', (fixture) => ({ ...fixture, spec: { name: 'sql' } }));
+    expect(observation.fields).toMatchObject({ count: 0 });
+  });
+
+  test('an invalid regex is an error, not a count of 0', async () => {
+    const { observation, unused } = await replayObserve(processCheck, 'process/healthy.txt', (fixture) => ({ ...fixture, spec: { name: '(' } }));
+    expect(observation.error).toMatch(/"\(" is not a valid regular expression/);
+    expect(unused).toBe(1);
+  });
+});
+
+describe('process: the /proc walk, where ps is missing (recorded on db)', () => {
+  test.each([
+    ['healthy', 1],
+    ['mysql-down', 0],
+    ['wrong-port', 1],
+  ] as const)('%s: %i mysqld, users named from /etc/passwd, the walking shell and its wrappers not counted', (scenario, count) => {
+    const table = parseProc(recordedOutcome(`process/${scenario}.proc.txt`).stdout);
+    const rows = liveOthers(table, PROC_MARKER);
+    expect(processFields(selectProcesses(rows, { name: /^(?:mysqld|mariadbd)$/ }))).toMatchObject({ count, users: count ? 'mysql' : '' });
+    expect(selectProcesses(rows, { command: /echo ==passwd/ })).toEqual([]);
+    expect(selectProcesses(rows, { name: /^sshd$/ }).length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('ps not installed: /proc answers, and ps is reported missing on db', async () => {
+    const { observation, unused } = await replayObserve(processCheck, 'process/healthy.txt', (fixture) => ({
+      ...fixture,
+      records: [notInstalled('run', 'db', PS_SCRIPT, 'exec: ps'), { ...recordedFixtureRecord(), command: PROC_SCRIPT }],
+    }));
+    expect(unused).toBe(0);
+    expect(observation).toMatchObject({
+      fields: { count: 1, names: 'mysqld', users: 'mysql' },
+      notes: ['ps not installed on db; a walk of /proc answered'],
+      missingTools: [{ tool: 'ps', host: 'db' }],
+    });
+  });
+
+  test('describe shows the ps command line', () => {
+    expect(processCheck.describe({ name: 'mysqld' }, { shell: (t) => t, value: (t) => t })).toBe(PS_SCRIPT);
+  });
+});
+
+function recordedFixtureRecord() {
+  return { how: 'run' as const, role: 'db', command: PROC_SCRIPT, outcome: recordedOutcome('process/healthy.proc.txt') };
+}
+

@@ -1,0 +1,97 @@
+// Diagnosis rules over what a run observed: which findings hold, what they say, what they rest on.
+import { describe, expect, test } from 'vitest';
+import { describeMissingTools, diagnose } from '../../src/execute/diagnose.js';
+import type { CheckRun } from '../../src/execute/run-check.js';
+import type { MatchValue } from '../../src/model/matcher.js';
+import type { Status } from '../../src/model/outcome.js';
+import { loadRunbookText } from '../../src/runbook/load.js';
+
+const RUNBOOK = `version: 1
+title: t
+vars:
+  port: 3306
+hosts:
+  client: local
+  server: local
+questions:
+  - id: q
+    title: Q
+    checks:
+      - { id: ping-server, on: client, run: ping, informational: true }
+      - { id: tcp-server, on: client, run: nc }
+      - { id: listen, on: server, run: lsof }
+diagnosis:
+  - id: icmp-filtered
+    when:
+      all:
+        - { check: ping-server, status: fail }
+        - { check: tcp-server, status: pass }
+    finding: ping to the server fails but TCP answers on \${vars.port}
+  - id: loopback
+    when: { check: listen, field: stdout, matches: { contains: '127.0.0.1:' } }
+    finding: 'listens on \${fields.listen.stdout} only'
+    hint: set bind-address
+  - id: tools
+    when: { tool_missing: true }
+    finding: 'missing: \${tools.missing}'
+  - id: not-listening
+    when: { not: { check: listen, status: [pass, skipped] } }
+    finding: listen did not pass
+`;
+
+const runbook = loadRunbookText('t.yaml', RUNBOOK).runbook!;
+
+const run = (id: string, status: Status, fields: Record<string, MatchValue> = {}, missingTools: { tool: string; host: string }[] = []): CheckRun => ({
+  result: {
+    id, question: 'q', kind: 'command', host: 'h', target: 'local', status, durationMs: 1, evidence: [], expectations: [],
+    captures: {}, observed: {}, missingTools, informational: false, notes: [], ...(status === 'pass' ? {} : { reason: `${id} ${status}` }),
+  },
+  fields,
+});
+
+const ids = (runs: CheckRun[]) => diagnose(runbook, runs).map((finding) => finding.id);
+
+describe('diagnose', () => {
+  test('no finding when everything is as expected', () => {
+    expect(ids([run('ping-server', 'pass'), run('tcp-server', 'pass'), run('listen', 'pass', { stdout: '*:3306' })])).toEqual([]);
+  });
+
+  test('a rule over statuses: ping fails, TCP answers', () => {
+    const [finding] = diagnose(runbook, [run('ping-server', 'fail'), run('tcp-server', 'pass'), run('listen', 'pass', { stdout: '*:3306' })]);
+    expect(finding).toEqual({
+      runbook: 't.yaml',
+      id: 'icmp-filtered',
+      message: 'ping to the server fails but TCP answers on 3306',
+      evidence: [{ check: 'ping-server', status: 'fail', reason: 'ping-server fail' }, { check: 'tcp-server', status: 'pass' }],
+    });
+  });
+
+  test('both failing is not "ICMP filtered"', () => {
+    expect(ids([run('ping-server', 'fail'), run('tcp-server', 'fail'), run('listen', 'pass', { stdout: '' })])).toEqual([]);
+  });
+
+  test('a rule over an observed field, with the value in the sentence and the hint', () => {
+    const findings = diagnose(runbook, [run('ping-server', 'pass'), run('tcp-server', 'pass'), run('listen', 'pass', { stdout: '127.0.0.1:3306\n' })]);
+    expect(findings).toEqual([expect.objectContaining({ id: 'loopback', message: 'listens on 127.0.0.1:3306 only', hint: 'set bind-address' })]);
+  });
+
+  test('a skipped check has no value: field conditions on it are false', () => {
+    expect(ids([run('ping-server', 'pass'), run('tcp-server', 'pass'), run('listen', 'skipped', { stdout: '127.0.0.1:3306' })])).toEqual([]);
+  });
+
+  test('not, over a status list', () => {
+    expect(ids([run('ping-server', 'pass'), run('tcp-server', 'pass'), run('listen', 'error')])).toEqual(['not-listening']);
+  });
+
+  test('missing tools are gathered from every check, per host', () => {
+    const runs = [
+      run('ping-server', 'pass', {}, [{ tool: 'nc', host: 'client' }]),
+      run('tcp-server', 'pass', {}, [{ tool: 'nmap', host: 'client' }, { tool: 'nc', host: 'client' }]),
+      run('listen', 'pass', { stdout: '*:3306' }, [{ tool: 'lsof', host: 'server' }]),
+    ];
+    expect(describeMissingTools(runs)).toBe('nc, nmap on client; lsof on server');
+    const [finding] = diagnose(runbook, runs);
+    expect(finding).toMatchObject({ id: 'tools', message: 'missing: nc, nmap on client; lsof on server' });
+    expect(finding!.evidence.map((item) => item.check)).toEqual(['ping-server', 'tcp-server', 'listen']);
+  });
+});
