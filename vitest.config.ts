@@ -27,6 +27,7 @@ export default defineConfig({
           name: 'lab',
           include: LAB_TESTS,
           fileParallelism: false,
+          setupFiles: ['test/helpers/leak-detector.ts'],
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -23,6 +23,8 @@ export const buildProgram = (): Command => {
     .version(TOOL.version)
     .option('--debug', 'print stack traces of internal errors')
     .showSuggestionAfterError()
+    // One line per problem, like every other error: commander puts its suggestion on a line of its own.
+    .configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
     .exitOverride()
     .addHelpText('after', exitCodeHelp());
 

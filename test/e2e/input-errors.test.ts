@@ -79,6 +79,13 @@ describe('invalid input', () => {
     expect(result.stderr).toBe('--host hre: the runbook has no host role "hre"; did you mean "here"? [RB_USAGE]\n');
   });
 
+  test('an unreadable --ssh-config is a usage error before anything runs', async () => {
+    const runbook = 'version: 1\ntitle: t\nhosts:\n  server: db.example\nquestions:\n  - id: q\n    title: q\n    checks:\n      - { id: a, on: server, run: "true" }\n';
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--ssh-config', 'no-such-ssh-config']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^--ssh-config no-such-ssh-config: cannot read it: .*ENOENT.* \[RB_USAGE\]\n$/);
+  });
+
   test('--help and --version exit 0', async () => {
     const help = await runCli({}, ['--help']);
     expect(help.exitCode).toBe(0);

@@ -1,13 +1,26 @@
 // Fails a test that leaves a child process or a network connection open behind it (zx's
 // "ProcessPromise never resolved"): a leak here is a leak on an operator's host later.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 const LEAKY = new Set(['ProcessWrap', 'TCPSocketWrap', 'TCPWrap']);
 
 const leakyHandles = (): number => process.getActiveResourcesInfo().filter((name) => LEAKY.has(name)).length;
 
-/** Live descendants of this worker, read from /proc (zombies count as gone). */
+const netnsOf = (pid: number | 'self'): string | undefined => {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+};
+
+const OUR_NETNS = netnsOf('self');
+
+/**
+ * Live descendants of this worker, read from /proc (zombies count as gone). The lab's hosts live
+ * in network namespaces of their own and are the lab's to stop; every command we run stays in ours.
+ */
 export const descendants = (root = process.pid): { pid: number; command: string }[] => {
   const parents = new Map<number, number>();
   const commands = new Map<number, string>();
@@ -27,7 +40,9 @@ export const descendants = (root = process.pid): { pid: number; command: string 
     for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent)) if (parent === root) return true;
     return false;
   };
-  return [...parents.keys()].filter(isBelow).map((pid) => ({ pid, command: commands.get(pid) ?? '' }));
+  return [...parents.keys()]
+    .filter((pid) => isBelow(pid) && netnsOf(pid) === OUR_NETNS)
+    .map((pid) => ({ pid, command: commands.get(pid) ?? '' }));
 };
 
 let baseline = 0;

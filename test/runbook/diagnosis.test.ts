@@ -2,25 +2,11 @@
 import { describe, expect, test } from 'vitest';
 import { buildPlan } from '../../src/plan/plan.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
+import { frame } from '../helpers/describe-check-kind.js';
 
-/** Lines 1-16 are the frame; the rule given here starts on line 17. */
-const withRule = (rule: string): string => `version: 1
-title: diagnosis test
-vars:
-  port: 3306
-hosts:
-  here: local
-questions:
-  - id: q
-    title: Q
-    checks:
-      - id: probe
-        on: here
-        run: echo hi
-        capture:
-          word: '(\\w+)'
-diagnosis:
-${rule}`;
+/** The frame and one check take lines 1-16; the rule given here starts on line 17. */
+const withRule = (rule: string): string =>
+  `${frame("      - id: probe\n        on: here\n        run: echo hi\n        capture:\n          word: '(\\w+)'\n")}diagnosis:\n${rule}`;
 
 const problems = (yaml: string) => loadRunbookText('d.yaml', yaml).diagnostics.map((d) => [d.code, d.location?.line, d.location?.col, d.message, d.hint]);
 
