@@ -57,6 +57,13 @@ export const processCheck: CheckKind<ProcessSpec> = {
   name: 'process',
   key: 'process',
   summary: 'finds running processes by name, command line and user (zombies and the probe itself excluded)',
+  problems: (spec) =>
+    (['name', 'command'] as const).flatMap((field) => {
+      const source = spec[field];
+      if (source === undefined || source.includes('${')) return [];
+      const compiled = regexOf(source, field === 'name');
+      return typeof compiled === 'string' ? [{ at: [field], message: compiled }] : [];
+    }),
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -59,6 +59,12 @@ export interface CheckKind<Spec = never> {
   readonly fields: Readonly<Record<string, FieldType>>;
   /** Expectations used when a check declares none (YAML form, compiled like the operator's). */
   readonly defaultExpect: Readonly<Record<string, unknown>>;
+  /**
+   * Problems in a schema-valid spec that need more than a schema to see (an invalid regex), found
+   * while loading so they are input errors with a location; `at` is the path below the kind's key.
+   * Values holding `${...}` are only known at run time and are left to `observe`.
+   */
+  problems?(spec: Spec): { readonly at: readonly (string | number)[]; readonly message: string }[];
   /** Host roles the kind uses besides the check's own `on` (a capture's trigger host), for the planner. */
   otherHosts?(spec: Spec): string[];
   /** The command(s) it will run, variables resolved, for `runbook plan`. */

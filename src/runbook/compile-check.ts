@@ -58,6 +58,14 @@ const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: R
 };
 
 /** `isClean` tells which parts passed the schema; the others were reported already and are left out. */
+/** The kind's own load-time checks, for the parts of its spec that passed the schema. */
+const kindProblems = (source: RunbookSource, kind: CheckKind<unknown>, spec: unknown, path: Path, problems: Diagnostic[]): void => {
+  for (const { at, message } of kind.problems?.(spec) ?? []) {
+    const where = [...path, kind.key, ...at];
+    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(where)} ${message}`, location: source.locate(where) });
+  }
+};
+
 export const compileCheck = (
   source: RunbookSource,
   raw: Raw,
@@ -70,6 +78,7 @@ export const compileCheck = (
   const kind = checkKindFor(kindKey)!;
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
   const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout as string | number);
+  if (isClean([...path, kindKey])) kindProblems(source, kind, raw[kindKey], path, problems);
   return {
     id: raw.id as string,
     questionId,

@@ -21,6 +21,8 @@ describeCheckKind('process', {
     { check: check('        process: mysqld'), code: 'RB_SCHEMA', line: 13, col: 18, message: /must be an object/ },
     { check: check('        process: { nmae: mysqld }'), code: 'RB_SCHEMA', line: 13, col: 20, message: /unknown property "nmae"/ },
     { check: check('        process: { name: "" }'), code: 'RB_SCHEMA', line: 13, col: 26, message: /must not be empty/ },
+    { check: check('        process: { name: "mysqld(" }'), code: 'RB_SCHEMA', line: 13, col: 26, message: /process\.name "mysqld\(" is not a valid regular expression/ },
+    { check: check('        process: { name: mysqld, command: "--port=[" }'), code: 'RB_SCHEMA', line: 13, col: 43, message: /process\.command "--port=\[" is not a valid regular expression/ },
     { check: check('        process: { name: mysqld }\n        expect:\n          count: { contains: "1" }'), code: 'RB_MATCHER', line: 15, col: 18, message: /contains applies to text/ },
     { check: check('        process: { name: mysqld }\n        expect:\n          pid: 12'), code: 'RB_MATCHER', line: 15, col: 16, message: /a bare number compares numbers/ },
     { check: check('        process: { name: "${vars.nope}" }'), code: 'RB_UNKNOWN_VAR', line: 13, col: 18 },
