@@ -36,7 +36,8 @@ describe('local transport', () => {
   });
 
   test('a missing command is exit 127 from the shell, with its message', async () => {
-    const outcome = await run('no-such-command-anywhere');
+    // An explicit PATH: an inherited entry this user cannot read makes dash say "Permission denied".
+    const outcome = await runCommand(transport, { script: 'PATH=/usr/bin:/bin; no-such-command-anywhere', timeoutMs: 10_000 });
     expect(outcome.exitCode).toBe(127);
     expect(outcome.stderr).toMatch(/not found/);
   });
