@@ -4,6 +4,7 @@
 // everything it started. coreutils `timeout` bounds it on the host too, for when we cannot reach
 // the host any more to kill it.
 import { randomBytes } from 'node:crypto';
+import shellQuote from 'shell-quote';
 
 /** The script's own stdout starts after this line, which carries the group id. */
 export interface Wrapped {
@@ -15,7 +16,8 @@ export interface Wrapped {
 const HOST_BOUND_SLACK_S = 5;
 export const KILL_GRACE_MS = 2000;
 
-const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+/** shell-quote, as everywhere else we build a command line: one word, whatever the text holds. */
+const quote = (text: string): string => shellQuote.quote([text]);
 
 /**
  * Stage 1 runs `timeout` (which makes itself a process group leader unless it already leads the
