@@ -50,8 +50,7 @@ export const describeMissingTools = (runs: readonly CheckRun[]): string => {
     .join('; ');
 };
 
-const lookupFor = (runbook: Runbook, runs: readonly CheckRun[]): Lookup => {
-  const byId = new Map(runs.map((run) => [run.result.id, run]));
+const lookupFor = (runbook: Runbook, runs: readonly CheckRun[], byId: ReadonlyMap<string, CheckRun>): Lookup => {
   const captures = Object.assign({}, ...runs.map((run) => run.result.captures)) as Record<string, string>;
   return ({ namespace, name }) => {
     if (namespace === 'vars') return Object.hasOwn(runbook.vars, name) ? String(runbook.vars[name]) : undefined;
@@ -65,7 +64,7 @@ const lookupFor = (runbook: Runbook, runs: readonly CheckRun[]): Lookup => {
 
 export const diagnose = (runbook: Runbook, runs: readonly CheckRun[]): Finding[] => {
   const byId = new Map(runs.map((run) => [run.result.id, run]));
-  const lookup = lookupFor(runbook, runs);
+  const lookup = lookupFor(runbook, runs, byId);
   return runbook.diagnosis.flatMap((rule) => {
     const facts: Facts = { runs: byId, consulted: new Set() };
     if (!holds(rule.when, facts)) return [];

@@ -35,7 +35,7 @@ export interface Finding {
   readonly message: string;
   readonly hint?: string;
   /** The checks the rule looked at, with what they concluded: what the finding rests on. */
-  readonly evidence: readonly { readonly check: string; readonly status: string; readonly reason?: string }[];
+  readonly evidence: readonly { readonly check: string; readonly status: Status; readonly reason?: string }[];
 }
 
 export interface QuestionResult {

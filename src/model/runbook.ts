@@ -1,5 +1,6 @@
 // The validated, compiled runbook: what load/validate hand to the planner. Plain data, no behaviour.
 import type { CompiledMatcher } from './matcher.js';
+import type { Status } from './outcome.js';
 
 export interface SourceLocation {
   readonly file: string;
@@ -80,7 +81,7 @@ export interface Question {
 
 /** A condition over check outcomes and observed values; declarative, no scripting. */
 export type Condition =
-  | { readonly kind: 'status'; readonly check: string; readonly statuses: readonly ('pass' | 'fail' | 'error' | 'skipped')[] }
+  | { readonly kind: 'status'; readonly check: string; readonly statuses: readonly Status[] }
   | { readonly kind: 'field'; readonly check: string; readonly field: string; readonly matcher: CompiledMatcher }
   | { readonly kind: 'all' | 'any'; readonly conditions: readonly Condition[] }
   | { readonly kind: 'not'; readonly condition: Condition }

@@ -7,11 +7,11 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { compileMatcher } from '../matchers/compile.js';
 import { MatcherCompileError } from '../matchers/types.js';
 import { findReferences } from '../model/references.js';
+import type { Status } from '../model/outcome.js';
 import type { Check, Condition, DiagnosisRule } from '../model/runbook.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
 type Raw = Record<string, unknown>;
-type Status = 'pass' | 'fail' | 'error' | 'skipped';
 
 const SHAPES = ['check', 'all', 'any', 'not', 'tool_missing'] as const;
 
