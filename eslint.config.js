@@ -10,6 +10,13 @@ const restrict = (files, patterns) => ({
 
 const never = (group, message) => ({ group, message });
 
+const PROCESS_STREAMS = [
+  { object: 'process', property: 'stdout', message: 'Only src/cli/io.ts writes to the terminal (through the secrets\' mask).' },
+  { object: 'process', property: 'stderr', message: 'Only src/cli/io.ts writes to the terminal (through the secrets\' mask).' },
+  { object: 'process', property: 'exit', message: 'Set the exit code through src/cli/io.ts.' },
+  { object: 'process', property: 'argv', message: 'Only src/cli reads arguments.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -24,15 +31,18 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
+    rules: { 'no-restricted-properties': ['error', ...PROCESS_STREAMS], 'no-console': 'error' },
+  },
+  {
+    // transport/ reads what ssh itself reads (SSH_AUTH_SOCK, USER); nothing else reads the environment.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/transport/**'],
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'stdout', message: 'Only src/cli/io.ts writes to the terminal.' },
-        { object: 'process', property: 'stderr', message: 'Only src/cli/io.ts writes to the terminal.' },
-        { object: 'process', property: 'exit', message: 'Set the exit code through src/cli/io.ts.' },
-        { object: 'process', property: 'argv', message: 'Only src/cli reads arguments.' },
+        ...PROCESS_STREAMS,
+        { object: 'process', property: 'env', message: 'Only src/cli reads the environment (RUNBOOK_VAR_*): pass it in as data.' },
       ],
-      'no-console': 'error',
     },
   },
   restrict(['src/model/**'], [never(['../*'], 'model/ holds types and constants only; it imports nothing.'), { regex: '^(?!\\./|node:)', message: 'model/ imports no package.' }]),
@@ -50,6 +60,7 @@ export default tseslint.config(
     never(['../transport/*', '!../transport/types.js'], 'execute/ sees only transport/types.ts; app/ picks transports.'),
     never(['execa', 'ssh2', 'listr2'], 'execute/ runs commands only through transports.'),
   ]),
+  restrict(['src/secrets/**'], [never(['../*', '!../model', '!../secrets'], 'secrets/ masks text: model/ only.')]),
   restrict(['src/transport/**'], [never(['../*', '!../model', '!../errors', '!../transport'], 'transport/ may import model/ and errors/ only.')]),
   restrict(['src/report/**'], [
     never(['../execute/*', '../transport/*', '../checks/*', '../cli/*', '../app/*', '../runbook/*', '../plan/*'], 'reporters read the finished report only.'),

@@ -1,10 +1,12 @@
 // `runbook plan`: every check in execution order with its host and the exact command, variables
-// resolved and captures shown as the placeholders they are until the run. Nothing runs.
+// resolved and captures and secrets shown as the placeholders they are until the run. Nothing runs.
 import { checkKindFor } from '../checks/registry.js';
 import { makeResolver } from '../execute/run-check.js';
 import type { Plan } from '../plan/plan.js';
 import { formatDuration } from '../model/duration.js';
+import type { Runbook, VarValue } from '../model/runbook.js';
 import { describeHost } from '../runbook/hosts.js';
+import { redactData, redactor, secretValues } from '../secrets/redact.js';
 
 export interface PlannedCheck {
   readonly step: number;
@@ -20,9 +22,13 @@ export interface PlannedCheck {
   readonly capture: readonly string[];
 }
 
+/** Secrets stay `${vars.name}` in the plan, like captures: it says where a secret goes, never what it is. */
+const shownVars = ({ vars, secretVars }: Runbook): Record<string, VarValue> =>
+  Object.fromEntries(Object.entries(vars).filter(([name]) => !secretVars.includes(name)));
+
 export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck[] => {
-  const resolve = makeResolver(plan.runbook.vars, new Map());
-  return plan.order.map((check, index) => {
+  const resolve = makeResolver(shownVars(plan.runbook), new Map());
+  const steps = plan.order.map((check, index) => {
     const kind = checkKindFor(check.kind)!;
     const host = plan.runbook.hosts[check.on];
     return {
@@ -39,6 +45,8 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
       capture: check.captures.map(({ name, from, regex }) => `${name} <- ${from}${regex ? ` /${regex.source}/` : ''}`),
     };
   });
+  // A secret's value written literally elsewhere in the file (an expectation, a kind's field) is masked too.
+  return redactData(steps, redactor(secretValues(plan.runbook)));
 };
 
 export const renderPlan = (plan: Plan, steps: readonly PlannedCheck[]): string => {

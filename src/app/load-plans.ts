@@ -4,6 +4,7 @@ import { InputError, type Diagnostic } from '../errors/diagnostic.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import type { Overrides } from '../runbook/normalize.js';
+import { redactData, redactor, secretValues } from '../secrets/redact.js';
 import { locateRunbook } from './locate-runbook.js';
 
 const byPosition = (a: Diagnostic, b: Diagnostic): number =>
@@ -31,9 +32,13 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
     }
     problems.push(...fileProblems.sort(byPosition));
   }
-  if (problems.length > 0) throw new InputError(dedupe(problems));
+  // No message quotes a variable's value today; masking here keeps it so for messages to come.
+  if (problems.length > 0) throw new InputError(redactData(dedupe(problems), redactor(secretsOf(plans))));
   return plans;
 };
+
+/** The values of every secret variable of these runbooks: what no output may show. */
+export const secretsOf = (plans: readonly Plan[]): string[] => plans.flatMap((plan) => secretValues(plan.runbook));
 
 /** A usage problem (`--var x`) is found once per file; say it once. */
 const dedupe = (problems: Diagnostic[]): Diagnostic[] => {

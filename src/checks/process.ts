@@ -34,6 +34,16 @@ export const selectProcesses = (rows: readonly ProcessRow[], filter: { name?: Re
 
 const unique = (values: readonly string[]): string => [...new Set(values)].sort().join(' ');
 
+/** The letter ps and /proc use for what the kernel does with a process, in words an operator reads. */
+const STATE_WORDS: Readonly<Record<string, string>> = {
+  R: 'running', S: 'sleeping', D: 'uninterruptible: waiting on I/O', T: 'stopped', t: 'stopped by a debugger',
+  Z: 'zombie', X: 'dead', I: 'idle', W: 'paging', P: 'parked',
+};
+
+/** "S (sleeping)", "T (stopped)": a process frozen with SIGSTOP still listens and accepts TCP. */
+const stateWords = (rows: readonly ProcessRow[]): string =>
+  [...new Set(rows.map((row) => row.state.charAt(0)))].sort().map((letter) => `${letter} (${STATE_WORDS[letter] ?? 'unknown'})`).join(', ');
+
 export const processFields = (rows: readonly ProcessRow[]): Observation['fields'] => {
   const pids = rows.map((row) => row.pid).sort((a, b) => a - b);
   return {
@@ -42,6 +52,7 @@ export const processFields = (rows: readonly ProcessRow[]): Observation['fields'
     pids: pids.join(' '),
     names: unique(rows.map((row) => row.name)),
     users: unique(rows.map((row) => row.user)),
+    states: stateWords(rows),
   };
 };
 
@@ -74,7 +85,7 @@ export const processCheck: CheckKind<ProcessSpec> = {
       user: { type: 'string', minLength: 1, description: 'the user the process runs as' },
     },
   },
-  fields: { count: 'number', pid: 'text', pids: 'text', names: 'text', users: 'text' },
+  fields: { count: 'number', pid: 'text', pids: 'text', names: 'text', users: 'text', states: 'text' },
   defaultExpect: { count: { ge: 1 } },
   describe: () => PS_SCRIPT,
   observe: async (spec, context) => {

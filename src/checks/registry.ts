@@ -2,6 +2,7 @@
 // here (kept sorted); schema, loader, planner, executor and conformance test read this table.
 import { command } from './command.js';
 import { listening } from './listening.js';
+import { mysqlCheck } from './mysql.js';
 import { packetCapture } from './packet-capture.js';
 import { ping } from './ping.js';
 import { portScan } from './port-scan.js';
@@ -12,6 +13,7 @@ import type { CheckKind } from './types.js';
 /* eslint sort-keys: ["error", "asc"] -- one line per check kind, easy to scan */
 export const CHECK_KINDS = {
   listening,
+  mysql: mysqlCheck,
   packet_capture: packetCapture,
   ping,
   port_scan: portScan,

@@ -3,7 +3,7 @@
 import type { JsonSchema } from '../model/json-schema.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { FieldType } from '../model/runbook.js';
-import type { CommandOutcome, RunningCommand } from '../transport/types.js';
+import type { CommandOutcome, RunningCommand, StreamOpening } from '../transport/types.js';
 
 export interface TemplateResolver {
   /** For a shell command line: each substituted value is quoted as one shell word. */
@@ -15,6 +15,26 @@ export interface TemplateResolver {
 export interface RunOptions {
   /** Another host role than the check's own (e.g. a capture's trigger on the client). */
   readonly host?: string;
+  /** The command's standard input: how a secret reaches a tool without appearing in its command line. */
+  readonly stdin?: string;
+}
+
+export interface ConnectOptions {
+  readonly host?: string;
+  /** Longest wait for the connection, capped by what is left of the check's timeout. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * What a kind did over a stream, for the evidence: `command` says what was spoken to whom, the
+ * transcript one line per step (the stdout of the evidence), `problem` what went wrong (its stderr).
+ */
+export interface StreamRecord {
+  readonly host?: string;
+  readonly command: string;
+  readonly transcript: string;
+  readonly problem?: string;
+  readonly durationMs: number;
 }
 
 export interface ObserveContext {
@@ -25,6 +45,18 @@ export interface ObserveContext {
   run(script: string, options?: RunOptions): Promise<CommandOutcome>;
   /** Starts a command that runs alongside others (a packet capture); recorded as evidence when it ends. */
   start(script: string, options?: RunOptions): RunningCommand;
+  /**
+   * Opens a TCP stream from the host to HOST:PORT (over SSH a forwarded channel, locally a socket),
+   * so the kind can speak a protocol from where the host's own clients do. The kind ends the stream.
+   * A host that cannot be reached is recorded and makes the check an error, as for commands.
+   */
+  connect(target: { readonly host: string; readonly port: number }, options: ConnectOptions): Promise<StreamOpening>;
+  /** Adds what was said over a stream to the evidence. */
+  record(entry: StreamRecord): void;
+  /** Time left before the check's timeout: a kind's own phases must end before it. */
+  remainingMs(): number;
+  /** Aborted when the run is interrupted: a kind's own waits end then. */
+  readonly signal: AbortSignal;
 }
 
 export interface Observation {

@@ -1,11 +1,11 @@
 // What each command does, in terms of the app layer; program.ts only declares the options.
 import { describePlan, renderPlan } from '../app/describe-plan.js';
-import { loadPlans } from '../app/load-plans.js';
-import { runRunbooks } from '../app/run-runbooks.js';
+import { loadPlans, secretsOf } from '../app/load-plans.js';
+import { runPlans } from '../app/run-runbooks.js';
 import { usageError } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
 import { REPORTERS, type ReporterName } from '../report/registry.js';
-import { colorWanted, outputWritable, setExitCode, stderr, stdout, writeAtomically } from './io.js';
+import { colorWanted, hideSecrets, outputWritable, runbookVarsInEnvironment, setExitCode, stderr, stdout, writeAtomically } from './io.js';
 import { interruptController } from './interrupt.js';
 
 export interface CommonOptions {
@@ -23,16 +23,22 @@ export interface RunOptions extends CommonOptions {
   readonly color?: boolean;
 }
 
-const overridesOf = (options: CommonOptions) => ({ vars: options.var ?? {}, hosts: options.host ?? {} });
+const overridesOf = (options: CommonOptions) => ({ vars: options.var ?? {}, environment: runbookVarsInEnvironment(), hosts: options.host ?? {} });
+
+/** Loads (all problems at once, or nothing) and, before anything is shown or run, masks the secrets from then on. */
+const load = async (files: readonly string[], options: CommonOptions) => {
+  const plans = await loadPlans(files, overridesOf(options));
+  hideSecrets(secretsOf(plans));
+  return plans;
+};
 
 export const runAction = async (files: string[], options: RunOptions): Promise<void> => {
   if (options.output !== undefined && !(await outputWritable(options.output))) {
     throw usageError(`--output ${options.output}: its directory does not exist or is not writable`);
   }
   const controller = interruptController();
-  const report = await runRunbooks({
-    files,
-    overrides: overridesOf(options),
+  const plans = await load(files, options);
+  const report = await runPlans(plans, {
     concurrency: options.concurrency,
     defaultTimeoutMs: options.timeout,
     signal: controller.signal,
@@ -51,7 +57,7 @@ export const runAction = async (files: string[], options: RunOptions): Promise<v
 };
 
 export const validateAction = async (files: string[], options: CommonOptions): Promise<void> => {
-  const plans = await loadPlans(files, overridesOf(options));
+  const plans = await load(files, options);
   for (const plan of plans) {
     const checks = plan.order.length;
     stdout(`${plan.runbook.file}: valid (${plan.runbook.questions.length} questions, ${checks} checks)\n`);
@@ -60,7 +66,7 @@ export const validateAction = async (files: string[], options: CommonOptions): P
 };
 
 export const planAction = async (file: string, options: CommonOptions & { json?: boolean; timeout: number }): Promise<void> => {
-  const [plan] = await loadPlans([file], overridesOf(options));
+  const [plan] = await load([file], options);
   const steps = describePlan(plan!, options.timeout);
   stdout(options.json ? `${JSON.stringify({ runbook: plan!.runbook.file, title: plan!.runbook.title, checks: steps }, null, 2)}\n` : renderPlan(plan!, steps));
   setExitCode(EXIT_CODES.pass);

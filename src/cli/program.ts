@@ -2,8 +2,10 @@
 import { Command, Option } from 'commander';
 import { TOOL } from '../app/tool.js';
 import { EXIT_CODES, EXIT_CODE_MEANINGS } from '../model/exit-codes.js';
+import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { REPORTER_NAMES } from '../report/registry.js';
 import { planAction, runAction, validateAction } from './actions.js';
+import { stdout, writeStderr } from './io.js';
 import { collectPair, parseDurationOption, parsePositiveInteger } from './options.js';
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -12,9 +14,16 @@ export const DEFAULT_TIMEOUT = '30s';
 const exitCodeHelp = (): string =>
   `\nExit codes:\n${Object.entries(EXIT_CODES).map(([name, code]) => `  ${String(code).padStart(3)}  ${EXIT_CODE_MEANINGS[name as keyof typeof EXIT_CODES]}`).join('\n')}\n`;
 
+const ENVIRONMENT: [string, string][] = [
+  [`${VAR_ENV_PREFIX}<name>=value`, "sets the runbook's variable <name> (--var wins); secrets are shown as ***"],
+  ['NO_COLOR', 'no colours'],
+];
+
+const environmentHelp = (): string => `\nEnvironment:\n${ENVIRONMENT.map(([name, meaning]) => `  ${name.padEnd(26)}${meaning}`).join('\n')}\n`;
+
 const withOverrides = (command: Command): Command =>
   command
-    .option('--var <name=value>', 'override a variable of the runbook (repeatable)', collectPair('--var'))
+    .option('--var <name=value>', 'set a variable of the runbook, over RUNBOOK_VAR_<name> and its default (repeatable)', collectPair('--var'))
     .option('--host <role=[user@]host[:port]>', 'point a host role at another machine, or "local" (repeatable)', collectPair('--host'));
 
 export const buildProgram = (): Command => {
@@ -24,9 +33,9 @@ export const buildProgram = (): Command => {
     .option('--debug', 'print stack traces of internal errors')
     .showSuggestionAfterError()
     // One line per problem, like every other error: commander puts its suggestion on a line of its own.
-    .configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
+    .configureOutput({ writeOut: stdout, writeErr: writeStderr, outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
     .exitOverride()
-    .addHelpText('after', exitCodeHelp());
+    .addHelpText('after', `${environmentHelp()}${exitCodeHelp()}`);
 
   withOverrides(program.command('run').argument('<files...>', 'runbook files, or names of shipped runbooks'))
     .description('run runbooks and report each question: pass, fail, error or skipped')

@@ -54,7 +54,7 @@ export const excerpt = (text: string, maxLines = EXCERPT_MAX_LINES): Excerpt => 
   };
 };
 
-export const evidenceFor = (host: string, command: string, outcome: CommandOutcome): Evidence => {
+export const evidenceFor = (host: string, command: string, outcome: CommandOutcome, conversation = false): Evidence => {
   const meaning = exitMeaning(outcome.exitCode, outcome.signal);
   return {
     host,
@@ -62,6 +62,7 @@ export const evidenceFor = (host: string, command: string, outcome: CommandOutco
     exitCode: outcome.exitCode,
     ...(meaning ? { exitMeaning: meaning } : {}),
     ...(outcome.signal ? { signal: outcome.signal } : {}),
+    ...(conversation ? { conversation } : {}),
     durationMs: outcome.durationMs,
     stdout: excerpt(outcome.stdout),
     stderr: excerpt(outcome.stderr),

@@ -14,6 +14,8 @@ export interface CommandRecord {
   readonly host: string;
   readonly command: string;
   readonly outcome: CommandOutcome;
+  /** Not a command: a conversation over a stream (see Evidence.conversation). */
+  readonly conversation?: true;
 }
 
 const firstWith = (records: readonly CommandRecord[], test: (outcome: CommandOutcome) => boolean) =>

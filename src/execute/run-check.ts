@@ -1,13 +1,13 @@
 // Runs one check: resolves its references, lets its kind observe through the host's transport,
 // then judges the observation. Whatever happens, it returns a CheckResult; it never throws.
 import { checkKindFor } from '../checks/registry.js';
-import type { ObserveContext, Observation, RunOptions, TemplateResolver } from '../checks/types.js';
+import type { ConnectOptions, ObserveContext, Observation, RunOptions, StreamRecord, TemplateResolver } from '../checks/types.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { ExpectationResult } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check, HostSpec, VarValue } from '../model/runbook.js';
 import { renderTemplate, type Lookup } from '../plan/template.js';
-import type { RunningCommand, Transport } from '../transport/types.js';
+import type { CommandOutcome, RunningCommand, StreamOpening, Transport } from '../transport/types.js';
 import { evidenceFor } from './evidence.js';
 import { transportVerdict, type CommandRecord, type Verdict } from './reason.js';
 
@@ -19,6 +19,11 @@ export interface CheckEnvironment {
   transportFor(role: string): Transport;
   readonly defaultTimeoutMs: number;
   readonly signal: AbortSignal;
+  /**
+   * Hides secret values in what is shown. Applied here, before anything is shortened or escaped
+   * for the report, so no cut can leave part of a secret visible; verdicts see the real values.
+   */
+  readonly mask?: (text: string) => string;
 }
 
 export const makeResolver = (vars: Readonly<Record<string, VarValue>>, captures: ReadonlyMap<string, string>): TemplateResolver => {
@@ -27,16 +32,19 @@ export const makeResolver = (vars: Readonly<Record<string, VarValue>>, captures:
   return { shell: (text) => renderTemplate(text, lookup, 'shell'), value: (text) => renderTemplate(text, lookup, 'value') };
 };
 
-const judgeExpectations = (check: Check, observation: Observation): ExpectationResult[] =>
+const judgeExpectations = (check: Check, observation: Observation, mask: (text: string) => string): ExpectationResult[] =>
   check.expectations.map(({ field, matcher }) => {
-    const result = matcher.test(observation.fields[field] ?? null);
+    const value = observation.fields[field] ?? null;
+    const result = matcher.test(value);
+    // The verdict is the real value's; what is shown of it ("got ...", shortened) is the masked one's.
+    const shown = typeof value === 'string' && mask(value) !== value ? matcher.test(mask(value)).actual : result.actual;
     return {
       field,
       matcher: matcher.describe,
       pass: result.pass,
       expected: result.expected,
-      actual: result.actual,
-      message: `${field} expected ${result.message} ${result.expected}, got ${result.actual}`,
+      actual: shown,
+      message: `${field} expected ${result.message} ${result.expected}, got ${shown}`,
     };
   });
 
@@ -70,20 +78,51 @@ class Observer {
       resolve: makeResolver(this.env.vars, this.env.captures),
       run: (script, options) => this.start(script, options).result,
       start: (script, options) => this.start(script, options),
+      connect: (target, options) => this.connect(target, options),
+      record: (entry) => this.recordStream(entry),
+      remainingMs: () => this.remainingMs(),
+      signal: this.env.signal,
     };
+  }
+
+  private remainingMs(): number {
+    return Math.max(1, Math.round(this.deadline - performance.now()));
+  }
+
+  private where(role: string, transport: Transport): string {
+    return transport.description === 'local' ? role : `${role} (${transport.description})`;
   }
 
   private start(script: string, options: RunOptions = {}): RunningCommand {
     const role = options.host ?? this.check.on;
     const transport = this.env.transportFor(role);
     const become = this.check.become ?? this.env.hosts[role]?.become ?? false;
-    const timeoutMs = Math.max(1, Math.round(this.deadline - performance.now()));
-    const running = transport.start({ script, timeoutMs, signal: this.env.signal, become });
+    const stdin = options.stdin === undefined ? {} : { stdin: options.stdin };
+    const running = transport.start({ script, timeoutMs: this.remainingMs(), signal: this.env.signal, become, ...stdin });
     const recorded = running.result.then((outcome) => {
-      this.records.push({ host: transport.description === 'local' ? role : `${role} (${transport.description})`, command: script, outcome });
+      this.records.push({ host: this.where(role, transport), command: script, outcome });
       return outcome;
     });
     return { result: recorded, waitForOutput: (...args) => running.waitForOutput(...args), stop: () => running.stop() };
+  }
+
+  /** A host that cannot be reached is evidence like a command that could not run: the verdict says so. */
+  private async connect(target: { host: string; port: number }, options: ConnectOptions): Promise<StreamOpening> {
+    const role = options.host ?? this.check.on;
+    const transport = this.env.transportFor(role);
+    const timeoutMs = Math.min(options.timeoutMs, this.remainingMs());
+    const opening = await transport.openStream({ ...target, timeoutMs, signal: this.env.signal });
+    if ('transportError' in opening) {
+      const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: opening.durationMs, transportError: opening.transportError };
+      this.records.push({ host: this.where(role, transport), command: opening.via, outcome });
+    }
+    return opening;
+  }
+
+  private recordStream(entry: StreamRecord): void {
+    const role = entry.host ?? this.check.on;
+    const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: entry.transcript, stderr: entry.problem ?? '', durationMs: Math.round(entry.durationMs) };
+    this.records.push({ host: this.where(role, this.env.transportFor(role)), command: entry.command, outcome, conversation: true });
   }
 }
 
@@ -104,13 +143,22 @@ export interface CheckRun {
 
 const OBSERVED_TEXT_LIMIT = 4096;
 
-/** Command output is already in the evidence; other fields are kept, bounded, for the report. */
-const observedForReport = (fields: Readonly<Record<string, MatchValue>>): Record<string, MatchValue> =>
+/** Command output is already in the evidence; other fields are kept, bounded (once masked), for the report. */
+const observedForReport = (fields: Readonly<Record<string, MatchValue>>, mask: (text: string) => string): Record<string, MatchValue> =>
   Object.fromEntries(
     Object.entries(fields)
       .filter(([name]) => name !== 'stdout' && name !== 'stderr')
-      .map(([name, value]) => [name, typeof value === 'string' && value.length > OBSERVED_TEXT_LIMIT ? `${value.slice(0, OBSERVED_TEXT_LIMIT)}…` : value]),
+      .map(([name, raw]) => {
+        const value = typeof raw === 'string' ? mask(raw) : raw;
+        return [name, typeof value === 'string' && value.length > OBSERVED_TEXT_LIMIT ? `${value.slice(0, OBSERVED_TEXT_LIMIT)}…` : value];
+      }),
   );
+
+/** Evidence is shortened and escaped for the report: secrets go first, whole. */
+const maskedEvidence = ({ host, command, outcome, conversation }: CommandRecord, mask: (text: string) => string) =>
+  evidenceFor(host, mask(command), { ...outcome, stdout: mask(outcome.stdout), stderr: mask(outcome.stderr) }, conversation);
+
+const unmasked = (text: string): string => text;
 
 export const runCheck = async (check: Check, env: CheckEnvironment): Promise<CheckRun> => {
   const started = performance.now();
@@ -122,7 +170,8 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
   } catch (error) {
     observation = { fields: {}, error: `internal error in the ${kind.name} check: ${(error as Error).message}` };
   }
-  const expectations = judgeExpectations(check, observation);
+  const mask = env.mask ?? unmasked;
+  const expectations = judgeExpectations(check, observation, mask);
   const captured = readCaptures(check, observation);
   const verdict = decide(observer, observation, expectations, captured.missing);
   const result: CheckResult = {
@@ -135,10 +184,10 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     ...(verdict.reason ? { reason: verdict.reason } : {}),
     ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
     durationMs: Math.round(performance.now() - started),
-    evidence: observer.records.map(({ host, command, outcome }) => evidenceFor(host, command, outcome)),
+    evidence: observer.records.map((record) => maskedEvidence(record, mask)),
     expectations: verdict.status === 'error' ? [] : expectations,
     captures: verdict.status === 'pass' ? captured.values : {},
-    observed: observedForReport(observation.fields),
+    observed: observedForReport(observation.fields, mask),
     missingTools: [...(observation.missingTools ?? [])],
     informational: check.informational,
     notes: [...(observation.notes ?? [])],

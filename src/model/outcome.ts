@@ -16,6 +16,11 @@ export interface Evidence {
   readonly exitCode: number | null;
   readonly exitMeaning?: string;
   readonly signal?: string;
+  /**
+   * Set for what runbook itself said over a TCP stream (a protocol such as MySQL's), which has no
+   * exit code: `command` says what was spoken to whom, stdout is the transcript.
+   */
+  readonly conversation?: true;
   readonly durationMs: number;
   readonly stdout: Excerpt;
   readonly stderr: Excerpt;

@@ -10,6 +10,9 @@ export interface SourceLocation {
 
 export type VarValue = string | number | boolean;
 
+/** `RUNBOOK_VAR_<name>` in the environment sets the declared variable `<name>` (exact name, case-sensitive). */
+export const VAR_ENV_PREFIX = 'RUNBOOK_VAR_';
+
 export type HostSpec = LocalHostSpec | SshHostSpec;
 
 export interface LocalHostSpec {
@@ -102,8 +105,10 @@ export interface Runbook {
   readonly version: number;
   readonly title: string;
   readonly description?: string;
-  /** Effective values: defaults from the file, overridden by `--var`. */
+  /** Effective values: `--var`, else `RUNBOOK_VAR_<name>` from the environment, else the file's default. */
   readonly vars: Readonly<Record<string, VarValue>>;
+  /** Variables declared `secret: true`: checks use their values, no output ever shows them. */
+  readonly secretVars: readonly string[];
   readonly hosts: Readonly<Record<string, HostSpec>>;
   readonly questions: readonly Question[];
   readonly diagnosis: readonly DiagnosisRule[];

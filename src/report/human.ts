@@ -24,7 +24,16 @@ const shortExcerpt = (name: string, { text, totalLines }: Excerpt): string[] => 
   return [`${name}:`, ...shown.map((line) => `  ${line}`), ...more];
 };
 
+/** A conversation is not a command: no `$` prompt, no exit code, its transcript and what went wrong. */
+const conversationLines = (evidence: Evidence): string[] => [
+  `~ ${evidence.command}`,
+  `${evidence.durationMs} ms from ${evidence.host}`,
+  ...shortExcerpt('said', evidence.stdout),
+  ...shortExcerpt('problem', evidence.stderr),
+];
+
 const evidenceLines = (evidence: Evidence): string[] => {
+  if (evidence.conversation) return conversationLines(evidence);
   const exit = evidence.exitCode === null ? (evidence.signal ? `ended by ${evidence.signal}` : 'no exit code') : `exit ${evidence.exitCode}`;
   const meaning = evidence.exitMeaning && evidence.exitCode !== null ? ` (${evidence.exitMeaning})` : '';
   return [

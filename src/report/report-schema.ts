@@ -25,6 +25,7 @@ const EVIDENCE: JsonSchema = {
     exitCode: { type: ['integer', 'null'] },
     exitMeaning: { type: 'string' },
     signal: { type: 'string' },
+    conversation: { const: true, description: 'what runbook itself said over a TCP stream (a protocol, not a command): stdout is the transcript' },
     durationMs: { type: 'number', minimum: 0 },
     stdout: EXCERPT,
     stderr: EXCERPT,

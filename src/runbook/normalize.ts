@@ -1,35 +1,25 @@
-// Builds the Runbook model from a parsed file: command-line overrides applied, ids checked for
-// duplicates, every check compiled. Parts that broke the schema are skipped (already reported).
+// Builds the Runbook model from a parsed file: variables given their values (vars.ts), --host
+// overrides applied, ids checked for duplicates, every check compiled. Parts that broke the schema
+// are skipped (already reported).
 import { checkKindFor } from '../checks/registry.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
-import type { Check, HostSpec, Question, Runbook, SourceLocation, VarValue } from '../model/runbook.js';
+import type { Check, HostSpec, Question, Runbook, SourceLocation } from '../model/runbook.js';
 import { compileCheck } from './compile-check.js';
 import { compileDiagnosis } from './compile-diagnosis.js';
 import { parseHostAddress } from './hosts.js';
-import { formatPath, type Path, type RunbookSource } from './source.js';
+import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
+import { resolveVars, type Environment } from './vars.js';
 
 export interface Overrides {
-  /** `--var name=value`: replaces the file's default; numeric text stays text (it is substituted as is). */
+  /** `--var name=value`: wins over the environment and the file's default; numeric text stays text (it is substituted as is). */
   readonly vars?: Readonly<Record<string, string>>;
+  /** The environment, as data (src/cli passes its RUNBOOK_VAR_* entries): `RUNBOOK_VAR_<name>` sets the variable `<name>`. */
+  readonly environment?: Environment;
   /** `--host role=[user@]host[:port]`: points a role at another machine. */
   readonly hosts?: Readonly<Record<string, string>>;
 }
-
-type Raw = Record<string, unknown>;
-const asRecord = (value: unknown): Raw => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Raw) : {});
-
-const applyVarOverrides = (defaults: Raw, overrides: Readonly<Record<string, string>>, problems: Diagnostic[]) => {
-  const vars: Record<string, VarValue> = { ...(defaults as Record<string, VarValue>) };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!Object.hasOwn(vars, name)) {
-      const hint = didYouMean(name, Object.keys(vars));
-      problems.push({ code: 'RB_USAGE', message: `--var ${name}: the runbook declares no variable "${name}"`, ...(hint ? { hint } : {}) });
-    } else vars[name] = value;
-  }
-  return vars;
-};
 
 const buildHosts = (raw: Raw, overrides: Readonly<Record<string, string>>, problems: Diagnostic[]) => {
   const hosts: Record<string, HostSpec> = {};
@@ -98,7 +88,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const root = asRecord(source.data);
   const rawHosts = asRecord(root.hosts);
   const hosts = buildHosts(rawHosts, overrides.hosts ?? {}, problems);
-  const vars = applyVarOverrides(asRecord(root.vars), overrides.vars ?? {}, problems);
+  const { values: vars, secretVars } = resolveVars(root.vars, overrides.vars ?? {}, overrides.environment ?? {}, problems);
   const questionIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const checkIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const questions: Question[] = [];
@@ -134,6 +124,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
     version: typeof root.version === 'number' ? root.version : 1,
     title: typeof root.title === 'string' ? root.title : source.file,
     vars,
+    secretVars,
     hosts,
     questions,
     diagnosis,

@@ -44,6 +44,31 @@ const hostEntry: JsonSchema = {
   },
 };
 
+const varValue: JsonSchema = { type: ['string', 'number', 'boolean'] };
+
+// A secret's default would write the secret into the runbook: only an empty one is allowed. The
+// message for it is rewritten in validate.ts so that it never repeats the value.
+const secretWithoutDefault: JsonSchema = {
+  if: { required: ['secret'], properties: { secret: { const: true } } },
+  then: { properties: { default: { const: '' } } },
+};
+
+/** `port: 3306`, or `db_password: { secret: true, description: ... }`. */
+const variable: JsonSchema = {
+  if: { type: 'object' },
+  then: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      default: { ...varValue, description: 'the value when neither --var nor RUNBOOK_VAR_<name> gives one (none: empty)' },
+      secret: { type: 'boolean', description: 'never shown: masked as *** in every output; give it with RUNBOOK_VAR_<name> or --var, never as a default' },
+      description: { type: 'string', description: 'what the variable is, for the people who set it' },
+    },
+    ...secretWithoutDefault,
+  },
+  else: { ...varValue, description: 'the default value, or a map {default, secret, description}' },
+};
+
 const matcherObject: JsonSchema = {
   type: 'object',
   minProperties: 1,
@@ -183,7 +208,7 @@ export const buildRunbookSchema = (): JsonSchema => ({
     vars: {
       type: 'object',
       propertyNames: { pattern: NAME_PATTERN },
-      additionalProperties: { type: ['string', 'number', 'boolean'] },
+      additionalProperties: variable,
     },
     hosts: {
       type: 'object',

@@ -6,6 +6,11 @@ import type { SourceLocation } from '../model/runbook.js';
 
 export type Path = readonly (string | number)[];
 
+export type Raw = Record<string, unknown>;
+
+/** A map of the parsed file, or an empty one where the file has something else (already reported by the schema). */
+export const asRecord = (value: unknown): Raw => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Raw) : {});
+
 export interface RunbookSource {
   readonly file: string;
   readonly data: unknown;

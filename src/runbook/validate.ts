@@ -5,6 +5,7 @@ import { CHECK_KIND_KEYS } from '../checks/registry.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { show } from '../matchers/format.js';
+import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { buildRunbookSchema } from './schema.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
@@ -44,6 +45,18 @@ const rewriteOneOfKinds = (data: unknown): Rewritten => {
     : { message: `has ${present.map((key) => `"${key}"`).join(' and ')}; a check runs exactly one kind` };
 };
 
+const SECRET_DEFAULT = /^\/vars\/([^/]+)\/default$/;
+
+/** A secret's default (the only `const` under vars): the message must not repeat it, it is the secret. */
+const secretDefault = (instancePath: string): Rewritten | undefined => {
+  const name = SECRET_DEFAULT.exec(instancePath)?.[1];
+  if (name === undefined) return undefined;
+  return {
+    message: "must not be set: a secret's value never belongs in the runbook file",
+    hint: `give it with ${VAR_ENV_PREFIX}${name}=... in the environment or --var ${name}=...`,
+  };
+};
+
 const rewrite = (error: ErrorObject): Rewritten | undefined => {
   const { keyword, params, data, parentSchema } = error;
   switch (keyword) {
@@ -71,7 +84,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     case 'type':
       return { message: `must be ${typeNames(params.type)}, got ${typeof data === 'string' ? show(data) : JSON.stringify(data)}` };
     case 'const':
-      return { message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(data)}` };
+      return secretDefault(error.instancePath) ?? { message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(data)}` };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const hint = didYouMean(String(data), allowed);

@@ -2,7 +2,8 @@
 // interruption or stop() ends the command and everything it started, not only the shell.
 import { execa, type ResultPromise } from 'execa';
 import { OutputCollector } from './output.js';
-import type { CommandOutcome, CommandRequest, RunningCommand, Termination, Transport, TransportError } from './types.js';
+import { OpenStreams, openSocket } from './tcp-stream.js';
+import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Termination, Transport, TransportError } from './types.js';
 
 /** Time between SIGTERM and SIGKILL: enough for a clean exit, short enough not to stall a run. */
 const KILL_GRACE_MS = 2000;
@@ -10,10 +11,10 @@ const KILL_GRACE_MS = 2000;
 const PIPE_GRACE_MS = 1000;
 
 /**
- * detached: its own process group, killed as a whole. stdin ignored: a command that reads it must not
- * hang the run. LC_ALL=C: tools print the same words and numbers on every host, so output parses alike.
+ * detached: its own process group, killed as a whole. stdin: a pipe that gets the request's input
+ * (usually none) and is closed at once, so a command that reads it sees its end and never hangs the run. LC_ALL=C: tools print the same words and numbers on every host, so output parses alike.
  */
-const SPAWN_OPTIONS = { reject: false, detached: true, stdin: 'ignore', buffer: false, env: { LC_ALL: 'C' } } as const;
+const SPAWN_OPTIONS = { reject: false, detached: true, stdin: 'pipe', buffer: false, env: { LC_ALL: 'C' } } as const;
 
 const signalGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
   if (pid === undefined) return;
@@ -49,6 +50,9 @@ class LocalCommand implements RunningCommand {
     this.child = execa(argv[0]!, argv.slice(1), SPAWN_OPTIONS);
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push('stdout', chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.output.push('stderr', chunk));
+    // A command that exits without reading its input closes the pipe under us: EPIPE is no error here.
+    this.child.stdin?.on('error', () => undefined);
+    this.child.stdin?.end(request.stdin ?? '');
     const timer = setTimeout(() => this.end('timeout'), request.timeoutMs);
     const onAbort = () => this.end('canceled');
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -102,6 +106,7 @@ class LocalCommand implements RunningCommand {
 export class LocalTransport implements Transport {
   readonly description = 'local';
   private readonly running = new Set<LocalCommand>();
+  private readonly streams = new OpenStreams();
 
   start(request: CommandRequest): RunningCommand {
     const command = new LocalCommand(request);
@@ -110,7 +115,12 @@ export class LocalTransport implements Transport {
     return command;
   }
 
+  async openStream(request: StreamRequest): Promise<StreamOpening> {
+    return this.streams.track(await openSocket(request));
+  }
+
   async close(): Promise<void> {
+    this.streams.destroyAll();
     await Promise.all([...this.running].map((command) => command.stop()));
   }
 }

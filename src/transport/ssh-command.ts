@@ -87,7 +87,8 @@ export class RemoteCommand implements RunningCommand {
     channel.stderr.on('data', (data: Buffer) => this.collect('stderr', this.stderr.push(data)));
     channel.on('exit', (code: number | null, signal?: string) => (this.exit = { code: signal ? null : code, signal: signal ?? null }));
     channel.on('close', () => this.finish(this.verdict()));
-    channel.end(); // no stdin: a command reading it sees end-of-file instead of waiting forever
+    // Then end-of-file: a command reading its input never waits for more.
+    channel.end(this.request.stdin ?? '');
   }
 
   /** Keeps exactly the first OUTPUT_LIMIT_BYTES of a stream; the collector stops the command at the limit. */

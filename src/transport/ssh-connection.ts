@@ -52,6 +52,14 @@ export class SshConnection {
     return this.exec(client, command, release, attach);
   }
 
+  /**
+   * The live connection, once open (bounded by its own ConnectTimeout), for channels that are not
+   * sessions: a forwarded TCP channel (`ssh -W`) does not count against sshd's MaxSessions.
+   */
+  connected(): Promise<Client> {
+    return this.client();
+  }
+
   /** Ends a command's process group on the host (TERM, then KILL after a grace period). */
   killGroup(pgid: number, become: boolean): Promise<void> {
     return this.killer.kill(pgid, become);

@@ -2,11 +2,13 @@
 // per destination shared by every check on it, and close() that leaves nothing running anywhere.
 import type SSHConfig from 'ssh-config';
 import type { SshHostSpec } from '../model/runbook.js';
-import type { CommandOutcome, CommandRequest, RunningCommand, Transport, TransportError } from './types.js';
+import type { Client } from 'ssh2';
+import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Transport, TransportError } from './types.js';
 import { RemoteCommand } from './ssh-command.js';
 import { destinationKey, resolveTarget, type SshTarget, type StrictMode } from './ssh-config.js';
 import { loadSshConfig } from './ssh-config-file.js';
-import { SshConnection } from './ssh-connection.js';
+import { SshConnection, TransportFailure } from './ssh-connection.js';
+import { boundedOpening, failureFromText, OpenStreams } from './tcp-stream.js';
 
 export interface SshOptions {
   /** Like `ssh -F FILE`; default ~/.ssh/config (if it exists) then /etc/ssh/ssh_config, as ssh reads them. */
@@ -26,12 +28,38 @@ const failed = (transportError: TransportError): RunningCommand => {
   return { result: Promise.resolve(outcome), waitForOutput: () => Promise.resolve(false), stop: () => Promise.resolve() };
 };
 
+// RFC 4254 §5.1: the server's reason for refusing a channel. OpenSSH says 1 for AllowTcpForwarding no.
+const ADMINISTRATIVELY_PROHIBITED = 1;
+
+/**
+ * Asks the host's sshd to open a TCP connection to HOST:PORT and hand us its stream (direct-tcpip).
+ * sshd connects without a bound of its own (a dropped SYN takes the kernel's minutes), so the
+ * caller's timeout decides; a channel that opens after that is destroyed by boundedOpening.
+ */
+const forwardFrom = (client: Client, request: StreamRequest, via: string): Promise<StreamOpening> =>
+  boundedOpening(request, via, (settle) => {
+    const refused = (error: Error & { reason?: unknown }): void => {
+      const why = error.message.replace(/^\(SSH\) Channel open failure: ?/, '') || 'no reason given';
+      const failure = error.reason === ADMINISTRATIVELY_PROHIBITED ? 'prohibited' : failureFromText(why);
+      // OpenSSH's own client words it so: "administratively prohibited: open failed".
+      settle({ failure, message: failure === 'prohibited' ? `sshd refuses TCP forwarding (administratively prohibited: ${why})` : why, durationMs: 0, via });
+    };
+    try {
+      client.forwardOut('127.0.0.1', 0, request.host, request.port, (error, channel) =>
+        error ? refused(error) : settle({ stream: channel, durationMs: 0, via }));
+    } catch (error) {
+      refused(error instanceof Error ? error : new Error(String(error))); // "Not connected": it ended under us
+    }
+    return () => undefined; // a pending channel open cannot be withdrawn; a late one is destroyed
+  });
+
 /** Where a role's commands go: a pooled connection, or the reason there can be none. */
 type Route = { readonly connection: SshConnection; readonly target: SshTarget } | { readonly error: TransportError };
 
 class SshTransport implements Transport {
   readonly description: string;
   private readonly running = new Set<RemoteCommand>();
+  private readonly streams = new OpenStreams();
   private closed = false;
 
   constructor(private readonly spec: SshHostSpec, private readonly route: Route, private readonly onClose: () => Promise<void>) {
@@ -50,6 +78,20 @@ class SshTransport implements Transport {
     return command;
   }
 
+  async openStream(request: StreamRequest): Promise<StreamOpening> {
+    const via = `ssh -W ${request.host}:${request.port} from ${this.description}`;
+    const refusedAtOnce = (transportError: TransportError): StreamOpening => ({ transportError, durationMs: 0, via });
+    if ('error' in this.route) return refusedAtOnce(this.route.error);
+    if (this.closed) return refusedAtOnce({ code: 'CLOSED', message: `${this.description}: transport is closed` });
+    let client: Client;
+    try {
+      client = await this.route.connection.connected();
+    } catch (error) {
+      return refusedAtOnce(error instanceof TransportFailure ? error.transportError : { code: 'SSH', message: `${this.description}: ${String(error)}` });
+    }
+    return this.streams.track(await forwardFrom(client, request, via));
+  }
+
   /** Ends every running command (their process groups on the host included). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.running].map((command) => command.stop()));
@@ -58,6 +100,7 @@ class SshTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.streams.destroyAll();
     await this.stopAll();
     await this.onClose();
   }

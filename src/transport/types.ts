@@ -1,5 +1,6 @@
 // The seam between "what to run" and "where it runs": local processes, SSH, and later replay all
 // implement Transport. Everyone but app/ sees only these types.
+import type { Duplex } from 'node:stream';
 
 export interface CommandRequest {
   /** A POSIX shell command line, run as `/bin/sh -c SCRIPT` on the host. */
@@ -10,6 +11,11 @@ export interface CommandRequest {
   readonly signal?: AbortSignal;
   /** Run through `sudo -n` (no password prompt: a missing sudo right is an error, not a hang). */
   readonly become?: boolean;
+  /**
+   * Written to the command's standard input, which is then closed (without it, stdin is empty).
+   * The way to hand a command a secret: unlike its command line, nobody else on the host sees it.
+   */
+  readonly stdin?: string;
 }
 
 /** Why the transport, not the command, ended a command. */
@@ -46,10 +52,37 @@ export interface RunningCommand {
   stop(): Promise<void>;
 }
 
+/** A TCP connection opened from the host to HOST:PORT, as a client on that host would open it. */
+export interface StreamRequest {
+  readonly host: string;
+  readonly port: number;
+  /** Waiting longer than this for the connection means the SYN went unanswered: `timeout`. */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Why no stream was opened, in the words a TCP client uses: `refused` (RST), `timeout` (silence),
+ * `unreachable` (no route), `unresolved` (no such name), `prohibited` (the host's sshd does not
+ * forward: the caller falls back to a tool on the host), `other`.
+ */
+export type StreamFailure = 'refused' | 'timeout' | 'unreachable' | 'unresolved' | 'prohibited' | 'other';
+
+export type StreamOpening =
+  | { readonly stream: Duplex; readonly durationMs: number; readonly via: string }
+  | { readonly failure: StreamFailure; readonly message: string; readonly durationMs: number; readonly via: string }
+  | { readonly transportError: TransportError; readonly durationMs: number; readonly via: string };
+
 export interface Transport {
   /** Human name for evidence: `local`, or `db (root@10.200.0.82:22)`. */
   readonly description: string;
   start(request: CommandRequest): RunningCommand;
+  /**
+   * Opens a TCP stream from this host (a socket locally; over SSH a forwarded channel, what
+   * `ssh -W HOST:PORT` does), so a protocol can be spoken from where the host's clients speak it.
+   * Never rejects. The stream is the caller's to end; close() destroys any still open.
+   */
+  openStream(request: StreamRequest): Promise<StreamOpening>;
   /** Releases connections; running commands are ended first. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -43,8 +43,13 @@ describe('process: observing recorded lab output (ps over SSH on db)', () => {
     expect(unused).toBe(0);
     expect(observation.error).toBeUndefined();
     expect(observation.fields).toMatchObject(
-      count === 0 ? { count: 0, pid: '', pids: '', names: '', users: '' } : { count: 1, pid: expect.stringMatching(/^\d+$/), names: 'mysqld', users: 'mysql' },
+      count === 0 ? { count: 0, pid: '', pids: '', names: '', users: '', states: '' } : { count: 1, pid: expect.stringMatching(/^\d+$/), names: 'mysqld', users: 'mysql', states: 'S (sleeping)' },
     );
+  });
+
+  test('mysql-hung: a mysqld frozen with SIGSTOP is still a process, and its state says so', async () => {
+    const { observation } = await replayObserve(processCheck, 'process/mysql-hung.txt');
+    expect(observation.fields).toMatchObject({ count: 1, names: 'mysqld', states: 'T (stopped)' });
   });
 
   test('the probe never finds itself: its ps, and the transport wrapper carrying its script, are dropped', () => {

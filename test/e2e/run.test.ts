@@ -2,12 +2,8 @@
 // concurrency, overrides and interruption, as an operator or a CI job would see them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
-import { inlineFiles, ROOT, runbookWith, runCli, startCli } from '../helpers/run-cli.js';
-
-const reportSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8')) as object;
-const validateReport = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(reportSchema);
+import { inlineFiles, runbookWith, runCli, startCli, validateReport } from '../helpers/run-cli.js';
 
 const check = (id: string, body: string): string =>
   `      - id: ${id}\n        on: here\n${body.split('\n').map((line) => `        ${line}`).join('\n')}\n`;

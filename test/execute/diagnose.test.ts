@@ -1,10 +1,13 @@
 // Diagnosis rules over what a run observed: which findings hold, what they say, what they rest on.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { describeMissingTools, diagnose } from '../../src/execute/diagnose.js';
 import type { CheckRun } from '../../src/execute/run-check.js';
 import type { MatchValue } from '../../src/model/matcher.js';
 import type { Status } from '../../src/model/outcome.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
+import { ROOT } from '../helpers/run-cli.js';
 
 const RUNBOOK = `version: 1
 title: t
@@ -93,5 +96,34 @@ describe('diagnose', () => {
     const [finding] = diagnose(runbook, runs);
     expect(finding).toMatchObject({ id: 'tools', message: 'missing: nc, nmap on client; lsof on server' });
     expect(finding!.evidence.map((item) => item.check)).toEqual(['ping-server', 'tcp-server', 'listen']);
+  });
+});
+
+describe('the shipped runbook never contradicts its evidence', () => {
+  const shipped = loadRunbookText('mysql-connectivity.yaml', readFileSync(join(ROOT, 'runbooks/mysql-connectivity.yaml'), 'utf8')).runbook!;
+
+  test('no process by that name, but the client\'s TCP connect opens: not "service-down" (connections are not refused)', () => {
+    const runs = [run('db-process', 'fail', { count: 0 }), run('client-connect', 'pass', { state: 'open' })];
+    expect(diagnose(shipped, runs).map((finding) => finding.id)).toEqual([]);
+    const refused = [run('db-process', 'fail', { count: 0 }), run('client-connect', 'fail', { state: 'refused' })];
+    expect(diagnose(shipped, refused).map((finding) => finding.id)).toEqual(['service-down']);
+  });
+
+  test('loopback only, but the client connects anyway (a proxy, a NAT): not "bound-to-loopback"', () => {
+    const runs = [run('pid-listens', 'fail', { scope: 'loopback' }), run('client-connect', 'pass', { state: 'open' })];
+    expect(diagnose(shipped, runs).map((finding) => finding.id)).toEqual([]);
+  });
+
+  test('a hung server: the finding carries the process state when the server could be read, and says so when not', () => {
+    const hung = run('client-query', 'fail', { state: 'no-greeting', greeting_ms: 2001 });
+    const [withProcess] = diagnose(shipped, [hung, run('db-process', 'pass', { names: 'mysqld', pids: '68', states: 'T (stopped)' })]);
+    expect(withProcess!.message).toMatch(/nothing in 2001 ms.*mysqld pid 68 is in state T \(stopped\)$/s);
+    const [withoutProcess] = diagnose(shipped, [hung, run('db-process', 'error')]);
+    expect(withoutProcess!.message).toMatch(/is in state \(not observed\)$/);
+  });
+
+  test.each([[1045, 'access-denied'], [1698, 'access-denied'], [1040, 'too-many-connections'], [1226, undefined]])('login refused with %i: %s', (code, id) => {
+    const findings = diagnose(shipped, [run('client-query', 'fail', { state: 'login-refused', error_code: code, error: 'the words' })]);
+    expect(findings.map((finding) => finding.id)).toEqual(id ? [id] : []);
   });
 });

@@ -1,9 +1,10 @@
 // Runs the built CLI on inline runbook files in a fresh temporary directory and returns what a user
 // would see: exit code, stdout, stderr, and the parsed JSON report when there is one.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
 import type { RunReport } from '../../src/model/report.js';
@@ -11,6 +12,11 @@ import type { RunReport } from '../../src/model/report.js';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/runbook.js');
 export const FIXTURE_BIN = join(ROOT, 'test/fixtures/bin');
+
+/** The published report schema, checked the way a consumer of the JSON report would. */
+export const validateReport = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8')) as object,
+);
 
 export interface CliResult {
   readonly exitCode: number;

@@ -2,14 +2,20 @@
 // bridge, app/db/bastion, the client's ssh_config and known_hosts, then MariaDB on db.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeClientFiles } from './client-config.js';
+import { writeClientFiles, type ClientAlias } from './client-config.js';
 import { writeSharedEtc } from './host-files.js';
 import { generateClientKeys } from './keys.js';
 import { LAB_BRIDGE } from './netns.js';
 import { ensureBridge, etcDir, provisionHost } from './provision.js';
 import { restoreHost } from './scenario.js';
 import type { HostRecord, LabContext } from './state.js';
-import { CORE_HOSTS } from './topology.js';
+import { CORE_HOSTS, NOFORWARD_SSH_PORT, SSH_PORTS } from './topology.js';
+
+/** db through bastion (ProxyJump), and app and db on the port that refuses TCP forwarding. */
+const CLIENT_ALIASES: readonly ClientAlias[] = [
+  { alias: 'db-via-bastion', ip: CORE_HOSTS.db.ip, jump: CORE_HOSTS.bastion.name },
+  ...(['app', 'db'] as const).map((name) => ({ alias: `${name}-noforward`, ip: CORE_HOSTS[name].ip, port: NOFORWARD_SSH_PORT })),
+];
 
 export function sshConfigPath(ctx: LabContext): string {
   return join(ctx.state.dir, 'ssh_config');
@@ -34,7 +40,8 @@ export async function writeNameFiles(ctx: LabContext): Promise<void> {
     sshConfigPath: sshConfigPath(ctx),
     knownHostsPath: knownHostsPath(ctx),
     identityFile: ctx.state.clientKeys.ed25519,
-    viaBastion: { alias: 'db-via-bastion', ip: CORE_HOSTS.db.ip, jump: CORE_HOSTS.bastion.name },
+    ports: SSH_PORTS,
+    aliases: CLIENT_ALIASES,
   }, hosts);
 }
 

@@ -1,14 +1,15 @@
 // A long-lived lab for manual use and the README:
-//   npx tsx test/lab/cli.ts up | down [--force] | scenario NAME | status | fleet N
+//   npx tsx test/lab/cli.ts up | down [--force] | scenario NAME | status | fleet N | db-password
 // The lab is recorded in the state dir, so each command may run in a new process. `up` prints
 // the ssh_config path on stdout (and nothing else), also when the lab is already up.
 import { isScenario, SCENARIOS } from './faults.js';
 import { attachLab, startLab, type Lab } from './lab.js';
-import { isAlive } from './proc.js';
+import { isAlive, isStopped } from './proc.js';
 import { labInUse, loadState } from './state.js';
 import { teardown } from './teardown.js';
+import { LAB_DB } from './topology.js';
 
-const USAGE = `usage: cli.ts up | down [--force] | scenario NAME | status | fleet N
+const USAGE = `usage: cli.ts up | down [--force] | scenario NAME | status | fleet N | db-password
 scenarios: ${SCENARIOS.join(', ')}`;
 
 function requireLab(): Lab {
@@ -43,9 +44,13 @@ function status(): void {
   }
   const hosts = Object.values(state.hosts).map((host) =>
     `  ${host.name.padEnd(8)} ${host.ip.padEnd(13)} ${host.sshd && isAlive(host.sshd) ? `up (sshd pid ${host.sshd.pid})` : 'down'}`);
-  const mysqld = state.mysqld && isAlive(state.mysqld.mysqld) ? `mysqld pid ${state.mysqld.mysqld.pid} ${state.mysqld.args.join(' ')}` : 'mysqld not running';
+  const mysqld = state.mysqld && isAlive(state.mysqld.mysqld)
+    ? `mysqld pid ${state.mysqld.mysqld.pid} ${state.mysqld.args.join(' ')}${isStopped(state.mysqld.mysqld) ? ' (stopped: SIGSTOP)' : ''}`
+    : 'mysqld not running';
+  const holder = state.connectionHolder && isAlive(state.connectionHolder.holder)
+    ? [`  holding ${state.connectionHolder.count} sessions (pid ${state.connectionHolder.holder.pid})`] : [];
   process.stdout.write([`lab ${labInUse(state) ? 'in use' : 'stale'}: ${state.dir}`,
-    `ssh_config: ${state.dir}/ssh_config`, `scenario: ${state.scenario}; ${mysqld}`,
+    `ssh_config: ${state.dir}/ssh_config`, `scenario: ${state.scenario}; ${mysqld}`, ...holder,
     `ssh only via bastion: ${state.sshOnlyViaBastion}`, ...hosts, ''].join('\n'));
 }
 
@@ -54,6 +59,8 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'up') return up();
   if (command === 'down') return down(argument === '--force');
   if (command === 'status') return status();
+  // The lab's throw-away app password, for a shell that passes it on as RUNBOOK_VAR_db_password.
+  if (command === 'db-password') return void process.stdout.write(`${LAB_DB.password}\n`);
   if (command === 'scenario' && argument !== undefined && isScenario(argument)) return requireLab().setScenario(argument);
   if (command === 'fleet' && argument !== undefined && /^\d+$/.test(argument)) {
     const added = await requireLab().addFleet(Number(argument));

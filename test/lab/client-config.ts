@@ -9,20 +9,34 @@ export interface ClientHost {
   hostKeyPub: string;
 }
 
+/** A second name for a host: another port, or reached through a jump host. */
+export interface ClientAlias {
+  alias: string;
+  /** The host's IP, its HostName: the host's key verifies the alias too. */
+  ip: string;
+  port?: number;
+  jump?: string;
+}
+
 export interface ClientFiles {
   sshConfigPath: string;
   knownHostsPath: string;
   identityFile: string;
-  /** HostName of db-via-bastion: db's IP, reached through ProxyJump bastion. */
-  viaBastion?: { alias: string; ip: string; jump: string };
+  /** The ports every host's sshd listens on. */
+  ports: readonly number[];
+  aliases: readonly ClientAlias[];
+}
+
+function renderAlias({ alias, ip, port, jump }: ClientAlias): string {
+  const lines = [`Host ${alias}`, `  HostName ${ip}`];
+  if (port !== undefined) lines.push(`  Port ${port}`);
+  if (jump !== undefined) lines.push(`  ProxyJump ${jump}`);
+  return `${lines.join('\n')}\n`;
 }
 
 function renderSshConfig(files: ClientFiles, hosts: readonly ClientHost[]): string {
   const blocks = hosts.map((host) => `Host ${host.name}\n  HostName ${host.ip}\n`);
-  if (files.viaBastion) {
-    const { alias, ip, jump } = files.viaBastion;
-    blocks.push(`Host ${alias}\n  HostName ${ip}\n  ProxyJump ${jump}\n`);
-  }
+  blocks.push(...files.aliases.map(renderAlias));
   // Defaults last: for each option ssh keeps the first value it reads.
   blocks.push(`Host *
   User root
@@ -37,14 +51,26 @@ function renderSshConfig(files: ClientFiles, hosts: readonly ClientHost[]): stri
   return `# runbook test lab: use with ssh -F ${files.sshConfigPath}\n${blocks.join('\n')}`;
 }
 
-function renderKnownHosts(hosts: readonly ClientHost[]): string {
-  // Both name and IP: OpenSSH looks the IP up (HostName), other clients may use the alias.
-  return hosts.map((host) => `${host.name},${host.ip} ${host.hostKeyPub}\n`).join('');
+/** known_hosts spells a host on another port than 22 "[name]:port". */
+function knownName(name: string, port: number): string {
+  return port === 22 ? name : `[${name}]:${port}`;
+}
+
+/**
+ * One line per host and port, with every name a client may look up: OpenSSH looks up the IP
+ * (HostName), other clients may use the host's name or an alias.
+ */
+function renderKnownHosts(files: ClientFiles, hosts: readonly ClientHost[]): string {
+  return hosts.flatMap((host) => files.ports.map((port) => {
+    const aliases = files.aliases.filter((alias) => alias.ip === host.ip && (alias.port ?? 22) === port);
+    const names = [host.name, host.ip, ...aliases.map((alias) => alias.alias)].map((name) => knownName(name, port));
+    return `${names.join(',')} ${host.hostKeyPub}\n`;
+  })).join('');
 }
 
 export async function writeClientFiles(files: ClientFiles, hosts: readonly ClientHost[]): Promise<void> {
   await writeFile(files.sshConfigPath, renderSshConfig(files, hosts), { mode: 0o600 });
-  await writeFile(files.knownHostsPath, renderKnownHosts(hosts), { mode: 0o600 });
+  await writeFile(files.knownHostsPath, renderKnownHosts(files, hosts), { mode: 0o600 });
   const hashed = `${files.knownHostsPath}.hashed`;
   await copyFile(files.knownHostsPath, hashed);
   await run('ssh-keygen', ['-H', '-f', hashed]);

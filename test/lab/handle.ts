@@ -10,10 +10,10 @@ import type { ExecResult, Lab, LabHost } from './lab-api.js';
 import { setLinkUp } from './netns.js';
 import { isAlive } from './proc.js';
 import { etcDir } from './provision.js';
-import { applyScenario, restoreHost } from './scenario.js';
+import { applyScenario, forgetDbProcesses, restoreHost } from './scenario.js';
 import type { HostRecord, LabContext } from './state.js';
 import { teardown } from './teardown.js';
-import { CORE_HOSTS, type CoreHostName } from './topology.js';
+import { CORE_HOSTS, SSH_PORTS, type CoreHostName } from './topology.js';
 
 function toLabHost(host: HostRecord): LabHost {
   return { name: host.name, ip: host.ip, netns: host.netns, sshdPid: host.sshd?.pid ?? 0 };
@@ -50,7 +50,7 @@ export class LabHandle implements Lab {
   }
 
   async sshOnlyViaBastion(on: boolean): Promise<void> {
-    const rules = on ? [`tcp dport 22 ip saddr != ${CORE_HOSTS.bastion.ip} drop`] : [];
+    const rules = on ? [`tcp dport { ${SSH_PORTS.join(', ')} } ip saddr != ${CORE_HOSTS.bastion.ip} drop`] : [];
     await setInputRules(this.host('db').netns, SSH_GUARD_TABLE, rules);
     this.ctx.state.sshOnlyViaBastion = on;
     this.ctx.save();
@@ -58,7 +58,7 @@ export class LabHandle implements Lab {
 
   async stopSshd(name: string): Promise<void> {
     await stopHost(this.host(name));
-    if (name === 'db') delete this.ctx.state.mysqld;
+    if (name === 'db') forgetDbProcesses(this.ctx);
     this.ctx.save();
   }
 

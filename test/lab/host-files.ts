@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NOFORWARD_SSH_PORT } from './topology.js';
 
 export interface NamedAddress {
   name: string;
@@ -12,6 +13,7 @@ export interface NamedAddress {
 function sshdConfig(hostDir: string): string {
   return `# sshd of one runbook lab host: Debian's defaults plus what the lab needs.
 Port 22
+Port ${NOFORWARD_SSH_PORT}
 AddressFamily inet
 ListenAddress 0.0.0.0
 HostKey ${join(hostDir, 'ssh_host_ed25519_key')}
@@ -28,9 +30,16 @@ MaxSessions 10
 UseDNS no
 PrintMotd no
 X11Forwarding no
+# OpenSSH's default, said out loud: port 22 forwards (ssh -W, ProxyJump), port ${NOFORWARD_SSH_PORT} does not.
+AllowTcpForwarding yes
 AcceptEnv LANG LC_*
 Subsystem sftp /usr/lib/openssh/sftp-server
 LogLevel VERBOSE
+
+# Last: a Match block runs to the end of the file. A host whose sshd runs commands but refuses
+# tunnels, for clients that fall back from a forwarded stream to a command.
+Match LocalPort ${NOFORWARD_SSH_PORT}
+  AllowTcpForwarding no
 `;
 }
 

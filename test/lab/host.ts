@@ -7,15 +7,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { run, type CommandResult } from './command.js';
 import { launchDetached, logTail } from './daemon.js';
-import { isAlive, signalRef, waitForChild, waitGone, type ProcRef } from './proc.js';
+import { isAlive, terminate, waitForChild, type ProcRef } from './proc.js';
 import type { HostRecord } from './state.js';
+import { SSH_PORTS } from './topology.js';
 
 const INIT_SCRIPT = fileURLToPath(new URL('./host-init.sh', import.meta.url));
 
-/** Resolves once sshd sends its banner on ip:22, as seen from the controller. */
-async function sshBanner(ip: string): Promise<boolean> {
+/** Resolves once sshd sends its banner on ip:port, as seen from the controller. */
+async function sshBanner(ip: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: ip, port: 22, timeout: 1000 });
+    const socket = connect({ host: ip, port, timeout: 1000 });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
@@ -36,7 +37,8 @@ export async function startHost(host: HostRecord, etcDir: string, record: () => 
   host.sshd = await waitForChild(host.launcher, 5000);
   record();
   const deadline = Date.now() + 15_000;
-  while (!(await sshBanner(host.ip))) {
+  // Every port: sshd binds them all before it serves any, but a test may use either first.
+  while (!(await Promise.all(SSH_PORTS.map((port) => sshBanner(host.ip, port)))).every(Boolean)) {
     if (!isAlive(host.sshd) || Date.now() > deadline) {
       throw new Error(`host ${host.name}: sshd did not come up\n${logTail(initLog)}\n${logTail(join(host.dir, 'sshd.log'))}`);
     }
@@ -47,11 +49,7 @@ export async function startHost(host: HostRecord, etcDir: string, record: () => 
 /** SIGTERM to sshd, PID 1 of the host: the kernel then kills the rest of its PID namespace. */
 export async function stopHost(host: HostRecord): Promise<void> {
   const refs = [host.sshd, host.launcher].filter((ref): ref is ProcRef => ref !== undefined);
-  if (host.sshd) signalRef(host.sshd, 'SIGTERM');
-  if (!(await waitGone(refs, 5000))) {
-    refs.forEach((ref) => signalRef(ref, 'SIGKILL'));
-    await waitGone(refs, 5000);
-  }
+  await terminate(host.sshd, refs, 5000);
   delete host.sshd;
   delete host.launcher;
 }
@@ -67,8 +65,9 @@ export function enterHost(host: HostRecord): string[] {
  * Runs a bash command inside the host, killed there (with its process group) when it overruns.
  * The command travels in the environment, not in argv, and `timeout` runs under another name:
  * so a `ps`/`pgrep` in the command, or in a later one, never finds the lab's own wrapper.
+ * `input` goes to the command's stdin (SQL, for one: it then needs no shell quoting).
  */
-export async function execInHost(host: HostRecord, command: string, timeoutMs = 30_000): Promise<CommandResult> {
+export async function execInHost(host: HostRecord, command: string, timeoutMs = 30_000, input?: string): Promise<CommandResult> {
   const [file, ...args] = enterHost(host);
   const seconds = Math.ceil(timeoutMs / 1000);
   const wrapper = `exec -a lab-exec-timeout timeout -s KILL ${seconds} /bin/bash -c 'eval "$LAB_EXEC_COMMAND"'`;
@@ -76,5 +75,6 @@ export async function execInHost(host: HostRecord, command: string, timeoutMs = 
     timeoutMs: timeoutMs + 5000,
     allowFailure: true,
     env: { LAB_EXEC_COMMAND: command },
+    ...(input === undefined ? {} : { input }),
   });
 }

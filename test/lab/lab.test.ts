@@ -1,16 +1,19 @@
 // End-to-end check of the namespace lab itself, with the real OpenSSH client: every scenario's
-// signature row from LAB-NOTES, ProxyJump through bastion, key types, a dead host, a fleet, and
-// a teardown that leaves nothing behind. Runs alone: the lab's names and IPs are fixed.
+// signature row from LAB-NOTES, scenarios in any order, the port that refuses forwarding,
+// ProxyJump through bastion, key types, a dead host, a fleet, and a teardown that leaves nothing
+// behind. Runs alone: the lab's names and IPs are fixed.
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CLEAN_ENV } from './command.js';
 import { describeLab } from './describe-lab.js';
-import { SCENARIOS } from './faults.js';
+import { SCENARIOS, type Scenario } from './faults.js';
 import { startLab, type Lab } from './lab.js';
 import { findLeftovers, labNamespaceProcesses, NOTHING_LEFT } from './leftovers.js';
 import { isMountPoint } from './netns.js';
-import { observe } from './probes.js';
+import { appLogin, observe } from './probes.js';
 import { SIGNATURES } from './signatures.js';
 import { sshRun } from './ssh-run.js';
-import { CORE_HOSTS } from './topology.js';
+import { CORE_HOSTS, LAB_DB, MYSQL_PORT } from './topology.js';
 import { stopwatch } from '../helpers/stopwatch.js';
 
 const { timings, timed } = stopwatch();
@@ -55,6 +58,49 @@ describeLab('namespace lab', () => {
     }
   });
 
+  test('the database faults follow each other in any order, and come back after a db restart', async () => {
+    const login = (): Promise<string> => appLogin(the().sshConfigPath);
+    const order: Scenario[] = ['mysql-hung', 'too-many-connections', 'access-denied', 'mysql-down', 'access-denied',
+      'mysql-hung', 'too-many-connections', 'mysql-hung', 'wrong-port', 'too-many-connections', 'healthy'];
+    for (const scenario of order) {
+      await the().setScenario(scenario);
+      expect([scenario, await login()]).toEqual([scenario, SIGNATURES[scenario].mariadb]);
+    }
+    for (const scenario of ['access-denied', 'too-many-connections'] as const) {
+      await the().setScenario(scenario);
+      await the().stopSshd('db');
+      await the().startSshd('db'); // a fresh datadir: the account is made again, then moved or held
+      expect([scenario, await login()]).toEqual([scenario, SIGNATURES[scenario].mariadb]);
+    }
+    await the().setScenario('healthy');
+    expect(await login()).toBe('ok');
+  }, 120_000);
+
+  test('too-many-connections leaves root its one SUPER slot and shows no password', async () => {
+    await the().setScenario('too-many-connections');
+    expect(await the().exec('db', 'mariadb -N -e "SELECT @@max_connections"')).toMatchObject({ exitCode: 0, stdout: '10' });
+    const ps = await ssh('db', 'ps -efww');
+    expect(ps.stdout.match(/SELECT SLEEP/g)).toHaveLength(11); // the holder script and its ten clients
+    expect(ps.stdout).not.toContain(LAB_DB.password);
+    await the().setScenario('healthy');
+    expect((await ssh('db', 'pgrep -c -x mariadb')).stdout).toBe('0');
+  }, 60_000);
+
+  test('port 22 forwards a stream to MariaDB; port 2222 refuses forwarding but runs commands', async () => {
+    const forward = (host: string) => execa('ssh', ['-F', the().sshConfigPath, '-W', `${CORE_HOSTS.db.ip}:${MYSQL_PORT}`, host],
+      { encoding: 'buffer', stdin: 'ignore', reject: false, timeout: 15_000, env: CLEAN_ENV, extendEnv: false });
+    // stdin at EOF: MariaDB greets, reads EOF and closes, so stdout is exactly one packet.
+    const greeting = Buffer.from((await forward('app')).stdout);
+    expect(greeting.readUIntLE(0, 3)).toBe(greeting.length - 4); // payload length
+    expect([greeting[3], greeting[4]]).toEqual([0, 0x0a]); // sequence 0, protocol version 10
+    for (const host of ['app-noforward', 'db-noforward']) {
+      const refused = await forward(host);
+      expect(refused.exitCode).toBe(255);
+      expect(Buffer.from(refused.stderr).toString()).toContain('administratively prohibited');
+      expect(await ssh(host, 'hostname')).toMatchObject({ exitCode: 0, stdout: host.replace('-noforward', '') });
+    }
+  }, 30_000);
+
   test('every client key type logs in, and the hashed known_hosts verifies hosts', async () => {
     for (const key of Object.values(the().clientKeys)) {
       const login = await ssh('app', 'true', ['-v', '-i', key]);
@@ -67,9 +113,10 @@ describeLab('namespace lab', () => {
 
   test('db reachable only through bastion (ProxyJump) while sshOnlyViaBastion is on', async () => {
     await the().sshOnlyViaBastion(true);
-    const direct = await ssh('db', 'true', ['-o', 'ConnectTimeout=2']);
-    expect(direct.exitCode).toBe(255);
-    expect(direct.stderr).toMatch(/timed out/);
+    for (const direct of await Promise.all(['db', 'db-noforward'].map((host) => ssh(host, 'true', ['-o', 'ConnectTimeout=2'])))) {
+      expect(direct.exitCode).toBe(255);
+      expect(direct.stderr).toMatch(/timed out/);
+    }
     expect(await ssh('db-via-bastion', 'hostname')).toMatchObject({ exitCode: 0, stdout: 'db' });
     await the().sshOnlyViaBastion(false);
     expect(await ssh('db', 'hostname')).toMatchObject({ exitCode: 0, stdout: 'db' });
@@ -113,10 +160,14 @@ describeLab('namespace lab', () => {
   }, 60_000);
 
   test('down() leaves no namespace, link, process, mount, dir or state behind', async () => {
+    // Frozen, mysqld ignores SIGTERM and its launcher cannot reap it: down() must not wait on them.
+    await the().setScenario('mysql-hung');
     const processes = labNamespaceProcesses();
     expect(processes.length).toBeGreaterThan(6);
     const dir = the().dir;
+    const downMs = Date.now();
     await timed('down', () => the().down());
+    expect(Date.now() - downMs).toBeLessThan(5000);
     expect(findLeftovers(dir, processes, runNetnsWasMount)).toEqual(NOTHING_LEFT);
   }, 60_000);
 });

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launchDetached } from './daemon.js';
 import { enterHost, execInHost } from './host.js';
-import { isAlive, signalRef, waitForChild, waitGone } from './proc.js';
+import { isAlive, isStopped, signalRef, terminate, waitForChild, waitUntil } from './proc.js';
 import type { HostRecord, MysqldRecord } from './state.js';
+import { LAB_DB } from './topology.js';
 
 // Bound over db's /etc/mysql/my.cnf, so a bare `mysqld`, `mariadb` or `mariadb-admin` on db
 // uses it as on a real host. LAB-NOTES' settings keep it small and fast to start.
@@ -27,9 +28,24 @@ innodb_buffer_pool_size = 32M
 innodb_log_file_size = 16M
 `;
 
-async function mustSucceed(db: HostRecord, what: string, command: string, timeoutMs: number): Promise<void> {
-  const result = await execInHost(db, command, timeoutMs);
+async function mustSucceed(db: HostRecord, what: string, command: string, timeoutMs: number, input?: string): Promise<string> {
+  const result = await execInHost(db, command, timeoutMs, input);
   if (result.exitCode !== 0) throw new Error(`db: ${what} failed (${result.exitCode}): ${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+/**
+ * Runs SQL as root over db's socket and returns the rows, tab-separated, without headers. One
+ * session at a time: while too-many-connections holds every slot, root has only the one that
+ * MariaDB keeps for SUPER, and a second root session would be refused.
+ */
+export async function adminSql(db: HostRecord, what: string, sql: string): Promise<string> {
+  return mustSucceed(db, what, 'mariadb --batch --skip-column-names', 30_000, sql);
+}
+
+/** As adminSql, but carries on past failing statements (e.g. KILL of a session that just ended). */
+export async function adminSqlForce(db: HostRecord, sql: string): Promise<void> {
+  await execInHost(db, 'mariadb --batch --force', 30_000, sql);
 }
 
 /**
@@ -70,16 +86,51 @@ export async function startMysqld(db: HostRecord, args: readonly string[], remem
   return record;
 }
 
-/** Clean shutdown (SIGTERM), as an administrator's stop would do; SIGKILL only if it hangs. */
+/**
+ * Clean shutdown (SIGTERM), as an administrator's stop would do; SIGKILL only if it hangs. A
+ * frozen mysqld (mysql-hung) would leave SIGTERM pending, and a frozen launcher could not reap
+ * it: resume both first.
+ */
 export async function stopMysqld(record: MysqldRecord): Promise<void> {
-  const refs = [record.mysqld, record.launcher];
-  signalRef(record.mysqld, 'SIGTERM');
-  if (await waitGone(refs, 30_000)) return;
-  refs.forEach((ref) => signalRef(ref, 'SIGKILL'));
-  await waitGone(refs, 5000);
+  await setMysqldFrozen(record, false);
+  await terminate(record.mysqld, [record.mysqld, record.launcher], 30_000);
 }
 
-/** `mariadb -h 10.200.0.82 -u app` from app works: a password-less user from anywhere. */
-export async function createAppUser(db: HostRecord): Promise<void> {
-  await mustSucceed(db, 'creating user app', `mariadb -e "CREATE USER IF NOT EXISTS 'app'@'%'"`, 30_000);
+/**
+ * mysql-hung: SIGSTOP freezes every thread, but the listening socket stays open, so the kernel
+ * still completes handshakes into its backlog; no greeting is ever sent. nsenter, the launcher,
+ * stops itself when its child stops and passes a SIGCONT on to it: resuming mysqld alone would
+ * leave nsenter stopped, unable to reap mysqld when it exits. Waits until the state shows, so
+ * that the scenario holds when this returns.
+ */
+export async function setMysqldFrozen(record: MysqldRecord, frozen: boolean): Promise<void> {
+  const refs = [record.mysqld, record.launcher];
+  const done = (): boolean => (frozen ? isStopped(record.mysqld) || !isAlive(record.mysqld) : !refs.some(isStopped));
+  if (done()) return;
+  if (frozen) signalRef(record.mysqld, 'SIGSTOP');
+  else refs.forEach((ref) => signalRef(ref, 'SIGCONT'));
+  if (!(await waitUntil(done, 5000))) throw new Error(`db: mysqld ${frozen ? 'did not stop' : 'did not resume'} within 5 s`);
+}
+
+const APP = `'${LAB_DB.user}'`;
+
+/**
+ * The app's account ('app'@'%' with its password), database and grant: after every fresh
+ * datadir. Where it may log in from is then the scenario's business (convergeAppAccount).
+ */
+export async function createAppAccount(db: HostRecord): Promise<void> {
+  const account = `${APP}@'%'`;
+  await adminSql(db, 'creating the app account', `CREATE DATABASE IF NOT EXISTS ${LAB_DB.database};
+CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY '${LAB_DB.password}';
+GRANT ALL ON ${LAB_DB.database}.* TO ${account};`);
+}
+
+/** access-denied: the account moves to 'localhost', so app's IP matches no account. */
+export async function convergeAppAccount(db: HostRecord, host: '%' | 'localhost'): Promise<void> {
+  const hosts = (await adminSql(db, 'reading the app account', `SELECT host FROM mysql.user WHERE user = ${APP};`))
+    .split('\n').filter(Boolean);
+  if (hosts.length === 1 && hosts[0] === host) return;
+  if (hosts.length !== 1) throw new Error(`db: expected one account named ${APP}, found hosts [${hosts.join(', ')}]`);
+  // RENAME USER carries the password and the grants along.
+  await adminSql(db, 'moving the app account', `RENAME USER ${APP}@'${hosts[0]}' TO ${APP}@'${host}';`);
 }

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { CLEAN_ENV } from './command.js';
 import { sshRun } from './ssh-run.js';
-import { CORE_HOSTS } from './topology.js';
+import { CORE_HOSTS, LAB_DB, SSH_PORTS } from './topology.js';
 
 export type Connect = 'succeeded' | 'refused' | 'timed out' | 'rc 127' | 'unexpected';
 
@@ -20,6 +20,7 @@ export interface Observation {
   nmap: 'open' | 'closed' | 'filtered' | 'rc 127' | 'unexpected';
   /** db: tcpdump's flags for app's connection attempt, e.g. "[S] [S.]". */
   tcpdump: string;
+  /** app: `mariadb` as the app, e.g. "ok", "ERROR 2002 (115)", "ERROR 1045 (28000)". */
   mariadb: string;
 }
 
@@ -45,14 +46,30 @@ function nmapResult(exitCode: number, stdout: string): Observation['nmap'] {
 }
 
 function listenersOf(stdout: string): string[] {
+  const sshd = SSH_PORTS.map((port) => `:${port}`);
   return stdout.split('\n').filter((line) => line.startsWith('LISTEN'))
-    .map((line) => line.split(/\s+/)[3] ?? '').filter((address) => !address.endsWith(':22'));
+    .map((line) => line.split(/\s+/)[3] ?? '').filter((address) => !sshd.some((port) => address.endsWith(port)));
 }
 
+/**
+ * "ERROR code (detail)": the detail is the system errno when the client names one, which tells
+ * refused (115) from timed out (110) for 2002 and 2013; otherwise the SQLSTATE the server sent
+ * ("ERROR 1045 (28000)"). Messages themselves carry IPs and versions: not stable words.
+ */
 function mariadbResult(exitCode: number, stderr: string): string {
   if (exitCode === 0) return 'ok';
-  const error = stderr.match(/ERROR (\d+) .*\((\d+)\)\s*$/m);
-  return error ? `ERROR ${error[1]} (${error[2]})` : `rc ${exitCode}: ${stderr.trim()}`;
+  const error = stderr.match(/^ERROR (\d+) \((\w+)\)(.*)$/m);
+  if (!error) return `rc ${exitCode}: ${stderr.trim()}`;
+  const errno = error[3]?.match(/(?:\((\d+)\)|system error: (\d+))\s*$/);
+  return `ERROR ${error[1]} (${errno?.[1] ?? errno?.[2] ?? error[2]})`;
+}
+
+/** app: log in to db as the app and run one query; "ok" or the words of mariadbResult. */
+export async function appLogin(sshConfigPath: string): Promise<string> {
+  // --connect-timeout: without it a filtered port hangs for the kernel's SYN retries (minutes).
+  const login = await sshRun(sshConfigPath, 'app', `MYSQL_PWD='${LAB_DB.password}' mariadb --connect-timeout=2 `
+    + `-h ${DB} -u ${LAB_DB.user} ${LAB_DB.database} -e 'select 1'`);
+  return mariadbResult(login.exitCode, login.stderr);
 }
 
 /**
@@ -87,8 +104,7 @@ export async function observe(sshConfigPath: string): Promise<Observation> {
     ssh('app', `ping -c1 -W1 ${DB}`),
     ssh('app', `nc -vz -w2 ${DB} 3306`),
     ssh('app', `nmap -n -PS3306 -p3306 ${DB}`),
-    // --connect-timeout: without it a filtered port hangs for the kernel's SYN retries (minutes).
-    ssh('app', `mariadb --connect-timeout=2 -h ${DB} -u app -e 'select 1'`),
+    appLogin(sshConfigPath),
   ]);
   return {
     mysqldProcess: ps.exitCode === 0 && ps.stdout.includes('mysqld'),
@@ -99,6 +115,6 @@ export async function observe(sshConfigPath: string): Promise<Observation> {
     remoteNc: connectResult(remoteNc.exitCode, remoteNc.stderr),
     nmap: nmapResult(nmap.exitCode, nmap.stdout),
     tcpdump: await tcpdumpFlags(sshConfigPath),
-    mariadb: mariadbResult(mariadb.exitCode, mariadb.stderr),
+    mariadb,
   };
 }

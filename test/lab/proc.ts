@@ -56,13 +56,34 @@ export function signalRef(ref: ProcRef, signal: NodeJS.Signals): boolean {
   }
 }
 
-export async function waitGone(refs: readonly ProcRef[], timeoutMs: number): Promise<boolean> {
+/** Stopped by a signal (SIGSTOP): state T. Tracing stops (t) are not the lab's doing. */
+export function isStopped(ref: ProcRef): boolean {
+  return isAlive(ref) && readStat(ref.pid)?.state === 'T';
+}
+
+/** Polls until `done` holds; false if it still does not after timeoutMs. */
+export async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (refs.some(isAlive)) {
+  while (!done()) {
     if (Date.now() > deadline) return false;
     await sleep(20);
   }
   return true;
+}
+
+export async function waitGone(refs: readonly ProcRef[], timeoutMs: number): Promise<boolean> {
+  return waitUntil(() => !refs.some(isAlive), timeoutMs);
+}
+
+/**
+ * SIGTERM to `main` (the process that must get to clean up), SIGKILL to all of `refs` (main and
+ * its launchers) if they are not gone within graceMs.
+ */
+export async function terminate(main: ProcRef | undefined, refs: readonly ProcRef[], graceMs: number): Promise<void> {
+  if (main) signalRef(main, 'SIGTERM');
+  if (await waitGone(refs, graceMs)) return;
+  refs.forEach((ref) => signalRef(ref, 'SIGKILL'));
+  await waitGone(refs, 5000);
 }
 
 export function parentPid(ref: ProcRef): number | undefined {

@@ -1,9 +1,11 @@
-// Converges the lab to a scenario: mysqld's arguments, db's fault firewall, and the tools on
-// app and db. Every part is compared with what the scenario wants and fixed only if it differs,
-// so applying is idempotent and any scenario can follow any other.
-import { FAULTS, type Scenario } from './faults.js';
+// Converges the lab to a scenario: mysqld (arguments, frozen or not), the app account, held
+// connections, db's fault firewall, and the tools on app and db. Every part is compared with what
+// the scenario wants and fixed only if it differs, so applying is idempotent and any scenario can
+// follow any other.
+import { holdConnections, holding, releaseConnections } from './connection-holder.js';
+import { FAULTS, type Fault, type Scenario } from './faults.js';
 import { FAULT_TABLE, setInputRules } from './firewall.js';
-import { createAppUser, prepareMariadb, startMysqld, stopMysqld } from './mariadb.js';
+import { convergeAppAccount, createAppAccount, prepareMariadb, setMysqldFrozen, startMysqld, stopMysqld } from './mariadb.js';
 import { isAlive } from './proc.js';
 import type { HostRecord, LabContext } from './state.js';
 import { setToolsHidden } from './tools-overlay.js';
@@ -18,25 +20,84 @@ function running(host: HostRecord): boolean {
   return host.sshd !== undefined && isAlive(host.sshd);
 }
 
+function mysqldRunning(ctx: LabContext): boolean {
+  return ctx.state.mysqld !== undefined && isAlive(ctx.state.mysqld.mysqld);
+}
+
 function sameArgs(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((arg, index) => arg === b[index]);
 }
 
-async function convergeMysqld(ctx: LabContext, args: readonly string[] | null): Promise<void> {
-  const db = coreHost(ctx, 'db');
+/** db stopped or restarted: whatever ran in it died with its PID namespace. */
+export function forgetDbProcesses(ctx: LabContext): void {
+  delete ctx.state.mysqld;
+  delete ctx.state.connectionHolder;
+}
+
+/** mysqld already is what `args` asks for: running with them, or (null) gone and forgotten. */
+function mysqldAsWanted(ctx: LabContext, args: readonly string[] | null): boolean {
   const current = ctx.state.mysqld;
-  if (current && isAlive(current.mysqld) && args && sameArgs(current.args, args)) return;
+  if (args === null) return current === undefined;
+  return current !== undefined && isAlive(current.mysqld) && sameArgs(current.args, args);
+}
+
+/** Releases what the record holds unless it is exactly `count`, then holds `count` (null: none). */
+async function convergeHeldConnections(ctx: LabContext, count: number | null): Promise<void> {
+  const db = coreHost(ctx, 'db');
+  const record = ctx.state.connectionHolder;
+  if (record && count !== null && (await holding(db, record, count))) return;
+  if (record) {
+    await releaseConnections(db, record, mysqldRunning(ctx));
+    delete ctx.state.connectionHolder;
+    ctx.save();
+  }
+  if (count === null || !mysqldRunning(ctx)) return;
+  await holdConnections(db, count, (held) => {
+    ctx.state.connectionHolder = held;
+    ctx.save();
+  });
+}
+
+/**
+ * Before mysqld stops, what a scenario changed inside it goes back to healthy: held sessions
+ * would be cut uncleanly, and a server that starts with no account for any host but localhost
+ * refuses app's IP before it even greets (1130), where access-denied wants a greeting and 1045.
+ */
+async function undoServerFaults(ctx: LabContext): Promise<void> {
+  await convergeHeldConnections(ctx, null);
+  if (mysqldRunning(ctx)) await convergeAppAccount(coreHost(ctx, 'db'), '%');
+}
+
+async function convergeMysqld(ctx: LabContext, args: readonly string[] | null): Promise<void> {
+  if (mysqldAsWanted(ctx, args)) return;
+  const current = ctx.state.mysqld;
   if (current) {
+    await undoServerFaults(ctx);
     await stopMysqld(current);
     delete ctx.state.mysqld;
     ctx.save();
   }
+  const db = coreHost(ctx, 'db');
   if (args && running(db)) {
     await startMysqld(db, args, (record) => {
       ctx.state.mysqld = record;
       ctx.save();
     });
   }
+}
+
+/**
+ * A frozen mysqld answers no SQL and defers SIGTERM, so it is resumed first and frozen again
+ * last. What needs a running server waits, while it is down, for the scenario that starts it.
+ */
+async function convergeDatabase(ctx: LabContext, fault: Fault): Promise<void> {
+  if (ctx.state.mysqld) await setMysqldFrozen(ctx.state.mysqld, false);
+  await convergeMysqld(ctx, fault.mysqldArgs);
+  const mysqld = ctx.state.mysqld;
+  if (!mysqld || !isAlive(mysqld.mysqld)) return;
+  await convergeAppAccount(coreHost(ctx, 'db'), fault.appAccountHost);
+  await convergeHeldConnections(ctx, fault.heldConnections);
+  await setMysqldFrozen(mysqld, fault.mysqldFrozen);
 }
 
 /** Only running hosts are changed; a host started later gets its part from restoreHost. */
@@ -48,16 +109,19 @@ export async function applyScenario(ctx: LabContext, scenario: Scenario): Promis
   await setInputRules(coreHost(ctx, 'db').netns, FAULT_TABLE, fault.dbRules);
   const hosts = [coreHost(ctx, 'app'), coreHost(ctx, 'db')].filter(running);
   await Promise.all(hosts.map((host) => setToolsHidden(host, fault.toolsMissing)));
-  await convergeMysqld(ctx, fault.mysqldArgs);
+  await convergeDatabase(ctx, fault);
 }
 
-/** After a core host (re)started with fresh mount namespace: MariaDB's files, then the scenario. */
+/**
+ * After a core host (re)started with fresh mount namespace: for db, a new datadir with the app's
+ * account and database in it, then the scenario.
+ */
 export async function restoreHost(ctx: LabContext, host: HostRecord): Promise<void> {
   if (host.name === 'db') {
-    delete ctx.state.mysqld;
+    forgetDbProcesses(ctx);
     await prepareMariadb(host);
     await convergeMysqld(ctx, []);
-    await createAppUser(host);
+    await createAppAccount(host);
   }
   await applyScenario(ctx, ctx.state.scenario);
 }

@@ -1,5 +1,5 @@
-// LAB-NOTES' "Observed results" table, one row per scenario, in the words of probes.ts. A fault
-// is only useful to a diagnosis if its row differs from every other row.
+// LAB-NOTES' "Observed results" table (and "When TCP is fine..."), one row per scenario, in the
+// words of probes.ts. A fault is only useful to a diagnosis if its row differs from every other.
 import type { Scenario } from './faults.js';
 import type { Observation } from './probes.js';
 
@@ -27,4 +27,8 @@ export const SIGNATURES: Readonly<Record<Scenario, Observation>> = {
   },
   'wrong-port': { ...HEALTHY, ...REFUSED, lsof: 'nothing', listeners: ['0.0.0.0:3307'], localNc: 'refused' },
   'tools-missing': { ...HEALTHY, lsof: 'rc 127', localNc: 'rc 127', remoteNc: 'rc 127', nmap: 'rc 127', tcpdump: 'rc 127' },
+  // TCP is fine in these three: only the client that speaks MySQL sees a difference.
+  'mysql-hung': { ...HEALTHY, mariadb: 'ERROR 2013 (110)' },
+  'access-denied': { ...HEALTHY, mariadb: 'ERROR 1045 (28000)' },
+  'too-many-connections': { ...HEALTHY, mariadb: 'ERROR 1040 (08004)' },
 };

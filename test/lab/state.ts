@@ -31,6 +31,17 @@ export interface MysqldRecord {
   args: string[];
 }
 
+/** too-many-connections: the process inside db that holds the sessions open. */
+export interface HolderRecord {
+  /** nsenter in the controller's PID namespace; it waits for the holder. */
+  launcher: ProcRef;
+  /** hold-connections.sh, in db's PID namespace, seen from the controller. */
+  holder: ProcRef;
+  count: number;
+  /** max_connections before the scenario lowered it, put back on release. */
+  maxConnectionsBefore: number;
+}
+
 export interface LabState {
   version: 1;
   owner: ProcRef;
@@ -50,6 +61,7 @@ export interface LabState {
   links: string[];
   hosts: Record<string, HostRecord>;
   mysqld?: MysqldRecord;
+  connectionHolder?: HolderRecord;
   scenario: Scenario;
   sshOnlyViaBastion: boolean;
 }
@@ -110,6 +122,7 @@ export function labProcesses(state: LabState): ProcRef[] {
     if (host.launcher) refs.push(host.launcher);
   }
   if (state.mysqld) refs.push(state.mysqld.mysqld, state.mysqld.launcher);
+  if (state.connectionHolder) refs.push(state.connectionHolder.holder, state.connectionHolder.launcher);
   return refs;
 }
 

@@ -16,6 +16,8 @@ export const LAB_DIR_PREFIX = 'runbook-lab-';
  * PID 1, which may never reap it (a zombie for good). Launchers that linger are killed last.
  */
 async function killAll(refs: readonly ProcRef[]): Promise<void> {
+  // A stopped launcher (nsenter stops with its child, as in mysql-hung) cannot reap: resume all.
+  refs.forEach((ref) => signalRef(ref, 'SIGCONT'));
   const pids = new Set(refs.map((ref) => ref.pid));
   const isChild = (ref: ProcRef): boolean => pids.has(parentPid(ref) ?? -1);
   const children = refs.filter(isChild);

@@ -29,3 +29,13 @@ export function fleetHost(index: number): HostAddress {
 }
 
 export const MYSQL_PORT = 3306;
+
+/**
+ * The app's account on db and its database. The password is distinctive on purpose: tests grep
+ * every output for it, so it must not be a word that could appear there for another reason.
+ */
+export const LAB_DB = { user: 'app', password: 'app-Lab-pw-4c1e', database: 'appdb' } as const;
+
+/** Every lab sshd also listens here, where TCP forwarding (ssh -W, -L) is refused. */
+export const NOFORWARD_SSH_PORT = 2222;
+export const SSH_PORTS = [22, NOFORWARD_SSH_PORT] as const;

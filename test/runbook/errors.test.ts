@@ -137,7 +137,7 @@ const ROWS: Row[] = [
               run: echo
               retries: 3
     `,
-    want: [['RB_SCHEMA', 11, 9, 'questions[0].checks[0] has unknown property "retries"', 'expected one of: listening, packet_capture, ping, port_scan, process, run, tcp_connect, id, on, expect, capture, depends_on, timeout, become, informational, hint']],
+    want: [['RB_SCHEMA', 11, 9, 'questions[0].checks[0] has unknown property "retries"', 'expected one of: listening, mysql, packet_capture, ping, port_scan, process, run, tcp_connect, id, on, expect, capture, depends_on, timeout, become, informational, hint']],
   },
   {
     name: 'an unknown field under expect',
@@ -296,7 +296,7 @@ const ROWS: Row[] = [
               expect:
                 exit_code: 0
     `,
-    want: [['RB_SCHEMA', 8, 9, 'questions[0].checks[0] must say what to run: one of listening, packet_capture, ping, port_scan, process, run, tcp_connect']],
+    want: [['RB_SCHEMA', 8, 9, 'questions[0].checks[0] must say what to run: one of listening, mysql, packet_capture, ping, port_scan, process, run, tcp_connect']],
   },
   {
     name: 'bad durations',
@@ -467,6 +467,28 @@ const ROWS: Row[] = [
       ['RB_SCHEMA', 5, 3, 'vars has invalid name "bad-name"'],
       ['RB_SCHEMA', 8, 3, 'hosts has invalid name "Client"'],
       ['RB_SCHEMA', 18, 11, 'questions[0].checks[0].capture has invalid name "9lives"'],
+    ],
+  },
+  {
+    name: 'a secret with a default in the file, and misspelt keys of a variable map',
+    yaml: `
+      version: 1
+      title: t
+      vars:
+        db_password: {secret: true, description: the password, default: hunter2-s3cret}
+        token:
+          secret: true
+          default: 1234
+        empty_is_fine: {secret: true, default: ""}
+        user: {default: app, secrte: true}
+      hosts: {server: local}
+      questions:
+        - {id: q1, title: Q, checks: [{id: c1, on: server, run: "true"}]}
+    `,
+    want: [
+      ['RB_SCHEMA', 4, 67, 'vars.db_password.default must not be set: a secret\'s value never belongs in the runbook file', 'give it with RUNBOOK_VAR_db_password=... in the environment or --var db_password=...'],
+      ['RB_SCHEMA', 7, 14, 'vars.token.default must not be set', 'RUNBOOK_VAR_token'],
+      ['RB_SCHEMA', 9, 24, 'vars.user has unknown property "secrte"', 'did you mean "secret"?'],
     ],
   },
   {
@@ -658,6 +680,13 @@ describe('invalid runbooks: every diagnostic with code, line and column', () => 
     const [row] = ROWS.filter((candidate) => candidate.name.startsWith('unknown property, pointed'));
     const [diagnostic] = loadRunbookText('x.yaml', dedent(row!.yaml)).diagnostics;
     expect(formatDiagnostic(diagnostic!)).toBe('x.yaml:11:9: questions[0].checks[0] has unknown property "expct"; did you mean "expect"? [RB_SCHEMA]');
+  });
+
+  test("a secret's default is refused without repeating it", () => {
+    const [row] = ROWS.filter((candidate) => candidate.name.startsWith('a secret with a default'));
+    const printed = loadRunbookText('x.yaml', dedent(row!.yaml)).diagnostics.map(formatDiagnostic).join('\n');
+    expect(printed).not.toContain('hunter2-s3cret');
+    expect(printed).not.toContain('1234');
   });
 
   test('an invalid file yields no runbook only when YAML itself is broken', () => {

@@ -266,3 +266,55 @@ describe('command-line overrides', () => {
     if (hosts) expect(runbook!.hosts).toEqual(hosts);
   });
 });
+
+const DECLARED_YAML = `
+  version: 1
+  title: t
+  vars:
+    port: 3306
+    user: {default: app, description: the login}
+    schema: {description: no default}
+    db_password: {secret: true, description: the database password}
+    api_token: {secret: true, default: ""}
+  hosts: {server: local}
+  questions:
+    - {id: q1, title: Q, checks: [{id: c1, on: server, run: "true"}]}
+`;
+
+const FROM_FILE = { port: 3306, user: 'app', schema: '', db_password: '', api_token: '' };
+
+const PRECEDENCE: { name: string; overrides: Overrides; vars: Record<string, VarValue> }[] = [
+  { name: 'the file: defaults, and empty where there is none (secrets too)', overrides: {}, vars: FROM_FILE },
+  {
+    name: 'RUNBOOK_VAR_<name> over the default, for any variable',
+    overrides: { environment: { RUNBOOK_VAR_port: '3307', RUNBOOK_VAR_db_password: 's3cr3t-Value-91x', RUNBOOK_VAR_schema: '' } },
+    vars: { ...FROM_FILE, port: '3307', db_password: 's3cr3t-Value-91x' },
+  },
+  {
+    name: '--var over RUNBOOK_VAR_<name>',
+    overrides: { vars: { db_password: 'from-flag', port: '1' }, environment: { RUNBOOK_VAR_db_password: 'from-env', RUNBOOK_VAR_port: '2', RUNBOOK_VAR_user: 'env-user' } },
+    vars: { ...FROM_FILE, port: '1', user: 'env-user', db_password: 'from-flag' },
+  },
+  {
+    name: 'environment names are exact: other names, other cases and other runbooks\' variables are ignored',
+    overrides: { environment: { RUNBOOK_VAR_PORT: '1', RUNBOOK_VAR_db_passwd: 'x', RUNBOOK_VAR_constructor: 'x', RUNBOOK_VARport: '1', port: '1' } },
+    vars: FROM_FILE,
+  },
+];
+
+describe('variables: map form, secrets, values from the environment', () => {
+  test.for(PRECEDENCE)('$name', ({ overrides, vars }) => {
+    const runbook = loadValid(DECLARED_YAML, overrides);
+    expect(runbook.vars).toEqual(vars);
+  });
+
+  test('secret variables are named in the model', () => {
+    expect(loadValid(DECLARED_YAML).secretVars).toEqual(['db_password', 'api_token']);
+    expect(loadValid(VARS_YAML).secretVars).toEqual([]);
+  });
+
+  test('a variable named like an Object.prototype member takes no value from it', () => {
+    const runbook = loadValid(DECLARED_YAML.replace('port: 3306', 'constructor: {description: odd name}'));
+    expect(runbook.vars.constructor).toBe('');
+  });
+});

@@ -1,6 +1,7 @@
 // The local transport against real processes: exit codes, both streams, timeouts that end the whole
 // process tree, interruption, stop(), the output limit, and waiting for readiness.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -127,5 +128,62 @@ describe('local transport', () => {
     const outcome = await runCommand(transport, { script: 'true', timeoutMs: 5000, become: true });
     if (outcome.exitCode === 0) return; // root with a working sudo: nothing to refuse here
     expect(outcome.transportError?.code).toMatch(/^(SUDO|SPAWN)$/);
+  });
+
+  test('stdin: the command reads the request\'s input, then its end; without one, its end at once', async () => {
+    expect((await runCommand(transport, { script: 'IFS= read -r line; echo "got [$line]"; cat', timeoutMs: 5000, stdin: 'first\nrest\n' })).stdout).toBe('got [first]\nrest\n');
+    expect((await runCommand(transport, { script: 'cat; echo end', timeoutMs: 5000 })).stdout).toBe('end\n');
+  });
+});
+
+describe('local transport: TCP streams from this machine', () => {
+  const listen = async () => {
+    const server = createServer((socket) => {
+      socket.on('error', () => undefined); // the client may hang up first
+      socket.end('hello\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, port: (server.address() as { port: number }).port };
+  };
+
+  test('an open port gives a stream that speaks, and says how it was opened', async () => {
+    const { server, port } = await listen();
+    const opening = await transport.openStream({ host: '127.0.0.1', port, timeoutMs: 2000 });
+    if (!('stream' in opening)) throw new Error(JSON.stringify(opening));
+    expect(opening.via).toBe(`socket to 127.0.0.1:${port}`);
+    const said = await new Promise<string>((resolve) => opening.stream.once('data', (data: Buffer) => resolve(data.toString())));
+    expect(said).toBe('hello\n');
+    opening.stream.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test('a closed port is refused at once', async () => {
+    const { server, port } = await listen();
+    await new Promise((resolve) => server.close(resolve));
+    const opening = await transport.openStream({ host: '127.0.0.1', port, timeoutMs: 2000 });
+    expect(opening).toMatchObject({ failure: 'refused', message: expect.stringContaining('ECONNREFUSED') });
+    expect(opening.durationMs).toBeLessThan(1000);
+  });
+
+  test('a name that does not resolve is unresolved, not refused', async () => {
+    const opening = await transport.openStream({ host: 'no-such-host.invalid', port: 3306, timeoutMs: 2000 });
+    expect(opening).toMatchObject({ failure: 'unresolved' });
+  });
+
+  test('an interruption ends the wait for a connection', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const opening = await transport.openStream({ host: '127.0.0.1', port: 9, timeoutMs: 2000, signal: abort.signal });
+    expect(opening).toMatchObject({ failure: 'other', message: 'interrupted before the connection opened' });
+  });
+
+  test('close() destroys the streams still open', async () => {
+    const { server, port } = await listen();
+    const own = new LocalTransport();
+    const opening = await own.openStream({ host: '127.0.0.1', port, timeoutMs: 2000 });
+    if (!('stream' in opening)) throw new Error(JSON.stringify(opening));
+    await own.close();
+    expect(opening.stream.destroyed).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
   });
 });

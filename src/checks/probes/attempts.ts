@@ -17,6 +17,8 @@ export interface Attempt<T> {
   /** How it is named when it answers: `ss -ltnpH`. */
   readonly label: string;
   readonly script: string;
+  /** Its standard input: a secret the tool reads there, never in its command line. */
+  readonly stdin?: string;
   read(outcome: CommandOutcome): Reading<T>;
 }
 
@@ -56,7 +58,7 @@ export const tryInOrder = async <T>(context: ObserveContext, attempts: readonly 
   const failures: string[] = [];
   let durationMs = 0;
   for (const attempt of attempts) {
-    const outcome = await context.run(attempt.script, role === undefined ? {} : { host: role });
+    const outcome = await context.run(attempt.script, { ...(role === undefined ? {} : { host: role }), ...(attempt.stdin === undefined ? {} : { stdin: attempt.stdin }) });
     durationMs += outcome.durationMs;
     if (transportEnded(outcome)) return { error: `${attempt.tool} did not finish on ${host}`, notes: failures, missingTools };
     if (outcome.exitCode === 127) {

@@ -1,0 +1,230 @@
+// Speaks MySQL over a stream that is already connected (a forwarded SSH channel, or a socket), the
+// way the app does: wait for the greeting, log in, run one query, each phase under its own bound.
+// The greeting is read from the bytes themselves (mysql-packets.ts); login and query are mysql2's,
+// which knows the authentication plugins. Every path ends with the stream destroyed.
+import type { Duplex } from 'node:stream';
+import mysql, { type Connection, type QueryError } from 'mysql2';
+import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
+import { readFirstPacket, unfinishedPacket, type FirstPacket } from './mysql-packets.js';
+import { StreamTap } from './stream-tap.js';
+
+export interface MysqlLogin {
+  readonly user: string;
+  readonly password: string;
+  /** '' for none. */
+  readonly database: string;
+  readonly query: string;
+}
+
+/** How long a phase may take, asked when it starts (so the check's own timeout can cap it). */
+export type PhaseBudget = (phase: 'greeting' | 'login' | 'query') => number;
+
+/** Enough to hold any greeting or error packet: the server says nothing more before we answer. */
+const KEEP_BYTES = 8192;
+const QUIT_WAIT_MS = 500;
+
+/** The first bytes the server sent, kept to read its greeting from. */
+class Received {
+  bytes: Buffer = Buffer.alloc(0);
+  ended = false;
+  onChange: () => void = () => undefined;
+
+  add(chunk: Buffer): void {
+    if (this.bytes.length < KEEP_BYTES) this.bytes = Buffer.concat([this.bytes, chunk]).subarray(0, KEEP_BYTES);
+    this.onChange();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.onChange();
+  }
+}
+
+type Timed<T> = { readonly value: T } | { readonly timedOut: true } | { readonly aborted: true };
+
+/** The first of: the event `wait` reports, `ms` passing, the run being interrupted. */
+const within = <T>(ms: number, signal: AbortSignal, wait: (done: (value: T) => void) => void): Promise<Timed<T>> =>
+  new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: Timed<T>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    const onAbort = (): void => finish({ aborted: true });
+    const timer = setTimeout(() => finish({ timedOut: true }), Math.max(1, ms));
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    wait((value) => finish({ value }));
+  });
+
+const since = (started: number): number => Math.round(performance.now() - started);
+
+class Conversation {
+  private readonly received = new Received();
+  private readonly tap: StreamTap;
+  private readonly lines: string[];
+  private times: PhaseTimes;
+
+  constructor(stream: Duplex, connectMs: number, connectLine: string, private readonly signal: AbortSignal) {
+    this.tap = new StreamTap(stream, { received: (chunk) => this.received.add(chunk), ended: () => this.received.end() });
+    this.times = { connect: connectMs, greeting: null, login: null, query: null };
+    this.lines = [connectLine];
+  }
+
+  private stop(phase: MysqlPhase, state: MysqlState, error: string): MysqlAnswer {
+    this.lines.push(`${phase}: ${error}`);
+    return stoppedAt(phase, state, error, this.times, this.lines);
+  }
+
+  private interrupted(phase: MysqlPhase): MysqlAnswer {
+    return this.stop(phase, 'server-error', 'interrupted before the server answered');
+  }
+
+  async greeting(budgetMs: number): Promise<FirstPacket | MysqlAnswer> {
+    const started = performance.now();
+    const heard = await within<FirstPacket | 'ended'>(budgetMs, this.signal, (done) => {
+      this.received.onChange = () => {
+        const packet = readFirstPacket(this.received.bytes);
+        if (packet.kind !== 'incomplete') done(packet);
+        else if (this.received.ended) done('ended');
+      };
+      this.received.onChange();
+    });
+    this.received.onChange = () => undefined;
+    this.times = { ...this.times, greeting: since(started) };
+    const received = this.received.bytes;
+    if ('aborted' in heard) return this.interrupted('greeting');
+    if ('timedOut' in heard || heard.value === 'ended') {
+      const how = 'timedOut' in heard ? `in ${budgetMs} ms` : 'before the server closed the connection';
+      if (received.length === 0) return this.stop('greeting', 'no-greeting', `TCP was accepted but no greeting came ${how}`);
+      return this.stop('greeting', 'not-mysql', unfinishedPacket(received));
+    }
+    return this.readPacket(heard.value);
+  }
+
+  private readPacket(packet: FirstPacket): FirstPacket | MysqlAnswer {
+    if (packet.kind === 'not-mysql') return this.stop('greeting', 'not-mysql', packet.why);
+    if (packet.kind === 'error') {
+      const words = serverWords(packet.code, packet.sqlState, packet.message);
+      this.lines.push(`greeting: an error instead of a greeting in ${String(this.times.greeting)} ms: ${words}`);
+      return { ...stoppedAt('greeting', 'login-refused', packet.message, this.times, this.lines), errorCode: packet.code };
+    }
+    if (packet.kind === 'greeting') {
+      const id = packet.connectionId === null ? '' : `, connection id ${packet.connectionId}`;
+      this.lines.push(`greeting: ${packet.bytes} bytes in ${String(this.times.greeting)} ms: protocol 10, server ${packet.serverVersion}${id}`);
+    }
+    return packet;
+  }
+
+  greeted(serverVersion: string): MysqlAnswer {
+    this.lines.push('login: not tried (no user given)');
+    return { ...stoppedAt('greeting', 'greeted', '', this.times, this.lines), serverVersion };
+  }
+
+  async login(login: MysqlLogin, budget: PhaseBudget, serverVersion: string): Promise<MysqlAnswer> {
+    const connection = mysql.createConnection({
+      stream: this.tap,
+      user: login.user,
+      password: login.password,
+      ...(login.database === '' ? {} : { database: login.database }),
+      // A backstop only: our own bounds below end each phase first.
+      connectTimeout: budget('login') + 1000,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
+    connection.on('error', () => undefined); // read from the handshake and the query below
+    try {
+      const answer = await this.authenticate(connection, login, budget);
+      return { ...answer, serverVersion };
+    } finally {
+      await this.quit(connection);
+    }
+  }
+
+  private async authenticate(connection: Connection, login: MysqlLogin, budget: PhaseBudget): Promise<MysqlAnswer> {
+    const who = `as ${login.user}${login.database === '' ? '' : ` to ${login.database}`}`;
+    const started = performance.now();
+    const loginMs = budget('login');
+    const result = await within<QueryError | null>(loginMs, this.signal, (done) => {
+      connection.once('connect', () => done(null));
+      connection.once('error', (error: QueryError) => done(error));
+    });
+    this.times = { ...this.times, login: since(started) };
+    if ('aborted' in result) return this.interrupted('login');
+    if ('timedOut' in result) return this.stop('login', 'login-timeout', `greeted, but the login ${who} got no answer in ${loginMs} ms`);
+    if (result.value) return this.serverSaidNo('login', result.value, who);
+    this.lines.push(`login: ${who}: accepted in ${String(this.times.login)} ms`);
+    return this.query(connection, login.query, budget('query'));
+  }
+
+  private async query(connection: Connection, sql: string, budgetMs: number): Promise<MysqlAnswer> {
+    const started = performance.now();
+    const result = await within<{ error: QueryError | null; rows: unknown }>(budgetMs, this.signal, (done) => {
+      connection.query({ sql, rowsAsArray: true }, (error, rows) => done({ error, rows }));
+    });
+    this.times = { ...this.times, query: since(started) };
+    if ('aborted' in result) return this.interrupted('query');
+    if ('timedOut' in result) return this.stop('query', 'query-timeout', `logged in, but ${sql} did not return in ${budgetMs} ms`);
+    if (result.value.error) return this.serverSaidNo('query', result.value.error, sql);
+    const rows = Array.isArray(result.value.rows) ? (result.value.rows as unknown[][]) : [];
+    const first = cellText(rows[0]?.[0]);
+    this.lines.push(`query: ${sql}: ${rows.length} row${rows.length === 1 ? '' : 's'} in ${String(this.times.query)} ms${rows.length > 0 ? `, first value ${first}` : ''}`);
+    return { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: this.times, rows: rows.length, result: first, transcript: this.lines };
+  }
+
+  /** A server error has a code; anything else (a lost connection, an unsupported plugin) has none. */
+  private serverSaidNo(phase: 'login' | 'query', error: QueryError & { sqlMessage?: string }, what: string): MysqlAnswer {
+    // mysql2 sets sqlMessage only for the server's own error packets.
+    const code = typeof error.errno === 'number' && error.sqlMessage !== undefined ? error.errno : null;
+    const message = code === null ? error.message : (error.sqlMessage ?? error.message);
+    const words = code === null ? message : serverWords(code, error.sqlState ?? null, message);
+    this.lines.push(`${phase}: ${what}: ${words}`);
+    const refusedLogin = phase === 'login' && code !== null && LOGIN_ERROR_CODES.has(code);
+    return { ...stoppedAt(phase, refusedLogin ? 'login-refused' : 'server-error', message, this.times, this.lines), errorCode: code };
+  }
+
+  /** COM_QUIT when we can (no "aborted connection" in the server's log), then the stream goes. */
+  private async quit(connection: Connection): Promise<void> {
+    await within(QUIT_WAIT_MS, this.signal, (done) => {
+      connection.end(() => done(undefined));
+    });
+    connection.destroy();
+    this.tap.destroy();
+  }
+
+  close(): void {
+    this.tap.destroy();
+  }
+}
+
+const cellText = (value: unknown): string => {
+  if (value === undefined) return '';
+  if (value === null) return 'NULL';
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : '';
+};
+
+/**
+ * The conversation after the connect: greeting, then (with a user) login and query. Without a
+ * user it stops at the greeting and says the login was not tried.
+ */
+export const speakMysql = async (
+  stream: Duplex,
+  connect: { readonly ms: number; readonly line: string },
+  login: MysqlLogin | undefined,
+  budget: PhaseBudget,
+  signal: AbortSignal,
+): Promise<MysqlAnswer> => {
+  const conversation = new Conversation(stream, connect.ms, connect.line, signal);
+  const greeting = await conversation.greeting(budget('greeting'));
+  if ('state' in greeting || greeting.kind !== 'greeting' || !login) conversation.close();
+  if ('state' in greeting) return greeting;
+  if (greeting.kind !== 'greeting') throw new Error(`unexpected first packet ${greeting.kind}`);
+  return login ? conversation.login(login, budget, greeting.serverVersion) : conversation.greeted(greeting.serverVersion);
+};

@@ -1,0 +1,52 @@
+// The runbook's variables and the value each one takes for this run: `--var`, else
+// RUNBOOK_VAR_<name> from the environment, else the file's default. A secret takes no default from
+// the file (the schema refuses a non-empty one), so it is given by the caller or is empty.
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { didYouMean } from '../errors/did-you-mean.js';
+import { VAR_ENV_PREFIX, type VarValue } from '../model/runbook.js';
+import { asRecord } from './source.js';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+interface Declaration {
+  readonly fileDefault: VarValue;
+  readonly secret: boolean;
+}
+
+const isVarValue = (value: unknown): value is VarValue => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/** `port: 3306` is `port: { default: 3306 }`; a variable with no default (a secret's, too) is empty. */
+const declarationOf = (entry: unknown): Declaration => {
+  if (isVarValue(entry)) return { fileDefault: entry, secret: false };
+  const map = asRecord(entry);
+  const secret = map.secret === true;
+  return { secret, fileDefault: !secret && isVarValue(map.default) ? map.default : '' };
+};
+
+/** Own keys only: a variable named `constructor` must not find Object.prototype's. */
+const own = (record: Readonly<Record<string, string | undefined>>, key: string): string | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
+
+export interface ResolvedVars {
+  readonly values: Record<string, VarValue>;
+  readonly secretVars: string[];
+}
+
+/**
+ * `environment` is the process environment, as data: only RUNBOOK_VAR_<declared name> is read, so
+ * variables meant for other runbooks are ignored rather than refused (unlike a mistyped --var).
+ */
+export const resolveVars = (declared: unknown, flags: Readonly<Record<string, string>>, environment: Environment, problems: Diagnostic[]): ResolvedVars => {
+  const values: Record<string, VarValue> = {};
+  const secretVars: string[] = [];
+  for (const [name, entry] of Object.entries(asRecord(declared))) {
+    const { fileDefault, secret } = declarationOf(entry);
+    values[name] = own(flags, name) ?? own(environment, `${VAR_ENV_PREFIX}${name}`) ?? fileDefault;
+    if (secret) secretVars.push(name);
+  }
+  for (const name of Object.keys(flags).filter((flag) => !Object.hasOwn(values, flag))) {
+    const hint = didYouMean(name, Object.keys(values));
+    problems.push({ code: 'RB_USAGE', message: `--var ${name}: the runbook declares no variable "${name}"`, ...(hint ? { hint } : {}) });
+  }
+  return { values, secretVars };
+};

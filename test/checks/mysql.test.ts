@@ -1,0 +1,230 @@
+// The `mysql:` check kind: its YAML form; the first packet read from bytes recorded in the lab
+// (greeting, error packets, a silent server, a non-MySQL banner); whole conversations replayed by a
+// loopback server; and the fallbacks (mariadb client, bash /dev/tcp) on their recorded words.
+import { connect } from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
+import { mysqlCheck } from '../../src/checks/mysql.js';
+import { readFirstPacket } from '../../src/checks/probes/mysql-packets.js';
+import { speakMysql, type MysqlLogin } from '../../src/checks/probes/mysql-session.js';
+import type { CheckKind } from '../../src/checks/types.js';
+import { describeCheckKind } from '../helpers/describe-check-kind.js';
+import { loadFixture, notInstalled, replayContext, type ProbeFixture } from '../fixtures/probes/fixture.js';
+import { loadConversation, replayServer } from '../fixtures/probes/mysql-conversation.js';
+
+const check = (body: string): string => `      - id: a\n        on: here\n${body}`;
+
+describeCheckKind('mysql', {
+  valid: [
+    check('        mysql: { host: 10.200.0.82 }'),
+    check('        mysql: { host: db, port: "${vars.port}", user: app, password: "${vars.port}", database: appdb, query: SELECT 1 }'),
+    check('        mysql: { host: db, timeouts: { connect: 1s, greeting: 500ms, login: 2s, query: 10s } }\n        expect:\n          state: { equals: answered }\n          error_code: { not: 1045 }\n          query_ms: { lt: 100 }'),
+  ],
+  invalid: [
+    { check: check('        mysql: { port: 3306 }'), code: 'RB_SCHEMA', line: 13, col: 16, message: /missing required property "host"/ },
+    { check: check('        mysql: { host: db, password: hunter2 }'), code: 'RB_SCHEMA', line: 13, col: 38, message: /password/ },
+    { check: check('        mysql: { host: db, port: 0 }'), code: 'RB_SCHEMA', line: 13, col: 34, message: /must be >= 1/ },
+    { check: check('        mysql: { host: db, timeouts: { greeting: 0s } }'), code: 'RB_SCHEMA', line: 13, col: 50, message: /must be a duration/ },
+    { check: check('        mysql: { host: db, timeouts: { handshake: 1s } }'), code: 'RB_SCHEMA', line: 13, col: 40, message: /handshake/ },
+    { check: check('        mysql: { host: db, usr: app }'), code: 'RB_SCHEMA', line: 13, col: 28, message: /usr/ },
+    { check: check('        mysql: { host: db }\n        expect:\n          error_code: { contains: "104" }'), code: 'RB_MATCHER', line: 15, col: 23, message: /contains applies to text/ },
+  ],
+});
+
+const serverBytes = (name: string): Buffer => {
+  const first = loadConversation(name).flights.find((flight) => flight.from === 'server');
+  return Buffer.from(first?.hex ?? '', 'hex');
+};
+
+describe('mysql: the first packet, from bytes recorded in the lab', () => {
+  test('a MariaDB 10.11 greeting: protocol 10, the version, a connection id', () => {
+    const packet = readFirstPacket(serverBytes('healthy'));
+    expect(packet).toMatchObject({ kind: 'greeting', serverVersion: expect.stringMatching(/^5\.5\.5-10\.11\.\d+-MariaDB/), connectionId: expect.any(Number) });
+  });
+
+  test.each([3, 10, 40])('a greeting cut after %i bytes is incomplete, never a verdict (the reader waits)', (bytes) => {
+    expect(readFirstPacket(serverBytes('healthy').subarray(0, bytes))).toEqual({ kind: 'incomplete' });
+  });
+
+  test('the greeting is read at once: nothing past its announced length is needed', () => {
+    const bytes = serverBytes('healthy');
+    expect(bytes.length).toBe(bytes.readUIntLE(0, 3) + 4);
+    expect(readFirstPacket(bytes).kind).toBe('greeting');
+  });
+
+  test('sshd\'s banner on port 22 is not MySQL, and says so with its bytes', () => {
+    const packet = readFirstPacket(serverBytes('port-22.greeting'));
+    expect(packet.kind).toBe('not-mysql');
+    expect(JSON.stringify(packet)).toContain('SSH-2.0');
+  });
+
+  test.each([
+    ['an error packet instead of a greeting (MySQL 1130)', 'ff6a04486f73742027382e382e382e3827206973206e6f7420616c6c6f77656420746f20636f6e6e65637420746f2074686973204d7953514c20736572766572', 1130, null],
+    ['an error packet with a SQLSTATE (1040)', 'ff1004233038303034546f6f206d616e7920636f6e6e656374696f6e73', 1040, '08004'],
+  ])('%s', (_name, payloadHex, code, sqlState) => {
+    const payload = Buffer.from(payloadHex, 'hex');
+    const header = Buffer.from([payload.length & 0xff, (payload.length >> 8) & 0xff, 0, 0]);
+    expect(readFirstPacket(Buffer.concat([header, payload]))).toMatchObject({ kind: 'error', code, sqlState });
+  });
+
+  test.each([
+    ['HTTP', Buffer.from('HTTP/1.1 400 Bad Request\r\n')],
+    ['a sequence number other than 0', Buffer.from([5, 0, 0, 1, 10, 0x35, 0, 0, 0])],
+    ['protocol 9', Buffer.from([3, 0, 0, 0, 9, 0x35, 0])],
+    ['a version that is not text', Buffer.from([4, 0, 0, 0, 10, 0x01, 0x02, 0])],
+  ])('%s is not MySQL', (_name, bytes) => {
+    expect(readFirstPacket(bytes).kind).toBe('not-mysql');
+  });
+});
+
+const LOGIN: MysqlLogin = { user: 'app', password: 'not-the-lab-password', database: 'appdb', query: 'SELECT 1' };
+const FAST: Readonly<Record<'greeting' | 'login' | 'query', number>> = { greeting: 1000, login: 1000, query: 1000 };
+
+describe('mysql: conversations recorded in the lab, replayed by a loopback server', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  /** `login: null` for no user (undefined would take the default). */
+  const converse = async (name: string, login: MysqlLogin | null = LOGIN, budget: typeof FAST = FAST) => {
+    const server = await replayServer(loadConversation(name));
+    close = server.close;
+    const socket = connect({ host: '127.0.0.1', port: server.port });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const answer = await speakMysql(socket, { ms: 1, line: 'connect: open' }, login ?? undefined, (phase) => budget[phase], new AbortController().signal);
+    expect(socket.destroyed).toBe(true);
+    return answer;
+  };
+
+  test('healthy: greeted, logged in, SELECT 1 answered 1', async () => {
+    const answer = await converse('healthy');
+    expect(answer).toMatchObject({ state: 'answered', phase: 'done', errorCode: null, rows: 1, result: '1', serverVersion: expect.stringContaining('MariaDB') });
+    expect(answer.times).toEqual({ connect: 1, greeting: expect.any(Number), login: expect.any(Number), query: expect.any(Number) });
+    expect(answer.transcript.join('\n')).toMatch(/greeting: \d+ bytes .*\nlogin: as app to appdb: accepted .*\nquery: SELECT 1: 1 row .*first value 1/);
+  });
+
+  test('healthy, no user: greeted, and the login is said not to be tried', async () => {
+    const answer = await converse('healthy.greeting', null);
+    expect(answer).toMatchObject({ state: 'greeted', phase: 'greeting' });
+    expect(answer.transcript.at(-1)).toBe('login: not tried (no user given)');
+  });
+
+  test('mysql-hung: TCP accepted, no byte: no-greeting after the greeting bound, not before', async () => {
+    const started = performance.now();
+    const answer = await converse('mysql-hung', LOGIN, { ...FAST, greeting: 400 });
+    expect(answer).toMatchObject({ state: 'no-greeting', phase: 'greeting', errorCode: null, error: 'TCP was accepted but no greeting came in 400 ms' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
+  test('access-denied: greeted, then 1045 naming the user and the host as the server sees them', async () => {
+    const answer = await converse('access-denied');
+    expect(answer).toMatchObject({ state: 'login-refused', phase: 'login', errorCode: 1045, error: "Access denied for user 'app'@'10.200.0.216' (using password: YES)" });
+  });
+
+  test('too-many-connections: greeted, then 1040 at login', async () => {
+    const answer = await converse('too-many-connections');
+    expect(answer).toMatchObject({ state: 'login-refused', phase: 'login', errorCode: 1040, error: 'Too many connections' });
+  });
+
+  test('port 22: sshd\'s banner is not MySQL', async () => {
+    const answer = await converse('port-22.greeting');
+    expect(answer).toMatchObject({ state: 'not-mysql', phase: 'greeting' });
+    expect(answer.error).toContain('SSH-2.0');
+  });
+
+  test('an interruption ends the wait at once', async () => {
+    const server = await replayServer(loadConversation('mysql-hung'));
+    close = server.close;
+    const socket = connect({ host: '127.0.0.1', port: server.port });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 50);
+    const answer = await speakMysql(socket, { ms: 1, line: 'connect' }, LOGIN, () => 10_000, abort.signal);
+    expect(answer.error).toBe('interrupted before the server answered');
+  });
+});
+
+/** What the transport says where sshd refuses forwarding (AllowTcpForwarding no). */
+const refusesForwarding = () => Promise.resolve({ failure: 'prohibited' as const, message: 'sshd refuses TCP forwarding (administratively prohibited: open failed)', durationMs: 2, via: 'ssh -W' });
+
+/** A fixture recorded on app-noforward: its sshd refuses forwarding, so the host's tools answered. */
+const observeFallback = async (name: string, change: (fixture: ProbeFixture) => ProbeFixture = (f) => f) => {
+  const fixture = change(loadFixture(`mysql/${name}`));
+  const context = {
+    ...replayContext(fixture),
+    connect: refusesForwarding,
+  };
+  const observation = await (mysqlCheck as unknown as CheckKind<unknown>).observe(fixture.spec, context);
+  return { observation, unused: context.remaining() };
+};
+
+describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded on app-noforward)', () => {
+  test.each([
+    ['healthy', { state: 'answered', rows: 1, result: '1', tool: 'mariadb' }],
+    ['access-denied', { state: 'login-refused', error_code: 1045, error: "Access denied for user 'app'@'10.200.0.216' (using password: YES)", tool: 'mariadb' }],
+    ['too-many-connections', { state: 'login-refused', error_code: 1040, error: 'Too many connections', tool: 'mariadb' }],
+    ['mysql-hung', { state: 'no-greeting', phase: 'greeting', error_code: 2013, tool: 'mariadb' }],
+    ['mysql-down', { state: 'refused', phase: 'connect', tool: 'mariadb' }],
+    ['port-filtered', { state: 'filtered', phase: 'connect', tool: 'mariadb' }],
+  ])('%s: the mariadb client', async (scenario, fields) => {
+    const { observation, unused } = await observeFallback(`${scenario}.fallback.txt`);
+    expect(unused).toBe(0);
+    expect(observation.error).toBeUndefined();
+    expect(observation.fields).toMatchObject(fields);
+    expect(observation.notes?.[0]).toMatch(/administratively prohibited.*asked the host's own tools instead/);
+  });
+
+  test.each([
+    ['healthy.greeting', { state: 'greeted', server_version: expect.stringContaining('MariaDB'), tool: 'bash' }],
+    ['mysql-hung.greeting', { state: 'no-greeting', tool: 'bash' }],
+    ['port-22.greeting', { state: 'not-mysql', tool: 'bash' }],
+  ])('%s: no user, so bash reads the greeting', async (name, fields) => {
+    const { observation, unused } = await observeFallback(`${name}.txt`);
+    expect(unused).toBe(0);
+    expect(observation.fields).toMatchObject(fields);
+  });
+
+  test('no client installed: bash reads the greeting, mariadb is a missing tool, and a login that could not be tried is an error', async () => {
+    const { observation } = await observeFallback('healthy.fallback.txt', (fixture) => {
+      const greeting = loadFixture('mysql/healthy.greeting.txt').records[0]!;
+      return { ...fixture, records: [notInstalled('run', 'app-noforward', fixture.records[0]!.command, 'mariadb'), greeting] };
+    });
+    expect(observation.fields).toMatchObject({ state: 'greeted', tool: 'bash' });
+    expect(observation.missingTools).toEqual([{ tool: 'mariadb', host: 'app-noforward' }]);
+    expect(observation.error).toMatch(/could not log in from app-noforward: .*no mariadb or mysql client/);
+  });
+
+  test('the password reaches the client on its standard input, never in a command line', async () => {
+    const fixture = { ...loadFixture('mysql/healthy.fallback.txt'), vars: { password: 'pw-on-stdin-5e1' } };
+    const replay = replayContext(fixture);
+    const given: { script: string; stdin?: string }[] = [];
+    const context = {
+      ...replay,
+      run: (script: string, options?: { stdin?: string }) => {
+        given.push({ script, ...(options?.stdin === undefined ? {} : { stdin: options.stdin }) });
+        return replay.run(script, options);
+      },
+      connect: refusesForwarding,
+    };
+    await (mysqlCheck as unknown as CheckKind<unknown>).observe(fixture.spec, context);
+    expect(given).toEqual([{ script: expect.stringContaining('IFS= read -r MYSQL_PWD') as unknown, stdin: 'pw-on-stdin-5e1\n' }]);
+    expect(given[0]!.script).not.toContain('pw-on-stdin-5e1');
+  });
+
+  test('the host\'s client is bounded by what is left of the check\'s timeout, so it can still say what happened', async () => {
+    const fixture = loadFixture('mysql/healthy.fallback.txt');
+    const scripts: string[] = [];
+    const context = {
+      ...replayContext(fixture),
+      run: (script: string) => {
+        scripts.push(script);
+        return Promise.resolve(fixture.records[0]!.outcome);
+      },
+      remainingMs: () => 3000,
+      connect: refusesForwarding,
+    };
+    await (mysqlCheck as unknown as CheckKind<unknown>).observe(fixture.spec, context);
+    expect(scripts[0]).toContain('exec timeout --foreground 2.5 "$c" --protocol=TCP --connect-timeout=3 ');
+  });
+});
