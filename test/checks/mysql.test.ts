@@ -185,6 +185,16 @@ describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded 
     expect(observation.fields).toMatchObject(fields);
   });
 
+  test('1040 before the greeting (the spare slot taken too): the server\'s code from inside the client\'s 2002', async () => {
+    // Seen in the lab when two logins raced for the one slot MariaDB keeps beyond max_connections.
+    const stderr = "ERROR 2002 (HY000): Received error packet before completion of TLS handshake. The authenticity of the following error cannot be verified: 1040 - Too many connections\n";
+    const { observation } = await observeFallback('too-many-connections.fallback.txt', (fixture) => ({
+      ...fixture,
+      records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
+    }));
+    expect(observation.fields).toMatchObject({ state: 'login-refused', phase: 'greeting', error_code: 1040, error: 'Too many connections', tool: 'mariadb' });
+  });
+
   test('no client installed: bash reads the greeting, mariadb is a missing tool, and a login that could not be tried is an error', async () => {
     const { observation } = await observeFallback('healthy.fallback.txt', (fixture) => {
       const greeting = loadFixture('mysql/healthy.greeting.txt').records[0]!;

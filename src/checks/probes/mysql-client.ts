@@ -48,9 +48,21 @@ const clientLines = (target: ClientTarget, said: string): string[] => [
   said,
 ];
 
+/**
+ * A server that refuses before its greeting (1040 when even the spare slot is taken, 1130, 1129)
+ * sends an error packet where the client expected the greeting; MariaDB's client, about to start
+ * TLS, reports it inside its own 2002: "... cannot be verified: 1040 - Too many connections".
+ */
+const EMBEDDED_SERVER_ERROR = /cannot be verified: (\d+) - (.*)$/;
+
 /** 2002/2003 "Can't connect", 2005 unknown host, 2013 "Lost connection ... at 'handshake ...'". */
 const clientSideError = (code: number, message: string, target: ClientTarget, words: string): Reading<MysqlAnswer> | undefined => {
   const lines = clientLines(target, words);
+  const embedded = EMBEDDED_SERVER_ERROR.exec(message);
+  if (embedded) {
+    const [, serverCode = '', serverMessage = ''] = embedded;
+    return { value: { ...stoppedAt('greeting', 'login-refused', serverMessage, NO_TIMES, lines), errorCode: Number(serverCode) } };
+  }
   if (code === 2002 || code === 2003) {
     const state = CONNECT_ERRNO[/\((\d+)\)\s*$/.exec(message)?.[1] ?? ''];
     if (state) return { value: { ...stoppedAt('connect', state, message, NO_TIMES, lines), errorCode: code } };
