@@ -34,9 +34,9 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': ['error', ...PROCESS_STREAMS], 'no-console': 'error' },
   },
   {
-    // transport/ reads what ssh itself reads (SSH_AUTH_SOCK, USER); nothing else reads the environment.
+    // transport/ssh reads what ssh itself reads (SSH_AUTH_SOCK, USER); nothing else reads the environment.
     files: ['src/**/*.ts'],
-    ignores: ['src/cli/**', 'src/transport/**'],
+    ignores: ['src/cli/**', 'src/transport/ssh/**'],
     rules: {
       'no-restricted-properties': [
         'error',
@@ -47,25 +47,34 @@ export default tseslint.config(
   },
   restrict(['src/model/**'], [never(['../*'], 'model/ holds types and constants only; it imports nothing.'), { regex: '^(?!\\./|node:)', message: 'model/ imports no package.' }]),
   restrict(['src/errors/**'], [never(['../*', '!../model', '!../errors'], 'errors/ may import model/ only.')]),
+  restrict(['src/conditions/**'], [never(['../*', '!../model', '!../errors', '!../matchers', '!../conditions'], 'conditions/ give diagnosis conditions their meaning: model/, errors/ and matchers/ only.')]),
   restrict(['src/matchers/**'], [never(['../*', '!../model', '!../errors', '!../matchers'], 'matchers/ are pure: model/ and errors/ only.')]),
-  restrict(['src/checks/**'], [
-    never(['execa', 'ssh2', 'listr2', 'node:child_process'], 'check kinds never run processes: they observe through the context.'),
-    never(['../report/*', '../execute/*', '../cli/*', '../app/*', '../runbook/*', '../plan/*'], 'checks/ may import matchers/, model/, errors/, transport/types.'),
-    never(['../transport/*', '!../transport/types.js'], 'checks/ sees only transport/types.ts.'),
-  ]),
+  // The same edges one folder down (checks/probes/): a parser may not reach what its kind may not.
+  ...[['src/checks/*.ts', '../'], ['src/checks/probes/**', '../../']].map(([files, up]) => restrict([files], [
+    never(['execa', 'ssh2', 'listr2', 'node:child_process', 'node:net'], 'check kinds never run processes or open sockets: they observe through the context.'),
+    never(['report', 'execute', 'cli', 'app', 'runbook', 'plan', 'conditions', 'secrets', 'progress'].map((folder) => `${up}${folder}/*`), 'checks/ may import matchers/, model/, errors/, transport/types.'),
+    never([`${up}transport/*`, `!${up}transport/types.js`], 'checks/ sees only transport/types.ts.'),
+  ])),
   restrict(['src/runbook/**'], [never(['../execute/*', '../report/*', '../cli/*', '../app/*', '../transport/*', '../plan/*'], 'runbook/ loads and validates: checks/, matchers/, model/, errors/ only.')]),
   restrict(['src/plan/**'], [never(['../execute/*', '../report/*', '../cli/*', '../app/*', '../transport/*', '../runbook/*', '../checks/*'], 'plan/ may import model/ and errors/ only.')]),
   restrict(['src/execute/**'], [
-    never(['../report/*', '../cli/*', '../app/*'], 'execute/ never reaches up to report/, app/ or cli/.'),
+    never(['../report/*', '../cli/*', '../app/*', '../runbook/*'], 'execute/ never reaches up to report/, app/, cli/, or back to runbook/ (it runs the plan it is given).'),
     never(['../transport/*', '!../transport/types.js'], 'execute/ sees only transport/types.ts; app/ picks transports.'),
     never(['execa', 'ssh2', 'listr2'], 'execute/ runs commands only through transports.'),
   ]),
   restrict(['src/secrets/**'], [never(['../*', '!../model', '!../secrets'], 'secrets/ masks text: model/ only.')]),
-  restrict(['src/transport/**'], [never(['../*', '!../model', '!../errors', '!../transport'], 'transport/ may import model/ and errors/ only.')]),
+  // transport/: types.ts and the pieces both transports share at the top, one folder per transport below.
+  restrict(['src/transport/*.ts'], [
+    never(['../*', '!../model', '!../errors', '!../transport', './*/*', '../transport/*/*'], 'transport/ may import model/ and errors/ only; its shared pieces import no transport folder.'),
+  ]),
+  restrict(['src/transport/*/**'], [
+    never(['../*/*', '../../*', '!../../model', '!../../errors'], 'transport/ may import model/ and errors/ only; local/ and ssh/ share only the pieces in transport/ itself.'),
+  ]),
   restrict(['src/report/**'], [
     never(['../execute/*', '../transport/*', '../checks/*', '../cli/*', '../app/*', '../runbook/*', '../plan/*'], 'reporters read the finished report only.'),
   ]),
-  restrict(['src/app/**'], [never(['../cli/*'], 'app/ never imports cli/.')]),
+  restrict(['src/app/**'], [never(['../cli/*', '../progress/*'], 'app/ never imports cli/ or progress/.')]),
+  restrict(['src/progress/**'], [never(['../*', '!../model', '!../errors', '!../execute', '../execute/*', '!../execute/events.js'], 'progress/ listens to execute/events only.')]),
   {
     files: ['test/**/*.ts', 'scripts/**/*.ts', '*.config.*', 'eslint.config.js'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-argument': 'off' },

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CHECK_KINDS } from '../src/checks/registry.js';
+import { CONDITION_KINDS } from '../src/conditions/registry.js';
 import { ERROR_CODES } from '../src/errors/codes.js';
 import { MATCHERS } from '../src/matchers/registry.js';
 import { EXIT_CODES } from '../src/model/exit-codes.js';
@@ -59,6 +60,18 @@ describe('matchers', () => {
     expect(Object.keys(schema.definitions.matcher.else.else.properties)).toContain(name);
     expect(existsSync(join(ROOT, `test/matchers/${name.replace(/_/g, '-')}.test.ts`)), `test/matchers/${name.replace(/_/g, '-')}.test.ts`).toBe(true);
     expect(section('### Matchers')).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+  });
+});
+
+describe('diagnosis conditions', () => {
+  const files = modulesIn('src/conditions', ['types.ts', 'registry.ts', 'combine.ts']);
+  test('every file in src/conditions is registered, and every registered condition has a file', () => {
+    expect(files.map((file) => file.replace(/-/g, '_')).sort()).toEqual(Object.keys(CONDITION_KINDS).sort());
+  });
+  test.each(Object.keys(CONDITION_KINDS))('%s: schema, tests and README row', (key) => {
+    expect(Object.keys((schema as unknown as { definitions: { condition: { properties: object } } }).definitions.condition.properties)).toContain(key);
+    expect(existsSync(join(ROOT, `test/conditions/${key.replace(/_/g, '-')}.test.ts`)), `test/conditions/${key.replace(/_/g, '-')}.test.ts`).toBe(true);
+    expect(section('## Diagnosis')).toMatch(new RegExp(`\`\\{ ${key}: `));
   });
 });
 

@@ -1,11 +1,11 @@
 // `runbook plan`: every check in execution order with its host and the exact command, variables
 // resolved and captures and secrets shown as the placeholders they are until the run. Nothing runs.
 import { checkKindFor } from '../checks/registry.js';
-import { makeResolver } from '../execute/run-check.js';
+import { makeResolver } from '../plan/template.js';
 import type { Plan } from '../plan/plan.js';
 import { formatDuration } from '../model/duration.js';
 import type { Runbook, VarValue } from '../model/runbook.js';
-import { describeHost } from '../runbook/hosts.js';
+import { describeHost } from '../model/host-address.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
 
 export interface PlannedCheck {

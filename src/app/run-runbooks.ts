@@ -10,7 +10,7 @@ import type { Overrides } from '../runbook/normalize.js';
 import type { Plan } from '../plan/plan.js';
 import { redactData, redactor } from '../secrets/redact.js';
 import { loadPlans, secretsOf } from './load-plans.js';
-import type { SshOptions } from '../transport/ssh.js';
+import type { SshOptions } from '../transport/ssh/pool.js';
 import { createTransports } from './transports.js';
 import { TOOL } from './tool.js';
 
@@ -48,7 +48,7 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
         defaultTimeoutMs: request.defaultTimeoutMs,
         signal: request.signal,
         mask: redact,
-        transportFor: (role) => transports.forHost(plan.runbook.hosts[role]),
+        transportFor: (role) => transports.forHost(role, plan.runbook.hosts[role]),
         ...(onEvent ? { onEvent: (event) => onEvent(redactData(event, redact)) } : {}),
       });
       runs.push({ runbook: plan.runbook, results: checkRuns.map((run) => run.result), findings: diagnose(plan.runbook, checkRuns) });

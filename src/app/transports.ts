@@ -2,14 +2,29 @@
 // for the rest (one per destination, shared by every role and file that names it), all closed at the end.
 import { usageError } from '../errors/diagnostic.js';
 import type { HostSpec } from '../model/runbook.js';
-import { LocalTransport } from '../transport/local.js';
-import { SshPool, type SshOptions } from '../transport/ssh.js';
-import type { Transport } from '../transport/types.js';
+import { LocalTransport } from '../transport/local/transport.js';
+import { SshPool, type SshOptions } from '../transport/ssh/pool.js';
+import { refusedCommand, type Transport } from '../transport/types.js';
 
 export interface TransportSet {
-  forHost(spec: HostSpec | undefined): Transport;
+  /** `spec` undefined: a role the runbook does not declare (see `undeclared`). */
+  forHost(role: string, spec: HostSpec | undefined): Transport;
   close(): Promise<void>;
 }
+
+/**
+ * The planner refuses undeclared roles before anything runs, so this is a bug in runbook itself:
+ * its checks are errors that say so, never commands run on this machine by mistake.
+ */
+const undeclared = (role: string): Transport => {
+  const transportError = { code: 'UNDECLARED_ROLE', message: `host role "${role}" is not declared under hosts (an internal error: please report it)` };
+  return {
+    description: `${role} (undeclared)`,
+    start: () => refusedCommand(transportError),
+    openStream: () => Promise.resolve({ transportError, durationMs: 0, via: `a stream from ${role}` }),
+    close: () => Promise.resolve(),
+  };
+};
 
 /** Reading ssh_config up front: a missing or unreadable --ssh-config stops the run before it starts. */
 const openPool = (options: SshOptions): SshPool => {
@@ -26,8 +41,9 @@ export const createTransports = (hosts: readonly HostSpec[], ssh: SshOptions): T
   const pool = hosts.some((host) => host.kind === 'ssh') ? openPool(ssh) : undefined;
   const remote = new Map<string, Transport>();
   return {
-    forHost: (spec) => {
-      if (spec === undefined || spec.kind === 'local' || pool === undefined) return local;
+    forHost: (role, spec) => {
+      if (spec === undefined) return undeclared(role);
+      if (spec.kind === 'local' || pool === undefined) return local;
       const key = JSON.stringify(spec);
       const known = remote.get(key);
       if (known) return known;

@@ -6,7 +6,10 @@
 // there is none, bash reading the greeting.
 import type { CheckKind, ObserveContext, Observation, TemplateResolver } from './types.js';
 import type { StreamOpening } from '../transport/types.js';
+import { PORT_RANGE } from '../model/port.js';
+import { referencePattern } from '../model/references.js';
 import { answered, noAnswer, tryInOrder, type Attempt } from './probes/attempts.js';
+import { withinCheck } from './probes/deadline.js';
 import { type MysqlAnswer, type MysqlState, stoppedAt } from './probes/mysql-answer.js';
 import { clientScript, greetingScript, readClient, readGreeting, type ClientTarget } from './probes/mysql-client.js';
 import { speakMysql, type MysqlLogin } from './probes/mysql-session.js';
@@ -103,15 +106,12 @@ const overStream = async (target: Target, opening: StreamOpening & { stream: unk
   return speakMysql(opening.stream as never, { ms: opening.durationMs, line: connectLine }, target.login, budget, context.signal);
 };
 
-/** Time for the host's tool to say what happened before the check's own timeout kills it. */
-const REPORT_MARGIN_MS = 500;
-
 /**
  * sshd said no to forwarding: the host's own tools, a client where one is installed, else bash.
  * Their bounds are the phases' added up, within what is left of the check's timeout.
  */
 const fallbackAttempts = (target: Target, remainingMs: number): Attempt<MysqlAnswer>[] => {
-  const within = (ms: number): number => Math.max(1, Math.min(ms, remainingMs - REPORT_MARGIN_MS));
+  const within = (ms: number): number => withinCheck(ms, remainingMs);
   const greeting: Attempt<MysqlAnswer> = {
     tool: 'bash',
     alsoNeeds: ['timeout'],
@@ -160,7 +160,7 @@ const observe = async (spec: MysqlSpec, context: ObserveContext): Promise<Observ
   return withTool(stoppedAt('connect', state, opening.message, { connect: opening.durationMs, greeting: null, login: null, query: null }, [line]), toolOf(opening), []);
 };
 
-const referenceOnly = '^\\$\\{vars\\.[A-Za-z0-9_-]+\\}$';
+const referenceOnly = `^${referencePattern('vars')}$`;
 
 export const mysqlCheck: CheckKind<MysqlSpec> = {
   name: 'mysql',
@@ -172,7 +172,7 @@ export const mysqlCheck: CheckKind<MysqlSpec> = {
     required: ['host'],
     properties: {
       host: hostSchema('the database server\'s address or name, as the app on this host uses it'),
-      port: { ...portSchema, description: 'a TCP port 1-65535 (default 3306), or a reference such as "${vars.port}"' },
+      port: { ...portSchema, description: `a TCP port ${PORT_RANGE} (default 3306), or a reference such as "\${vars.port}"` },
       user: { type: 'string', description: 'the account the app logs in as; absent or empty: only the greeting is checked' },
       password: { type: 'string', pattern: referenceOnly, description: 'a reference to a secret variable, e.g. "${vars.db_password}" (never the password itself)' },
       database: { type: 'string', description: 'the database the app uses (optional)' },

@@ -3,6 +3,7 @@
 import shellQuote from 'shell-quote';
 import type { CheckKind, ObserveContext, Observation, TemplateResolver } from './types.js';
 import { answered, noAnswer, tryInOrder } from './probes/attempts.js';
+import { withinCheck } from './probes/deadline.js';
 import { readNmap } from './probes/nmap-output.js';
 import { durationMs, durationSchema, hostSchema, portSchema, resolveHostPort, type HostPortSpec, type HostPortTarget } from './probes/values.js';
 
@@ -20,8 +21,9 @@ const nmapScript = ({ host, port, timeoutMs }: Target): string =>
 const targetOf = (spec: PortScanSpec, resolve: TemplateResolver) => resolveHostPort(spec, resolve, DEFAULT_TIMEOUT_MS);
 
 const observe = async (spec: PortScanSpec, context: ObserveContext): Promise<Observation> => {
-  const target = targetOf(spec, context.resolve);
-  if ('error' in target) return { fields: {}, error: target.error };
+  const resolved = targetOf(spec, context.resolve);
+  if ('error' in resolved) return { fields: {}, error: resolved.error };
+  const target = { ...resolved, timeoutMs: withinCheck(resolved.timeoutMs, context.remainingMs()) };
   const result = await tryInOrder(context, [{ tool: 'nmap', label: 'nmap', script: nmapScript(target), read: (outcome) => readNmap(outcome, target.port) }]);
   if ('error' in result) return noAnswer(result);
   return answered(result, { state: result.value.state, host_up: result.value.hostUp ? 'yes' : 'no' });

@@ -3,6 +3,7 @@
 import shellQuote from 'shell-quote';
 import type { CheckKind, ObserveContext, Observation, TemplateResolver } from './types.js';
 import { answered, noAnswer, tryInOrder, type Attempt } from './probes/attempts.js';
+import { wholeSecondsWithin, withinCheck } from './probes/deadline.js';
 import { readDevTcp, readNc, type ConnectState } from './probes/connect-output.js';
 import { durationMs, durationSchema, hostSchema, isIpLiteral, portSchema, resolveHostPort, type HostPortSpec, type HostPortTarget, seconds, wholeSeconds } from './probes/values.js';
 
@@ -10,11 +11,12 @@ export type TcpConnectSpec = HostPortSpec;
 
 const DEFAULT_TIMEOUT_MS = 2000;
 
-type Target = HostPortTarget;
+/** `ncSeconds`: nc's -w when the check's timeout is shorter than the kind's (deadline.ts). */
+type Target = HostPortTarget & { readonly ncSeconds?: number };
 
 /** -n (no DNS) only for an address: a name must still be resolved. -w takes whole seconds. */
-export const ncScript = ({ host, port, timeoutMs }: Target): string =>
-  `nc -vz${isIpLiteral(host) ? 'n' : ''} -w ${wholeSeconds(timeoutMs)} ${shellQuote.quote([host])} ${port}`;
+export const ncScript = ({ host, port, timeoutMs, ncSeconds }: Target): string =>
+  `nc -vz${isIpLiteral(host) ? 'n' : ''} -w ${ncSeconds ?? wholeSeconds(timeoutMs)} ${shellQuote.quote([host])} ${port}`;
 
 /** --foreground: stays in the transport's process group, so a timeout or interruption ends it too. */
 export const devTcpScript = ({ host, port, timeoutMs }: Target): string =>
@@ -28,8 +30,10 @@ export const connectAttempts = (target: Target): Attempt<ConnectState>[] => [
 const targetOf = (spec: TcpConnectSpec, resolve: TemplateResolver) => resolveHostPort(spec, resolve, DEFAULT_TIMEOUT_MS);
 
 const observe = async (spec: TcpConnectSpec, context: ObserveContext): Promise<Observation> => {
-  const target = targetOf(spec, context.resolve);
-  if ('error' in target) return { fields: {}, error: target.error };
+  const resolved = targetOf(spec, context.resolve);
+  if ('error' in resolved) return { fields: {}, error: resolved.error };
+  const remainingMs = context.remainingMs();
+  const target = { ...resolved, timeoutMs: withinCheck(resolved.timeoutMs, remainingMs), ncSeconds: wholeSecondsWithin(resolved.timeoutMs, remainingMs) };
   const result = await tryInOrder(context, connectAttempts(target));
   if ('error' in result) return noAnswer(result);
   // Measured on the host (no SSH round trips), a missing nc's attempt included.

@@ -7,6 +7,8 @@ import { EXIT_CODES } from '../model/exit-codes.js';
 import { REPORTERS, type ReporterName } from '../report/registry.js';
 import { colorWanted, hideSecrets, outputWritable, runbookVarsInEnvironment, setExitCode, stderr, stdout, writeAtomically } from './io.js';
 import { interruptController } from './interrupt.js';
+import type { ExecutionEvent } from '../execute/events.js';
+import { progressLine } from '../progress/lines.js';
 
 export interface CommonOptions {
   readonly var?: Record<string, string>;
@@ -21,7 +23,19 @@ export interface RunOptions extends CommonOptions {
   readonly concurrency: number;
   readonly timeout: number;
   readonly color?: boolean;
+  readonly verbose?: boolean;
 }
+
+/** --verbose: the executor's events, one line per finished check, on stderr (stdout stays the report). */
+const verboseListener = (options: RunOptions) =>
+  options.verbose
+    ? {
+        onEvent: (event: ExecutionEvent) => {
+          const line = progressLine(event);
+          if (line !== undefined) stderr(line);
+        },
+      }
+    : {};
 
 const overridesOf = (options: CommonOptions) => ({ vars: options.var ?? {}, environment: runbookVarsInEnvironment(), hosts: options.host ?? {} });
 
@@ -42,6 +56,7 @@ export const runAction = async (files: string[], options: RunOptions): Promise<v
     concurrency: options.concurrency,
     defaultTimeoutMs: options.timeout,
     signal: controller.signal,
+    ...verboseListener(options),
     ssh: {
       ...(options.sshConfig === undefined ? {} : { sshConfigPath: options.sshConfig }),
       ...(options.sshStrictHostKeyChecking === undefined ? {} : { strictHostKeyChecking: options.sshStrictHostKeyChecking }),

@@ -1,6 +1,6 @@
 // Parsers for option values: each bad value is a usage error naming the option and what it expects.
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from '../model/duration.js';
+import { parseDurationText } from '../model/duration.js';
 
 export const collectPair = (flag: string) => (value: string, previous: Record<string, string> = {}): Record<string, string> => {
   const at = value.indexOf('=');
@@ -15,7 +15,7 @@ export const parsePositiveInteger = (value: string): number => {
 };
 
 export const parseDurationOption = (value: string): number => {
-  const parsed = parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+  const parsed = parseDurationText(value);
   if (parsed === undefined) throw new InvalidArgumentError(`expected a duration such as 500ms, 5s or 2m, got "${value}"`);
   return parsed;
 };

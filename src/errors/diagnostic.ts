@@ -23,8 +23,11 @@ export class InputError extends Error {
   }
 }
 
+/** `runbooks/x.yaml:41:13`: how every message points at a place in a file. */
+export const formatLocation = ({ file, line, col }: SourceLocation): string => `${file}:${line}:${col}`;
+
 export const formatDiagnostic = ({ code, message, location, hint }: Diagnostic): string => {
-  const where = location ? `${location.file}:${location.line}:${location.col}: ` : '';
+  const where = location ? `${formatLocation(location)}: ` : '';
   const advice = hint ? `; ${hint}` : '';
   return `${where}${message}${advice} [${code}]`;
 };

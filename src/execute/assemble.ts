@@ -2,7 +2,7 @@
 // decided here once, for every reporter.
 import { REPORT_VERSION, type CheckResult, type Finding, type QuestionResult, type RunbookSummary, type RunReport } from '../model/report.js';
 import type { Runbook } from '../model/runbook.js';
-import { describeHost } from '../runbook/hosts.js';
+import { describeHost } from '../model/host-address.js';
 import { countStatuses, exitCodeFor, questionVerdict, worstStatus } from './verdict.js';
 
 export interface RunbookRun {

@@ -1,43 +1,36 @@
 // Turns diagnosis rules and what the run observed into findings: the reasoning across checks that
-// says "ICMP is filtered, TCP answers" instead of two unrelated lines. Rules are data; this is the
-// only place that evaluates them.
+// says "ICMP is filtered, TCP answers" instead of two unrelated lines. Rules are data; each kind of
+// condition gives itself meaning in src/conditions/, over the facts this module serves.
 import type { Finding } from '../model/report.js';
-import type { Condition, Runbook } from '../model/runbook.js';
+import { conditionHolds } from '../conditions/registry.js';
+import type { Facts } from '../conditions/types.js';
+import type { Runbook } from '../model/runbook.js';
 import { renderTemplate, type Lookup } from '../plan/template.js';
 import type { CheckRun } from './run-check.js';
 
-interface Facts {
-  readonly runs: ReadonlyMap<string, CheckRun>;
-  /** Checks a rule looked at, in the order it looked: the evidence of its finding. */
-  readonly consulted: Set<string>;
-}
-
-const holds = (condition: Condition, facts: Facts): boolean => {
-  switch (condition.kind) {
-    case 'status': {
-      facts.consulted.add(condition.check);
-      const status = facts.runs.get(condition.check)?.result.status;
-      return status !== undefined && condition.statuses.includes(status);
-    }
-    case 'field': {
-      facts.consulted.add(condition.check);
-      const run = facts.runs.get(condition.check);
-      // A check that was skipped or could not observe has no value to match: the condition is false.
-      const value = run?.fields[condition.field];
-      return value !== undefined && run?.result.status !== 'skipped' && condition.matcher.test(value).pass;
-    }
-    case 'all':
-      return condition.conditions.map((inner) => holds(inner, facts)).every(Boolean);
-    case 'any':
-      return condition.conditions.map((inner) => holds(inner, facts)).some(Boolean);
-    case 'not':
-      return !holds(condition.condition, facts);
-    case 'tool-missing': {
-      const lacking = [...facts.runs.values()].filter((run) => run.result.missingTools.length > 0);
-      lacking.forEach((run) => facts.consulted.add(run.result.id));
-      return lacking.length > 0;
-    }
-  }
+/**
+ * What the run observed, as conditions ask it (src/conditions/). Every check asked about is noted in
+ * `consulted`, in the order asked: the evidence a finding rests on.
+ */
+const factsOf = (runs: ReadonlyMap<string, CheckRun>, consulted: Set<string>): Facts => {
+  const facts: Facts = {
+    status: (check) => {
+      consulted.add(check);
+      return runs.get(check)?.result.status;
+    },
+    field: (check, field) => {
+      consulted.add(check);
+      const run = runs.get(check);
+      return run?.result.status === 'skipped' ? undefined : run?.fields[field];
+    },
+    lackingTools: () => {
+      const lacking = [...runs.values()].filter((run) => run.result.missingTools.length > 0).map((run) => run.result.id);
+      lacking.forEach((id) => consulted.add(id));
+      return lacking;
+    },
+    holds: (condition) => conditionHolds(condition, facts),
+  };
+  return facts;
 };
 
 /** "nc, nmap on client; lsof, tcpdump on server": each tool once per host, stable order. */
@@ -66,9 +59,9 @@ export const diagnose = (runbook: Runbook, runs: readonly CheckRun[]): Finding[]
   const byId = new Map(runs.map((run) => [run.result.id, run]));
   const lookup = lookupFor(runbook, runs, byId);
   return runbook.diagnosis.flatMap((rule) => {
-    const facts: Facts = { runs: byId, consulted: new Set() };
-    if (!holds(rule.when, facts)) return [];
-    const evidence = [...facts.consulted].map((id) => {
+    const consulted = new Set<string>();
+    if (!conditionHolds(rule.when, factsOf(byId, consulted))) return [];
+    const evidence = [...consulted].map((id) => {
       const { status, reason } = byId.get(id)!.result;
       return { check: id, status, ...(reason ? { reason } : {}) };
     });

@@ -1,5 +1,6 @@
 // Evidence is bounded and made safe where it is produced: output from a host is untrusted input to
-// the operator's terminal, and a 16 MiB stdout must not ride along in every report.
+// the operator's terminal, and a stdout as large as the output limit (model/limits.ts) must not
+// ride along in every report.
 import type { Evidence, Excerpt } from '../model/outcome.js';
 import type { CommandOutcome } from '../transport/types.js';
 

@@ -4,6 +4,7 @@
 import type { Status } from '../model/outcome.js';
 import type { CommandOutcome } from '../transport/types.js';
 import { formatDuration } from '../model/duration.js';
+import { OUTPUT_LIMIT_TEXT } from '../model/limits.js';
 
 export interface Verdict {
   readonly status: Status;
@@ -29,6 +30,6 @@ export const transportVerdict = (records: readonly CommandRecord[], timeoutMs: n
   const unreachable = firstWith(records, (o) => o.transportError !== undefined);
   if (unreachable) return { status: 'error', reason: unreachable.outcome.transportError!.message };
   const flooded = firstWith(records, (o) => o.termination === 'output-limit');
-  if (flooded) return { status: 'error', reason: `output exceeded 16 MiB on ${flooded.host}; the command was stopped` };
+  if (flooded) return { status: 'error', reason: `output exceeded ${OUTPUT_LIMIT_TEXT} on ${flooded.host}; the command was stopped` };
   return undefined;
 };

@@ -1,13 +1,14 @@
 // Runs one check: resolves its references, lets its kind observe through the host's transport,
 // then judges the observation. Whatever happens, it returns a CheckResult; it never throws.
 import { checkKindFor } from '../checks/registry.js';
-import type { ConnectOptions, ObserveContext, Observation, RunOptions, StreamRecord, TemplateResolver } from '../checks/types.js';
+import type { ConnectOptions, ObserveContext, Observation, RunOptions, StreamRecord } from '../checks/types.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { ExpectationResult } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check, HostSpec, VarValue } from '../model/runbook.js';
-import { renderTemplate, type Lookup } from '../plan/template.js';
+import { makeResolver } from '../plan/template.js';
 import type { CommandOutcome, RunningCommand, StreamOpening, Transport } from '../transport/types.js';
+import { checkResult } from './check-result.js';
 import { evidenceFor } from './evidence.js';
 import { transportVerdict, type CommandRecord, type Verdict } from './reason.js';
 
@@ -25,12 +26,6 @@ export interface CheckEnvironment {
    */
   readonly mask?: (text: string) => string;
 }
-
-export const makeResolver = (vars: Readonly<Record<string, VarValue>>, captures: ReadonlyMap<string, string>): TemplateResolver => {
-  const lookup: Lookup = ({ namespace, name }) =>
-    namespace === 'vars' ? (Object.hasOwn(vars, name) ? String(vars[name]) : undefined) : captures.get(name);
-  return { shell: (text) => renderTemplate(text, lookup, 'shell'), value: (text) => renderTemplate(text, lookup, 'value') };
-};
 
 const judgeExpectations = (check: Check, observation: Observation, mask: (text: string) => string): ExpectationResult[] =>
   check.expectations.map(({ field, matcher }) => {
@@ -174,14 +169,7 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
   const expectations = judgeExpectations(check, observation, mask);
   const captured = readCaptures(check, observation);
   const verdict = decide(observer, observation, expectations, captured.missing);
-  const result: CheckResult = {
-    id: check.id,
-    question: check.questionId,
-    kind: kind.name,
-    host: check.on,
-    target: env.transportFor(check.on).description,
-    status: verdict.status,
-    ...(verdict.reason ? { reason: verdict.reason } : {}),
+  const result = checkResult(check, env.transportFor(check.on).description, verdict, {
     ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
     durationMs: Math.round(performance.now() - started),
     evidence: observer.records.map((record) => maskedEvidence(record, mask)),
@@ -189,8 +177,7 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     captures: verdict.status === 'pass' ? captured.values : {},
     observed: observedForReport(observation.fields, mask),
     missingTools: [...(observation.missingTools ?? [])],
-    informational: check.informational,
     notes: [...(observation.notes ?? [])],
-  };
+  });
   return { result, fields: observation.fields };
 };

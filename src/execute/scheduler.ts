@@ -1,10 +1,10 @@
 // Runs a plan: each check starts as soon as its dependencies have finished and a slot is free, so
 // independent checks (and hosts) run concurrently. A check whose dependency did not pass is skipped
 // with that reason; after an interruption nothing new starts.
-import { checkKindFor } from '../checks/registry.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
 import type { Plan } from '../plan/plan.js';
+import { checkResult } from './check-result.js';
 import type { EventListener } from './events.js';
 import { runCheck, type CheckEnvironment, type CheckRun } from './run-check.js';
 
@@ -36,25 +36,7 @@ class Slots {
 
 const DEPENDENCY_WORDS = { fail: 'failed', error: 'could not be checked', skipped: 'was skipped' } as const;
 
-const skipped = (check: Check, target: string, reason: string): CheckRun => ({ result: skippedResult(check, target, reason), fields: {} });
-
-const skippedResult = (check: Check, target: string, reason: string): CheckResult => ({
-  id: check.id,
-  question: check.questionId,
-  kind: checkKindFor(check.kind)?.name ?? check.kind,
-  host: check.on,
-  target,
-  status: 'skipped',
-  reason,
-  durationMs: 0,
-  evidence: [],
-  expectations: [],
-  captures: {},
-  observed: {},
-  missingTools: [],
-  informational: check.informational,
-  notes: [],
-});
+const skipped = (check: Check, target: string, reason: string): CheckRun => ({ result: checkResult(check, target, { status: 'skipped', reason }), fields: {} });
 
 const blockingDependency = (check: Check, results: ReadonlyMap<string, CheckResult>): string | undefined => {
   for (const id of check.dependsOn) {

@@ -9,7 +9,9 @@ export const EXIT_CODES = {
   interrupted: 130,
 } as const;
 
-export const EXIT_CODE_MEANINGS: Readonly<Record<keyof typeof EXIT_CODES, string>> = {
+export type ExitCodeName = keyof typeof EXIT_CODES;
+
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeName, string>> = {
   pass: 'every question passed (skipped questions allowed only when nothing failed or errored)',
   fail: 'at least one check failed: the runbook observed a problem (wins over errors)',
   invalid: 'bad command-line usage or an invalid runbook: nothing ran',
@@ -17,3 +19,8 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<keyof typeof EXIT_CODES, string
   internal: 'internal error in runbook itself (please report it; rerun with --debug for the stack)',
   interrupted: 'interrupted (SIGINT/SIGTERM): running checks were stopped, the partial report was still written',
 };
+
+/** The codes a run's report can carry: usage errors, invalid runbooks and internal errors end before there is one. */
+export const REPORT_EXIT_CODES = ['pass', 'fail', 'error', 'interrupted'] as const satisfies readonly ExitCodeName[];
+
+export type ReportExitCode = (typeof EXIT_CODES)[(typeof REPORT_EXIT_CODES)[number]];

@@ -1,5 +1,12 @@
 // The outcome taxonomy and the evidence kept for each check: the vocabulary of the report.
-export type Status = 'pass' | 'fail' | 'error' | 'skipped';
+
+/**
+ * What a check, a question or a run concluded, in the order reports list them. The type, the
+ * schemas' enums, the counts and the severity order are all built from this list.
+ */
+export const STATUSES = ['pass', 'fail', 'error', 'skipped'] as const;
+
+export type Status = (typeof STATUSES)[number];
 
 export interface Excerpt {
   /** Bounded, with control characters escaped: safe to print on a terminal. */

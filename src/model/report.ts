@@ -49,12 +49,9 @@ export interface QuestionResult {
   readonly checks: readonly CheckResult[];
 }
 
-export interface Counts {
+/** How many there are, and how many of them ended in each status. */
+export interface Counts extends Readonly<Record<Status, number>> {
   readonly total: number;
-  readonly pass: number;
-  readonly fail: number;
-  readonly error: number;
-  readonly skipped: number;
 }
 
 export interface RunbookSummary {

@@ -8,6 +8,9 @@ export interface SourceLocation {
   readonly col: number;
 }
 
+/** The one version of the runbook format: `version: 1`. */
+export const RUNBOOK_VERSION = 1;
+
 export type VarValue = string | number | boolean;
 
 /** `RUNBOOK_VAR_<name>` in the environment sets the declared variable `<name>` (exact name, case-sensitive). */

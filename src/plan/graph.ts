@@ -1,10 +1,8 @@
 // The dependency graph of checks: unknown targets, cycles (every name and location in the cycle),
 // and a stable execution order (file order wherever the graph allows).
-import type { Diagnostic } from '../errors/diagnostic.js';
+import { formatLocation, type Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
-import type { Check, Question, SourceLocation } from '../model/runbook.js';
-
-const where = ({ file, line, col }: SourceLocation): string => `${file}:${line}:${col}`;
+import type { Check, Question } from '../model/runbook.js';
 
 export const unknownDependencies = (checks: readonly Check[], questions: readonly Question[]): Diagnostic[] => {
   const ids = checks.map((check) => check.id);
@@ -44,7 +42,7 @@ export const dependencyCycles = (checks: readonly Check[]): Diagnostic[] => {
 
 const describeCycle = (cycle: Check[]): Diagnostic => ({
   code: 'RB_CYCLE',
-  message: `checks ${cycle.map((c) => `"${c.id}"`).join(' -> ')} form a dependency cycle: ${cycle.map((c) => where(c.location)).join(' -> ')}`,
+  message: `checks ${cycle.map((c) => `"${c.id}"`).join(' -> ')} form a dependency cycle: ${cycle.map((c) => formatLocation(c.location)).join(' -> ')}`,
   location: cycle[0]!.location,
   hint: 'remove one of these depends_on entries',
 });

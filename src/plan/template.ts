@@ -2,6 +2,7 @@
 // `${tools.missing}`) at run time. Any other `${...}` is the shell's own and passes through untouched.
 import shellQuote from 'shell-quote';
 import { REFERENCE, type Namespace, type Reference } from '../model/references.js';
+import type { VarValue } from '../model/runbook.js';
 
 export { findReferences, type Namespace, type Reference } from '../model/references.js';
 
@@ -22,3 +23,13 @@ export const renderTemplate = (text: string, lookup: Lookup, mode: 'shell' | 'va
     if (value === undefined) return whole;
     return mode === 'shell' ? shellQuote.quote([value]) : value;
   });
+
+/**
+ * What a check's text resolves against: the run's variables and the captures made so far. `shell`
+ * quotes each value as one word (for command lines), `value` substitutes it as is (ports, hosts).
+ */
+export const makeResolver = (vars: Readonly<Record<string, VarValue>>, captures: ReadonlyMap<string, string>) => {
+  const lookup: Lookup = ({ namespace, name }) =>
+    namespace === 'vars' ? (Object.hasOwn(vars, name) ? String(vars[name]) : undefined) : captures.get(name);
+  return { shell: (text: string) => renderTemplate(text, lookup, 'shell'), value: (text: string) => renderTemplate(text, lookup, 'value') };
+};

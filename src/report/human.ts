@@ -1,7 +1,7 @@
 // The operator's report: one line per question, and for anything that did not pass, the check, the
 // reason, the evidence (command, exit code and its meaning, output excerpt) and the hint.
 import { styleText } from 'node:util';
-import type { Evidence, Excerpt, Status } from '../model/outcome.js';
+import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
 import type { Reporter, Screen } from './types.js';
 
@@ -74,7 +74,7 @@ const diagnosisLines = (screen: Screen, findings: readonly Finding[]): string[] 
   findings.length === 0 ? [] : [paint(screen, 'bold', 'Diagnosis'), ...findings.flatMap((finding) => findingLines(screen, finding)), ''];
 
 const countLine = (what: string, counts: Counts): string =>
-  `${counts.total} ${what}: ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error, ${counts.skipped} skipped`;
+  `${counts.total} ${what}: ${STATUSES.map((status) => `${counts[status]} ${status}`).join(', ')}`;
 
 export const humanReporter: Reporter = {
   name: 'human',

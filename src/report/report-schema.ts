@@ -1,13 +1,21 @@
 // The published schema of the JSON report (schemas/report.schema.json). It mirrors model/report.ts;
 // a test validates real reports against it, so the two cannot drift apart silently.
+import { EXIT_CODES, EXIT_CODE_MEANINGS, REPORT_EXIT_CODES } from '../model/exit-codes.js';
 import type { JsonSchema } from '../model/json-schema.js';
+import { STATUSES } from '../model/outcome.js';
+import { REPORT_VERSION } from '../model/report.js';
 
-const STATUS: JsonSchema = { enum: ['pass', 'fail', 'error', 'skipped'] };
+const STATUS: JsonSchema = { enum: [...STATUSES] };
+const COUNT_KEYS = ['total', ...STATUSES];
 const COUNTS: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['total', 'pass', 'fail', 'error', 'skipped'],
-  properties: Object.fromEntries(['total', 'pass', 'fail', 'error', 'skipped'].map((key) => [key, { type: 'integer', minimum: 0 }])),
+  required: COUNT_KEYS,
+  properties: Object.fromEntries(COUNT_KEYS.map((key) => [key, { type: 'integer', minimum: 0 }])),
+};
+const EXIT_CODE: JsonSchema = {
+  enum: REPORT_EXIT_CODES.map((name) => EXIT_CODES[name]),
+  description: `the process exit code this report implies: ${REPORT_EXIT_CODES.map((name) => `${EXIT_CODES[name]} = ${EXIT_CODE_MEANINGS[name]}`).join('; ')}`,
 };
 const EXCERPT: JsonSchema = {
   type: 'object',
@@ -69,7 +77,7 @@ const CHECK: JsonSchema = {
     informational: { type: 'boolean', description: "reported, never decides its question's status" },
     notes: { type: 'array', items: { type: 'string' } },
   },
-  if: { properties: { status: { enum: ['fail', 'error', 'skipped'] } } },
+  if: { properties: { status: { enum: STATUSES.filter((status) => status !== 'pass') } } },
   then: { required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } },
 };
 const QUESTION: JsonSchema = {
@@ -129,12 +137,12 @@ export const REPORT_SCHEMA: JsonSchema = {
   additionalProperties: false,
   required: ['reportVersion', 'tool', 'startedAt', 'durationMs', 'status', 'exitCode', 'interrupted', 'summary', 'runbooks', 'questions', 'diagnosis'],
   properties: {
-    reportVersion: { const: 1 },
+    reportVersion: { const: REPORT_VERSION },
     tool: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
     startedAt: { type: 'string', description: 'ISO 8601 date and time' },
     durationMs: { type: 'number', minimum: 0 },
     status: STATUS,
-    exitCode: { enum: [0, 1, 3, 130] },
+    exitCode: EXIT_CODE,
     interrupted: { type: 'boolean' },
     summary: { type: 'object', additionalProperties: false, required: ['questions', 'checks'], properties: { questions: COUNTS, checks: COUNTS } },
     runbooks: { type: 'array', items: RUNBOOK },

@@ -1,4 +1,6 @@
-// Host entries: `local`, or an SSH destination written as the operator would type it after `ssh`.
+// Host entries: `local`, or an SSH destination written as the operator would type it after `ssh`
+// (printed back by model/host-address.ts).
+import { isPort } from '../model/port.js';
 import type { HostSpec } from '../model/runbook.js';
 
 const DESTINATION = /^(?:([^@\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[^@:\s[\]]+)(?::(\d{1,5}))?$/;
@@ -10,12 +12,7 @@ export const parseHostAddress = (role: string, address: string, become = false):
   if (!match) return undefined;
   const [, user, rawHost, rawPort] = match;
   const port = rawPort === undefined ? undefined : Number(rawPort);
-  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  if (port !== undefined && !isPort(port)) return undefined;
   const host = rawHost!.replace(/^\[(.*)\]$/, '$1');
   return { role, kind: 'ssh', host, become, ...(user ? { user } : {}), ...(port ? { port } : {}) };
 };
-
-export const describeHost = (spec: HostSpec): string =>
-  spec.kind === 'local'
-    ? 'local'
-    : `${spec.user ? `${spec.user}@` : ''}${spec.host.includes(':') ? `[${spec.host}]` : spec.host}${spec.port ? `:${spec.port}` : ''}`;

@@ -2,9 +2,9 @@
 // overrides applied, ids checked for duplicates, every check compiled. Parts that broke the schema
 // are skipped (already reported).
 import { checkKindFor } from '../checks/registry.js';
-import type { Diagnostic } from '../errors/diagnostic.js';
+import { formatLocation, type Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
-import type { Check, HostSpec, Question, Runbook, SourceLocation } from '../model/runbook.js';
+import { RUNBOOK_VERSION, type Check, type HostSpec, type Question, type Runbook, type SourceLocation } from '../model/runbook.js';
 import { compileCheck } from './compile-check.js';
 import { compileDiagnosis } from './compile-diagnosis.js';
 import { parseHostAddress } from './hosts.js';
@@ -44,10 +44,9 @@ const findDuplicates = (entries: { id: string; path: Path; location: SourceLocat
     const earlier = first.get(entry.id);
     if (!earlier) first.set(entry.id, entry);
     else {
-      const { file, line, col } = earlier.location;
       problems.push({
         code: 'RB_DUPLICATE_ID',
-        message: `${formatPath(entry.path)} ${what} id "${entry.id}" is already used by ${formatPath(earlier.path)} at ${file}:${line}:${col}`,
+        message: `${formatPath(entry.path)} ${what} id "${entry.id}" is already used by ${formatPath(earlier.path)} at ${formatLocation(earlier.location)}`,
         location: entry.location,
       });
     }
@@ -121,7 +120,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   problems.push(...findDuplicates(ruleIds, 'diagnosis rule'));
   const runbook: Runbook = {
     file: source.file,
-    version: typeof root.version === 'number' ? root.version : 1,
+    version: typeof root.version === 'number' ? root.version : RUNBOOK_VERSION,
     title: typeof root.title === 'string' ? root.title : source.file,
     vars,
     secretVars,

@@ -1,17 +1,16 @@
 // Builds schemas/runbook.schema.json from the check kinds' and matchers' own fragments, so the schema
 // cannot drift from the code (a test fails when the committed file is stale).
+import { CONDITION_KINDS } from '../conditions/registry.js';
 import { CHECK_KINDS } from '../checks/registry.js';
 import type { CheckKind } from '../checks/types.js';
 import { MATCHERS } from '../matchers/registry.js';
+import { DURATION_SCHEMA } from '../model/duration.js';
 import type { JsonSchema } from '../model/json-schema.js';
-import type { FieldType } from '../model/runbook.js';
+import { ID_PATTERN, NAME_PATTERN } from '../model/names.js';
+import { RUNBOOK_VERSION, type FieldType } from '../model/runbook.js';
 
 export const RUNBOOK_SCHEMA_ID = 'https://runbook.dev/schemas/runbook.schema.json';
 
-export const ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
-export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
-/** The lookahead rules out zero ("0s", "0.0ms"): a check that may take no time at all cannot run. */
-export const DURATION_PATTERN = '^(?=[0.]*[1-9])[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
 export const ADDRESS_PATTERN = '^(local|([A-Za-z0-9._-]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)$';
 
 const id = (example: string): JsonSchema => ({
@@ -20,12 +19,7 @@ const id = (example: string): JsonSchema => ({
   description: `a kebab-case id such as "${example}"`,
 });
 
-const duration: JsonSchema = {
-  type: ['string', 'number'],
-  pattern: DURATION_PATTERN,
-  exclusiveMinimum: 0,
-  description: 'a duration such as 500ms, 5s or 2m (a bare number is seconds)',
-};
+const duration: JsonSchema = { ...DURATION_SCHEMA, description: 'a duration such as 500ms, 5s or 2m (a bare number is seconds)' };
 
 const address: JsonSchema = {
   type: 'string',
@@ -161,24 +155,12 @@ const question: JsonSchema = {
   },
 };
 
-const STATUS: JsonSchema = { enum: ['pass', 'fail', 'error', 'skipped'] };
-const CONDITIONS: JsonSchema = { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' } };
-
-/** One of: {check, status}, {check, field, matches}, {all: [...]}, {any: [...]}, {not: ...}, {tool_missing: true}. */
+/** One kind of condition per map (checked when compiled): the keys of every kind in src/conditions/. */
 const condition: JsonSchema = {
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
-  properties: {
-    check: { type: 'string', minLength: 1, description: 'the id of a check' },
-    status: { if: { type: 'array' }, then: { type: 'array', minItems: 1, items: STATUS }, else: STATUS },
-    field: { type: 'string', minLength: 1, description: 'a field the check observes' },
-    matches: { $ref: '#/definitions/matcher' },
-    all: CONDITIONS,
-    any: CONDITIONS,
-    not: { $ref: '#/definitions/condition' },
-    tool_missing: { const: true, description: 'some check lacked a tool on its host (rc 127)' },
-  },
+  properties: Object.assign({}, ...Object.values(CONDITION_KINDS).map((kind) => kind.properties)) as Record<string, JsonSchema>,
 };
 
 const diagnosisRule: JsonSchema = {
@@ -202,7 +184,7 @@ export const buildRunbookSchema = (): JsonSchema => ({
   required: ['version', 'title', 'hosts', 'questions'],
   additionalProperties: false,
   properties: {
-    version: { const: 1 },
+    version: { const: RUNBOOK_VERSION },
     title: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     vars: {

@@ -1,8 +1,7 @@
 // Collects a command's stdout and stderr as it arrives: bounded (a runaway command is stopped, not
 // buffered forever) and watchable (a capture waits for "listening on" before its trigger runs).
 import { StringDecoder } from 'node:string_decoder';
-
-export const OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
+import { OUTPUT_LIMIT_BYTES } from '../model/limits.js';
 
 type Stream = 'stdout' | 'stderr';
 

@@ -89,3 +89,9 @@ export interface Transport {
 
 export const runCommand = (transport: Transport, request: CommandRequest): Promise<CommandOutcome> =>
   transport.start(request).result;
+
+/** A command that could not be started at all, for `transportError`'s reason: nothing ran. */
+export const refusedCommand = (transportError: TransportError): RunningCommand => {
+  const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, transportError };
+  return { result: Promise.resolve(outcome), waitForOutput: () => Promise.resolve(false), stop: () => Promise.resolve() };
+};

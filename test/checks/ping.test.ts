@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { ping } from '../../src/checks/ping.js';
 import { readPing } from '../../src/checks/probes/ping-output.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
-import { loadFixture, notInstalled, replayObserve } from '../fixtures/probes/fixture.js';
+import { loadFixture, notInstalled, observeWithin, replayObserve } from '../fixtures/probes/fixture.js';
 
 const check = (body: string): string => `      - id: a\n        on: here\n${body}`;
 
@@ -68,3 +68,15 @@ describe('ping: observing recorded lab output (app -> db)', () => {
   });
 });
 
+
+describe('ping: its waits never outlast the check\'s timeout', () => {
+  test('3 requests with a 5 s wait under 3 s left: the last reply is waited for 0.5 s (2 s go to the interval)', async () => {
+    const { scripts } = await observeWithin(ping, 'ping/three.txt', 3000, { timeout: '5s' });
+    expect(scripts).toEqual(['ping -n -c 3 -W 0.5 10.200.0.82']);
+  });
+
+  test('with time to spare, the wait asked for stands', async () => {
+    const { scripts } = await observeWithin(ping, 'ping/three.txt', 30_000, { timeout: '5s' });
+    expect(scripts).toEqual(['ping -n -c 3 -W 5 10.200.0.82']);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { portScan } from '../../src/checks/port-scan.js';
 import { readNmap } from '../../src/checks/probes/nmap-output.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
-import { recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
+import { observeWithin, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 
 const check = (body: string): string => `      - id: a\n        on: here\n${body}`;
 
@@ -67,3 +67,11 @@ describe('port_scan: observing recorded lab output (app -> db:3306)', () => {
   });
 });
 
+
+describe('port_scan: nmap\'s host timeout never outlasts the check\'s', () => {
+  test('a 60 s host timeout under 4 s left: 3500 ms, so a filtered port is still reported as nmap saw it', async () => {
+    const { observation, scripts } = await observeWithin(portScan, 'port-scan/port-filtered.txt', 4000, { timeout: '60s' });
+    expect(scripts).toEqual(['nmap -n -PS3306 -p3306 --max-retries 1 --host-timeout 3500ms 10.200.0.82']);
+    expect(observation.fields).toMatchObject({ state: 'filtered' });
+  });
+});

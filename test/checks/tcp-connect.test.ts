@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { readDevTcp, readNc } from '../../src/checks/probes/connect-output.js';
 import { connectAttempts, devTcpScript, ncScript, tcpConnect } from '../../src/checks/tcp-connect.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
-import { notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
+import { notInstalled, observeWithin, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 
 const check = (body: string): string => `      - id: a\n        on: here\n${body}`;
 
@@ -120,3 +120,22 @@ describe('tcp_connect: bash /dev/tcp, recorded on app', () => {
   });
 });
 
+
+describe('tcp_connect: its own timeout never outlasts the check\'s', () => {
+  test('a 60 s connect timeout under 3 s left: nc waits 2 s, so a silent port still reads as filtered', async () => {
+    const { observation, scripts } = await observeWithin(tcpConnect, 'tcp-connect/port-filtered.txt', 3000, { timeout: '60s' });
+    expect(scripts).toEqual(['nc -vzn -w 2 10.200.0.82 3306']);
+    expect(observation.fields).toMatchObject({ state: 'filtered' });
+  });
+
+  test('with time to spare, the kind\'s own timeout stands (nc rounds up to whole seconds)', async () => {
+    const { scripts } = await observeWithin(tcpConnect, 'tcp-connect/port-filtered.txt', 30_000, { timeout: '1.2s' });
+    expect(scripts).toEqual(['nc -vzn -w 2 10.200.0.82 3306']);
+  });
+
+  test('the bash fallback is bounded the same way', async () => {
+    const { scripts } = await observeWithin(tcpConnect, 'tcp-connect/tools-missing.txt', 1800, { timeout: '60s' });
+    expect(scripts[0]).toBe('nc -vzn -w 1 10.200.0.82 3306');
+    expect(scripts[1]).toMatch(/^timeout --foreground 1\.3 bash -c /);
+  });
+});

@@ -2,7 +2,8 @@
 // IPv6 in brackets. What describeHost prints must be an address the operator can type back.
 import { describe, expect, test } from 'vitest';
 import type { HostSpec } from '../../src/model/runbook.js';
-import { describeHost, parseHostAddress } from '../../src/runbook/hosts.js';
+import { describeHost } from '../../src/model/host-address.js';
+import { parseHostAddress } from '../../src/runbook/hosts.js';
 
 const ssh = (host: string, extra: { user?: string; port?: number } = {}): HostSpec => ({ role: 'r', kind: 'ssh', host, become: false, ...extra });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   appendKnownHost, checkHostKey, fingerprint, hostsFieldMatches, keyTypeOf, knownHostLine, knownHostName,
   parseKnownHosts, readKnownHosts,
-} from '../../src/transport/known-hosts.js';
+} from '../../src/transport/ssh/known-hosts.js';
 
 let dir = '';
 const keys: Record<'a' | 'b' | 'ecdsa', { line: string; blob: Buffer }> = {} as never;

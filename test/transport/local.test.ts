@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { LocalTransport } from '../../src/transport/local.js';
+import { LocalTransport } from '../../src/transport/local/transport.js';
 import { runCommand } from '../../src/transport/types.js';
 import { FIXTURE_BIN } from '../helpers/run-cli.js';
 

@@ -1,7 +1,7 @@
 // The per-connection channel cap: never more than the limit at once, waiters served in arrival
 // order, and a waiter that is aborted leaves the queue without taking a slot.
 import { describe, expect, test } from 'vitest';
-import { ChannelQueue } from '../../src/transport/ssh-channel-queue.js';
+import { ChannelQueue } from '../../src/transport/ssh/channel-queue.js';
 
 describe('ChannelQueue', () => {
   test('caps concurrency and serves waiters first come, first served', async () => {

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadSshConfig } from '../../src/transport/ssh-config-file.js';
-import { destinationKey, parseHostRef, resolveTarget, type ResolveDefaults } from '../../src/transport/ssh-config.js';
+import { loadSshConfig } from '../../src/transport/ssh/config-file.js';
+import { destinationKey, parseHostRef, resolveTarget, type ResolveDefaults } from '../../src/transport/ssh/config.js';
 
 let dir = '';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { SshPool } from '../../src/transport/ssh.js';
+import { SshPool } from '../../src/transport/ssh/pool.js';
 
 let dir = '';
 let config = '';

@@ -3,8 +3,8 @@
 // command's byte for byte, and the kill script ends a whole group, TERM-deaf members included.
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { killCommand, wrapCommand } from '../../src/transport/remote-command.js';
-import { MarkerFilter } from '../../src/transport/ssh-output.js';
+import { killCommand, wrapCommand } from '../../src/transport/ssh/remote-command.js';
+import { MarkerFilter } from '../../src/transport/ssh/marker-filter.js';
 
 interface Ran {
   pid: number;

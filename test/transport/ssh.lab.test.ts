@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { SshHostSpec } from '../../src/model/runbook.js';
-import { SshPool, type SshOptions } from '../../src/transport/ssh.js';
+import { SshPool, type SshOptions } from '../../src/transport/ssh/pool.js';
 import type { CommandOutcome, CommandRequest, Transport } from '../../src/transport/types.js';
 import { describeLab } from '../lab/describe-lab.js';
 import { startLab, type Lab } from '../lab/lab.js';

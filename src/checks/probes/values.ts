@@ -1,44 +1,40 @@
 // The settings probes share (ports, hosts, durations): their schema fragments, and their checks
 // once `${vars.x}` / `${captures.x}` are resolved, since a captured value is only known at run time.
-import { parseDuration } from '../../model/duration.js';
+import { DURATION_SCHEMA, parseDuration } from '../../model/duration.js';
 import type { JsonSchema } from '../../model/json-schema.js';
+import { ID_PATTERN } from '../../model/names.js';
+import { isPort, MAX_PORT, MIN_PORT, PORT_RANGE } from '../../model/port.js';
+import { referencePattern } from '../../model/references.js';
 import type { TemplateResolver } from '../types.js';
 
 export type Checked<T> = { readonly value: T } | { readonly error: string };
 
-const REFERENCE = '\\$\\{(vars|captures)\\.[A-Za-z0-9_-]+\\}';
-
-// Copied from runbook/schema.ts (checks/ may not import runbook/): zero is not a duration.
-const DURATION_PATTERN = '^(?=[0.]*[1-9])[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
-
 /** The description is also the schema error's "must be ..." text. */
 export const durationSchema = (byDefault: string): JsonSchema => ({
-  type: ['string', 'number'],
-  pattern: DURATION_PATTERN,
-  exclusiveMinimum: 0,
+  ...DURATION_SCHEMA,
   description: `a duration such as 500ms, 2s or 1m (a bare number is seconds; default ${byDefault})`,
 });
 
 /** An integer 1-65535, or a string holding a reference (checked once resolved). */
 export const portSchema: JsonSchema = {
   type: ['integer', 'string'],
-  minimum: 1,
-  maximum: 65535,
-  pattern: `^([1-9][0-9]{0,4}|${REFERENCE})$`,
-  description: 'a TCP port 1-65535, or a reference such as "${vars.port}"',
+  minimum: MIN_PORT,
+  maximum: MAX_PORT,
+  pattern: `^([1-9][0-9]{0,4}|${referencePattern('vars', 'captures')})$`,
+  description: `a TCP port ${PORT_RANGE}, or a reference such as "\${vars.port}"`,
 };
 
 export const hostSchema = (what: string): JsonSchema => ({ type: 'string', minLength: 1, description: what });
 
 /** A host role as `hosts` declares it (no references: the planner must know it). */
-export const ROLE_SCHEMA: JsonSchema = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', description: 'a host role declared under hosts' };
+export const ROLE_SCHEMA: JsonSchema = { type: 'string', pattern: ID_PATTERN, description: 'a host role declared under hosts' };
 
 const shown = (value: string): string => JSON.stringify(value);
 
 export const resolvePort = (raw: number | string, resolve: TemplateResolver, field = 'port'): Checked<number> => {
   const text = typeof raw === 'number' ? String(raw) : resolve.value(raw).trim();
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  return port >= 1 && port <= 65535 ? { value: port } : { error: `${field} must be a TCP port 1-65535, got ${shown(text)}` };
+  return isPort(port) ? { value: port } : { error: `${field} must be a TCP port ${PORT_RANGE}, got ${shown(text)}` };
 };
 
 /** A host name or an IP address: no spaces, no leading dash (it would read as an option). */

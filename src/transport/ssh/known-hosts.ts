@@ -3,6 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { wildcardRegExp } from './patterns.js';
 
 export interface KnownHostEntry {
   readonly file: string;
@@ -49,9 +50,6 @@ export function readKnownHosts(files: readonly string[]): KnownHostEntry[] {
   });
 }
 
-const wildcard = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-
 function hashedMatches(field: string, name: string): boolean {
   const [, magic, salt, hash] = field.split('|');
   if (magic !== '1' || salt === undefined || hash === undefined) return false;
@@ -64,7 +62,7 @@ export function hostsFieldMatches(field: string, name: string): boolean {
   let matched = false;
   for (const pattern of field.split(',')) {
     const negated = pattern.startsWith('!');
-    if (!wildcard(negated ? pattern.slice(1) : pattern).test(name)) continue;
+    if (!wildcardRegExp(negated ? pattern.slice(1) : pattern, { ignoreCase: true }).test(name)) continue;
     if (negated) return false;
     matched = true;
   }

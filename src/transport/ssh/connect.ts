@@ -3,10 +3,10 @@
 // fail into a TransportError that names the host and what to do.
 import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
-import type { TransportError } from './types.js';
-import { credentials } from './ssh-auth.js';
-import { describeTarget, type SshTarget } from './ssh-config.js';
-import { hostKeyCheck } from './ssh-host-key.js';
+import type { TransportError } from '../types.js';
+import { credentials } from './auth.js';
+import { describeTarget, type SshTarget } from './config.js';
+import { hostKeyCheck } from './host-key.js';
 
 export class ConnectError extends Error {
   constructor(readonly transportError: TransportError) {

@@ -1,11 +1,11 @@
 // The host key policy: known_hosts decides, `accept-new` records a first key, and nothing turns
 // verification off. A refusal carries one line saying exactly what to do about it.
-import type { TransportError } from './types.js';
+import type { TransportError } from '../types.js';
 import {
   appendKnownHost, checkHostKey, fingerprint, hostsFieldMatches, type KnownHostEntry, knownHostLine, knownHostName, keyTypeOf,
   readKnownHosts,
 } from './known-hosts.js';
-import { describeTarget, type SshTarget } from './ssh-config.js';
+import { describeTarget, type SshTarget } from './config.js';
 
 // ssh2's own preference order; `ssh-rsa` keys are offered under the three RSA signature names.
 const ALGORITHMS = [

@@ -2,11 +2,12 @@
 // stop() or too much output by killing its process group from a second channel (remote-command.ts).
 // Every path ends in exactly one CommandOutcome; nothing here throws at the caller.
 import type { ClientChannel } from 'ssh2';
-import type { CommandOutcome, CommandRequest, RunningCommand, Termination, TransportError } from './types.js';
+import type { CommandOutcome, CommandRequest, RunningCommand, Termination, TransportError } from '../types.js';
 import { KILL_GRACE_MS, wrapCommand } from './remote-command.js';
-import { type SshConnection, TransportFailure } from './ssh-connection.js';
-import { OUTPUT_LIMIT_BYTES, OutputCollector } from './output.js';
-import { MarkerFilter } from './ssh-output.js';
+import { type SshConnection, TransportFailure } from './connection.js';
+import { OUTPUT_LIMIT_BYTES } from '../../model/limits.js';
+import { OutputCollector } from '../output.js';
+import { MarkerFilter } from './marker-filter.js';
 
 // After a kill we wait this long for the channel to report the end before giving up on it.
 const SETTLE_MS = KILL_GRACE_MS + 3000;

@@ -1,9 +1,9 @@
 // Runs commands on this machine. Each command gets its own process group, so a timeout, an
 // interruption or stop() ends the command and everything it started, not only the shell.
 import { execa, type ResultPromise } from 'execa';
-import { OutputCollector } from './output.js';
-import { OpenStreams, openSocket } from './tcp-stream.js';
-import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Termination, Transport, TransportError } from './types.js';
+import { OutputCollector } from '../output.js';
+import { OpenStreams, openSocket } from '../tcp-stream.js';
+import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Termination, Transport, TransportError } from '../types.js';
 
 /** Time between SIGTERM and SIGKILL: enough for a clean exit, short enough not to stall a run. */
 const KILL_GRACE_MS = 2000;

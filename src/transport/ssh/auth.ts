@@ -2,7 +2,7 @@
 // defaults). With IdentitiesOnly only the configured keys count, including their copies in the agent.
 import { existsSync, readFileSync } from 'node:fs';
 import ssh2, { type AnyAuthMethod, BaseAgent, createAgent, type OpenSSHAgent, type ParsedKey } from 'ssh2';
-import type { SshTarget } from './ssh-config.js';
+import type { SshTarget } from './config.js';
 
 interface Identity {
   readonly file: string;

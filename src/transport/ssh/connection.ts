@@ -2,11 +2,11 @@
 // attempt), reused by every command on that host, reopened at most once after it is lost, and a
 // failure to connect is remembered so that each later command fails at once instead of waiting again.
 import type { Client, ClientChannel } from 'ssh2';
-import type { TransportError } from './types.js';
-import { ChannelQueue, type Release } from './ssh-channel-queue.js';
-import { describeTarget, type SshTarget } from './ssh-config.js';
-import { ConnectError, connectTarget, endLink, type Link } from './ssh-connect.js';
-import { GroupKiller } from './ssh-kill.js';
+import type { TransportError } from '../types.js';
+import { ChannelQueue, type Release } from './channel-queue.js';
+import { describeTarget, type SshTarget } from './config.js';
+import { ConnectError, connectTarget, endLink, type Link } from './connect.js';
+import { GroupKiller } from './kill.js';
 
 /** The kill helper's own grace (TERM, then KILL after 2 s) plus a margin for the channel round trip. */
 const KILL_SETTLE_MS = 3000;

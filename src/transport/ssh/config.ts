@@ -2,7 +2,7 @@
 // wins, `[user@]host[:port]` given explicitly beats the file (as on ssh's command line), ProxyJump
 // chains become a `via` hop, and verification can only be made stricter, never turned off.
 import type SSHConfig from 'ssh-config';
-import { expandPath, hostTokens, type Tokens } from './ssh-tokens.js';
+import { expandPath, hostTokens, type Tokens } from './tokens.js';
 
 export type StrictMode = 'yes' | 'accept-new';
 

@@ -1,14 +1,14 @@
 // The SSH side of Transport: hosts resolved as `ssh HOST` would resolve them, one pooled connection
 // per destination shared by every check on it, and close() that leaves nothing running anywhere.
 import type SSHConfig from 'ssh-config';
-import type { SshHostSpec } from '../model/runbook.js';
+import type { SshHostSpec } from '../../model/runbook.js';
 import type { Client } from 'ssh2';
-import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Transport, TransportError } from './types.js';
-import { RemoteCommand } from './ssh-command.js';
-import { destinationKey, resolveTarget, type SshTarget, type StrictMode } from './ssh-config.js';
-import { loadSshConfig } from './ssh-config-file.js';
-import { SshConnection, TransportFailure } from './ssh-connection.js';
-import { boundedOpening, failureFromText, OpenStreams } from './tcp-stream.js';
+import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Transport, TransportError } from '../types.js';
+import { RemoteCommand } from './command.js';
+import { destinationKey, resolveTarget, type SshTarget, type StrictMode } from './config.js';
+import { loadSshConfig } from './config-file.js';
+import { SshConnection, TransportFailure } from './connection.js';
+import { boundedOpening, failureFromText, OpenStreams } from '../tcp-stream.js';
 
 export interface SshOptions {
   /** Like `ssh -F FILE`; default ~/.ssh/config (if it exists) then /etc/ssh/ssh_config, as ssh reads them. */

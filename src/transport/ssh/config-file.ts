@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
+import { wildcardRegExp } from './patterns.js';
 
 const SYSTEM_CONFIG = '/etc/ssh/ssh_config';
 // Relative Include paths: ~/.ssh for user files (`-F` included), /etc/ssh for the system file.
@@ -18,7 +19,7 @@ const tilde = (path: string): string => (path === '~' || path.startsWith('~/') ?
 function globFiles(pattern: string): string[] {
   const name = basename(pattern);
   if (!/[*?]/.test(name)) return existsSync(pattern) ? [pattern] : [];
-  const regex = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const regex = wildcardRegExp(name, { ignoreCase: false });
   try {
     return readdirSync(dirname(pattern)).filter((entry) => regex.test(entry)).sort().map((e) => join(dirname(pattern), e));
   } catch {

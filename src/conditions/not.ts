@@ -1,0 +1,11 @@
+// `{ not: CONDITION }`: the nested condition does not hold.
+import type { Condition } from '../model/runbook.js';
+import type { ConditionKind } from './types.js';
+
+export const notCondition: ConditionKind<Extract<Condition, { kind: 'not' }>> = {
+  key: 'not',
+  compiles: ['not'],
+  properties: { not: { $ref: '#/definitions/condition' } },
+  compile: (raw, at, context) => ({ kind: 'not', condition: context.nested(raw.not, [...at, 'not']) }),
+  holds: (condition, facts) => !facts.holds(condition.condition),
+};

@@ -1,0 +1,34 @@
+// A check's entry in the report, built in one place whether the check ran or was skipped, so both
+// carry the same fields in the same order.
+import { checkKindFor } from '../checks/registry.js';
+import type { CheckResult } from '../model/report.js';
+import type { Check } from '../model/runbook.js';
+import type { Verdict } from './reason.js';
+
+/** What running the check added; a check that never ran has none of it. */
+export type Observed = Pick<CheckResult, 'durationMs' | 'evidence' | 'expectations' | 'captures' | 'observed' | 'missingTools' | 'notes'> & {
+  /** Resolved, and only for a check that did not pass. */
+  readonly hint?: string;
+};
+
+const NOTHING_OBSERVED: Observed = { durationMs: 0, evidence: [], expectations: [], captures: {}, observed: {}, missingTools: [], notes: [] };
+
+/** `target` is where the check runs (`local` or the SSH destination). */
+export const checkResult = (check: Check, target: string, verdict: Verdict, seen: Observed = NOTHING_OBSERVED): CheckResult => ({
+  id: check.id,
+  question: check.questionId,
+  kind: checkKindFor(check.kind)?.name ?? check.kind,
+  host: check.on,
+  target,
+  status: verdict.status,
+  ...(verdict.reason ? { reason: verdict.reason } : {}),
+  ...(seen.hint !== undefined ? { hint: seen.hint } : {}),
+  durationMs: seen.durationMs,
+  evidence: seen.evidence,
+  expectations: seen.expectations,
+  captures: seen.captures,
+  observed: seen.observed,
+  missingTools: seen.missingTools,
+  informational: check.informational,
+  notes: seen.notes,
+});

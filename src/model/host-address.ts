@@ -1,0 +1,8 @@
+// How a host is written for people: `local`, or `[user@]host[:port]` as after `ssh` (an IPv6
+// address in brackets). The loader parses this form; reports and plans print it.
+import type { HostSpec } from './runbook.js';
+
+export const describeHost = (spec: HostSpec): string =>
+  spec.kind === 'local'
+    ? 'local'
+    : `${spec.user ? `${spec.user}@` : ''}${spec.host.includes(':') ? `[${spec.host}]` : spec.host}${spec.port ? `:${spec.port}` : ''}`;
