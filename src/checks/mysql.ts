@@ -10,7 +10,7 @@ import { PORT_RANGE } from '../model/port.js';
 import { referencePattern } from '../model/references.js';
 import { answered, noAnswer, tryInOrder, type Attempt } from './probes/attempts.js';
 import { withinCheck } from './probes/deadline.js';
-import { type MysqlAnswer, type MysqlState, stoppedAt } from './probes/mysql-answer.js';
+import { type MysqlAnswer, type MysqlState, NO_TIMES, stoppedAt } from './probes/mysql-answer.js';
 import { clientScript, greetingScript, readClient, readGreeting, type ClientTarget } from './probes/mysql-client.js';
 import { speakMysql, type MysqlLogin } from './probes/mysql-session.js';
 import { durationMs, durationSchema, hostSchema, portSchema, resolveHost, resolvePort } from './probes/values.js';
@@ -157,7 +157,7 @@ const observe = async (spec: MysqlSpec, context: ObserveContext): Promise<Observ
   if (!state) return { fields: {}, error: opening.failure === 'unresolved' ? `cannot resolve the host: ${opening.message}` : `cannot connect: ${opening.message}` };
   const line = `connect: ${state} after ${opening.durationMs} ms: ${opening.message}`;
   context.record({ command: `${command} (${opening.via})`, transcript: line, problem: opening.message, durationMs: opening.durationMs });
-  return withTool(stoppedAt('connect', state, opening.message, { connect: opening.durationMs, greeting: null, login: null, query: null }, [line]), toolOf(opening), []);
+  return withTool(stoppedAt('connect', state, opening.message, { ...NO_TIMES, connect: opening.durationMs }, [line]), toolOf(opening), []);
 };
 
 const referenceOnly = `^${referencePattern('vars')}$`;

@@ -7,7 +7,7 @@ import type { ExpectationResult } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check, HostSpec, VarValue } from '../model/runbook.js';
 import { makeResolver } from '../plan/template.js';
-import type { CommandOutcome, RunningCommand, StreamOpening, Transport } from '../transport/types.js';
+import { notRun, type CommandOutcome, type RunningCommand, type StreamOpening, type Transport } from '../transport/types.js';
 import { checkResult } from './check-result.js';
 import { evidenceFor } from './evidence.js';
 import { transportVerdict, type CommandRecord, type Verdict } from './reason.js';
@@ -108,8 +108,7 @@ class Observer {
     const timeoutMs = Math.min(options.timeoutMs, this.remainingMs());
     const opening = await transport.openStream({ ...target, timeoutMs, signal: this.env.signal });
     if ('transportError' in opening) {
-      const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: opening.durationMs, transportError: opening.transportError };
-      this.records.push({ host: this.where(role, transport), command: opening.via, outcome });
+      this.records.push({ host: this.where(role, transport), command: opening.via, outcome: notRun(opening.transportError, opening.durationMs) });
     }
     return opening;
   }

@@ -90,8 +90,12 @@ export interface Transport {
 export const runCommand = (transport: Transport, request: CommandRequest): Promise<CommandOutcome> =>
   transport.start(request).result;
 
-/** A command that could not be started at all, for `transportError`'s reason: nothing ran. */
-export const refusedCommand = (transportError: TransportError): RunningCommand => {
-  const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, transportError };
-  return { result: Promise.resolve(outcome), waitForOutput: () => Promise.resolve(false), stop: () => Promise.resolve() };
-};
+/** The outcome of what never ran (a command or a stream), for `transportError`'s reason. */
+export const notRun = (transportError: TransportError, durationMs = 0): CommandOutcome => ({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs, transportError });
+
+/** A command that could not be started at all: nothing ran. */
+export const refusedCommand = (transportError: TransportError): RunningCommand => ({
+  result: Promise.resolve(notRun(transportError)),
+  waitForOutput: () => Promise.resolve(false),
+  stop: () => Promise.resolve(),
+});

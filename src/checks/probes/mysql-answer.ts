@@ -1,6 +1,7 @@
 // What asking a MySQL server came to, in one vocabulary whichever path asked (our own client over a
 // forwarded stream, the mariadb client on the host, or bash reading the greeting): where it stopped
 // (`phase`), how (`state`), and the server's own words when it said no.
+import { readFirstPacket, unfinishedPacket, type FirstPacket } from './mysql-packets.js';
 
 export type MysqlState =
   /** Logged in and the query returned. */
@@ -75,3 +76,25 @@ export const stoppedAt = (phase: MysqlPhase, state: MysqlState, error: string, t
 /** "ERROR 1045 (28000): Access denied ..." as the mysql clients print it. */
 export const serverWords = (code: number, sqlState: string | null, message: string): string =>
   `ERROR ${code}${sqlState ? ` (${sqlState})` : ''}: ${message}`;
+
+/**
+ * What the server's first bytes say, whichever path read them: a greeting to go on from, or where
+ * the conversation stopped (the state, the error, the server's code, and a line for the transcript).
+ */
+export type GreetingVerdict =
+  | { readonly greeting: Extract<FirstPacket, { kind: 'greeting' }> }
+  | { readonly state: MysqlState; readonly error: string; readonly errorCode: number | null; readonly said: string };
+
+/** `end`: how the wait ended when no whole packet came, by silence (after `waitedMs`) or a close. */
+export const judgeGreeting = (received: Buffer, end: 'silent' | 'closed', waitedMs: number): GreetingVerdict => {
+  const packet = readFirstPacket(received);
+  if (packet.kind === 'greeting') return { greeting: packet };
+  if (packet.kind === 'error') {
+    const said = `an error instead of a greeting: ${serverWords(packet.code, packet.sqlState, packet.message)}`;
+    return { state: 'login-refused', error: packet.message, errorCode: packet.code, said };
+  }
+  const why = packet.kind === 'not-mysql' ? packet.why : received.length > 0 ? unfinishedPacket(received) : undefined;
+  if (why !== undefined) return { state: 'not-mysql', error: why, errorCode: null, said: why };
+  const how = end === 'closed' ? 'TCP was accepted but no greeting came before the server closed the connection' : `TCP was accepted but no greeting came in ${waitedMs} ms`;
+  return { state: 'no-greeting', error: how, errorCode: null, said: how };
+};

@@ -4,8 +4,8 @@
 import shellQuote from 'shell-quote';
 import type { CommandOutcome } from '../../transport/types.js';
 import { firstLine, type Reading } from './attempts.js';
-import { type MysqlAnswer, type MysqlState, NO_TIMES, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
-import { readFirstPacket, unfinishedPacket } from './mysql-packets.js';
+import { readDevTcp } from './connect-output.js';
+import { type MysqlAnswer, type MysqlState, judgeGreeting, NO_TIMES, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { seconds, wholeSeconds } from './values.js';
 
 export interface ClientTarget {
@@ -123,37 +123,22 @@ const GREETING_SCRIPT = [
 export const greetingScript = (host: string, port: number, greetingMs: number, totalMs: number): string =>
   `timeout --foreground ${seconds(totalMs)} bash -c ${quote(GREETING_SCRIPT)} rb ${quote(host)} ${port} ${seconds(greetingMs)}`;
 
-const CONNECT_WORDS: readonly (readonly [RegExp, MysqlState])[] = [
-  [/refused/i, 'refused'],
-  [/timed out/i, 'filtered'],
-  [/No route to host|Network is unreachable|Host is unreachable/i, 'unreachable'],
-];
-
 const greetingLines = (host: string, port: number, said: string): string[] => [`bash /dev/tcp on the host: ${host}:${port}`, said];
 
 /** What bash saw: "connected", the bytes as decimals, and how the reading ended. */
 export const readGreeting = (host: string, port: number, greetingMs: number) => (outcome: CommandOutcome): Reading<MysqlAnswer> => {
-  const connected = /^connected$/m.test(outcome.stdout);
-  if (!connected) {
-    if (outcome.exitCode === 124) return { value: stoppedAt('connect', 'filtered', 'no answer to the connection attempt', NO_TIMES, greetingLines(host, port, 'connect: no answer')) };
-    const state = CONNECT_WORDS.find(([pattern]) => pattern.test(outcome.stderr))?.[1];
-    if (state) return { value: stoppedAt('connect', state, firstLine(outcome.stderr), NO_TIMES, greetingLines(host, port, `connect: ${firstLine(outcome.stderr)}`)) };
-    return { error: `bash /dev/tcp failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || 'no message'}` };
+  if (!/^connected$/m.test(outcome.stdout)) {
+    // The connect failed: in bash's own words, read as tcp_connect reads them (124: no answer).
+    const connect = readDevTcp(outcome);
+    if (!('value' in connect) || connect.value === 'open') return { error: `bash /dev/tcp failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || 'no message'}` };
+    const why = firstLine(outcome.stderr) || 'no answer to the connection attempt';
+    return { value: stoppedAt('connect', connect.value, why, NO_TIMES, greetingLines(host, port, `connect: ${why}`)) };
   }
   const numbers = /^bytes((?: \d+)*)$/m.exec(outcome.stdout)?.[1]?.trim() ?? '';
   const received = Buffer.from(numbers === '' ? [] : numbers.split(' ').map(Number));
-  const end = /^end (\w+)$/m.exec(outcome.stdout)?.[1] ?? 'silent';
-  const packet = readFirstPacket(received);
-  const lines = (said: string): string[] => greetingLines(host, port, said);
-  if (packet.kind === 'greeting') {
-    return { value: { ...stoppedAt('greeting', 'greeted', '', NO_TIMES, lines(`greeting: ${packet.bytes} bytes: protocol 10, server ${packet.serverVersion}`)), serverVersion: packet.serverVersion } };
-  }
-  if (packet.kind === 'error') {
-    const words = serverWords(packet.code, packet.sqlState, packet.message);
-    return { value: { ...stoppedAt('greeting', 'login-refused', packet.message, NO_TIMES, lines(`an error instead of a greeting: ${words}`)), errorCode: packet.code } };
-  }
-  if (packet.kind === 'not-mysql') return { value: stoppedAt('greeting', 'not-mysql', packet.why, NO_TIMES, lines(packet.why)) };
-  if (received.length > 0) return { value: stoppedAt('greeting', 'not-mysql', unfinishedPacket(received), NO_TIMES, lines(unfinishedPacket(received))) };
-  const how = end === 'closed' ? 'the server closed the connection without a greeting' : `TCP was accepted but no greeting came in ${greetingMs} ms`;
-  return { value: stoppedAt('greeting', 'no-greeting', how, NO_TIMES, lines(how)) };
+  const end = /^end closed$/m.test(outcome.stdout) ? 'closed' : 'silent';
+  const verdict = judgeGreeting(received, end, greetingMs);
+  if ('state' in verdict) return { value: { ...stoppedAt('greeting', verdict.state, verdict.error, NO_TIMES, greetingLines(host, port, verdict.said)), errorCode: verdict.errorCode } };
+  const { bytes, serverVersion } = verdict.greeting;
+  return { value: { ...stoppedAt('greeting', 'greeted', '', NO_TIMES, greetingLines(host, port, `greeting: ${bytes} bytes: protocol 10, server ${serverVersion}`)), serverVersion } };
 };

@@ -4,8 +4,8 @@
 // which knows the authentication plugins. Every path ends with the stream destroyed.
 import type { Duplex } from 'node:stream';
 import mysql, { type Connection, type QueryError } from 'mysql2';
-import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
-import { readFirstPacket, unfinishedPacket, type FirstPacket } from './mysql-packets.js';
+import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
+import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
 
 export interface MysqlLogin {
@@ -83,40 +83,26 @@ class Conversation {
     return this.stop(phase, 'server-error', 'interrupted before the server answered');
   }
 
-  async greeting(budgetMs: number): Promise<FirstPacket | MysqlAnswer> {
+  async greeting(budgetMs: number): Promise<MysqlAnswer | { readonly serverVersion: string }> {
     const started = performance.now();
-    const heard = await within<FirstPacket | 'ended'>(budgetMs, this.signal, (done) => {
+    const heard = await within<'packet' | 'ended'>(budgetMs, this.signal, (done) => {
       this.received.onChange = () => {
-        const packet = readFirstPacket(this.received.bytes);
-        if (packet.kind !== 'incomplete') done(packet);
+        if (readFirstPacket(this.received.bytes).kind !== 'incomplete') done('packet');
         else if (this.received.ended) done('ended');
       };
       this.received.onChange();
     });
     this.received.onChange = () => undefined;
     this.times = { ...this.times, greeting: since(started) };
-    const received = this.received.bytes;
     if ('aborted' in heard) return this.interrupted('greeting');
-    if ('timedOut' in heard || heard.value === 'ended') {
-      const how = 'timedOut' in heard ? `in ${budgetMs} ms` : 'before the server closed the connection';
-      if (received.length === 0) return this.stop('greeting', 'no-greeting', `TCP was accepted but no greeting came ${how}`);
-      return this.stop('greeting', 'not-mysql', unfinishedPacket(received));
+    const verdict = judgeGreeting(this.received.bytes, 'timedOut' in heard ? 'silent' : 'closed', budgetMs);
+    if ('state' in verdict) {
+      this.lines.push(`greeting: ${verdict.said}`);
+      return { ...stoppedAt('greeting', verdict.state, verdict.error, this.times, this.lines), errorCode: verdict.errorCode };
     }
-    return this.readPacket(heard.value);
-  }
-
-  private readPacket(packet: FirstPacket): FirstPacket | MysqlAnswer {
-    if (packet.kind === 'not-mysql') return this.stop('greeting', 'not-mysql', packet.why);
-    if (packet.kind === 'error') {
-      const words = serverWords(packet.code, packet.sqlState, packet.message);
-      this.lines.push(`greeting: an error instead of a greeting in ${String(this.times.greeting)} ms: ${words}`);
-      return { ...stoppedAt('greeting', 'login-refused', packet.message, this.times, this.lines), errorCode: packet.code };
-    }
-    if (packet.kind === 'greeting') {
-      const id = packet.connectionId === null ? '' : `, connection id ${packet.connectionId}`;
-      this.lines.push(`greeting: ${packet.bytes} bytes in ${String(this.times.greeting)} ms: protocol 10, server ${packet.serverVersion}${id}`);
-    }
-    return packet;
+    const { bytes, connectionId, serverVersion } = verdict.greeting;
+    this.lines.push(`greeting: ${bytes} bytes in ${String(this.times.greeting)} ms: protocol 10, server ${serverVersion}${connectionId === null ? '' : `, connection id ${connectionId}`}`);
+    return { serverVersion };
   }
 
   greeted(serverVersion: string): MysqlAnswer {
@@ -223,8 +209,7 @@ export const speakMysql = async (
 ): Promise<MysqlAnswer> => {
   const conversation = new Conversation(stream, connect.ms, connect.line, signal);
   const greeting = await conversation.greeting(budget('greeting'));
-  if ('state' in greeting || greeting.kind !== 'greeting' || !login) conversation.close();
+  if ('state' in greeting || !login) conversation.close();
   if ('state' in greeting) return greeting;
-  if (greeting.kind !== 'greeting') throw new Error(`unexpected first packet ${greeting.kind}`);
   return login ? conversation.login(login, budget, greeting.serverVersion) : conversation.greeted(greeting.serverVersion);
 };

@@ -3,7 +3,7 @@
 import type SSHConfig from 'ssh-config';
 import type { SshHostSpec } from '../../model/runbook.js';
 import type { Client } from 'ssh2';
-import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Transport, TransportError } from '../types.js';
+import { refusedCommand, type CommandRequest, type RunningCommand, type StreamOpening, type StreamRequest, type Transport, type TransportError } from '../types.js';
 import { RemoteCommand } from './command.js';
 import { destinationKey, resolveTarget, type SshTarget, type StrictMode } from './config.js';
 import { loadSshConfig } from './config-file.js';
@@ -22,11 +22,6 @@ export interface SshOptions {
   /** Default 10, OpenSSH's MaxSessions; one channel is kept for kills. */
   maxChannelsPerConnection?: number;
 }
-
-const failed = (transportError: TransportError): RunningCommand => {
-  const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, transportError };
-  return { result: Promise.resolve(outcome), waitForOutput: () => Promise.resolve(false), stop: () => Promise.resolve() };
-};
 
 // RFC 4254 §5.1: the server's reason for refusing a channel. OpenSSH says 1 for AllowTcpForwarding no.
 const ADMINISTRATIVELY_PROHIBITED = 1;
@@ -68,8 +63,8 @@ class SshTransport implements Transport {
   }
 
   start(request: CommandRequest): RunningCommand {
-    if ('error' in this.route) return failed(this.route.error);
-    if (this.closed) return failed({ code: 'CLOSED', message: `${this.description}: transport is closed` });
+    if ('error' in this.route) return refusedCommand(this.route.error);
+    if (this.closed) return refusedCommand({ code: 'CLOSED', message: `${this.description}: transport is closed` });
     // Already root: sudo would add nothing but a dependency on sudo being installed.
     const become = (request.become ?? this.spec.become) && this.route.target.user !== 'root';
     const command = new RemoteCommand(this.route.connection, request, become);
