@@ -106,6 +106,11 @@ describe('packet_capture: reading tcpdump lines', () => {
     [[line('10.200.0.82.3306', `${C}.5`, 'S.')], 'none'],
     [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.5`, 'P.'), line('10.200.0.82.3306', `${C}.5`, 'R.')], 'rst'],
     [[line(`${C}0.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}0.5`, 'S.')], 'none'],
+    // Another connection of the client to the same port (the app's, another check's) interleaves:
+    // only the answer on the SYN's own connection counts.
+    [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.7`, 'R.'), line('10.200.0.82.3306', `${C}.5`, 'S.')], 'syn-ack'],
+    [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.7`, 'S.'), line(`${C}.5`, '10.200.0.82.3306', 'S')], 'none'],
+    [[line(`${C}.7`, '10.200.0.82.3306', 'P.'), line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.5`, 'R.')], 'rst'],
   ])('%#: %s', (lines, reply) => {
     expect(replyTo(parsePackets(lines.join('\n')).packets, C)).toBe(reply);
   });

@@ -4,7 +4,9 @@
 export interface Packet {
   readonly line: string;
   readonly from: string;
+  readonly fromPort: string;
   readonly to: string;
+  readonly toPort: string;
   /** tcpdump's flag letters: S, S., R, R., P., F., "." */
   readonly flags: string;
 }
@@ -19,15 +21,22 @@ export const parsePackets = (stdout: string): { packets: Packet[]; lines: string
   const lines = stdout.split('\n').map((line) => line.trimEnd()).filter((line) => ANY_PACKET.test(line));
   const packets = lines.flatMap((line) => {
     const match = PACKET.exec(line);
-    return match ? [{ line, from: match[1]!, to: match[3]!, flags: match[5]! }] : [];
+    return match ? [{ line, from: match[1]!, fromPort: match[2]!, to: match[3]!, toPort: match[4]!, flags: match[5]! }] : [];
   });
   return { packets, lines };
 };
 
+/**
+ * The answer to the client's first SYN, on that SYN's own connection (its port): the client may
+ * hold other connections to the same server and port at the same time (the app's own, another
+ * check's), whose packets interleave with the trigger's.
+ */
 export const replyTo = (packets: readonly Packet[], client: string): Reply => {
   const syn = packets.findIndex((packet) => packet.from === client && packet.flags === 'S');
   if (syn < 0) return 'none';
-  const answer = packets.slice(syn + 1).find((packet) => packet.to === client && (packet.flags.includes('S') || packet.flags.includes('R')));
+  const { fromPort, to: server, toPort } = packets[syn]!;
+  const answer = packets.slice(syn + 1).find((packet) =>
+    packet.to === client && packet.toPort === fromPort && packet.from === server && packet.fromPort === toPort && (packet.flags.includes('S') || packet.flags.includes('R')));
   if (!answer) return 'none';
   return answer.flags.includes('R') ? 'rst' : 'syn-ack';
 };
