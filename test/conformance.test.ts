@@ -4,15 +4,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CHECK_KINDS } from '../src/checks/registry.js';
+import { describePlan } from '../src/app/describe-plan.js';
+import { CHECK_KIND_KEYS, CHECK_KINDS, type CheckKindKey } from '../src/checks/registry.js';
 import { CONDITION_KINDS } from '../src/conditions/registry.js';
 import { ERROR_CODES } from '../src/errors/codes.js';
 import { MATCHERS } from '../src/matchers/registry.js';
+import { runCheck } from '../src/execute/run-check.js';
 import { EXIT_CODES } from '../src/model/exit-codes.js';
 import { buildPlan } from '../src/plan/plan.js';
 import { REPORTERS } from '../src/report/registry.js';
 import { loadRunbookText } from '../src/runbook/load.js';
 import { buildRunbookSchema } from '../src/runbook/schema.js';
+import type { Transport } from '../src/transport/types.js';
 import { ROOT } from './helpers/run-cli.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -48,6 +51,26 @@ describe('check kinds', () => {
     const headings = text!.split('\n').filter((line) => line.startsWith('#### ')).map((line) => line.slice(5));
     expect(headings).toEqual(KIND_HEADINGS);
     expect(text).toContain(`\`${key}:\``);
+  });
+});
+
+/**
+ * What a kind alone uses (its parser, its scripts) lives in its own file. src/checks/probes holds
+ * what several kinds share, and the MySQL protocol: a client library in all but name, too large to
+ * read inside a kind.
+ */
+const PROTOCOL_MODULES = ['mysql-answer', 'mysql-packets', 'mysql-session', 'stream-tap'];
+
+describe('check kinds keep their own code', () => {
+  const kindFiles = modulesIn('src/checks', ['types.ts', 'registry.ts']);
+  const importers = (module: string): string[] =>
+    kindFiles.filter((kind) => readFileSync(join(ROOT, `src/checks/${kind}.ts`), 'utf8').includes(`'./probes/${module}.js'`));
+  test.each(modulesIn('src/checks/probes', []).filter((module) => !PROTOCOL_MODULES.includes(module)))('probes/%s is shared by several kinds', (module) => {
+    expect(importers(module).length, `used only by ${importers(module).join(', ') || 'no kind'}: move it into that kind's file`).toBeGreaterThanOrEqual(2);
+  });
+  test.each(Object.entries(CHECK_KINDS))('%s names its key once, in the registry', (key, kind) => {
+    expect(Object.keys(kind)).not.toContain('key');
+    expect(readFileSync(join(ROOT, `src/checks/${kind.name}.ts`), 'utf8')).not.toMatch(new RegExp(`key: '${key}'`));
   });
 });
 
@@ -99,5 +122,92 @@ describe('README examples', () => {
     const loaded = loadRunbookText('README.md', yaml);
     const problems = [...loaded.diagnostics, ...(loaded.runbook ? buildPlan(loaded.runbook).diagnostics : [])];
     expect(problems).toEqual([]);
+  });
+});
+
+/**
+ * One check per kind, on local hosts. Every command answers 127 (not installed) and every stream
+ * is refused by "sshd", so each kind walks through all its alternatives: what runs must be exactly
+ * the steps `runbook plan` prints, in order, on the same hosts.
+ */
+const EVERY_KIND: Readonly<Record<CheckKindKey, string>> = {
+  listening: 'listening: { port: "${vars.port}" }',
+  mysql: 'mysql: { host: 127.0.0.1, port: "${vars.port}", user: app, password: "${vars.secret}", database: appdb }',
+  packet_capture: 'packet_capture: { filter: "port ${vars.port}", client: 127.0.0.1, trigger: { on: there, run: "nc -z 127.0.0.1 ${vars.port}" } }',
+  ping: 'ping: { host: 127.0.0.1, count: 2 }',
+  port_scan: 'port_scan: { host: localhost, port: "${vars.port}", timeout: 9s }',
+  process: 'process: { name: "mysqld|mariadbd" }',
+  run: 'run: echo "${vars.port}"',
+  tcp_connect: 'tcp_connect: { host: 127.0.0.1, port: "${vars.port}", timeout: 60s }',
+};
+
+const everyKindRunbook = (): string => `version: 1
+title: every kind
+vars:
+  port: 3306
+  secret: { value: pw-4f2, secret: true }
+hosts:
+  here: local
+  there: local
+questions:
+  - id: q
+    title: Q
+    checks:
+${Object.entries(EVERY_KIND).map(([key, spec]) => `      - id: ${key.replace(/_/g, '-')}\n        on: here\n        timeout: 3s\n        ${spec}`).join('\n')}
+`;
+
+/** Answers every command "not installed" and refuses every stream as sshd without forwarding does. */
+const nothingInstalled = (role: string, ran: string[]): Transport => ({
+  description: 'local',
+  start: ({ script }) => {
+    ran.push(`${role}\n${script}`);
+    return {
+      result: Promise.resolve({ exitCode: 127, signal: null, stdout: '', stderr: `sh: 1: ${script.split(' ')[0]}: not found\n`, durationMs: 1 }),
+      waitForOutput: () => Promise.resolve(true),
+      stop: () => Promise.resolve(),
+    };
+  },
+  openStream: ({ host, port }) => {
+    ran.push(`${role}\n${host}:${port}`);
+    return Promise.resolve({ failure: 'prohibited', message: 'administratively prohibited', durationMs: 1, via: 'ssh -W' });
+  },
+  close: () => Promise.resolve(),
+});
+
+describe('plan shows what run runs', () => {
+  test('every registered kind has a check here', () => {
+    expect(Object.keys(EVERY_KIND).sort()).toEqual([...CHECK_KIND_KEYS].sort());
+  });
+
+  const loaded = loadRunbookText('every-kind.yaml', everyKindRunbook());
+  const plan = buildPlan(loaded.runbook!).plan;
+  const planned = describePlan(plan, 30_000);
+
+  test.each(plan.order.map((check, index) => [check.kind, check, planned[index]!] as const))('%s: the same steps, in order, on the same hosts', async (_, check, shown) => {
+    const ran: string[] = [];
+    await runCheck(check, {
+      vars: plan.runbook.vars,
+      hosts: plan.runbook.hosts,
+      captures: new Map(),
+      transportFor: (role) => nothingInstalled(role, ran),
+      defaultTimeoutMs: 30_000,
+      signal: new AbortController().signal,
+    });
+    // The plan's lines, one step each: "on there: ..." names another host than the check's.
+    const planSteps = shown.alternatives.flatMap(({ via, line }) =>
+      line.split('; while it runs, ').map((text) => {
+        const other = /^on ([a-z]+): ([\s\S]*)$/.exec(text);
+        return { via, role: other?.[1] ?? check.on, text: other?.[2] ?? text };
+      }));
+    expect(ran).toHaveLength(planSteps.length);
+    ran.forEach((entry, index) => {
+      const [role, text] = entry.split('\n', 2) as [string, string];
+      const step = planSteps[index]!;
+      expect(role).toBe(step.role);
+      // A stream's line says what is spoken; it names the destination the run connected to.
+      if (step.via === 'stream') expect(step.text).toContain(text);
+      else expect(entry.slice(role.length + 1)).toBe(step.text);
+    });
+    expect(JSON.stringify(shown)).not.toContain('pw-4f2');
   });
 });

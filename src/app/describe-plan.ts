@@ -1,12 +1,20 @@
 // `runbook plan`: every check in execution order with its host and the exact command, variables
 // resolved and captures and secrets shown as the placeholders they are until the run. Nothing runs.
-import { checkKindFor } from '../checks/registry.js';
+import { checkKindOf } from '../checks/registry.js';
+import { alternativeLine, alternatives } from '../checks/probes/define-kind.js';
+import type { CheckKind, TemplateResolver } from '../checks/types.js';
 import { makeResolver } from '../plan/template.js';
 import type { Plan } from '../plan/plan.js';
 import { formatDuration } from '../model/duration.js';
 import type { Runbook, VarValue } from '../model/runbook.js';
 import { describeHost } from '../model/host-address.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
+
+export interface PlannedAlternative {
+  /** A command line, or a conversation over a stream opened from the host. */
+  readonly via: 'command' | 'stream';
+  readonly line: string;
+}
 
 export interface PlannedCheck {
   readonly step: number;
@@ -15,7 +23,10 @@ export interface PlannedCheck {
   readonly kind: string;
   readonly host: string;
   readonly target: string;
+  /** The first alternative's line (what normally runs). */
   readonly command: string;
+  /** Every alternative in order: each runs only when those before could not answer (a tool not installed). */
+  readonly alternatives: readonly PlannedAlternative[];
   readonly dependsOn: readonly string[];
   readonly timeout: string;
   readonly expect: readonly string[];
@@ -26,11 +37,23 @@ export interface PlannedCheck {
 const shownVars = ({ vars, secretVars }: Runbook): Record<string, VarValue> =>
   Object.fromEntries(Object.entries(vars).filter(([name]) => !secretVars.includes(name)));
 
+/**
+ * The kind's probe, built as the run builds it (the same function, the check's timeout), shown as
+ * lines: the run executes exactly these, captures and secrets filled in.
+ */
+const probeAlternatives = (kind: CheckKind<unknown>, spec: unknown, resolve: TemplateResolver, timeoutMs: number): PlannedAlternative[] => {
+  const probe = kind.probe(spec, { resolve, timeoutMs });
+  if (!probe.ok) return [{ via: 'command', line: `(cannot run: ${probe.error})` }];
+  return alternatives(probe.value.steps).map((group) => ({ via: group[0]?.type === 'stream' ? 'stream' : 'command', line: alternativeLine(group) }));
+};
+
 export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck[] => {
   const resolve = makeResolver(shownVars(plan.runbook), new Map());
   const steps = plan.order.map((check, index) => {
-    const kind = checkKindFor(check.kind)!;
+    const kind = checkKindOf(check);
     const host = plan.runbook.hosts[check.on];
+    const timeoutMs = check.timeoutMs ?? defaultTimeoutMs;
+    const planned = probeAlternatives(kind, check.spec, resolve, timeoutMs);
     return {
       step: index + 1,
       id: check.id,
@@ -38,9 +61,10 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
       kind: kind.name,
       host: check.on,
       target: host ? describeHost(host) : check.on,
-      command: kind.describe(check.spec, resolve),
+      command: planned[0]?.line ?? '',
+      alternatives: planned,
       dependsOn: check.dependsOn,
-      timeout: formatDuration(check.timeoutMs ?? defaultTimeoutMs),
+      timeout: formatDuration(timeoutMs),
       expect: check.expectations.map(({ field, matcher }) => `${field} ${matcher.describe}`),
       capture: check.captures.map(({ name, from, regex }) => `${name} <- ${from}${regex ? ` /${regex.source}/` : ''}`),
     };
@@ -49,12 +73,15 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
   return redactData(steps, redactor(secretValues(plan.runbook)));
 };
 
+/** A script of several lines stays under its step. */
+const indented = (text: string): string => text.replaceAll('\n', '\n         ');
+
 export const renderPlan = (plan: Plan, steps: readonly PlannedCheck[]): string => {
   const lines = [`${plan.runbook.title}  (${plan.runbook.file})`];
   for (const step of steps) {
     const after = step.dependsOn.length > 0 ? `, after ${step.dependsOn.join(', ')}` : '';
     lines.push(`${String(step.step).padStart(3)}. ${step.id} [${step.question}] on ${step.host} (${step.target}), ${step.kind}, timeout ${step.timeout}${after}`);
-    lines.push(`       $ ${step.command}`);
+    step.alternatives.forEach(({ via, line }, index) => lines.push(indented(`       ${index === 0 ? '' : 'else '}${via === 'stream' ? '~' : '$'} ${line}`)));
     if (step.expect.length > 0) lines.push(`       expect: ${step.expect.join('; ')}`);
     if (step.capture.length > 0) lines.push(`       capture: ${step.capture.join('; ')}`);
   }

@@ -1,17 +1,18 @@
 // The `run` pipeline: load and plan every file, open transports lazily, execute, and always close
 // the transports (also on interruption and errors) before the report is assembled and masked.
+// Listeners hear the run from here: run-start, each check's start and end, run-end (execute/events.ts).
 import { setMaxListeners } from 'node:events';
 import { assembleReport, type RunbookRun } from '../execute/assemble.js';
-import type { EventListener } from '../execute/events.js';
+import type { EventListener, ExecutionEvent, HostRef } from '../execute/events.js';
 import { diagnose } from '../execute/diagnose.js';
 import { executePlan } from '../execute/scheduler.js';
 import type { RunReport } from '../model/report.js';
 import type { Overrides } from '../runbook/normalize.js';
 import type { Plan } from '../plan/plan.js';
-import { redactData, redactor } from '../secrets/redact.js';
+import { redactData, redactor, type Redact } from '../secrets/redact.js';
 import { loadPlans, secretsOf } from './load-plans.js';
 import type { SshOptions } from '../transport/ssh/pool.js';
-import { createTransports } from './transports.js';
+import { createTransports, type TransportSet } from './transports.js';
 import { TOOL } from './tool.js';
 
 export interface RunRequest {
@@ -24,24 +25,75 @@ export interface RunSettings {
   readonly defaultTimeoutMs: number;
   readonly signal: AbortSignal;
   readonly ssh: SshOptions;
+  /** Hears the run's events, masked. One that throws is not called again (see `guarded`). */
   readonly onEvent?: EventListener;
+  /** Told, once, why `onEvent` was dropped: the listener's owner says so where it writes. */
+  readonly onListenerError?: (error: unknown) => void;
 }
 
 /**
- * Runs plans that loadPlans made. The report (and every progress event) is masked here, before any
- * reporter sees it: secret values reach it through commands, output, reasons, captures, hints and
- * findings alike.
+ * The one way events leave a run: masked, and guarded. Progress is a view of the run, never part
+ * of it: a listener that throws is dropped (a view that broke once would only show a torn picture)
+ * and its owner is told once; the run and its report go on untouched.
+ */
+const guarded = (request: RunSettings, redact: Redact): EventListener => {
+  let listener = request.onEvent;
+  return (event) => {
+    if (!listener) return;
+    try {
+      listener(redactData(event, redact));
+    } catch (error) {
+      listener = undefined;
+      request.onListenerError?.(error);
+    }
+  };
+};
+
+/**
+ * The roles a plan's checks run on, in the order the runbook declares them, with their targets.
+ * Cheap: the scheduler asks for these transports anyway, and SSH connects on the first command.
+ */
+const hostsOf = (plan: Plan, transports: TransportSet): HostRef[] => {
+  const used = new Set(plan.order.map((check) => check.on));
+  return Object.entries(plan.runbook.hosts)
+    .filter(([role]) => used.has(role))
+    .map(([role, spec]) => ({ role, target: transports.forHost(role, spec).description }));
+};
+
+const runStart = (plans: readonly Plan[], transports: TransportSet, startedAt: Date): ExecutionEvent => ({
+  type: 'run-start',
+  startedAt: startedAt.toISOString(),
+  checks: plans.reduce((sum, plan) => sum + plan.order.length, 0),
+  runbooks: plans.map((plan) => ({ file: plan.runbook.file, title: plan.runbook.title, checks: plan.order.length, hosts: hostsOf(plan, transports) })),
+});
+
+/** Told from the report, so a view's summary can never disagree with it. */
+const runEnd = (report: RunReport): ExecutionEvent => ({
+  type: 'run-end',
+  status: report.status,
+  exitCode: report.exitCode,
+  interrupted: report.interrupted,
+  durationMs: report.durationMs,
+  checks: report.summary.checks,
+});
+
+/**
+ * Runs plans that loadPlans made. The report (and every event) is masked here, before any
+ * reporter or listener sees it: secret values reach it through commands, output, reasons,
+ * captures, hints and findings alike.
  */
 export const runPlans = async (plans: readonly Plan[], request: RunSettings): Promise<RunReport> => {
   const redact = redactor(secretsOf(plans));
-  const { onEvent } = request;
+  const emit = guarded(request, redact);
   const startedAt = new Date();
   const started = performance.now();
+  const elapsedMs = () => Math.round(performance.now() - started);
   // Every running command listens for the interruption: many at once is expected, not a leak.
   setMaxListeners(0, request.signal);
   const transports = createTransports(plans.flatMap((plan) => Object.values(plan.runbook.hosts)), request.ssh);
   const runs: RunbookRun[] = [];
   try {
+    emit(runStart(plans, transports, startedAt));
     for (const plan of plans) {
       const checkRuns = await executePlan(plan, {
         concurrency: request.concurrency,
@@ -49,15 +101,17 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
         signal: request.signal,
         mask: redact,
         transportFor: (role) => transports.forHost(role, plan.runbook.hosts[role]),
-        ...(onEvent ? { onEvent: (event) => onEvent(redactData(event, redact)) } : {}),
+        elapsedMs,
+        onEvent: emit,
       });
       runs.push({ runbook: plan.runbook, results: checkRuns.map((run) => run.result), findings: diagnose(plan.runbook, checkRuns) });
     }
   } finally {
     await transports.close();
   }
-  const report = assembleReport(runs, { tool: TOOL, startedAt, durationMs: performance.now() - started, interrupted: request.signal.aborted });
-  return redactData(report, redact);
+  const report = redactData(assembleReport(runs, { tool: TOOL, startedAt, durationMs: performance.now() - started, interrupted: request.signal.aborted }), redact);
+  emit(runEnd(report));
+  return report;
 };
 
 export const runRunbooks = async (request: RunRequest & RunSettings): Promise<RunReport> =>

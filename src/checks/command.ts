@@ -1,6 +1,9 @@
 // The `run:` check: an arbitrary shell command, judged on its exit code and output.
+import { ok } from '../model/result.js';
 import type { CommandOutcome } from '../transport/types.js';
-import type { CheckKind, Observation } from './types.js';
+import type { CommandStep, Observation } from './types.js';
+import { runStep } from './probes/attempts.js';
+import { defineCheckKind } from './probes/define-kind.js';
 
 const firstLine = (text: string): string => text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
 
@@ -12,13 +15,15 @@ export const interpretCommand = (outcome: CommandOutcome): Observation => {
   return { fields };
 };
 
-export const command: CheckKind<string> = {
+export const command = defineCheckKind({
   name: 'command',
-  key: 'run',
   summary: 'runs a shell command line on the host with /bin/sh -c',
   schema: { type: 'string', minLength: 1, description: 'a shell command line, run with /bin/sh -c' },
   fields: { exit_code: 'number', stdout: 'text', stderr: 'text' },
   defaultExpect: { exit_code: 0 },
-  describe: (spec, resolve) => resolve.shell(spec),
-  observe: async (spec, context) => interpretCommand(await context.run(context.resolve.shell(spec))),
-};
+  probe: (spec: string, { resolve }) => {
+    const step: CommandStep = { type: 'command', tool: 'sh', label: 'sh -c', script: resolve.shell(spec) };
+    return ok({ target: step, steps: [step] });
+  },
+  observe: async ({ target: step }, context) => interpretCommand(await runStep(context, step)),
+});

@@ -2,11 +2,70 @@
 // runs on another, then the packets themselves. tcpdump sees a SYN even when nftables drops it
 // (capture comes before the input hook), so the reply to the SYN is what tells the faults apart.
 import shellQuote from 'shell-quote';
+import { failed, ok, type Result } from '../model/result.js';
 import type { CommandOutcome, RunningCommand } from '../transport/types.js';
-import type { CheckKind, ObserveContext, Observation, TemplateResolver } from './types.js';
-import { firstLine, missingProgram, notFoundProgram } from './probes/attempts.js';
-import { captureFields, replyPattern } from './probes/tcpdump-output.js';
-import { durationMs, durationSchema, isIpLiteral, ROLE_SCHEMA, seconds } from './probes/values.js';
+import { firstLine, missingProgram, notFoundProgram, runStep } from './probes/attempts.js';
+import { defineCheckKind } from './probes/define-kind.js';
+import { durationMs, durationSchema, isIpLiteral, isPending, ROLE_SCHEMA, seconds } from './probes/values.js';
+import type { CommandStep, Observation, ObserveContext, Probe, ProbeSettings } from './types.js';
+
+// tcpdump -n lines (`... IP 10.200.0.216.45678 > 10.200.0.82.3306: Flags [S], ...`) read as packets
+// between a client and a server. The reply to the client's SYN is the proof: [S.] someone accepts,
+// [R.] nobody listens there, nothing (only retransmitted SYNs) a firewall drops it (LAB-NOTES 8).
+export interface Packet {
+  readonly line: string;
+  readonly from: string;
+  readonly fromPort: string;
+  readonly to: string;
+  readonly toPort: string;
+  /** tcpdump's flag letters: S, S., R, R., P., F., "." */
+  readonly flags: string;
+}
+
+export type Reply = 'syn-ack' | 'rst' | 'none';
+
+/** Addresses end in .PORT; greedy matching leaves the last dot-number as the port (IPv6 has colons). */
+const PACKET = /\bIP6? (\S+)\.(\d+) > (\S+)\.(\d+): Flags \[([^\]]*)\]/;
+const ANY_PACKET = /\bIP6? \S+ > \S+:/;
+
+export const parsePackets = (stdout: string): { packets: Packet[]; lines: string[] } => {
+  const lines = stdout.split('\n').map((line) => line.trimEnd()).filter((line) => ANY_PACKET.test(line));
+  const packets = lines.flatMap((line) => {
+    const match = PACKET.exec(line);
+    return match ? [{ line, from: match[1]!, fromPort: match[2]!, to: match[3]!, toPort: match[4]!, flags: match[5]! }] : [];
+  });
+  return { packets, lines };
+};
+
+/**
+ * The answer to the client's first SYN, on that SYN's own connection (its port): the client may
+ * hold other connections to the same server and port at the same time (the app's own, another
+ * check's), whose packets interleave with the trigger's.
+ */
+export const replyTo = (packets: readonly Packet[], client: string): Reply => {
+  const syn = packets.findIndex((packet) => packet.from === client && packet.flags === 'S');
+  if (syn < 0) return 'none';
+  const { fromPort, to: server, toPort } = packets[syn]!;
+  const answer = packets.slice(syn + 1).find((packet) =>
+    packet.to === client && packet.toPort === fromPort && packet.from === server && packet.fromPort === toPort && (packet.flags.includes('S') || packet.flags.includes('R')));
+  if (!answer) return 'none';
+  return answer.flags.includes('R') ? 'rst' : 'syn-ack';
+};
+
+/** A packet to the client that answers a SYN, for waiting on tcpdump's output. */
+export const replyPattern = (client: string): RegExp =>
+  new RegExp(`> ${client.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+: Flags \\[(S\\.|R\\.?)\\]`);
+
+export const captureFields = (stdout: string, client: string) => {
+  const { packets, lines } = parsePackets(stdout);
+  return {
+    packets: lines.length,
+    client_packets: packets.filter((packet) => packet.from === client).length,
+    server_packets: packets.filter((packet) => packet.to === client).length,
+    reply: replyTo(packets, client),
+    lines: lines.join('\n'),
+  };
+};
 
 export interface PacketCaptureSpec {
   readonly filter: string;
@@ -30,6 +89,13 @@ interface Capture {
   readonly packets: number;
 }
 
+/** The capture, and the trigger that runs on another host while it listens. */
+interface Steps {
+  readonly settings: Capture;
+  readonly capture: CommandStep;
+  readonly trigger: CommandStep & { readonly host: string };
+}
+
 /**
  * --immediate-mode: each packet is printed when it arrives, not when a buffer fills. `timeout` bounds
  * a quiet capture; --foreground keeps it in the transport's process group (plain `timeout` makes a
@@ -38,14 +104,25 @@ interface Capture {
 const tcpdumpScript = ({ filter, iface, durationMs: ms, packets }: Capture): string =>
   `timeout --foreground ${seconds(ms)} tcpdump -n -l --immediate-mode -i ${shellQuote.quote([iface])} -c ${packets} ${shellQuote.quote([filter])}`;
 
-const captureOf = (spec: PacketCaptureSpec, resolve: TemplateResolver): Capture | { error: string } => {
+const captureOf = (spec: PacketCaptureSpec, { resolve }: ProbeSettings): Result<Capture> => {
   const filter = resolve.value(spec.filter).trim();
   const client = resolve.value(spec.client).trim();
   const iface = resolve.value(spec.interface ?? 'any').trim();
-  if (filter === '' || [...filter].some((char) => char < ' ')) return { error: `filter must be one line of BPF, got ${JSON.stringify(filter)}` };
-  if (!isIpLiteral(client)) return { error: `client must be the IP address tcpdump -n prints for the initiating host, got ${JSON.stringify(client)}` };
-  if (!/^[A-Za-z0-9_.:@-]{1,15}$/.test(iface)) return { error: `interface must be an interface name or "any", got ${JSON.stringify(iface)}` };
-  return { filter, client, iface, durationMs: durationMs(spec.duration, DEFAULT_DURATION_MS), packets: spec.packets ?? DEFAULT_PACKETS };
+  if (filter === '' || [...filter].some((char) => char < ' ')) return failed(`filter must be one line of BPF, got ${JSON.stringify(filter)}`);
+  if (!isIpLiteral(client) && !isPending(client)) return failed(`client must be the IP address tcpdump -n prints for the initiating host, got ${JSON.stringify(client)}`);
+  if (!/^[A-Za-z0-9_.:@-]{1,15}$/.test(iface)) return failed(`interface must be an interface name or "any", got ${JSON.stringify(iface)}`);
+  return ok({ filter, client, iface, durationMs: durationMs(spec.duration, DEFAULT_DURATION_MS), packets: spec.packets ?? DEFAULT_PACKETS });
+};
+
+const probe = (spec: PacketCaptureSpec, settings: ProbeSettings): Result<Probe<Steps>> => {
+  const capture = captureOf(spec, settings);
+  if (!capture.ok) return capture;
+  const steps: Steps = {
+    settings: capture.value,
+    capture: { type: 'command', tool: 'tcpdump', label: 'tcpdump', script: tcpdumpScript(capture.value) },
+    trigger: { type: 'command', host: spec.trigger.on, order: 'alongside', tool: 'the trigger', label: 'the trigger', script: settings.resolve.shell(spec.trigger.run) },
+  };
+  return ok({ target: steps, steps: [steps.capture, steps.trigger] });
 };
 
 const notStarted = (outcome: CommandOutcome, host: string): Observation => {
@@ -65,26 +142,25 @@ const triggerProblem = (outcome: CommandOutcome, role: string): Observation | un
   return { fields: {}, error, ...(tool && outcome.exitCode === 127 ? { missingTools: [{ tool, host: role }] } : {}) };
 };
 
-const runTrigger = async (capture: RunningCommand, settings: Capture, spec: PacketCaptureSpec, context: ObserveContext, startedAt: number) => {
-  const trigger = await context.run(context.resolve.shell(spec.trigger.run), { host: spec.trigger.on });
-  const problem = triggerProblem(trigger, spec.trigger.on);
+const runTrigger = async (capture: RunningCommand, { settings, trigger: step }: Steps, context: ObserveContext, startedAt: number) => {
+  const trigger = await runStep(context, step);
+  const problem = triggerProblem(trigger, step.host);
   if (problem) return { problem };
   // The reply is usually printed by now; else wait a little, never past tcpdump's own end.
   const left = settings.durationMs - (performance.now() - startedAt);
   if (left > 0) await capture.waitForOutput('stdout', replyPattern(settings.client), Math.min(REPLY_GRACE_MS, left));
-  const note = `trigger on ${spec.trigger.on} exited ${String(trigger.exitCode)}${trigger.stderr.trim() ? `: ${firstLine(trigger.stderr)}` : ''}`;
+  const note = `trigger on ${step.host} exited ${String(trigger.exitCode)}${trigger.stderr.trim() ? `: ${firstLine(trigger.stderr)}` : ''}`;
   return { note };
 };
 
-const observe = async (spec: PacketCaptureSpec, context: ObserveContext): Promise<Observation> => {
-  const settings = captureOf(spec, context.resolve);
-  if ('error' in settings) return { fields: {}, error: settings.error };
+const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext): Promise<Observation> => {
+  const { settings } = steps;
   const startedAt = performance.now();
-  const capture = context.start(tcpdumpScript(settings));
+  const capture = context.start(steps.capture.script);
   let triggered: Awaited<ReturnType<typeof runTrigger>> | undefined;
   try {
     if (await capture.waitForOutput('stderr', /listening on/, settings.durationMs)) {
-      triggered = await runTrigger(capture, settings, spec, context, startedAt);
+      triggered = await runTrigger(capture, steps, context, startedAt);
     }
   } finally {
     await capture.stop();
@@ -95,9 +171,8 @@ const observe = async (spec: PacketCaptureSpec, context: ObserveContext): Promis
   return { fields: captureFields(outcome.stdout, settings.client), notes: [triggered.note] };
 };
 
-export const packetCapture: CheckKind<PacketCaptureSpec> = {
+export const packetCapture = defineCheckKind({
   name: 'packet-capture',
-  key: 'packet_capture',
   summary: 'captures packets with tcpdump on the host while a trigger command runs on another host',
   schema: {
     type: 'object',
@@ -123,14 +198,10 @@ export const packetCapture: CheckKind<PacketCaptureSpec> = {
   fields: { packets: 'number', client_packets: 'number', server_packets: 'number', reply: 'text', lines: 'text' },
   defaultExpect: { client_packets: { ge: 1 } },
   // Also asked of a spec that failed the schema (to report every unknown role at once): no trust.
-  otherHosts: (spec) => {
+  otherHosts: (spec: PacketCaptureSpec) => {
     const on = (spec as { trigger?: { on?: unknown } } | null)?.trigger?.on;
     return typeof on === 'string' ? [on] : [];
   },
-  describe: (spec, resolve) => {
-    const settings = captureOf(spec, resolve);
-    const capture = 'error' in settings ? `tcpdump -n -l -i ${spec.interface ?? 'any'} ${resolve.value(spec.filter)}` : tcpdumpScript(settings);
-    return `${capture}; while it runs, on ${spec.trigger.on}: ${resolve.shell(spec.trigger.run)}`;
-  },
+  probe,
   observe,
-};
+});

@@ -1,11 +1,35 @@
 // The `ping:` check: does HOST answer ICMP echo from this host? A lost ping alone proves little (ICMP
 // is often filtered while TCP works); next to a tcp_connect it tells a firewall from a dead host.
-import shellQuote from 'shell-quote';
-import type { CheckKind, ObserveContext, Observation, TemplateResolver } from './types.js';
-import { answered, noAnswer, tryInOrder } from './probes/attempts.js';
+import { ok, type Result } from '../model/result.js';
+import type { CommandOutcome } from '../transport/types.js';
+import { type Attempt, firstLine, observed, type Reading, tryInOrder } from './probes/attempts.js';
 import { withinCheck } from './probes/deadline.js';
-import { readPing } from './probes/ping-output.js';
-import { durationMs, durationSchema, hostSchema, resolveHost, seconds } from './probes/values.js';
+import { defineCheckKind } from './probes/define-kind.js';
+import { durationMs, durationSchema, hostSchema, resolveHost, seconds, shellWord } from './probes/values.js';
+import type { Probe, ProbeSettings } from './types.js';
+
+// iputils ping's summary: "N packets transmitted, M received, [+E errors,] X% packet loss" and
+// "rtt min/avg/max/mdev = a/b/c/d ms" (absent when nothing came back).
+export interface PingSummary {
+  readonly sent: number;
+  readonly replies: number;
+  readonly lossPercent: number;
+  readonly rttMs: number | null;
+}
+
+const SUMMARY = /(\d+) packets transmitted, (\d+) (?:packets )?received(?:, .*?)?, ([\d.]+)% packet loss/;
+const RTT = /= [\d.]+\/([\d.]+)\/[\d.]+\/[\d.]+ ms/;
+
+/** rc 0 some replies, rc 1 none; rc 2 (unknown host, bad option) has no summary: an error. */
+export const readPing = (outcome: CommandOutcome): Reading<PingSummary> => {
+  const summary = SUMMARY.exec(outcome.stdout);
+  if (!summary) return { ok: false, error: `ping failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || firstLine(outcome.stdout) || 'no message'}` };
+  const rtt = RTT.exec(outcome.stdout);
+  return {
+    ok: true,
+    value: { sent: Number(summary[1]), replies: Number(summary[2]), lossPercent: Number(summary[3]), rttMs: rtt ? Number(rtt[1]) : null },
+  };
+};
 
 export interface PingSpec {
   readonly host: string;
@@ -20,27 +44,22 @@ const INTERVAL_MS = 1000;
 const SHORTEST_WAIT_MS = 100;
 
 /** -W: the wait for each reply, shortened when the check's timeout would otherwise come first. */
-const pingScript = (host: string, spec: PingSpec, remainingMs = Number.POSITIVE_INFINITY): string => {
+const pingScript = (host: string, spec: PingSpec, checkTimeoutMs: number): string => {
   const count = spec.count ?? 1;
   const wantedMs = durationMs(spec.timeout, DEFAULT_TIMEOUT_MS);
-  const waitMs = Math.max(SHORTEST_WAIT_MS, withinCheck(wantedMs, remainingMs - (count - 1) * INTERVAL_MS));
-  return `ping -n -c ${count} -W ${seconds(waitMs)} ${shellQuote.quote([host])}`;
+  const waitMs = Math.max(SHORTEST_WAIT_MS, withinCheck(wantedMs, checkTimeoutMs - (count - 1) * INTERVAL_MS));
+  return `ping -n -c ${count} -W ${seconds(waitMs)} ${shellWord(host)}`;
 };
 
-const hostOf = (spec: PingSpec, resolve: TemplateResolver) => resolveHost(spec.host, resolve);
-
-const observe = async (spec: PingSpec, context: ObserveContext): Promise<Observation> => {
-  const host = hostOf(spec, context.resolve);
-  if ('error' in host) return { fields: {}, error: host.error };
-  const result = await tryInOrder(context, [{ tool: 'ping', label: 'ping', script: pingScript(host.value, spec, context.remainingMs()), read: readPing }]);
-  if ('error' in result) return noAnswer(result);
-  const { sent, replies, lossPercent, rttMs } = result.value;
-  return answered(result, { sent, replies, loss_percent: lossPercent, rtt_ms: rttMs });
+const probe = (spec: PingSpec, { resolve, timeoutMs }: ProbeSettings): Result<Probe<Attempt<PingSummary>[]>> => {
+  const host = resolveHost(spec.host, resolve);
+  if (!host.ok) return host;
+  const attempts: Attempt<PingSummary>[] = [{ type: 'command', tool: 'ping', label: 'ping', script: pingScript(host.value, spec, timeoutMs), read: readPing }];
+  return ok({ target: attempts, steps: attempts });
 };
 
-export const ping: CheckKind<PingSpec> = {
+export const ping = defineCheckKind({
   name: 'ping',
-  key: 'ping',
   summary: 'sends ICMP echo requests from the host and counts the replies',
   schema: {
     type: 'object',
@@ -54,6 +73,7 @@ export const ping: CheckKind<PingSpec> = {
   },
   fields: { sent: 'number', replies: 'number', loss_percent: 'number', rtt_ms: 'number' },
   defaultExpect: { replies: { ge: 1 } },
-  describe: (spec, resolve) => pingScript(resolve.value(spec.host), spec),
-  observe,
-};
+  probe,
+  observe: async ({ target: attempts }, context) =>
+    observed(await tryInOrder(context, attempts), ({ value }) => ({ sent: value.sent, replies: value.replies, loss_percent: value.lossPercent, rtt_ms: value.rttMs })),
+});

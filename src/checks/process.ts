@@ -1,8 +1,99 @@
 // The `process:` check: is a process with this name / command line running on the host? The table
 // is read with ps (or /proc where ps is missing) and filtered here, so the probe never finds itself.
-import type { CheckKind, Observation } from './types.js';
-import { answered, firstLine, noAnswer, tryInOrder, type Attempt, type Reading } from './probes/attempts.js';
-import { liveOthers, parseProc, parsePs, PROC_MARKER, PROC_SCRIPT, PS_MARKER, PS_SCRIPT, type ProcessRow } from './probes/process-table.js';
+import { failed, ok, type Result } from '../model/result.js';
+import { type Attempt, firstLine, inOrder, observed, type Reading, tryInOrder, unusable } from './probes/attempts.js';
+import { defineCheckKind } from './probes/define-kind.js';
+import type { Observation, Probe, ProbeSettings } from './types.js';
+
+// Reading the process table from `ps` or, where ps is missing, from /proc walked in sh. The probe's
+// own processes are dropped here, never by grepping in the shell (LAB-NOTES 10: grep finds itself).
+export interface ProcessRow {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly user: string;
+  /** ps STAT / /proc state, e.g. "Ssl"; Z is a zombie. */
+  readonly state: string;
+  /** The kernel's name for it (comm, at most 15 characters). */
+  readonly name: string;
+  readonly args: string;
+}
+
+// Every column but args wider than its widest value: procps shrinks the padding after a column
+// that overflows, which would shift comm into args (a stat of 5 letters in a 4-wide column).
+const PS_FORMAT = 'pid:10=,ppid:10=,user:32=,stat:8=,comm:15=,args=';
+/** `$$` first, then ps replaces the shell: the first line names the probe's own pid. */
+export const PS_SCRIPT = `echo $$; exec ps -eww -o ${PS_FORMAT}`;
+
+/**
+ * One line per process: uid, the raw stat line (pid (comm) state ppid ...), the command line; then
+ * /etc/passwd to name the uids. $$ is the walking shell; its subshells are its descendants.
+ */
+export const PROC_SCRIPT = [
+  'echo $$',
+  'for d in /proc/[0-9]*; do',
+  '  { read -r s <"$d/stat"; } 2>/dev/null || continue',
+  '  u=; while read -r k v _; do [ "$k" = Uid: ] && { u=$v; break; }; done <"$d/status" 2>/dev/null',
+  `  printf '%s\\t%s\\t%s\\n' "$u" "$s" "$(tr '\\0\\n' '  ' <"$d/cmdline" 2>/dev/null)"`,
+  'done',
+  'echo ==passwd',
+  'cat /etc/passwd 2>/dev/null',
+].join('\n');
+
+/** comm is padded to 15 columns, then one space, then args (which may be empty for kernel threads). */
+const PS_LINE = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s(.*)$/;
+
+export const parsePs = (stdout: string): { self: number; rows: ProcessRow[] } => {
+  const [first = '', ...lines] = stdout.split('\n');
+  const rows: ProcessRow[] = [];
+  for (const line of lines) {
+    const match = PS_LINE.exec(line);
+    if (!match) continue;
+    const rest = match[5]!.replace(/^ +/, '');
+    rows.push({ pid: Number(match[1]), ppid: Number(match[2]), user: match[3]!, state: match[4]!, name: rest.slice(0, 15).trimEnd(), args: rest.slice(16).trim() });
+  }
+  return { self: Number(first.trim()), rows };
+};
+
+const STAT_LINE = /^(\d+) \((.*)\) (\S+) (\d+) /s;
+
+export const parseProc = (stdout: string): { self: number; rows: ProcessRow[] } => {
+  const [first = '', ...lines] = stdout.split('\n');
+  const split = lines.indexOf('==passwd');
+  const users = new Map<string, string>();
+  for (const entry of split < 0 ? [] : lines.slice(split + 1)) {
+    const [name, , uid] = entry.split(':');
+    if (name && uid && !users.has(uid)) users.set(uid, name);
+  }
+  const rows: ProcessRow[] = [];
+  for (const line of split < 0 ? lines : lines.slice(0, split)) {
+    const [uid = '', stat = '', ...args] = line.split('\t');
+    const match = STAT_LINE.exec(stat);
+    if (!match) continue;
+    rows.push({ pid: Number(match[1]), ppid: Number(match[4]), user: users.get(uid) ?? uid, state: match[3]!, name: match[2]!, args: args.join('\t').trim() });
+  }
+  return { self: Number(first.trim()), rows };
+};
+
+/**
+ * Drops zombies (dead, not yet reaped: LAB-NOTES 11), the probe itself and what it started, and the
+ * wrappers above it that carry its script (the transport's `timeout`, `sudo`, `sh -c`).
+ */
+export const liveOthers = (table: { self: number; rows: readonly ProcessRow[] }, marker: string): ProcessRow[] => {
+  const byPid = new Map(table.rows.map((row) => [row.pid, row]));
+  const probe = new Set<number>([table.self]);
+  for (let row = byPid.get(table.self); row && row.ppid > 0; row = byPid.get(row.ppid)) {
+    const parent = byPid.get(row.ppid);
+    if (parent?.args.includes(marker)) probe.add(parent.pid);
+  }
+  const isProbe = (row: ProcessRow): boolean => {
+    for (let at: ProcessRow | undefined = row, hops = 0; at && hops < 64; at = byPid.get(at.ppid), hops += 1) if (at.pid === table.self) return true;
+    return probe.has(row.pid);
+  };
+  return table.rows.filter((row) => !row.state.startsWith('Z') && !isProbe(row));
+};
+
+export const PS_MARKER = PS_FORMAT;
+export const PROC_MARKER = 'echo ==passwd';
 
 export interface ProcessSpec {
   readonly name?: string;
@@ -13,15 +104,15 @@ export interface ProcessSpec {
 const read = (parse: typeof parsePs, marker: string, tool: string) => (outcome: { exitCode: number | null; stdout: string; stderr: string }): Reading<ProcessRow[]> => {
   const table = parse(outcome.stdout);
   if (outcome.exitCode !== 0 || !Number.isInteger(table.self) || table.rows.length === 0) {
-    return { unusable: `${tool} gave no process table (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr)}` };
+    return unusable(`${tool} gave no process table (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr)}`);
   }
-  return { value: liveOthers(table, marker) };
+  return { ok: true, value: liveOthers(table, marker) };
 };
 
-const ATTEMPTS: readonly Attempt<ProcessRow[]>[] = [
-  { tool: 'ps', label: 'ps -eww', script: PS_SCRIPT, read: read(parsePs, PS_MARKER, 'ps') },
-  { tool: '/proc', installable: false, label: 'a walk of /proc', script: PROC_SCRIPT, read: read(parseProc, PROC_MARKER, '/proc') },
-];
+const ATTEMPTS: readonly Attempt<ProcessRow[]>[] = inOrder([
+  { type: 'command', tool: 'ps', label: 'ps -eww', script: PS_SCRIPT, read: read(parsePs, PS_MARKER, 'ps') },
+  { type: 'command', tool: '/proc', installable: false, label: 'a walk of /proc', script: PROC_SCRIPT, read: read(parseProc, PROC_MARKER, '/proc') },
+]);
 
 const baseName = (args: string): string => (args.split(' ')[0] ?? '').split('/').pop() ?? '';
 
@@ -56,24 +147,43 @@ export const processFields = (rows: readonly ProcessRow[]): Observation['fields'
   };
 };
 
-const regexOf = (source: string, whole: boolean): RegExp | string => {
+const regexOf = (source: string, whole: boolean): Result<RegExp> => {
   try {
-    return new RegExp(whole ? `^(?:${source})$` : source);
+    return ok(new RegExp(whole ? `^(?:${source})$` : source));
   } catch (error) {
-    return `${JSON.stringify(source)} is not a valid regular expression: ${(error as Error).message}`;
+    return failed(`${JSON.stringify(source)} is not a valid regular expression: ${(error as Error).message}`);
   }
 };
 
-export const processCheck: CheckKind<ProcessSpec> = {
+interface Filter {
+  readonly name?: RegExp;
+  readonly command?: RegExp;
+  readonly user?: string;
+}
+
+/** The table is read whole and filtered here: the steps are the same whatever is looked for. */
+const probe = (spec: ProcessSpec, { resolve }: ProbeSettings): Result<Probe<Filter>> => {
+  const name = spec.name === undefined ? undefined : regexOf(resolve.value(spec.name), true);
+  const command = spec.command === undefined ? undefined : regexOf(resolve.value(spec.command), false);
+  if (name && !name.ok) return name;
+  if (command && !command.ok) return command;
+  const filter = {
+    ...(name ? { name: name.value } : {}),
+    ...(command ? { command: command.value } : {}),
+    ...(spec.user === undefined ? {} : { user: resolve.value(spec.user) }),
+  };
+  return ok({ target: filter, steps: ATTEMPTS });
+};
+
+export const processCheck = defineCheckKind({
   name: 'process',
-  key: 'process',
   summary: 'finds running processes by name, command line and user (zombies and the probe itself excluded)',
-  problems: (spec) =>
+  problems: (spec: ProcessSpec) =>
     (['name', 'command'] as const).flatMap((field) => {
       const source = spec[field];
       if (source === undefined || source.includes('${')) return [];
       const compiled = regexOf(source, field === 'name');
-      return typeof compiled === 'string' ? [{ at: [field], message: compiled }] : [];
+      return compiled.ok ? [] : [{ at: [field], message: compiled.error }];
     }),
   schema: {
     type: 'object',
@@ -87,18 +197,6 @@ export const processCheck: CheckKind<ProcessSpec> = {
   },
   fields: { count: 'number', pid: 'text', pids: 'text', names: 'text', users: 'text', states: 'text' },
   defaultExpect: { count: { ge: 1 } },
-  describe: () => PS_SCRIPT,
-  observe: async (spec, context) => {
-    const name = spec.name === undefined ? undefined : regexOf(context.resolve.value(spec.name), true);
-    const command = spec.command === undefined ? undefined : regexOf(context.resolve.value(spec.command), false);
-    for (const problem of [name, command]) if (typeof problem === 'string') return { fields: {}, error: problem };
-    const result = await tryInOrder(context, ATTEMPTS);
-    if ('error' in result) return noAnswer(result);
-    const filter = {
-      ...(name instanceof RegExp ? { name } : {}),
-      ...(command instanceof RegExp ? { command } : {}),
-      ...(spec.user === undefined ? {} : { user: context.resolve.value(spec.user) }),
-    };
-    return answered(result, processFields(selectProcesses(result.value, filter)));
-  },
-};
+  probe,
+  observe: async ({ target: filter }, context) => observed(await tryInOrder(context, ATTEMPTS), (answer) => processFields(selectProcesses(answer.value, filter))),
+});

@@ -26,6 +26,16 @@ export type CheckKindKey = keyof typeof CHECK_KINDS;
 
 export const CHECK_KIND_KEYS = Object.keys(CHECK_KINDS) as CheckKindKey[];
 
+export const isCheckKindKey = (key: string): key is CheckKindKey => Object.hasOwn(CHECK_KINDS, key);
+
 /** Erases the kind's spec type: the loader has validated the spec against the kind's schema. */
-export const checkKindFor = (key: string): CheckKind<unknown> | undefined =>
-  Object.hasOwn(CHECK_KINDS, key) ? CHECK_KINDS[key as CheckKindKey] : undefined;
+const kindByKey = (key: CheckKindKey): CheckKind<unknown> => CHECK_KINDS[key];
+
+/**
+ * The kind of a loaded check. The loader admits only registered keys, so a miss is a bug in
+ * runbook, reported as one, never a silent fallback.
+ */
+export const checkKindOf = (check: { readonly kind: string }): CheckKind<unknown> => {
+  if (!isCheckKindKey(check.kind)) throw new Error(`no check kind "${check.kind}" is registered`);
+  return kindByKey(check.kind);
+};

@@ -3,6 +3,7 @@
 import type { JsonSchema } from '../model/json-schema.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { FieldType } from '../model/runbook.js';
+import type { Result } from '../model/result.js';
 import type { CommandOutcome, RunningCommand, StreamOpening } from '../transport/types.js';
 
 export interface TemplateResolver {
@@ -79,13 +80,73 @@ export interface MissingTool {
   readonly host: string;
 }
 
-export interface CheckKind<Spec = never> {
+/**
+ * When a step runs: first (the default), `else` only when the steps before could not answer (a tool
+ * not installed, sshd refusing to forward), `alongside` while the step before it runs (a capture's trigger).
+ */
+export type StepOrder = 'first' | 'else' | 'alongside';
+
+interface StepBase {
+  /** Role of the host it runs on, when not the check's own (a capture's trigger on the client). */
+  readonly host?: string;
+  readonly order?: StepOrder;
+  /** The program it needs: named when it is missing (`lsof`). */
+  readonly tool: string;
+  /** How it is named when it answers: `ss -ltnpH`. */
+  readonly label: string;
+}
+
+/** A shell command line, exactly as it runs with /bin/sh -c. */
+export interface CommandStep extends StepBase {
+  readonly type: 'command';
+  readonly script: string;
+  /** Its standard input: a secret the tool reads there, never in its command line (nor in the plan). */
+  readonly stdin?: string;
+  /** Other programs the script needs whose absence also ends in 127 (coreutils `timeout`). */
+  readonly alsoNeeds?: readonly string[];
+  /** False for what no package installs (/proc/net/tcp): never reported as a missing tool. */
+  readonly installable?: boolean;
+}
+
+/** A TCP stream opened from the host (over SSH a forwarded channel), with a protocol spoken over it. */
+export interface StreamStep extends StepBase {
+  readonly type: 'stream';
+  /** A string only while it is a reference the plan shows as written (a captured port). */
+  readonly to: { readonly host: string; readonly port: number | string };
+  /** Longest wait for the connection. */
+  readonly timeoutMs: number;
+}
+
+export type ProbeStep = CommandStep | StreamStep;
+
+/**
+ * A probe as data: every step the kind may take, in order, with what its own code needs to read the
+ * answers (`target`: resolved addresses, compiled patterns). `runbook plan` prints these steps and
+ * the run executes exactly these; record/replay can key observations by them.
+ */
+export interface Probe<Target = unknown> {
+  readonly target: Target;
+  readonly steps: readonly ProbeStep[];
+}
+
+export interface ProbeSettings {
+  readonly resolve: TemplateResolver;
+  /** The check's timeout: every wait of the kind's own ends before it. */
+  readonly timeoutMs: number;
+}
+
+/** A problem in a schema-valid spec, `at` the path below the kind's key. */
+export interface SpecProblem {
+  readonly at: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** What a kind says about itself, the same in its file and in the registry. */
+export interface CheckKindAbout<Spec> {
   /** Kebab-case name of the kind: its file, its README section, its label in reports. */
   readonly name: string;
-  /** The YAML key that selects this kind in a check, e.g. `run`. */
-  readonly key: string;
   readonly summary: string;
-  /** Schema of the value under `key`. */
+  /** Schema of the value under the kind's key (the registry holds the key). */
   readonly schema: JsonSchema;
   /** What `expect` and `capture` may read, with the type matchers are checked against. */
   readonly fields: Readonly<Record<string, FieldType>>;
@@ -93,13 +154,30 @@ export interface CheckKind<Spec = never> {
   readonly defaultExpect: Readonly<Record<string, unknown>>;
   /**
    * Problems in a schema-valid spec that need more than a schema to see (an invalid regex), found
-   * while loading so they are input errors with a location; `at` is the path below the kind's key.
-   * Values holding `${...}` are only known at run time and are left to `observe`.
+   * while loading so they are input errors with a location. Values holding `${...}` are only known
+   * at run time and are left to `probe`.
    */
-  problems?(spec: Spec): { readonly at: readonly (string | number)[]; readonly message: string }[];
+  problems?(spec: Spec): SpecProblem[];
   /** Host roles the kind uses besides the check's own `on` (a capture's trigger host), for the planner. */
   otherHosts?(spec: Spec): string[];
-  /** The command(s) it will run, variables resolved, for `runbook plan`. */
+}
+
+/** What a kind's file declares; defineCheckKind (probes/define-kind.ts) derives the rest from it. */
+export interface CheckKindDefinition<Spec, Target> extends CheckKindAbout<Spec> {
+  /**
+   * The steps, from the spec with its references resolved and the check's timeout. A reference only
+   * the run can resolve (a capture) stays as written, for the plan; an unusable value is an error.
+   */
+  probe(spec: Spec, settings: ProbeSettings): Result<Probe<Target>>;
+  /** Takes the probe's steps through the context (which refuses any other) and reads what came back. */
+  observe(probe: Probe<Target>, context: ObserveContext): Promise<Observation>;
+}
+
+/** A registered kind: its definition with the probe's own data hidden and the probe run for it. */
+export interface CheckKind<Spec = never> extends CheckKindAbout<Spec> {
+  probe(spec: Spec, settings: ProbeSettings): Result<Probe>;
+  /** The first steps as one line (its fallbacks left out), no check timeout assumed: for tests and short views. */
   describe(spec: Spec, resolve: TemplateResolver): string;
+  /** Builds the probe with the time the context has left, then observes through its steps only. */
   observe(spec: Spec, context: ObserveContext): Promise<Observation>;
 }

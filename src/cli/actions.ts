@@ -26,7 +26,10 @@ export interface RunOptions extends CommonOptions {
   readonly verbose?: boolean;
 }
 
-/** --verbose: the executor's events, one line per finished check, on stderr (stdout stays the report). */
+/**
+ * --verbose: the run's events as lines on stderr (stdout stays the report): a header, one line per
+ * finished check, a footer. Should writing them fail, the run says so once and goes on without them.
+ */
 const verboseListener = (options: RunOptions) =>
   options.verbose
     ? {
@@ -34,6 +37,7 @@ const verboseListener = (options: RunOptions) =>
           const line = progressLine(event);
           if (line !== undefined) stderr(line);
         },
+        onListenerError: (error: unknown) => stderr(`runbook: --verbose stopped: ${error instanceof Error ? error.message : String(error)}`),
       }
     : {};
 

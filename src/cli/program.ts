@@ -47,7 +47,7 @@ export const buildProgram = (): Command => {
     .addOption(
       new Option('--ssh-strict-host-key-checking <mode>', 'yes: only hosts in known_hosts; accept-new: also record new hosts (changed keys are always refused)').choices(['yes', 'accept-new']),
     )
-    .option('--verbose', 'a line on stderr as each check finishes: its status, host, time and reason')
+    .option('--verbose', 'progress on stderr: the runbooks and hosts, a line as each check finishes (status, host, time, reason), the outcome')
     .option('--color', 'force colours in the human report')
     .option('--no-color', 'no colours in the human report')
     .addHelpText('after', '\nExamples:\n  runbook run runbooks/mysql-connectivity.yaml\n  runbook run mysql-connectivity.yaml --var port=3307 --reporter json --output report.json\n')

@@ -1,6 +1,6 @@
 // A check's entry in the report, built in one place whether the check ran or was skipped, so both
 // carry the same fields in the same order.
-import { checkKindFor } from '../checks/registry.js';
+import { checkKindOf } from '../checks/registry.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
 import type { Verdict } from './reason.js';
@@ -17,7 +17,7 @@ const NOTHING_OBSERVED: Observed = { durationMs: 0, evidence: [], expectations: 
 export const checkResult = (check: Check, target: string, verdict: Verdict, seen: Observed = NOTHING_OBSERVED): CheckResult => ({
   id: check.id,
   question: check.questionId,
-  kind: checkKindFor(check.kind)?.name ?? check.kind,
+  kind: checkKindOf(check).name,
   host: check.on,
   target,
   status: verdict.status,

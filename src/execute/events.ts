@@ -1,9 +1,43 @@
-// What the executor tells progress views while it runs; reporters get the finished results instead.
-import type { CheckResult } from '../model/report.js';
-import type { Check } from '../model/runbook.js';
+// What a run tells its listeners while it goes: the one source for progress views (--verbose lines
+// today, live progress later); reporters get the finished report instead. Plain, JSON-serialisable
+// data only, so the whole event can be masked (secrets/redact.ts redactData) before anyone hears it.
+import type { Status } from '../model/outcome.js';
+import type { CheckResult, Counts } from '../model/report.js';
 
+/** A host role and where its commands go: `local`, or the SSH destination (`root@10.0.0.5:22`). */
+export interface HostRef {
+  readonly role: string;
+  readonly target: string;
+}
+
+/** Which check: ids repeat across runbook files, so the file is part of the name. */
+export interface CheckRef {
+  readonly runbook: string;
+  readonly id: string;
+  readonly question: string;
+}
+
+export interface RunbookStart {
+  readonly file: string;
+  readonly title: string;
+  readonly checks: number;
+  /** The roles its checks run on, in the order the runbook declares them. */
+  readonly hosts: readonly HostRef[];
+}
+
+/** `atMs`: milliseconds since the run started (the `run-start` event), on a monotonic clock. */
 export type ExecutionEvent =
-  | { readonly type: 'check-start'; readonly check: Check }
-  | { readonly type: 'check-end'; readonly check: Check; readonly result: CheckResult };
+  | { readonly type: 'run-start'; readonly startedAt: string; readonly checks: number; readonly runbooks: readonly RunbookStart[] }
+  | { readonly type: 'check-start'; readonly check: CheckRef; readonly host: HostRef; readonly atMs: number }
+  | { readonly type: 'check-end'; readonly check: CheckRef; readonly result: CheckResult; readonly atMs: number }
+  | {
+      readonly type: 'run-end';
+      readonly status: Status;
+      readonly exitCode: number;
+      readonly interrupted: boolean;
+      readonly durationMs: number;
+      readonly checks: Counts;
+    };
 
+/** Must not throw: app/run-runbooks.ts guards the listener it is given, so the run never breaks on a view. */
 export type EventListener = (event: ExecutionEvent) => void;

@@ -1,6 +1,6 @@
 // Runs one check: resolves its references, lets its kind observe through the host's transport,
 // then judges the observation. Whatever happens, it returns a CheckResult; it never throws.
-import { checkKindFor } from '../checks/registry.js';
+import { checkKindOf } from '../checks/registry.js';
 import type { ConnectOptions, ObserveContext, Observation, RunOptions, StreamRecord } from '../checks/types.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { ExpectationResult } from '../model/outcome.js';
@@ -10,7 +10,7 @@ import { makeResolver } from '../plan/template.js';
 import { notRun, type CommandOutcome, type RunningCommand, type StreamOpening, type Transport } from '../transport/types.js';
 import { checkResult } from './check-result.js';
 import { evidenceFor } from './evidence.js';
-import { transportVerdict, type CommandRecord, type Verdict } from './reason.js';
+import { checkVerdict, type CommandRecord } from './reason.js';
 
 export interface CheckEnvironment {
   readonly vars: Readonly<Record<string, VarValue>>;
@@ -61,11 +61,13 @@ const readCaptures = (check: Check, observation: Observation): { values: Record<
 
 class Observer {
   readonly records: CommandRecord[] = [];
-  private readonly deadline: number;
+  /**
+   * Set when the kind first asks (building its probe, before any step): the probe then sees the
+   * check's whole timeout, exactly as `runbook plan` built it, and every wait counts from there.
+   */
+  private deadline: number | undefined;
 
-  constructor(private readonly check: Check, private readonly env: CheckEnvironment, readonly timeoutMs: number) {
-    this.deadline = performance.now() + timeoutMs;
-  }
+  constructor(private readonly check: Check, private readonly env: CheckEnvironment, readonly timeoutMs: number) {}
 
   context(): ObserveContext {
     return {
@@ -81,6 +83,7 @@ class Observer {
   }
 
   private remainingMs(): number {
+    this.deadline ??= performance.now() + this.timeoutMs;
     return Math.max(1, Math.round(this.deadline - performance.now()));
   }
 
@@ -120,15 +123,6 @@ class Observer {
   }
 }
 
-const decide = (observer: Observer, observation: Observation, expectations: ExpectationResult[], missingCapture?: string): Verdict =>
-  transportVerdict(observer.records, observer.timeoutMs) ??
-  (observation.error ? { status: 'error', reason: observation.error } : undefined) ??
-  (() => {
-    const failed = expectations.find((expectation) => !expectation.pass);
-    if (failed) return { status: 'fail', reason: failed.message } as const;
-    return missingCapture ? ({ status: 'fail', reason: missingCapture } as const) : ({ status: 'pass' } as const);
-  })();
-
 /** The result for the report, and everything observed (full output included) for the diagnosis. */
 export interface CheckRun {
   readonly result: CheckResult;
@@ -156,7 +150,7 @@ const unmasked = (text: string): string => text;
 
 export const runCheck = async (check: Check, env: CheckEnvironment): Promise<CheckRun> => {
   const started = performance.now();
-  const kind = checkKindFor(check.kind)!;
+  const kind = checkKindOf(check);
   const observer = new Observer(check, env, check.timeoutMs ?? env.defaultTimeoutMs);
   let observation: Observation;
   try {
@@ -167,7 +161,13 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
   const mask = env.mask ?? unmasked;
   const expectations = judgeExpectations(check, observation, mask);
   const captured = readCaptures(check, observation);
-  const verdict = decide(observer, observation, expectations, captured.missing);
+  const verdict = checkVerdict({
+    records: observer.records,
+    timeoutMs: observer.timeoutMs,
+    expectations,
+    ...(observation.error ? { observationError: observation.error } : {}),
+    ...(captured.missing ? { missingCapture: captured.missing } : {}),
+  });
   const result = checkResult(check, env.transportFor(check.on).description, verdict, {
     ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
     durationMs: Math.round(performance.now() - started),

@@ -5,12 +5,14 @@ import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
 import type { Plan } from '../plan/plan.js';
 import { checkResult } from './check-result.js';
-import type { EventListener } from './events.js';
+import type { CheckRef, EventListener } from './events.js';
 import { runCheck, type CheckEnvironment, type CheckRun } from './run-check.js';
 
 export interface ExecuteOptions extends Omit<CheckEnvironment, 'captures' | 'vars' | 'hosts'> {
   readonly concurrency: number;
   readonly onEvent?: EventListener;
+  /** Milliseconds since the run (not this plan) started: events of several runbooks share one clock. */
+  readonly elapsedMs: () => number;
 }
 
 class Slots {
@@ -46,6 +48,8 @@ const blockingDependency = (check: Check, results: ReadonlyMap<string, CheckResu
   return undefined;
 };
 
+const refTo = (plan: Plan, check: Check): CheckRef => ({ runbook: plan.runbook.file, id: check.id, question: check.questionId });
+
 export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<CheckRun[]> => {
   const slots = new Slots(options.concurrency);
   const finished = new Map<string, CheckResult>();
@@ -60,7 +64,7 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
     if (blocked) return skipped(check, target, blocked);
     return slots.use(async () => {
       if (options.signal.aborted) return skipped(check, target, 'the run was interrupted before it started');
-      options.onEvent?.({ type: 'check-start', check });
+      options.onEvent?.({ type: 'check-start', check: refTo(plan, check), host: { role: check.on, target }, atMs: options.elapsedMs() });
       return runCheck(check, environment);
     });
   };
@@ -69,7 +73,7 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
     running.set(check.id, attempt(check).then((run) => {
       finished.set(check.id, run.result);
       for (const [name, value] of Object.entries(run.result.captures)) captures.set(name, value);
-      options.onEvent?.({ type: 'check-end', check, result: run.result });
+      options.onEvent?.({ type: 'check-end', check: refTo(plan, check), result: run.result, atMs: options.elapsedMs() });
       return run;
     }));
   }

@@ -1,15 +1,49 @@
-// The plainest progress view: one line per finished check, for `--verbose` on stderr (and for logs
-// where no terminal redraws anything). It listens to the executor's events only; the report on
-// stdout is untouched.
-import type { ExecutionEvent } from '../execute/events.js';
-import type { CheckResult } from '../model/report.js';
+// The plainest progress view: a header when the run starts, one line per finished check, a footer
+// when it ends; for `--verbose` on stderr (and for logs where no terminal redraws anything). It
+// listens to the executor's events only; the report on stdout is untouched.
+import type { ExecutionEvent, HostRef, RunbookStart } from '../execute/events.js';
+import { STATUSES } from '../model/outcome.js';
+import type { CheckResult, Counts } from '../model/report.js';
 
-const where = (result: CheckResult): string => (result.target === result.host ? result.host : `${result.host} (${result.target})`);
+/** `client (root@10.200.0.216:22)`; just `local` when a role is named like its target. */
+const hostLabel = (host: HostRef): string => (host.target === host.role ? host.role : `${host.role} (${host.target})`);
+
+const checksCount = (count: number): string => `${count} ${count === 1 ? 'check' : 'checks'}`;
 
 /** `fail  client-query on client (root@10.200.0.216:22), 2020 ms: state expected ...` */
 export const finishedCheckLine = (result: CheckResult): string =>
-  `${result.status.padEnd(7)} ${result.id} on ${where(result)}, ${result.durationMs} ms${result.reason ? `: ${result.reason}` : ''}`;
+  `${result.status.padEnd(7)} ${result.id} on ${hostLabel({ role: result.host, target: result.target })}, ${result.durationMs} ms${result.reason ? `: ${result.reason}` : ''}`;
 
-/** The line an event is worth, if any: only finished checks, so lines never interleave half-done. */
-export const progressLine = (event: ExecutionEvent): string | undefined =>
-  event.type === 'check-end' ? finishedCheckLine(event.result) : undefined;
+const runbookPart = (runbook: RunbookStart): string =>
+  `${runbook.file}: ${checksCount(runbook.checks)}${runbook.hosts.length > 0 ? ` on ${runbook.hosts.map(hostLabel).join(', ')}` : ''}`;
+
+/** `running runbooks/x.yaml: 9 checks on client (root@10.0.0.5:22), server (...)`; files joined by `; `. */
+export const runStartLine = (runbooks: readonly RunbookStart[]): string => `running ${runbooks.map(runbookPart).join('; ')}`;
+
+/** `1 pass, 1 fail, 1 skipped`: the statuses that occurred, in the report's order. */
+const countsPart = (counts: Counts): string =>
+  STATUSES.filter((status) => counts[status] > 0).map((status) => `${counts[status]} ${status}`).join(', ');
+
+/** `fail, exit code 1, 3 checks in 1234 ms: 1 pass, 1 fail, 1 skipped`; an interruption says so. */
+export const runEndLine = (end: Extract<ExecutionEvent, { type: 'run-end' }>): string => {
+  const counts = countsPart(end.checks);
+  const code = `exit code ${end.exitCode}${end.interrupted ? ' (interrupted)' : ''}`;
+  return `${end.status}, ${code}, ${checksCount(end.checks.total)} in ${end.durationMs} ms${counts ? `: ${counts}` : ''}`;
+};
+
+/**
+ * The line an event is worth, if any. Started checks get none: with checks running concurrently,
+ * only whole lines for finished ones keep the log readable.
+ */
+export const progressLine = (event: ExecutionEvent): string | undefined => {
+  switch (event.type) {
+    case 'run-start':
+      return runStartLine(event.runbooks);
+    case 'check-end':
+      return finishedCheckLine(event.result);
+    case 'run-end':
+      return runEndLine(event);
+    case 'check-start':
+      return undefined;
+  }
+};

@@ -1,6 +1,6 @@
 // Turns one schema-valid check into the model: matchers compiled, captures' regexes compiled, the
 // timeout parsed. Problems become diagnostics pointing at the exact key.
-import { checkKindFor } from '../checks/registry.js';
+import { checkKindOf, type CheckKindKey } from '../checks/registry.js';
 import type { CheckKind } from '../checks/types.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { compileMatcher } from '../matchers/compile.js';
@@ -59,26 +59,25 @@ const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: R
 
 /** `isClean` tells which parts passed the schema; the others were reported already and are left out. */
 /** The kind's own load-time checks, for the parts of its spec that passed the schema. */
-const kindProblems = (source: RunbookSource, kind: CheckKind<unknown>, spec: unknown, path: Path, problems: Diagnostic[]): void => {
+const kindProblems = (source: RunbookSource, kind: CheckKind<unknown>, spec: unknown, specPath: Path, problems: Diagnostic[]): void => {
   for (const { at, message } of kind.problems?.(spec) ?? []) {
-    const where = [...path, kind.key, ...at];
+    const where = [...specPath, ...at];
     problems.push({ code: 'RB_SCHEMA', message: `${formatPath(where)} ${message}`, location: source.locate(where) });
   }
 };
 
-export const compileCheck = (
-  source: RunbookSource,
-  raw: Raw,
-  path: Path,
-  questionId: string,
-  problems: Diagnostic[],
-  isClean: (path: Path) => boolean,
-): Check => {
-  const kindKey = Object.keys(raw).find((key) => checkKindFor(key) !== undefined)!;
-  const kind = checkKindFor(kindKey)!;
+/** Where the check is in the file, and the key of its kind (the schema let exactly one through). */
+export interface CheckPlace {
+  readonly path: Path;
+  readonly kindKey: CheckKindKey;
+  readonly questionId: string;
+}
+
+export const compileCheck = (source: RunbookSource, raw: Raw, { path, kindKey, questionId }: CheckPlace, problems: Diagnostic[], isClean: (path: Path) => boolean): Check => {
+  const kind = checkKindOf({ kind: kindKey });
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
   const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout as string | number);
-  if (isClean([...path, kindKey])) kindProblems(source, kind, raw[kindKey], path, problems);
+  if (isClean([...path, kindKey])) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
   return {
     id: raw.id as string,
     questionId,

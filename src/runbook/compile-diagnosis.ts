@@ -1,7 +1,7 @@
 // Compiles `diagnosis:` rules: each condition names real checks and fields, and its matchers are
 // compiled against the field's type, so a wrong rule is a load error at its line, not a silent
 // finding that never fires.
-import { checkKindFor } from '../checks/registry.js';
+import { checkKindOf } from '../checks/registry.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { CONDITION_KEYS, CONDITION_KINDS } from '../conditions/registry.js';
@@ -26,7 +26,7 @@ const compileCondition = (raw: unknown, at: Path, context: CompileContext): Cond
 const compileContext = (checks: ReadonlyMap<string, Check>): CompileContext => {
   const context: CompileContext = {
     checks,
-    fieldsOf: (check) => checkKindFor(check.kind)?.fields ?? {},
+    fieldsOf: (check) => checkKindOf(check).fields,
     nested: (raw, at) => compileCondition(raw, at, context),
   };
   return context;
@@ -43,7 +43,7 @@ const checkFindingReferences = (text: string, at: Path, vars: readonly string[],
       const [checkId = '', field = ''] = name.split('.');
       const check = checks.get(checkId);
       if (!check) throw new ConditionProblem(`uses \${fields.${name}}: no check "${checkId}"`, at, didYouMean(checkId, [...checks.keys()]));
-      const fields = Object.keys(checkKindFor(check.kind)!.fields);
+      const fields = Object.keys(checkKindOf(check).fields);
       if (!fields.includes(field)) throw new ConditionProblem(`uses \${fields.${name}}: check "${checkId}" observes ${fields.join(', ')}`, at, didYouMean(field, fields));
     }
   }

@@ -1,7 +1,7 @@
 // Builds the Runbook model from a parsed file: variables given their values (vars.ts), --host
 // overrides applied, ids checked for duplicates, every check compiled. Parts that broke the schema
 // are skipped (already reported).
-import { checkKindFor } from '../checks/registry.js';
+import { CHECK_KIND_KEYS, checkKindOf } from '../checks/registry.js';
 import { formatLocation, type Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { RUNBOOK_VERSION, type Check, type HostSpec, type Question, type Runbook, type SourceLocation } from '../model/runbook.js';
@@ -59,7 +59,7 @@ const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, Hos
   checks.flatMap((check) => {
     const used = [
       { role: check.on, what: 'runs on', location: check.onLocation },
-      ...(checkKindFor(check.kind)?.otherHosts?.(check.spec) ?? []).map((role) => ({ role, what: 'uses', location: check.specLocation })),
+      ...(checkKindOf(check).otherHosts?.(check.spec) ?? []).map((role) => ({ role, what: 'uses', location: check.specLocation })),
     ];
     return used
       .filter(({ role }) => !Object.hasOwn(hosts, role) && !roles.includes(role))
@@ -99,8 +99,11 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
     const checks = (Array.isArray(question.checks) ? question.checks : []).flatMap((rawCheck: unknown, checkIndex) => {
       const checkPath = [...path, 'checks', checkIndex];
       const essentials = ['id', 'on', 'depends_on', 'timeout'].map((key) => [...checkPath, key]);
-      if (!schema.isSound(checkPath) || !essentials.every(schema.isClean)) return [];
-      const check = compileCheck(source, asRecord(rawCheck), checkPath, id, problems, schema.isClean);
+      const raw = asRecord(rawCheck);
+      // A sound check has exactly one kind's key (the schema's oneOf).
+      const kindKey = CHECK_KIND_KEYS.find((key) => Object.hasOwn(raw, key));
+      if (!schema.isSound(checkPath) || kindKey === undefined || !essentials.every(schema.isClean)) return [];
+      const check = compileCheck(source, raw, { path: checkPath, kindKey, questionId: id }, problems, schema.isClean);
       checkIds.push({ id: check.id, path: checkPath, location: check.location });
       return [check];
     });

@@ -117,7 +117,7 @@ const captureFor = (kind: CheckKind<never>): JsonSchema => ({
   },
 });
 
-const kinds = Object.values(CHECK_KINDS) as CheckKind<never>[];
+const kinds = Object.entries(CHECK_KINDS).map(([key, kind]) => ({ key, kind: kind }));
 
 const check: JsonSchema = {
   type: 'object',
@@ -125,7 +125,7 @@ const check: JsonSchema = {
   additionalProperties: false,
   // Kind keys first: a misspelt kind ("rn") is then suggested as "run", not as "on".
   properties: {
-    ...Object.fromEntries(kinds.map((kind) => [kind.key, kind.schema])),
+    ...Object.fromEntries(kinds.map(({ key, kind }) => [key, kind.schema])),
     id: id('mysqld-process'),
     on: { type: 'string', minLength: 1, description: 'the host role the check runs on' },
     expect: { type: 'object' },
@@ -136,9 +136,9 @@ const check: JsonSchema = {
     informational: { type: 'boolean', description: "reported, but never decides its question's status" },
     hint: { type: 'string', minLength: 1 },
   },
-  oneOf: kinds.map((kind) => ({ required: [kind.key] })),
-  allOf: kinds.map((kind) => ({
-    if: { required: [kind.key] },
+  oneOf: kinds.map(({ key }) => ({ required: [key] })),
+  allOf: kinds.map(({ key, kind }) => ({
+    if: { required: [key] },
     then: { properties: { expect: expectFor(kind), capture: captureFor(kind) } },
   })),
 };

@@ -1,8 +1,7 @@
 // The `listening:` check kind: its YAML form, and what it makes of lsof / ss / /proc/net/tcp output
 // recorded on db in each lab scenario.
 import { describe, expect, test } from 'vitest';
-import { listening, listeningAttempts, listeningFields } from '../../src/checks/listening.js';
-import { formatSocket, parseLsof, parseProcNet, parseSs, scopeOf } from '../../src/checks/probes/sockets.js';
+import { formatSocket, listening, listeningAttempts, listeningFields, parseLsof, parseProcNet, parseSs, scopeOf } from '../../src/checks/listening.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { loadFixture, notInstalled, recordedOutcome, replayObserve, type Recorded } from '../fixtures/probes/fixture.js';
 

@@ -1,8 +1,7 @@
 // The `packet_capture:` check kind: its YAML form, and tcpdump on db while app connects, recorded
 // in every lab scenario (the capture's outcome, then the trigger's).
 import { describe, expect, test } from 'vitest';
-import { packetCapture } from '../../src/checks/packet-capture.js';
-import { captureFields, parsePackets, replyTo } from '../../src/checks/probes/tcpdump-output.js';
+import { captureFields, packetCapture, parsePackets, replyTo } from '../../src/checks/packet-capture.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { loadFixture, notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 

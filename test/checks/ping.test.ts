@@ -1,7 +1,6 @@
 // The `ping:` check kind: its YAML form, and iputils ping's output recorded from app to db.
 import { describe, expect, test } from 'vitest';
-import { ping } from '../../src/checks/ping.js';
-import { readPing } from '../../src/checks/probes/ping-output.js';
+import { ping, readPing } from '../../src/checks/ping.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { loadFixture, notInstalled, observeWithin, replayObserve } from '../fixtures/probes/fixture.js';
 
@@ -59,7 +58,7 @@ describe('ping: observing recorded lab output (app -> db)', () => {
 
   test('the summary with errors (+N errors) and without a rtt line', () => {
     const stdout = 'PING 10.0.0.9 (10.0.0.9) 56(84) bytes of data.\nFrom 10.0.0.1 icmp_seq=1 Destination Host Unreachable\n\n--- 10.0.0.9 ping statistics ---\n1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms\n\n';
-    expect(readPing({ exitCode: 1, signal: null, stdout, stderr: '', durationMs: 3000 })).toEqual({ value: { sent: 1, replies: 0, lossPercent: 100, rttMs: null } });
+    expect(readPing({ exitCode: 1, signal: null, stdout, stderr: '', durationMs: 3000 })).toEqual({ ok: true, value: { sent: 1, replies: 0, lossPercent: 100, rttMs: null } });
   });
 
   test('describe: the ping command line, -W in seconds', () => {

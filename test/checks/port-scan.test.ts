@@ -1,7 +1,6 @@
 // The `port_scan:` check kind: its YAML form, and nmap's output recorded from app against db:3306.
 import { describe, expect, test } from 'vitest';
-import { portScan } from '../../src/checks/port-scan.js';
-import { readNmap } from '../../src/checks/probes/nmap-output.js';
+import { portScan, readNmap } from '../../src/checks/port-scan.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { observeWithin, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 

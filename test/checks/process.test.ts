@@ -1,7 +1,6 @@
 // The `process:` check kind: its YAML form, and what it makes of ps / /proc output recorded in the lab.
 import { describe, expect, test } from 'vitest';
-import { processCheck, processFields, selectProcesses } from '../../src/checks/process.js';
-import { liveOthers, parseProc, parsePs, PROC_MARKER, PROC_SCRIPT, PS_MARKER, PS_SCRIPT } from '../../src/checks/probes/process-table.js';
+import { liveOthers, parseProc, parsePs, PROC_MARKER, PROC_SCRIPT, processCheck, processFields, PS_MARKER, PS_SCRIPT, selectProcesses } from '../../src/checks/process.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 

@@ -109,14 +109,14 @@ describe('tcp_connect: bash /dev/tcp, recorded on app', () => {
     ['wrong-port', 'refused'],
     ['tools-missing', 'open'],
   ])('%s: %s', (scenario, state) => {
-    expect(readDevTcp(recordedOutcome(`tcp-connect/${scenario}.bash.txt`))).toEqual({ value: state });
+    expect(readDevTcp(recordedOutcome(`tcp-connect/${scenario}.bash.txt`))).toEqual({ ok: true, value: state });
   });
 
   test('nc words the tools print for each state', () => {
     const nc = (exitCode: number, stderr: string) => readNc({ exitCode, signal: null, stdout: '', stderr, durationMs: 1 });
-    expect(nc(1, 'nc: connect to 10.0.0.1 port 1 (tcp) failed: Network is unreachable\n')).toEqual({ value: 'unreachable' });
-    expect(nc(1, 'nc: connect to 10.0.0.9 port 1 (tcp) failed: No route to host\n')).toEqual({ value: 'unreachable' });
-    expect(nc(1, 'nc: something else\n')).toEqual({ error: 'nc failed (exit 1): nc: something else' });
+    expect(nc(1, 'nc: connect to 10.0.0.1 port 1 (tcp) failed: Network is unreachable\n')).toEqual({ ok: true, value: 'unreachable' });
+    expect(nc(1, 'nc: connect to 10.0.0.9 port 1 (tcp) failed: No route to host\n')).toEqual({ ok: true, value: 'unreachable' });
+    expect(nc(1, 'nc: something else\n')).toEqual({ ok: false, error: 'nc failed (exit 1): nc: something else' });
   });
 });
 

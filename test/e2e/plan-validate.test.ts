@@ -74,3 +74,54 @@ describe('validate and plan', () => {
     expect(typo.stderr).toContain('did you mean "local-host.yaml"?');
   });
 });
+
+describe('plan shows what run runs', () => {
+  const KINDS = `version: 1
+title: Same steps
+vars:
+  closed: 1
+hosts:
+  here: local
+questions:
+  - id: q
+    title: Q
+    checks:
+      - id: cmd
+        on: here
+        run: echo port \${vars.closed}
+      - id: proc
+        on: here
+        process: { name: "sh|bash|node" }
+      - id: socks
+        on: here
+        listening: { port: "\${vars.closed}" }
+        informational: true
+      - id: connect
+        on: here
+        tcp_connect: { host: 127.0.0.1, port: "\${vars.closed}", timeout: 1s }
+        informational: true
+      - id: db
+        on: here
+        mysql: { host: 127.0.0.1, port: "\${vars.closed}" }
+        informational: true
+`;
+
+  test('each command the run executed is a step of that check in the plan, and the first is its first', async () => {
+    const plan = await runCli({ 'r.yaml': KINDS }, ['plan', 'r.yaml', '--json']);
+    const run = await runCli({ 'r.yaml': KINDS }, ['run', 'r.yaml', '--reporter', 'json']);
+    expect(plan.exitCode).toBe(0);
+    const planned = (JSON.parse(plan.stdout) as { checks: { id: string; alternatives: { via: string; line: string }[] }[] }).checks;
+    const results = run.report!.questions.flatMap((question) => question.checks);
+    expect(results.map((result) => result.id).sort()).toEqual(planned.map((check) => check.id).sort());
+    for (const result of results) {
+      const steps = planned.find((check) => check.id === result.id)!.alternatives;
+      expect(result.evidence.length, result.id).toBeGreaterThan(0);
+      result.evidence.forEach((evidence, index) => {
+        // A conversation's evidence says what was spoken; the plan's stream line names the same destination.
+        if (evidence.conversation) expect(steps.some((step) => step.via === 'stream' && step.line.includes('127.0.0.1:1 ')), result.id).toBe(true);
+        else if (index === 0) expect(evidence.command, result.id).toBe(steps[0]!.line);
+        else expect(steps.map((step) => step.line), result.id).toContain(evidence.command);
+      });
+    }
+  });
+});

@@ -1,26 +1,24 @@
 // Runs a probe's tools in order of preference until one answers. A tool that is not installed
 // (exit 127) is recorded and the next one tried, so a host without lsof is still answered by ss,
 // and the diagnosis still learns that lsof is missing there.
+import { failed, ok, type Failed, type Ok, type Result } from '../../model/result.js';
 import type { CommandOutcome } from '../../transport/types.js';
-import type { MissingTool, ObserveContext, Observation } from '../types.js';
+import type { CommandStep, MissingTool, ObserveContext, Observation } from '../types.js';
 
-/** What one tool's run told: a value, a real error (stop here), or "cannot answer here" (try the next). */
-export type Reading<T> = { readonly value: T } | { readonly error: string } | { readonly unusable: string };
+/** What one tool's run told: a value, a real error (stop here), or "cannot answer here" (`tryNext`). */
+export type Reading<T> = Ok<T> | (Failed<string> & { readonly tryNext?: true });
 
-export interface Attempt<T> {
-  /** Named in "not installed" notes, in missingTools and in the error when nothing answered: `lsof`. */
-  readonly tool: string;
-  /** Other programs the script needs whose absence also ends in 127 (coreutils `timeout`). */
-  readonly alsoNeeds?: readonly string[];
-  /** False for what no package installs (/proc/net/tcp): never reported as a missing tool. */
-  readonly installable?: boolean;
-  /** How it is named when it answers: `ss -ltnpH`. */
-  readonly label: string;
-  readonly script: string;
-  /** Its standard input: a secret the tool reads there, never in its command line. */
-  readonly stdin?: string;
+/** The tool ran but cannot answer here (lsof without rights): the next attempt is tried. */
+export const unusable = (error: string): Reading<never> => ({ ok: false, error, tryNext: true });
+
+/** A command step of a probe with the reader of what it printed. */
+export interface Attempt<T> extends CommandStep {
   read(outcome: CommandOutcome): Reading<T>;
 }
+
+/** Alternatives in order of preference: all but the first run only when those before could not answer. */
+export const inOrder = <T>(attempts: readonly Attempt<T>[]): Attempt<T>[] =>
+  attempts.map((attempt, index) => (index === 0 ? attempt : { ...attempt, order: 'else' }));
 
 export interface Answer<T> {
   readonly value: T;
@@ -41,7 +39,7 @@ export const firstLine = (text: string): string => text.split('\n').map((line) =
 
 /** "a", "a and b", "a, b and c". */
 export const listWords = (words: readonly string[]): string =>
-  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]!}`;
+  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.slice(-1).join('')}`;
 
 /** Which program a 127 is about: the one the shell's "not found" line names, else the main tool. */
 export const missingProgram = (outcome: CommandOutcome, tool: string, alsoNeeds: readonly string[] = []): string => {
@@ -52,15 +50,19 @@ export const missingProgram = (outcome: CommandOutcome, tool: string, alsoNeeds:
 /** The transport, not the tool, ended it: the executor reports why (timeout, unreachable host). */
 const transportEnded = (outcome: CommandOutcome): boolean => outcome.transportError !== undefined || outcome.termination !== undefined;
 
-export const tryInOrder = async <T>(context: ObserveContext, attempts: readonly Attempt<T>[], role?: string): Promise<Answer<T> | NoAnswer> => {
-  const host = role ?? context.host;
+/** Runs a command step of the probe, on its host, with its standard input. */
+export const runStep = (context: ObserveContext, step: CommandStep): Promise<CommandOutcome> =>
+  context.run(step.script, { ...(step.host === undefined ? {} : { host: step.host }), ...(step.stdin === undefined ? {} : { stdin: step.stdin }) });
+
+export const tryInOrder = async <T>(context: ObserveContext, attempts: readonly Attempt<T>[]): Promise<Result<Answer<T>, NoAnswer>> => {
+  const host = attempts[0]?.host ?? context.host;
   const missingTools: MissingTool[] = [];
   const failures: string[] = [];
   let durationMs = 0;
   for (const attempt of attempts) {
-    const outcome = await context.run(attempt.script, { ...(role === undefined ? {} : { host: role }), ...(attempt.stdin === undefined ? {} : { stdin: attempt.stdin }) });
+    const outcome = await runStep(context, attempt);
     durationMs += outcome.durationMs;
-    if (transportEnded(outcome)) return { error: `${attempt.tool} did not finish on ${host}`, notes: failures, missingTools };
+    if (transportEnded(outcome)) return failed({ error: `${attempt.tool} did not finish on ${host}`, notes: failures, missingTools });
     if (outcome.exitCode === 127) {
       const program = missingProgram(outcome, attempt.tool, attempt.alsoNeeds);
       if (attempt.installable !== false) missingTools.push({ tool: program, host });
@@ -68,16 +70,20 @@ export const tryInOrder = async <T>(context: ObserveContext, attempts: readonly 
       continue;
     }
     const reading = attempt.read(outcome);
-    if ('value' in reading) {
+    if (reading.ok) {
       const notes = failures.length === 0 ? [] : [`${failures.join('; ')}; ${attempt.label} answered`];
-      return { value: reading.value, tool: attempt.tool, durationMs, notes, missingTools };
+      return ok({ value: reading.value, tool: attempt.tool, durationMs, notes, missingTools });
     }
-    if ('error' in reading) return { error: reading.error, notes: failures, missingTools };
-    failures.push(reading.unusable);
+    if (!reading.tryNext) return failed({ error: reading.error, notes: failures, missingTools });
+    failures.push(reading.error);
   }
   const error = attempts.length === 1 ? (failures[0] ?? `${attempts[0]?.tool ?? 'the probe'} unavailable on ${host}`) : `${listWords(attempts.map((a) => a.tool))} unavailable on ${host}`;
-  return { error, notes: attempts.length === 1 ? [] : failures, missingTools };
+  return failed({ error, notes: attempts.length === 1 ? [] : failures, missingTools });
 };
+
+/** The observation for what tryInOrder found: the answer's fields, or why there is none. */
+export const observed = <T>(result: Result<Answer<T>, NoAnswer>, fields: (answer: Answer<T>) => Observation['fields']): Observation =>
+  result.ok ? answered(result.value, fields(result.value)) : noAnswer(result.error);
 
 /** An Observation for a probe that could not answer: no fields, so no expectation can fail on them. */
 export const noAnswer = (result: NoAnswer): Observation => ({

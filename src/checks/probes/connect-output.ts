@@ -17,17 +17,17 @@ const classify = (stderr: string): ConnectState | undefined => {
 
 /** `nc -vz -w N HOST PORT`: rc 0 "succeeded!"; rc 1 "connect to ... failed: Connection refused" / "timed out". */
 export const readNc = (outcome: CommandOutcome): Reading<ConnectState> => {
-  if (outcome.exitCode === 0) return { value: 'open' };
-  if (UNRESOLVED.test(outcome.stderr)) return { error: `cannot resolve the host: ${firstLine(outcome.stderr)}` };
+  if (outcome.exitCode === 0) return { ok: true, value: 'open' };
+  if (UNRESOLVED.test(outcome.stderr)) return { ok: false, error: `cannot resolve the host: ${firstLine(outcome.stderr)}` };
   const state = classify(outcome.stderr);
-  return state ? { value: state } : { error: `nc failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || 'no message'}` };
+  return state ? { ok: true, value: state } : { ok: false, error: `nc failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || 'no message'}` };
 };
 
 /** `timeout S bash -c 'exec 3<>/dev/tcp/HOST/PORT'`: rc 124 is coreutils' "timed out". */
 export const readDevTcp = (outcome: CommandOutcome): Reading<ConnectState> => {
-  if (outcome.exitCode === 0) return { value: 'open' };
-  if (outcome.exitCode === 124) return { value: 'filtered' };
-  if (UNRESOLVED.test(outcome.stderr)) return { error: `cannot resolve the host: ${firstLine(outcome.stderr)}` };
+  if (outcome.exitCode === 0) return { ok: true, value: 'open' };
+  if (outcome.exitCode === 124) return { ok: true, value: 'filtered' };
+  if (UNRESOLVED.test(outcome.stderr)) return { ok: false, error: `cannot resolve the host: ${firstLine(outcome.stderr)}` };
   const state = classify(outcome.stderr);
-  return state ? { value: state } : { error: `bash /dev/tcp failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || 'no message'}` };
+  return state ? { ok: true, value: state } : { ok: false, error: `bash /dev/tcp failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || 'no message'}` };
 };

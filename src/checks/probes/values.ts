@@ -1,13 +1,26 @@
 // The settings probes share (ports, hosts, durations): their schema fragments, and their checks
 // once `${vars.x}` / `${captures.x}` are resolved, since a captured value is only known at run time.
+import shellQuote from 'shell-quote';
 import { DURATION_SCHEMA, parseDuration } from '../../model/duration.js';
 import type { JsonSchema } from '../../model/json-schema.js';
 import { ID_PATTERN } from '../../model/names.js';
 import { isPort, MAX_PORT, MIN_PORT, PORT_RANGE } from '../../model/port.js';
-import { referencePattern } from '../../model/references.js';
+import { REFERENCE, referencePattern } from '../../model/references.js';
+import { failed, ok, type Result } from '../../model/result.js';
 import type { TemplateResolver } from '../types.js';
 
-export type Checked<T> = { readonly value: T } | { readonly error: string };
+/**
+ * A value still spelled as a reference after resolving: at plan time a capture or a secret, which
+ * only the run knows. Kept as written so `runbook plan` shows where it goes; never run.
+ */
+export type Pending = `\${${string}}`;
+
+const WHOLE_REFERENCE = new RegExp(`^${REFERENCE.source}$`);
+
+export const isPending = (text: string): text is Pending => WHOLE_REFERENCE.test(text);
+
+/** A resolved value, or the reference it still is at plan time. */
+export type Known<T> = T | Pending;
 
 /** The description is also the schema error's "must be ..." text. */
 export const durationSchema = (byDefault: string): JsonSchema => ({
@@ -31,22 +44,29 @@ export const ROLE_SCHEMA: JsonSchema = { type: 'string', pattern: ID_PATTERN, de
 
 const shown = (value: string): string => JSON.stringify(value);
 
-export const resolvePort = (raw: number | string, resolve: TemplateResolver, field = 'port'): Checked<number> => {
-  const text = typeof raw === 'number' ? String(raw) : resolve.value(raw).trim();
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  return isPort(port) ? { value: port } : { error: `${field} must be a TCP port ${PORT_RANGE}, got ${shown(text)}` };
+/** `text` checked by `valid`, or kept as the reference it still is (plan time only). */
+const resolved = <T>(text: string, valid: (text: string) => T | undefined, problem: string): Result<Known<T>> => {
+  if (isPending(text)) return ok(text);
+  const value = valid(text);
+  return value === undefined ? failed(`${problem}, got ${shown(text)}`) : ok(value);
 };
+
+export const resolvePort = (raw: number | string, resolve: TemplateResolver, field = 'port'): Result<Known<number>> =>
+  resolved(
+    typeof raw === 'number' ? String(raw) : resolve.value(raw).trim(),
+    (text) => (/^\d{1,5}$/.test(text) && isPort(Number(text)) ? Number(text) : undefined),
+    `${field} must be a TCP port ${PORT_RANGE}`,
+  );
 
 /** A host name or an IP address: no spaces, no leading dash (it would read as an option). */
-export const resolveHost = (raw: string, resolve: TemplateResolver, field = 'host'): Checked<string> => {
-  const text = resolve.value(raw).trim();
-  return /^(?!-)[A-Za-z0-9._:%-]{1,253}$/.test(text) ? { value: text } : { error: `${field} must be a host name or an IP address, got ${shown(text)}` };
-};
+export const resolveHost = (raw: string, resolve: TemplateResolver, field = 'host'): Result<Known<string>> =>
+  resolved(resolve.value(raw).trim(), (text) => (/^(?!-)[A-Za-z0-9._:%-]{1,253}$/.test(text) ? text : undefined), `${field} must be a host name or an IP address`);
 
-export const resolvePid = (raw: string, resolve: TemplateResolver, field = 'pid'): Checked<number> => {
-  const text = resolve.value(raw).trim();
-  return /^[1-9]\d{0,9}$/.test(text) ? { value: Number(text) } : { error: `${field} must be a process id, got ${shown(text)}` };
-};
+export const resolvePid = (raw: string, resolve: TemplateResolver, field = 'pid'): Result<Known<number>> =>
+  resolved(resolve.value(raw).trim(), (text) => (/^[1-9]\d{0,9}$/.test(text) ? Number(text) : undefined), `${field} must be a process id`);
+
+/** One shell word: quoted, unless it is a reference the plan shows as written. */
+export const shellWord = (text: string): string => (isPending(text) ? text : shellQuote.quote([text]));
 
 export const durationMs = (raw: string | number | undefined, byDefaultMs: number): number =>
   raw === undefined ? byDefaultMs : (parseDuration(raw) ?? byDefaultMs);
@@ -67,16 +87,16 @@ export interface HostPortSpec {
 }
 
 export interface HostPortTarget {
-  readonly host: string;
-  readonly port: number;
+  readonly host: Known<string>;
+  readonly port: Known<number>;
   readonly timeoutMs: number;
 }
 
 /** Resolves and checks host and port before anything runs; a bad value is an error, not a probe. */
-export const resolveHostPort = (spec: HostPortSpec, resolve: TemplateResolver, defaultTimeoutMs: number): HostPortTarget | { error: string } => {
+export const resolveHostPort = (spec: HostPortSpec, resolve: TemplateResolver, defaultTimeoutMs: number): Result<HostPortTarget> => {
   const host = resolveHost(spec.host, resolve);
   const port = resolvePort(spec.port, resolve);
-  if ('error' in host) return host;
-  if ('error' in port) return port;
-  return { host: host.value, port: port.value, timeoutMs: durationMs(spec.timeout, defaultTimeoutMs) };
+  if (!host.ok) return host;
+  if (!port.ok) return port;
+  return ok({ host: host.value, port: port.value, timeoutMs: durationMs(spec.timeout, defaultTimeoutMs) });
 };

@@ -2,6 +2,7 @@
 // per destination shared by every check on it, and close() that leaves nothing running anywhere.
 import type SSHConfig from 'ssh-config';
 import type { SshHostSpec } from '../../model/runbook.js';
+import { failed, ok, type Result } from '../../model/result.js';
 import type { Client } from 'ssh2';
 import { refusedCommand, type CommandRequest, type RunningCommand, type StreamOpening, type StreamRequest, type Transport, type TransportError } from '../types.js';
 import { RemoteCommand } from './command.js';
@@ -49,7 +50,7 @@ const forwardFrom = (client: Client, request: StreamRequest, via: string): Promi
   });
 
 /** Where a role's commands go: a pooled connection, or the reason there can be none. */
-type Route = { readonly connection: SshConnection; readonly target: SshTarget } | { readonly error: TransportError };
+type Route = Result<{ readonly connection: SshConnection; readonly target: SshTarget }, TransportError>;
 
 class SshTransport implements Transport {
   readonly description: string;
@@ -58,16 +59,16 @@ class SshTransport implements Transport {
   private closed = false;
 
   constructor(private readonly spec: SshHostSpec, private readonly route: Route, private readonly onClose: () => Promise<void>) {
-    const where = 'error' in route ? spec.host : `${route.target.user}@${route.target.hostName}:${route.target.port}`;
-    this.description = where;
+    this.description = route.ok ? `${route.value.target.user}@${route.value.target.hostName}:${route.value.target.port}` : spec.host;
   }
 
   start(request: CommandRequest): RunningCommand {
-    if ('error' in this.route) return refusedCommand(this.route.error);
+    if (!this.route.ok) return refusedCommand(this.route.error);
     if (this.closed) return refusedCommand({ code: 'CLOSED', message: `${this.description}: transport is closed` });
+    const { connection, target } = this.route.value;
     // Already root: sudo would add nothing but a dependency on sudo being installed.
-    const become = (request.become ?? this.spec.become) && this.route.target.user !== 'root';
-    const command = new RemoteCommand(this.route.connection, request, become);
+    const become = (request.become ?? this.spec.become) && target.user !== 'root';
+    const command = new RemoteCommand(connection, request, become);
     this.running.add(command);
     void command.result.finally(() => this.running.delete(command));
     return command;
@@ -76,11 +77,11 @@ class SshTransport implements Transport {
   async openStream(request: StreamRequest): Promise<StreamOpening> {
     const via = `ssh -W ${request.host}:${request.port} from ${this.description}`;
     const refusedAtOnce = (transportError: TransportError): StreamOpening => ({ transportError, durationMs: 0, via });
-    if ('error' in this.route) return refusedAtOnce(this.route.error);
+    if (!this.route.ok) return refusedAtOnce(this.route.error);
     if (this.closed) return refusedAtOnce({ code: 'CLOSED', message: `${this.description}: transport is closed` });
     let client: Client;
     try {
-      client = await this.route.connection.connected();
+      client = await this.route.value.connection.connected();
     } catch (error) {
       return refusedAtOnce(error instanceof TransportFailure ? error.transportError : { code: 'SSH', message: `${this.description}: ${String(error)}` });
     }
@@ -120,30 +121,30 @@ export class SshPool {
   transportFor(spec: SshHostSpec): Transport {
     const route = this.route(spec);
     const transport: SshTransport = new SshTransport(spec, route, () => this.release(transport, route));
-    if (!('error' in route)) this.transports.add(transport);
+    if (route.ok) this.transports.add(transport);
     return transport;
   }
 
   private route(spec: SshHostSpec): Route {
-    if (this.closing) return { error: { code: 'CLOSED', message: `${spec.role}: the SSH pool is closed` } };
+    if (this.closing) return failed({ code: 'CLOSED', message: `${spec.role}: the SSH pool is closed` });
     let target: SshTarget;
     try {
       target = resolveTarget(this.config, { host: spec.host, user: spec.user, port: spec.port }, this.options);
     } catch (error) {
-      return { error: { code: 'CONFIG', message: `${spec.role} (${spec.host}): ${(error as Error).message}` } };
+      return failed({ code: 'CONFIG', message: `${spec.role} (${spec.host}): ${(error as Error).message}` });
     }
     const key = destinationKey(target);
     const entry = this.connections.get(key) ?? { connection: new SshConnection(target, this.maxChannels), users: 0 };
     entry.users += 1;
     this.connections.set(key, entry);
-    return { connection: entry.connection, target };
+    return ok({ connection: entry.connection, target });
   }
 
   /** The last transport of a destination to close also closes its connection. */
   private async release(transport: SshTransport, route: Route): Promise<void> {
     this.transports.delete(transport);
-    if ('error' in route || this.closing) return;
-    const key = destinationKey(route.target);
+    if (!route.ok || this.closing) return;
+    const key = destinationKey(route.value.target);
     const entry = this.connections.get(key);
     if (!entry || --entry.users > 0) return;
     this.connections.delete(key);
