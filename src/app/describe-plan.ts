@@ -6,9 +6,9 @@ import type { CheckKind, TemplateResolver } from '../checks/types.js';
 import { makeResolver } from '../plan/template.js';
 import type { Plan } from '../plan/plan.js';
 import { formatDuration } from '../model/duration.js';
-import type { Runbook, VarValue } from '../model/runbook.js';
 import { describeHost } from '../model/host-address.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
+import { withoutSecrets } from '../runbook/substitute.js';
 
 export interface PlannedAlternative {
   /** A command line, or a conversation over a stream opened from the host. */
@@ -33,10 +33,6 @@ export interface PlannedCheck {
   readonly capture: readonly string[];
 }
 
-/** Secrets stay `${vars.name}` in the plan, like captures: it says where a secret goes, never what it is. */
-const shownVars = ({ vars, secretVars }: Runbook): Record<string, VarValue> =>
-  Object.fromEntries(Object.entries(vars).filter(([name]) => !secretVars.includes(name)));
-
 /**
  * The kind's probe, built as the run builds it (the same function, the check's timeout), shown as
  * lines: the run executes exactly these, captures and secrets filled in.
@@ -48,7 +44,8 @@ const probeAlternatives = (kind: CheckKind<unknown>, spec: unknown, resolve: Tem
 };
 
 export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck[] => {
-  const resolve = makeResolver(shownVars(plan.runbook), new Map());
+  // Secrets stay `${vars.name}` in the plan, like captures: it says where a secret goes, never what it is.
+  const resolve = makeResolver(withoutSecrets(plan.runbook.vars, plan.runbook.secretVars), new Map());
   const steps = plan.order.map((check, index) => {
     const kind = checkKindOf(check);
     const host = plan.runbook.hosts[check.on];

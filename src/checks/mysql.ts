@@ -15,7 +15,7 @@ import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { judgeGreeting, LOGIN_ERROR_CODES, type MysqlAnswer, type MysqlState, NO_TIMES, serverWords, stoppedAt } from './probes/mysql-answer.js';
 import { type MysqlLogin, speakMysql } from './probes/mysql-session.js';
-import { durationMs, durationSchema, hostSchema, type Known, portSchema, resolveHost, resolvePort, seconds, wholeSeconds } from './probes/values.js';
+import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, wholeSeconds } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
 
 // The fallbacks for a host whose sshd will not forward a TCP stream: the mariadb (or mysql) client
@@ -180,12 +180,17 @@ interface Target {
   readonly ms: Readonly<Record<Phase, number>>;
 }
 
-const phaseMs = (spec: MysqlSpec): Record<Phase, number> => ({
-  connect: durationMs(spec.timeouts?.connect, DEFAULT_MS.connect),
-  greeting: durationMs(spec.timeouts?.greeting, DEFAULT_MS.greeting),
-  login: durationMs(spec.timeouts?.login, DEFAULT_MS.login),
-  query: durationMs(spec.timeouts?.query, DEFAULT_MS.query),
-});
+const PHASES = ['connect', 'greeting', 'login', 'query'] as const;
+
+const phaseMs = (spec: MysqlSpec, resolve: TemplateResolver): Result<Record<Phase, number>> => {
+  const ms: Partial<Record<Phase, number>> = {};
+  for (const phase of PHASES) {
+    const bound = resolveDuration(spec.timeouts?.[phase], resolve, DEFAULT_MS[phase], `timeouts.${phase}`);
+    if (!bound.ok) return bound;
+    ms[phase] = bound.value;
+  }
+  return ok({ ...DEFAULT_MS, ...ms });
+};
 
 const loginOf = (spec: MysqlSpec, resolve: TemplateResolver): MysqlLogin | undefined => {
   const user = resolve.value(spec.user ?? '').trim();
@@ -204,8 +209,10 @@ const targetOf = (spec: MysqlSpec, resolve: TemplateResolver): Result<Target> =>
   if (!host.ok) return host;
   const port = resolvePort(spec.port ?? DEFAULT_PORT, resolve);
   if (!port.ok) return port;
+  const ms = phaseMs(spec, resolve);
+  if (!ms.ok) return ms;
   const login = loginOf(spec, resolve);
-  return ok({ host: host.value, port: port.value, ms: phaseMs(spec), ...(login ? { login } : {}) });
+  return ok({ host: host.value, port: port.value, ms: ms.value, ...(login ? { login } : {}) });
 };
 
 const total = (ms: Target['ms'], login: boolean): number => ms.connect + ms.greeting + (login ? ms.login + ms.query : 0);

@@ -6,7 +6,7 @@ import { failed, ok, type Result } from '../model/result.js';
 import type { CommandOutcome, RunningCommand } from '../transport/types.js';
 import { firstLine, missingProgram, notFoundProgram, runStep } from './probes/attempts.js';
 import { defineCheckKind } from './probes/define-kind.js';
-import { durationMs, durationSchema, isIpLiteral, isPending, ROLE_SCHEMA, seconds } from './probes/values.js';
+import { durationSchema, isIpLiteral, isPending, resolveDuration, ROLE_SCHEMA, seconds } from './probes/values.js';
 import type { CommandStep, Observation, ObserveContext, Probe, ProbeSettings } from './types.js';
 
 // tcpdump -n lines (`... IP 10.200.0.216.45678 > 10.200.0.82.3306: Flags [S], ...`) read as packets
@@ -111,7 +111,9 @@ const captureOf = (spec: PacketCaptureSpec, { resolve }: ProbeSettings): Result<
   if (filter === '' || [...filter].some((char) => char < ' ')) return failed(`filter must be one line of BPF, got ${JSON.stringify(filter)}`);
   if (!isIpLiteral(client) && !isPending(client)) return failed(`client must be the IP address tcpdump -n prints for the initiating host, got ${JSON.stringify(client)}`);
   if (!/^[A-Za-z0-9_.:@-]{1,15}$/.test(iface)) return failed(`interface must be an interface name or "any", got ${JSON.stringify(iface)}`);
-  return ok({ filter, client, iface, durationMs: durationMs(spec.duration, DEFAULT_DURATION_MS), packets: spec.packets ?? DEFAULT_PACKETS });
+  const duration = resolveDuration(spec.duration, resolve, DEFAULT_DURATION_MS, 'duration');
+  if (!duration.ok) return duration;
+  return ok({ filter, client, iface, durationMs: duration.value, packets: spec.packets ?? DEFAULT_PACKETS });
 };
 
 const probe = (spec: PacketCaptureSpec, settings: ProbeSettings): Result<Probe<Steps>> => {

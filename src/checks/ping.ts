@@ -5,7 +5,7 @@ import type { CommandOutcome } from '../transport/types.js';
 import { type Attempt, firstLine, observed, type Reading, tryInOrder } from './probes/attempts.js';
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
-import { durationMs, durationSchema, hostSchema, resolveHost, seconds, shellWord } from './probes/values.js';
+import { durationSchema, hostSchema, resolveDuration, resolveHost, seconds, shellWord } from './probes/values.js';
 import type { Probe, ProbeSettings } from './types.js';
 
 // iputils ping's summary: "N packets transmitted, M received, [+E errors,] X% packet loss" and
@@ -44,9 +44,7 @@ const INTERVAL_MS = 1000;
 const SHORTEST_WAIT_MS = 100;
 
 /** -W: the wait for each reply, shortened when the check's timeout would otherwise come first. */
-const pingScript = (host: string, spec: PingSpec, checkTimeoutMs: number): string => {
-  const count = spec.count ?? 1;
-  const wantedMs = durationMs(spec.timeout, DEFAULT_TIMEOUT_MS);
+const pingScript = (host: string, count: number, wantedMs: number, checkTimeoutMs: number): string => {
   const waitMs = Math.max(SHORTEST_WAIT_MS, withinCheck(wantedMs, checkTimeoutMs - (count - 1) * INTERVAL_MS));
   return `ping -n -c ${count} -W ${seconds(waitMs)} ${shellWord(host)}`;
 };
@@ -54,7 +52,10 @@ const pingScript = (host: string, spec: PingSpec, checkTimeoutMs: number): strin
 const probe = (spec: PingSpec, { resolve, timeoutMs }: ProbeSettings): Result<Probe<Attempt<PingSummary>[]>> => {
   const host = resolveHost(spec.host, resolve);
   if (!host.ok) return host;
-  const attempts: Attempt<PingSummary>[] = [{ type: 'command', tool: 'ping', label: 'ping', script: pingScript(host.value, spec, timeoutMs), read: readPing }];
+  const wait = resolveDuration(spec.timeout, resolve, DEFAULT_TIMEOUT_MS);
+  if (!wait.ok) return wait;
+  const script = pingScript(host.value, spec.count ?? 1, wait.value, timeoutMs);
+  const attempts: Attempt<PingSummary>[] = [{ type: 'command', tool: 'ping', label: 'ping', script, read: readPing }];
   return ok({ target: attempts, steps: attempts });
 };
 

@@ -153,6 +153,11 @@ export interface CheckKindAbout<Spec> {
   /** Expectations used when a check declares none (YAML form, compiled like the operator's). */
   readonly defaultExpect: Readonly<Record<string, unknown>>;
   /**
+   * Expectations kept when the check declares others, for each field it does not set itself:
+   * `run`'s exit_code 0, so `expect: {stdout: ...}` never passes a command that failed.
+   */
+  readonly keptExpect?: Readonly<Record<string, unknown>>;
+  /**
    * Problems in a schema-valid spec that need more than a schema to see (an invalid regex), found
    * while loading so they are input errors with a location. Values holding `${...}` are only known
    * at run time and are left to `probe`.

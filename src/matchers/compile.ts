@@ -17,6 +17,10 @@ const childContext = (fieldType: FieldType, at: Path): CompileContext => ({
 const compileAt = (expression: unknown, fieldType: FieldType, at: Path): CompiledMatcher => {
   // A plain list is all_of without the key: its items' paths must not name a key absent from the file.
   if (Array.isArray(expression)) return MATCHERS.all_of.compile(expression, childContext(fieldType, at));
+  // A variable's value substituted for a bare number (`count: ${vars.min}`) may be its text.
+  if (typeof expression === 'string' && fieldType === 'number' && expression.trim() !== '' && Number.isFinite(Number(expression))) {
+    return compileAt(Number(expression), fieldType, at);
+  }
   if (typeof expression === 'number') {
     if (fieldType !== 'number') throw new MatcherCompileError(`a bare number compares numbers; this value is text: write {equals: "${expression}"} or {gt: ...}`, at);
     return compileAt({ equals: expression }, fieldType, at);

@@ -1,7 +1,18 @@
 // Shared by the comparison matchers (gt, ge, lt, le): text is read as a number, and text that is
 // not a number fails with that said, rather than comparing as NaN.
-import type { MatcherDefinition } from './types.js';
+import { referencePattern } from '../model/references.js';
+import { MatcherCompileError, type MatcherDefinition } from './types.js';
 import { asNumber, show } from './format.js';
+
+/** A number, or a reference to one (`${vars.max}`): substituted while loading, checked then. */
+export const NUMBER_OR_REFERENCE = { type: ['number', 'string'], pattern: `^${referencePattern('vars')}$`, description: 'a number or a variable such as "${vars.max}"' };
+
+/** The limit as written, or the number a variable's text holds (`--var max=95` gives "95"). */
+export const numberArgument = (argument: unknown): number => {
+  const limit = typeof argument === 'string' && argument.trim() !== '' ? Number(argument) : argument;
+  if (typeof limit !== 'number' || !Number.isFinite(limit)) throw new MatcherCompileError(`must be a number, got ${JSON.stringify(argument)}`);
+  return limit;
+};
 
 export const comparison = (
   name: string,
@@ -12,9 +23,9 @@ export const comparison = (
   name,
   summary: `the value, read as a number, is ${words} this`,
   accepts: ['text', 'number'],
-  schema: { type: 'number' },
+  schema: NUMBER_OR_REFERENCE,
   compile: (argument) => {
-    const limit = argument as number;
+    const limit = numberArgument(argument);
     return {
       describe: `${symbol} ${limit}`,
       test: (value) => {

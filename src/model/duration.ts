@@ -1,6 +1,7 @@
 // Durations as operators write them: 500ms, 5s, 2m, 1h; a bare number is seconds. The grammar is
 // written once, here: the schemas' pattern and fragment and the parser are all built from it.
 import type { JsonSchema } from './json-schema.js';
+import { referencePattern } from './references.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -12,8 +13,15 @@ export const DURATION_PATTERN = `^(?=[0.]*[1-9])${AMOUNT}(${Object.keys(UNIT_MS)
 const DURATION = new RegExp(DURATION_PATTERN);
 const BARE_AMOUNT = new RegExp(`^${AMOUNT}$`);
 
-/** A duration in a schema, without its description (the description is also the "must be ..." text). */
-export const DURATION_SCHEMA: JsonSchema = { type: ['string', 'number'], pattern: DURATION_PATTERN, exclusiveMinimum: 0 };
+/**
+ * A duration in a schema, without its description (the description is also the "must be ..." text):
+ * also `${vars.name}`, whose value is checked as a duration once substituted.
+ */
+export const DURATION_SCHEMA: JsonSchema = {
+  type: ['string', 'number'],
+  pattern: `${DURATION_PATTERN}|^${referencePattern('vars')}$`,
+  exclusiveMinimum: 0,
+};
 
 export const parseDuration = (value: string | number): number | undefined => {
   // Rounded up: a tiny positive duration is one millisecond, never zero (which would mean "no time").

@@ -30,3 +30,27 @@ export const referencePattern = (...namespaces: readonly CheckNamespace[]): stri
 
 export const findReferences = (text: string): Reference[] =>
   [...text.matchAll(REFERENCE)].map((match) => ({ namespace: match[1] as Namespace, name: match[2]! }));
+
+export type Lookup = (reference: Reference) => string | undefined;
+
+/** Each reference `lookup` knows, replaced (through `quote`, e.g. as one shell word); others stay as written. */
+export const replaceReferences = (text: string, lookup: Lookup, quote: (value: string) => string = (value) => value): string =>
+  text.replace(REFERENCE, (whole, namespace: Namespace, name: string) => {
+    const value = lookup({ namespace, name });
+    return value === undefined ? whole : quote(value);
+  });
+
+const WHOLE = new RegExp(`^${REFERENCE.source}$`);
+
+/** The reference a string is, when it is exactly one (`${vars.max}`): its value can keep its type. */
+export const wholeReference = (text: string): Reference | undefined => {
+  const match = WHOLE.exec(text.trim());
+  return match ? { namespace: match[1] as Namespace, name: match[2] ?? '' } : undefined;
+};
+
+/**
+ * Anything spelt like a reference, `${word.name}`, whatever the namespace: `${env.HOME}` or a typo
+ * such as `${var.port}` is caught at load instead of reaching a shell as a bad substitution.
+ */
+export const referenceLike = (text: string): { readonly text: string; readonly namespace: string; readonly name: string }[] =>
+  [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_.-]+)\}/g)].map((match) => ({ text: match[0], namespace: match[1] ?? '', name: match[2] ?? '' }));

@@ -1,7 +1,7 @@
 // Resolving `${vars.name}`, `${captures.name}` (and in findings `${fields.CHECK.FIELD}`,
 // `${tools.missing}`) at run time. Any other `${...}` is the shell's own and passes through untouched.
 import shellQuote from 'shell-quote';
-import { REFERENCE, type Namespace, type Reference } from '../model/references.js';
+import { replaceReferences, type Lookup } from '../model/references.js';
 import type { VarValue } from '../model/runbook.js';
 
 export { findReferences, type Namespace, type Reference } from '../model/references.js';
@@ -14,15 +14,11 @@ export const stringsIn = (value: unknown): string[] => {
   return [];
 };
 
-export type Lookup = (reference: Reference) => string | undefined;
+export type { Lookup } from '../model/references.js';
 
 /** Quoting makes a captured `x; rm -rf /` one argument, never code. Unresolved references stay as written. */
 export const renderTemplate = (text: string, lookup: Lookup, mode: 'shell' | 'value'): string =>
-  text.replace(REFERENCE, (whole, namespace: Namespace, name: string) => {
-    const value = lookup({ namespace, name });
-    if (value === undefined) return whole;
-    return mode === 'shell' ? shellQuote.quote([value]) : value;
-  });
+  replaceReferences(text, lookup, mode === 'shell' ? (value) => shellQuote.quote([value]) : undefined);
 
 /**
  * What a check's text resolves against: the run's variables and the captures made so far. `shell`

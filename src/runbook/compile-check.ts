@@ -7,8 +7,9 @@ import { compileMatcher } from '../matchers/compile.js';
 import { compileRegex } from '../matchers/regex.js';
 import { MatcherCompileError } from '../matchers/types.js';
 import type { CaptureSpec, Check, Expectation } from '../model/runbook.js';
-import { parseDuration } from '../model/duration.js';
+import { parseDuration, parseDurationText } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
+import { substituteText, substituteVars, type Vars } from './substitute.js';
 
 type Raw = Record<string, unknown>;
 
@@ -18,11 +19,21 @@ const matcherProblem = (source: RunbookSource, path: Path, error: unknown): Diag
   return { code: 'RB_MATCHER', message: `${formatPath(at)} ${error.message}`, location: source.locate(at) };
 };
 
-const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, path: Path, problems: Diagnostic[]) => {
-  const declared = raw.expect as Raw | undefined;
+/** The author's expectations and, for fields they leave alone, the kind's kept ones; else its defaults. */
+const expectationsOf = (kind: CheckKind<unknown>, declared: Raw | undefined): [string, unknown, 'declared' | 'kind'][] => {
+  if (!declared) return Object.entries(kind.defaultExpect).map(([field, expression]) => [field, expression, 'kind']);
+  const kept = Object.entries(kind.keptExpect ?? {}).filter(([field]) => !Object.hasOwn(declared, field));
+  return [
+    ...Object.entries(declared).map(([field, expression]): [string, unknown, 'declared'] => [field, expression, 'declared']),
+    ...kept.map(([field, expression]): [string, unknown, 'kind'] => [field, expression, 'kind']),
+  ];
+};
+
+const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]) => {
   const expectations: Expectation[] = [];
-  for (const [field, expression] of Object.entries(declared ?? kind.defaultExpect)) {
-    const at = declared ? [...path, 'expect', field] : [...path];
+  const declared = raw.expect === undefined ? undefined : (substituteVars(raw.expect, vars) as Raw);
+  for (const [field, expression, from] of expectationsOf(kind, declared)) {
+    const at = from === 'declared' ? [...path, 'expect', field] : [...path];
     try {
       expectations.push({ field, matcher: compileMatcher(expression, kind.fields[field]!), location: source.locate(at) });
     } catch (error) {
@@ -35,7 +46,7 @@ const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, ra
 /** Counts a regex's capture groups by matching it against nothing in an alternation. */
 const groupCount = (pattern: RegExp): number => new RegExp(`${pattern.source}|`).exec('')!.length - 1;
 
-const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, path: Path, problems: Diagnostic[]) => {
+const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]) => {
   const captures: CaptureSpec[] = [];
   const firstText = Object.keys(kind.fields).find((field) => kind.fields[field] === 'text') ?? Object.keys(kind.fields)[0]!;
   for (const [name, value] of Object.entries((raw.capture as Raw | undefined) ?? {})) {
@@ -47,7 +58,7 @@ const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: R
       continue;
     }
     try {
-      const regex = compileRegex(spec.regex);
+      const regex = compileRegex(substituteText(spec.regex, vars));
       if (groupCount(regex) === 0) throw new MatcherCompileError('needs a capture group, e.g. "pid=(\\d+)": its first group is the value');
       captures.push({ name, from: spec.from ?? firstText, regex, location });
     } catch (error) {
@@ -66,17 +77,31 @@ const kindProblems = (source: RunbookSource, kind: CheckKind<unknown>, spec: unk
   }
 };
 
-/** Where the check is in the file, and the key of its kind (the schema let exactly one through). */
-export interface CheckPlace {
+/** Where the check is in the file, the key of its kind (the schema let exactly one through), the run's variables. */
+export interface CheckContext {
   readonly path: Path;
   readonly kindKey: CheckKindKey;
   readonly questionId: string;
+  readonly vars: Vars;
 }
 
-export const compileCheck = (source: RunbookSource, raw: Raw, { path, kindKey, questionId }: CheckPlace, problems: Diagnostic[], isClean: (path: Path) => boolean): Check => {
+/** The check's timeout, written or from a variable (whose text "5" is seconds, as on the command line). */
+const timeoutOf = (source: RunbookSource, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]): number | undefined => {
+  if (raw.timeout === undefined) return undefined;
+  const value = substituteVars(raw.timeout, vars);
+  const ms = typeof value === 'number' ? parseDuration(value) : parseDurationText(String(value).trim());
+  if (ms === undefined) {
+    const at = [...path, 'timeout'];
+    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(at)} must be a duration such as 500ms, 5s or 2m, got ${JSON.stringify(value)} from ${JSON.stringify(raw.timeout).slice(1, -1)}`, location: source.locate(at) });
+  }
+  return ms;
+};
+
+export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckContext, problems: Diagnostic[], isClean: (path: Path) => boolean): Check => {
+  const { path, kindKey, questionId } = context;
   const kind = checkKindOf({ kind: kindKey });
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
-  const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout as string | number);
+  const timeoutMs = timeoutOf(source, raw, context, problems);
   if (isClean([...path, kindKey])) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
   return {
     id: raw.id as string,
@@ -84,8 +109,8 @@ export const compileCheck = (source: RunbookSource, raw: Raw, { path, kindKey, q
     on: raw.on as string,
     kind: kindKey,
     spec: raw[kindKey],
-    expectations: isClean([...path, 'expect']) ? compileExpectations(source, kind, raw, path, problems) : [],
-    captures: isClean([...path, 'capture']) ? compileCaptures(source, kind, raw, path, problems) : [],
+    expectations: isClean([...path, 'expect']) ? compileExpectations(source, kind, raw, context, problems) : [],
+    captures: isClean([...path, 'capture']) ? compileCaptures(source, kind, raw, context, problems) : [],
     dependsOn,
     dependsOnLocations: dependsOn.map((_, index) => source.locate([...path, 'depends_on', index])),
     location: source.locate([...path, 'id']),

@@ -8,6 +8,8 @@ import { RUNBOOK_VERSION, type Check, type HostSpec, type Question, type Runbook
 import { compileCheck } from './compile-check.js';
 import { compileDiagnosis } from './compile-diagnosis.js';
 import { parseHostAddress } from './hosts.js';
+import { referencePlaceProblems } from './reference-places.js';
+import { substituteText, withoutSecrets } from './substitute.js';
 import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
 import { resolveVars, type Environment } from './vars.js';
@@ -88,6 +90,9 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const rawHosts = asRecord(root.hosts);
   const hosts = buildHosts(rawHosts, overrides.hosts ?? {}, problems);
   const { values: vars, secretVars } = resolveVars(root.vars, overrides.vars ?? {}, overrides.environment ?? {}, problems);
+  problems.push(...referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
+  // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
+  const shown = (text: string): string => substituteText(text, withoutSecrets(vars, secretVars));
   const questionIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const checkIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const questions: Question[] = [];
@@ -103,16 +108,16 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       // A sound check has exactly one kind's key (the schema's oneOf).
       const kindKey = CHECK_KIND_KEYS.find((key) => Object.hasOwn(raw, key));
       if (!schema.isSound(checkPath) || kindKey === undefined || !essentials.every(schema.isClean)) return [];
-      const check = compileCheck(source, raw, { path: checkPath, kindKey, questionId: id }, problems, schema.isClean);
+      const check = compileCheck(source, raw, { path: checkPath, kindKey, questionId: id, vars }, problems, schema.isClean);
       checkIds.push({ id: check.id, path: checkPath, location: check.location });
       return [check];
     });
     questions.push({
       id,
-      title: typeof question.title === 'string' ? question.title : id,
+      title: typeof question.title === 'string' ? shown(question.title) : id,
       checks,
       location: source.locate(path),
-      ...(typeof question.hint === 'string' ? { hint: question.hint } : {}),
+      ...(typeof question.hint === 'string' ? { hint: shown(question.hint) } : {}),
     });
   });
   const allChecks = questions.flatMap((question) => question.checks);
@@ -124,13 +129,13 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const runbook: Runbook = {
     file: source.file,
     version: typeof root.version === 'number' ? root.version : RUNBOOK_VERSION,
-    title: typeof root.title === 'string' ? root.title : source.file,
+    title: typeof root.title === 'string' ? shown(root.title) : source.file,
     vars,
     secretVars,
     hosts,
     questions,
     diagnosis,
-    ...(typeof root.description === 'string' ? { description: root.description } : {}),
+    ...(typeof root.description === 'string' ? { description: shown(root.description) } : {}),
   };
   return { runbook, diagnostics: problems };
 };

@@ -7,6 +7,7 @@ import { MATCHERS } from '../matchers/registry.js';
 import { DURATION_SCHEMA } from '../model/duration.js';
 import type { JsonSchema } from '../model/json-schema.js';
 import { ID_PATTERN, NAME_PATTERN } from '../model/names.js';
+import { referencePattern } from '../model/references.js';
 import { RUNBOOK_VERSION, type FieldType } from '../model/runbook.js';
 
 export const RUNBOOK_SCHEMA_ID = 'https://runbook.dev/schemas/runbook.schema.json';
@@ -80,10 +81,11 @@ const matcherDefinition: JsonSchema = {
   else: { if: { type: 'integer' }, then: { type: 'integer' }, else: matcherObject },
 };
 
+/** A number field's expectation: a matcher, an integer (equals), or a variable holding one. */
 const numberOrMatcher: JsonSchema = {
   if: { type: ['object', 'array'] },
   then: { $ref: '#/definitions/matcher' },
-  else: { type: 'integer' },
+  else: { type: ['integer', 'string'], pattern: `^${referencePattern('vars')}$`, description: 'an integer or a variable such as "${vars.min}"' },
 };
 
 const matcherFor = (type: FieldType): JsonSchema =>

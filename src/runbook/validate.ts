@@ -3,6 +3,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { CHECK_KIND_KEYS } from '../checks/registry.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { referencePattern } from '../model/references.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { show } from '../matchers/format.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
@@ -82,7 +83,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     case 'required':
       return { message: `is missing required property "${String(params.missingProperty)}"` };
     case 'type':
-      return { message: `must be ${typeNames(params.type)}, got ${typeof data === 'string' ? show(data) : JSON.stringify(data)}` };
+      return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : JSON.stringify(data)}` };
     case 'const':
       return secretDefault(error.instancePath) ?? { message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(data)}` };
     case 'enum': {
@@ -97,7 +98,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       if (propertyName !== undefined) {
         return { message: `has invalid name ${JSON.stringify(propertyName)}: must match ${String(params.pattern)}`, at: 'key', path: [...toPath(error.instancePath), propertyName] };
       }
-      return { message: `must be ${wanted}, got ${JSON.stringify(data)}` };
+      return { message: `must be ${numericMistake(parentSchema, data) ?? wanted}, got ${JSON.stringify(data)}` };
     }
     case 'minItems':
     case 'minProperties':
@@ -111,6 +112,19 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       return { message: error.message ?? `fails ${keyword}` };
   }
 };
+
+/** `lt: ${vars.max}`: a number that may also be given as a variable holding one. */
+const VARIABLE_ONLY = `^${referencePattern('vars')}$`;
+
+const takesVariable = (schema: ErrorObject['parentSchema']): boolean => schema?.pattern === VARIABLE_ONLY;
+
+/** The types a value may have, leaving out the text a variable reference is written as. */
+const ownTypes = (schema: ErrorObject['parentSchema'], types: unknown): unknown[] =>
+  ([] as unknown[]).concat(types).filter((type) => !(type === 'string' && takesVariable(schema)));
+
+/** Text that tried no reference at all was meant as the number, and is told just that. */
+const numericMistake = (schema: ErrorObject['parentSchema'], data: unknown): string | undefined =>
+  takesVariable(schema) && typeof data === 'string' && !data.includes('${') ? typeNames(ownTypes(schema, schema?.type)) : undefined;
 
 /** Drops the per-branch `required` errors of the "exactly one kind" rule: the oneOf message says it all. */
 const isKindBranchNoise = (error: ErrorObject): boolean => /\/(oneOf|anyOf)\/\d+\/required$/.test(error.schemaPath);

@@ -1,6 +1,6 @@
 // The `run:` check kind: its YAML form, and how it reads a command's outcome (recorded data).
 import { describe, expect, test } from 'vitest';
-import { interpretCommand } from '../../src/checks/command.js';
+import { interpretCommand, programsNotFound } from '../../src/checks/command.js';
 import type { CommandOutcome } from '../../src/transport/types.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 
@@ -35,5 +35,26 @@ describe('command: interpreting an outcome', () => {
     const observation = interpretCommand(given);
     expect(observation.fields).toMatchObject(fields);
     expect(observation.error).toBe(error);
+  });
+});
+
+describe('command: a program missing inside a pipeline', () => {
+  test.each([
+    ['dash', '/bin/sh: 1: chronyc: not found\n', ['chronyc']],
+    ['bash as sh', 'sh: line 1: chronyc: command not found\n', ['chronyc']],
+    ['two in one pipeline, each once', 'sh: 1: chronyc: not found\nsh: 1: jq: not found\nsh: 1: jq: not found\n', ['chronyc', 'jq']],
+    ['a program that says "not found" of its own', 'grep: pattern not found\nerror: file not found\n', []],
+  ])('%s', (_, stderr, programs) => {
+    expect(programsNotFound(stderr)).toEqual(programs);
+  });
+
+  test('the last command exited 0: still an error, naming the tool and the host, and a missing tool for the diagnosis', () => {
+    const observation = interpretCommand(outcome({ exitCode: 0, stdout: '\n', stderr: '/bin/sh: 1: chronyc: not found\n' }), 'ntp');
+    expect(observation.error).toBe('chronyc not installed on ntp: the pipeline ran without it (exit 0); stderr says so');
+    expect(observation.missingTools).toEqual([{ tool: 'chronyc', host: 'ntp' }]);
+  });
+
+  test('exit 127 names the missing tool for the diagnosis too', () => {
+    expect(interpretCommand(outcome({ exitCode: 127, stderr: 'sh: 1: lsof: not found\n' }), 'db').missingTools).toEqual([{ tool: 'lsof', host: 'db' }]);
   });
 });

@@ -60,7 +60,7 @@ describe('validate and plan', () => {
     expect(plan.checks.map((c) => c.id)).toEqual(['find-pid', 'lsof-port', 'from-client']);
     expect(plan.checks[2]!.target).toBe('local');
     expect(plan.checks[0]!.capture).toEqual(['pid <- stdout /^(\\d+)/']);
-    expect(plan.checks[1]).toMatchObject({ dependsOn: ['find-pid'], expect: ['stdout contains "LISTEN"'] });
+    expect(plan.checks[1]).toMatchObject({ dependsOn: ['find-pid'], expect: ['stdout contains "LISTEN"', 'exit_code equals 0'] });
   });
 
   test('shipped runbooks are found by name from any directory', async () => {

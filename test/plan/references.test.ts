@@ -65,7 +65,7 @@ const ROWS: { name: string; checks: string[]; want: Want[] }[] = [
     checks: [check('c', 'echo ${vars.nope} ${vars.nope}')],
     want: [['RB_UNKNOWN_VAR', 9, 29, 'check "c" uses ${vars.nope}, which vars does not declare', 'declare it under vars (declared: port, user)']],
   },
-  { name: 'the shell\'s own ${HOME} and $HOME are left alone', checks: [check('c', 'ls ${HOME} $HOME ${PATH:-/bin} ${env.X}')], want: [] },
+  { name: 'the shell\'s own ${HOME} and $HOME are left alone', checks: [check('c', 'ls ${HOME} $HOME ${PATH:-/bin} ${HOME%/*}')], want: [] },
   { name: 'a hint may use vars', checks: [check('c', 'true', 'hint: "check port ${vars.port}"')], want: [] },
   // Kept as is (see the report): a reference in the hint is located at the check's command.
   {

@@ -228,9 +228,11 @@ describe('defaults', () => {
     expect(check!.expectations[0]!.matcher.test(1).pass).toBe(false);
   });
 
-  test('a declared expect replaces the default: exit code 0 is no longer required', () => {
+  test('a declared expect keeps exit code 0 unless it sets exit_code itself (issue 10)', () => {
     const [check] = checks(loadValid(oneCheck('expect:', '  stdout: {contains: ok}')));
-    expect(check!.expectations.map(({ field }) => field)).toEqual(['stdout']);
+    expect(check!.expectations.map(({ field, matcher }) => `${field} ${matcher.describe}`)).toEqual(['stdout contains "ok"', 'exit_code equals 0']);
+    const [own] = checks(loadValid(oneCheck('expect:', '  stdout: {contains: ok}', '  exit_code: 2')));
+    expect(own!.expectations.map(({ field, matcher }) => `${field} ${matcher.describe}`)).toEqual(['stdout contains "ok"', 'exit_code equals 2']);
   });
 
   test('no timeout, no hint, no become unless written', () => {

@@ -75,6 +75,7 @@ export const defineCheckKind = <Spec, Target>(definition: CheckKindDefinition<Sp
   schema: definition.schema,
   fields: definition.fields,
   defaultExpect: definition.defaultExpect,
+  ...(definition.keptExpect ? { keptExpect: definition.keptExpect } : {}),
   ...(definition.problems ? { problems: (spec: Spec) => definition.problems?.(spec) ?? [] } : {}),
   ...(definition.otherHosts ? { otherHosts: (spec: Spec) => definition.otherHosts?.(spec) ?? [] } : {}),
   probe: (spec, settings) => definition.probe(spec, settings),

@@ -68,8 +68,13 @@ export const resolvePid = (raw: string, resolve: TemplateResolver, field = 'pid'
 /** One shell word: quoted, unless it is a reference the plan shows as written. */
 export const shellWord = (text: string): string => (isPending(text) ? text : shellQuote.quote([text]));
 
-export const durationMs = (raw: string | number | undefined, byDefaultMs: number): number =>
-  raw === undefined ? byDefaultMs : (parseDuration(raw) ?? byDefaultMs);
+/** A duration as written or from a variable (`${vars.wait}`), else the kind's default. */
+export const resolveDuration = (raw: string | number | undefined, resolve: TemplateResolver, byDefaultMs: number, field = 'timeout'): Result<number> => {
+  if (raw === undefined) return ok(byDefaultMs);
+  const value = typeof raw === 'number' ? raw : resolve.value(raw).trim();
+  const ms = parseDuration(typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+  return ms === undefined ? failed(`${field} must be a duration such as 500ms, 2s or 1m, got ${shown(String(value))}`) : ok(ms);
+};
 
 /** Seconds as tools take them: "2", "0.5" (three decimals at most). */
 export const seconds = (ms: number): string => String(Number((ms / 1000).toFixed(3)));
@@ -96,7 +101,9 @@ export interface HostPortTarget {
 export const resolveHostPort = (spec: HostPortSpec, resolve: TemplateResolver, defaultTimeoutMs: number): Result<HostPortTarget> => {
   const host = resolveHost(spec.host, resolve);
   const port = resolvePort(spec.port, resolve);
+  const timeout = resolveDuration(spec.timeout, resolve, defaultTimeoutMs);
   if (!host.ok) return host;
   if (!port.ok) return port;
-  return ok({ host: host.value, port: port.value, timeoutMs: durationMs(spec.timeout, defaultTimeoutMs) });
+  if (!timeout.ok) return timeout;
+  return ok({ host: host.value, port: port.value, timeoutMs: timeout.value });
 };

@@ -1,0 +1,63 @@
+// Where each kind of reference may stand, checked while the runbook loads so that no `${...}` is
+// silently left as literal text: variables anywhere, captures only where the run fills them in (a
+// check's spec and hint; their scope is the planner's, plan/references.ts), fields and tools only
+// in diagnosis findings, and nothing else spelt like a reference at all.
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { didYouMean } from '../errors/did-you-mean.js';
+import { NAMESPACES, referenceLike } from '../model/references.js';
+import type { Vars } from './substitute.js';
+import { formatPath, type Path, type RunbookSource } from './source.js';
+
+interface Place {
+  /** A check's spec or hint: the planner checks its variables and captures, with the check named. */
+  readonly checkedByPlanner: boolean;
+}
+
+const placeOf = (path: Path, kindKeys: readonly string[]): Place | undefined => {
+  if (path[0] === 'diagnosis') return undefined; // compile-diagnosis.ts knows findings' references
+  const inCheck = path[0] === 'questions' && path[2] === 'checks' && path.length > 4;
+  const key = inCheck ? String(path[4]) : '';
+  return { checkedByPlanner: inCheck && (kindKeys.includes(key) || key === 'hint') };
+};
+
+const stringsWithPaths = (value: unknown, path: Path): [string, Path][] => {
+  if (typeof value === 'string') return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((item, index) => stringsWithPaths(item, [...path, index]));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => stringsWithPaths(item, [...path, key]));
+  return [];
+};
+
+const OTHER_NAMESPACE_HINT = 'runbook fills in ${vars.NAME} (set with --var, RUNBOOK_VAR_NAME or the file) and ${captures.NAME}; for the shell\'s own variables write $NAME';
+
+const problemAt = (source: RunbookSource, path: Path, problem: Omit<Diagnostic, 'location'>): Diagnostic => ({ ...problem, location: source.locate(path) });
+
+const referenceProblem = (reference: ReturnType<typeof referenceLike>[number], place: Place, vars: Vars): Omit<Diagnostic, 'location'> | undefined => {
+  const { text, namespace, name } = reference;
+  if (!(NAMESPACES as readonly string[]).includes(namespace)) {
+    return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which is no runbook reference`, hint: namespace === 'var' ? `write \${vars.${name}}` : OTHER_NAMESPACE_HINT };
+  }
+  if (place.checkedByPlanner) return undefined;
+  if (namespace === 'vars' && !Object.hasOwn(vars, name)) {
+    const declared = Object.keys(vars);
+    return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which vars does not declare`, hint: didYouMean(name, declared) ?? `declare it under vars (declared: ${declared.join(', ') || 'none'})` };
+  }
+  if (namespace === 'captures') {
+    return { code: 'RB_CAPTURE_SCOPE', message: `uses ${text} where the run fills in no capture`, hint: "a capture can be used in the spec (the command) and the hint of a check that depends on its producer" };
+  }
+  if (namespace === 'fields' || namespace === 'tools') return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which only diagnosis findings can use` };
+  return undefined;
+};
+
+/** Every misplaced or unknown reference in the file, each at its own line and column. */
+export const referencePlaceProblems = (source: RunbookSource, vars: Vars, kindKeys: readonly string[]): Diagnostic[] =>
+  stringsWithPaths(source.data, []).flatMap(([text, path]) => {
+    const place = placeOf(path, kindKeys);
+    if (!place) return [];
+    const seen = new Set<string>();
+    return referenceLike(text).flatMap((reference) => {
+      if (seen.has(reference.text)) return [];
+      seen.add(reference.text);
+      const problem = referenceProblem(reference, place, vars);
+      return problem ? [problemAt(source, path, { ...problem, message: `${formatPath(path)} ${problem.message}` })] : [];
+    });
+  });
