@@ -1,9 +1,11 @@
 // Load, validate and plan every file before anything runs: all problems of all files are reported
 // together, and nothing runs if any file is invalid.
+import { readFile } from 'node:fs/promises';
 import { InputError, type Diagnostic } from '../errors/diagnostic.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import type { Overrides } from '../runbook/normalize.js';
+import { mergeVarsFiles, parseVarsFile, undeclaredInVarsFile, type VarsFile } from '../runbook/vars-file.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
 import { locateRunbook } from './locate-runbook.js';
 
@@ -32,6 +34,7 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
     }
     problems.push(...fileProblems.sort(byPosition));
   }
+  if (overrides.varsFile) problems.push(...undeclaredInVarsFile(overrides.varsFile, plans.flatMap((plan) => Object.keys(plan.runbook.vars))));
   // No message quotes a variable's value today; masking here keeps it so for messages to come.
   if (problems.length > 0) throw new InputError(redactData(dedupe(problems), redactor(secretsOf(plans))));
   return plans;
@@ -49,4 +52,23 @@ const dedupe = (problems: Diagnostic[]): Diagnostic[] => {
     seen.add(key);
     return true;
   });
+};
+
+/** `--vars-file` files, read and merged in order (a later file wins); every problem of every file at once. */
+export const loadVarsFiles = async (paths: readonly string[]): Promise<VarsFile | undefined> => {
+  if (paths.length === 0) return undefined;
+  const files: VarsFile[] = [];
+  const problems: Diagnostic[] = [];
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      problems.push({ code: 'RB_FILE', message: `--vars-file ${path}: cannot read it: ${error.code === 'EISDIR' ? 'is a directory' : error.message}` });
+      return undefined;
+    });
+    if (text === undefined) continue;
+    const { varsFile, diagnostics } = parseVarsFile(path, text);
+    files.push(varsFile);
+    problems.push(...diagnostics);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return mergeVarsFiles(files);
 };

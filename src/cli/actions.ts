@@ -1,6 +1,6 @@
 // What each command does, in terms of the app layer; program.ts only declares the options.
 import { describePlan, renderPlan } from '../app/describe-plan.js';
-import { loadPlans, secretsOf } from '../app/load-plans.js';
+import { loadPlans, loadVarsFiles, secretsOf } from '../app/load-plans.js';
 import { runPlans } from '../app/run-runbooks.js';
 import { usageError } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
@@ -12,6 +12,7 @@ import { progressLine } from '../progress/lines.js';
 
 export interface CommonOptions {
   readonly var?: Record<string, string>;
+  readonly varsFile?: string[];
   readonly host?: Record<string, string>;
 }
 
@@ -41,11 +42,14 @@ const verboseListener = (options: RunOptions) =>
       }
     : {};
 
-const overridesOf = (options: CommonOptions) => ({ vars: options.var ?? {}, environment: runbookVarsInEnvironment(), hosts: options.host ?? {} });
+const overridesOf = async (options: CommonOptions) => {
+  const varsFile = await loadVarsFiles(options.varsFile ?? []);
+  return { vars: options.var ?? {}, environment: runbookVarsInEnvironment(), hosts: options.host ?? {}, ...(varsFile ? { varsFile } : {}) };
+};
 
 /** Loads (all problems at once, or nothing) and, before anything is shown or run, masks the secrets from then on. */
 const load = async (files: readonly string[], options: CommonOptions) => {
-  const plans = await loadPlans(files, overridesOf(options));
+  const plans = await loadPlans(files, await overridesOf(options));
   hideSecrets(secretsOf(plans));
   return plans;
 };

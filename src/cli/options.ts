@@ -8,6 +8,9 @@ export const collectPair = (flag: string) => (value: string, previous: Record<st
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 };
 
+/** A repeatable option's values, in the order given. */
+export const collectList = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export const parsePositiveInteger = (value: string): number => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);

@@ -6,7 +6,7 @@ import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { REPORTER_NAMES } from '../report/registry.js';
 import { planAction, runAction, validateAction } from './actions.js';
 import { stdout, writeStderr } from './io.js';
-import { collectPair, parseDurationOption, parsePositiveInteger } from './options.js';
+import { collectList, collectPair, parseDurationOption, parsePositiveInteger } from './options.js';
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT = '30s';
@@ -15,7 +15,7 @@ const exitCodeHelp = (): string =>
   `\nExit codes:\n${Object.entries(EXIT_CODES).map(([name, code]) => `  ${String(code).padStart(3)}  ${EXIT_CODE_MEANINGS[name as keyof typeof EXIT_CODES]}`).join('\n')}\n`;
 
 const ENVIRONMENT: [string, string][] = [
-  [`${VAR_ENV_PREFIX}<name>=value`, "sets the runbook's variable <name> (--var wins); secrets are shown as ***"],
+  [`${VAR_ENV_PREFIX}<name>=value`, "sets the runbook's variable <name> (--var wins, over --vars-file); secrets are shown as ***"],
   ['NO_COLOR', 'no colours'],
 ];
 
@@ -23,7 +23,8 @@ const environmentHelp = (): string => `\nEnvironment:\n${ENVIRONMENT.map(([name,
 
 const withOverrides = (command: Command): Command =>
   command
-    .option('--var <name=value>', 'set a variable of the runbook, over RUNBOOK_VAR_<name> and its default (repeatable)', collectPair('--var'))
+    .option('--var <name=value>', 'set a variable of the runbook, over RUNBOOK_VAR_<name>, --vars-file and its default (repeatable)', collectPair('--var'))
+    .option('--vars-file <file>', 'YAML file of variable values (name: value), over the runbook\'s defaults; repeatable, a later file wins', collectList)
     .option('--host <role=[user@]host[:port]>', 'point a host role at another machine, or "local" (repeatable)', collectPair('--host'));
 
 export const buildProgram = (): Command => {

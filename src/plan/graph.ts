@@ -12,8 +12,8 @@ export const unknownDependencies = (checks: readonly Check[], questions: readonl
       const question = questions.find((q) => q.id === target);
       const hint = question
         ? `depends_on names checks; question "${target}" has ${question.checks.map((c) => `"${c.id}"`).join(', ')}`
-        : didYouMean(target, ids);
-      return [{ code: 'RB_UNKNOWN_DEPENDENCY' as const, message: `check "${check.id}" depends on unknown check "${target}"`, location: check.dependsOnLocations[index]!, ...(hint ? { hint } : {}) }];
+        : didYouMean(target, ids.filter((id) => id !== check.id)); // a check cannot depend on itself
+      return [{ code: 'RB_UNKNOWN_DEPENDENCY' as const, message: `check "${check.id}" depends on unknown check "${target}"`, location: check.dependsOnLocations[index] ?? check.location, ...(hint ? { hint } : {}) }];
     }),
   );
 };

@@ -101,7 +101,7 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
   const { path, kindKey, questionId } = context;
   const kind = checkKindOf({ kind: kindKey });
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
-  const timeoutMs = timeoutOf(source, raw, context, problems);
+  const timeoutMs = isClean([...path, 'timeout']) ? timeoutOf(source, raw, context, problems) : undefined;
   if (isClean([...path, kindKey])) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
   return {
     id: raw.id as string,

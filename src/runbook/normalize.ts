@@ -10,6 +10,7 @@ import { compileDiagnosis } from './compile-diagnosis.js';
 import { parseHostAddress } from './hosts.js';
 import { referencePlaceProblems } from './reference-places.js';
 import { substituteText, withoutSecrets } from './substitute.js';
+import type { VarsFile } from './vars-file.js';
 import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
 import { resolveVars, type Environment } from './vars.js';
@@ -19,6 +20,8 @@ export interface Overrides {
   readonly vars?: Readonly<Record<string, string>>;
   /** The environment, as data (src/cli passes its RUNBOOK_VAR_* entries): `RUNBOOK_VAR_<name>` sets the variable `<name>`. */
   readonly environment?: Environment;
+  /** `--vars-file FILE`: values under RUNBOOK_VAR_<name>, over the file's defaults. */
+  readonly varsFile?: VarsFile;
   /** `--host role=[user@]host[:port]`: points a role at another machine. */
   readonly hosts?: Readonly<Record<string, string>>;
 }
@@ -89,7 +92,8 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const root = asRecord(source.data);
   const rawHosts = asRecord(root.hosts);
   const hosts = buildHosts(rawHosts, overrides.hosts ?? {}, problems);
-  const { values: vars, secretVars } = resolveVars(root.vars, overrides.vars ?? {}, overrides.environment ?? {}, problems);
+  const given = { flags: overrides.vars ?? {}, environment: overrides.environment ?? {}, ...(overrides.varsFile ? { varsFile: overrides.varsFile } : {}) };
+  const { values: vars, secretVars } = resolveVars(root.vars, given, problems);
   problems.push(...referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
   // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
   const shown = (text: string): string => substituteText(text, withoutSecrets(vars, secretVars));
@@ -103,7 +107,9 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
     if (typeof question.id === 'string') questionIds.push({ id, path, location: source.locate([...path, 'id']) });
     const checks = (Array.isArray(question.checks) ? question.checks : []).flatMap((rawCheck: unknown, checkIndex) => {
       const checkPath = [...path, 'checks', checkIndex];
-      const essentials = ['id', 'on', 'depends_on', 'timeout'].map((key) => [...checkPath, key]);
+      // A bad timeout or expectation is reported on its own; the check is still planned, so its
+      // unknown role or dependency is reported in the same run, not after the first fix.
+      const essentials = ['id', 'on', 'depends_on'].map((key) => [...checkPath, key]);
       const raw = asRecord(rawCheck);
       // A sound check has exactly one kind's key (the schema's oneOf).
       const kindKey = CHECK_KIND_KEYS.find((key) => Object.hasOwn(raw, key));

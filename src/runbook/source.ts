@@ -3,6 +3,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
+import { yamlDiagnostics } from './yaml-errors.js';
 
 export type Path = readonly (string | number)[];
 
@@ -16,8 +17,6 @@ export interface RunbookSource {
   readonly data: unknown;
   locate(path: Path, target?: 'key' | 'value'): SourceLocation;
 }
-
-const firstLine = (message: string): string => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
 const locationAt = (file: string, counter: LineCounter, offset: number): SourceLocation => {
   const { line, col } = counter.linePos(offset);
@@ -48,11 +47,7 @@ const walk = (doc: Document, path: Path): { node: Node | undefined; keyNode: Nod
 export const parseRunbookSource = (file: string, text: string): { source: RunbookSource; diagnostics: Diagnostic[] } => {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const diagnostics: Diagnostic[] = doc.errors.map((error) => ({
-    code: 'RB_YAML',
-    message: firstLine(error.message),
-    location: locationAt(file, counter, error.pos[0]),
-  }));
+  const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   const locate = (path: Path, target: 'key' | 'value' = 'value'): SourceLocation => {
     const { node, keyNode } = walk(doc, path);
     const chosen = target === 'key' && keyNode ? keyNode : node;

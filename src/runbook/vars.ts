@@ -1,10 +1,11 @@
 // The runbook's variables and the value each one takes for this run: `--var`, else
-// RUNBOOK_VAR_<name> from the environment, else the file's default. A secret takes no default from
+// RUNBOOK_VAR_<name> from the environment, else a `--vars-file`, else the file's default. A secret takes no default from
 // the file (the schema refuses a non-empty one), so it is given by the caller or is empty.
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { VAR_ENV_PREFIX, type VarValue } from '../model/runbook.js';
 import { asRecord } from './source.js';
+import type { VarsFile } from './vars-file.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -36,12 +37,23 @@ export interface ResolvedVars {
  * `environment` is the process environment, as data: only RUNBOOK_VAR_<declared name> is read, so
  * variables meant for other runbooks are ignored rather than refused (unlike a mistyped --var).
  */
-export const resolveVars = (declared: unknown, flags: Readonly<Record<string, string>>, environment: Environment, problems: Diagnostic[]): ResolvedVars => {
+/** What the caller gives: --var flags, the environment, the --vars-file values. */
+export interface GivenVars {
+  readonly flags: Readonly<Record<string, string>>;
+  readonly environment: Environment;
+  readonly varsFile?: VarsFile;
+}
+
+const fromFile = (varsFile: VarsFile | undefined, name: string): VarValue | undefined =>
+  varsFile && Object.hasOwn(varsFile.values, name) ? varsFile.values[name] : undefined;
+
+export const resolveVars = (declared: unknown, given: GivenVars, problems: Diagnostic[]): ResolvedVars => {
+  const { flags, environment, varsFile } = given;
   const values: Record<string, VarValue> = {};
   const secretVars: string[] = [];
   for (const [name, entry] of Object.entries(asRecord(declared))) {
     const { fileDefault, secret } = declarationOf(entry);
-    values[name] = own(flags, name) ?? own(environment, `${VAR_ENV_PREFIX}${name}`) ?? fileDefault;
+    values[name] = own(flags, name) ?? own(environment, `${VAR_ENV_PREFIX}${name}`) ?? fromFile(varsFile, name) ?? fileDefault;
     if (secret) secretVars.push(name);
   }
   for (const name of Object.keys(flags).filter((flag) => !Object.hasOwn(values, flag))) {

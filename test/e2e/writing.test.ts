@@ -123,3 +123,70 @@ diagnosis:
     expect(result.report!.diagnosis[0]).toMatchObject({ message: 'missing: chronyc-absent-x1 on here' });
   });
 });
+
+describe('--vars-file', () => {
+  const file = runbook('  port: 8080\n  host_name: web', oneQuestion(check('c', 'run: echo ${vars.host_name}:${vars.port}')));
+  const said = async (files: Record<string, string>, args: string[], env: Record<string, string> = {}) => {
+    const result = await runCli({ 'r.yaml': file, ...files }, ['run', 'r.yaml', '--reporter', 'json', ...args], env);
+    return result.report?.questions[0]?.checks[0]?.evidence[0]?.stdout.text;
+  };
+
+  test('values for one environment, under RUNBOOK_VAR_ and --var; a later file wins', async () => {
+    const files = { 'prod.yaml': 'port: 9090\nhost_name: prod-web\n', 'eu.yaml': 'host_name: eu-web\n' };
+    expect(await said(files, ['--vars-file', 'prod.yaml'])).toBe('prod-web:9090');
+    expect(await said(files, ['--vars-file', 'prod.yaml', '--vars-file', 'eu.yaml'])).toBe('eu-web:9090');
+    expect(await said(files, ['--vars-file', 'prod.yaml'], { RUNBOOK_VAR_port: '7070' })).toBe('prod-web:7070');
+    expect(await said(files, ['--vars-file', 'prod.yaml', '--var', 'port=6060'], { RUNBOOK_VAR_port: '7070' })).toBe('prod-web:6060');
+  });
+
+  test('every problem at its line and column in the vars file, nothing run', async () => {
+    const result = await runCli({ 'r.yaml': file, 'bad.yaml': 'port: 9090\nprot: 1\nhost_name: [a, b]\n' }, ['run', 'r.yaml', '--vars-file', 'bad.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('bad.yaml:3:12: host_name must be a text, a number or true/false, got a list [RB_USAGE]');
+    expect(result.stdout).toBe('');
+    const typo = await runCli({ 'r.yaml': file, 'typo.yaml': 'port: 9090\nprot: 1\n' }, ['run', 'r.yaml', '--vars-file', 'typo.yaml']);
+    expect(typo.stderr).toBe('typo.yaml:2:1: prot: no runbook of this run declares a variable "prot"; did you mean "port"? [RB_USAGE]\n');
+    const yaml = await runCli({ 'r.yaml': file, 'y.yaml': 'port: [9090\n' }, ['validate', 'r.yaml', '--vars-file', 'y.yaml']);
+    expect(yaml.exitCode).toBe(2);
+    expect(yaml.stderr).toMatch(/^y\.yaml:\d+:\d+: .* \[RB_YAML\]/m);
+    const missing = await runCli({ 'r.yaml': file }, ['validate', 'r.yaml', '--vars-file', 'nope.yaml']);
+    expect(missing.stderr).toMatch(/^--vars-file nope\.yaml: cannot read it: ENOENT.* \[RB_FILE\]/m);
+  });
+});
+
+describe('errors an author meets, one root cause each, saying what to do', () => {
+  const head = 'version: 1\ntitle: t\nvars:\n  max: 5\nhosts:\n  here: local\nquestions:\n  - id: q\n    title: Q\n    checks:\n      - id: c\n        on: here\n';
+  const validate = async (yaml: string) => runCli({ 'r.yaml': yaml }, ['validate', 'r.yaml']);
+
+  test('an unquoted ${ in a flow mapping: one line that says to quote it, not a cascade', async () => {
+    const many = `${head}        run: echo 3\n        expect:\n          stdout: { lt: \${vars.max} }\n      - id: d\n        on: here\n        run: echo 4\n      - id: e\n        on: here\n        run: echo 5\n`;
+    const result = await validate(many);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('r.yaml:15:26: ${vars.max} must be quoted here: YAML reads the "{" after "$" as the start of a mapping; write "${vars.max}" [RB_YAML]\n');
+  });
+
+  test('": " inside a value: quote the whole value, shown written back', async () => {
+    const result = await validate(`${head}        run: echo "a: b"; exit 1\n`);
+    expect(result.stderr).toBe(`r.yaml:13:14: Nested mappings are not allowed in compact mappings: the value holds ": ", which YAML reads as another key; quote the whole value: run: 'echo "a: b"; exit 1' [RB_YAML]\n`);
+    const finding = await validate(`${head}        run: echo 1\ndiagnosis:\n  - id: d\n    when: { check: c, status: fail }\n    finding: the database refused: check the grants\n`);
+    expect(finding.stderr).toContain("quote the whole value: finding: 'the database refused: check the grants' [RB_YAML]");
+  });
+
+  test('bad indentation is named as such, at the line that is off', async () => {
+    const less = await validate(`${head}       run: echo 3\n`);
+    expect(less.stderr).toBe('r.yaml:13:1: bad indentation: this line is indented 7 spaces and the one above 8: the keys of one map must start at the same column [RB_YAML]\n');
+    const more = await validate(`${head}        run: echo 3\n         timeout: 5s\n`);
+    expect(more.stderr).toBe('r.yaml:14:10: bad indentation: this line is indented 9 spaces and the one above 8: the keys of one map must start at the same column [RB_YAML]\n');
+  });
+
+  test('schema and planner problems together; a check is never suggested as its own dependency', async () => {
+    const yaml = `${head.replace('        on: here\n', '        on: hre\n')}        run: echo 1\n        expect:\n          exit_code: zero\n      - id: check-b\n        on: here\n        run: echo 2\n        depends_on: [check-bb]\n        timeout: 5 seconds\n`;
+    const result = await validate(yaml);
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      'r.yaml:12:13: check "c" runs on unknown host role "hre"; did you mean "here"? [RB_UNKNOWN_HOST]',
+      'r.yaml:15:22: questions[0].checks[0].expect.exit_code must be an integer, got "zero" [RB_SCHEMA]',
+      'r.yaml:19:22: check "check-b" depends on unknown check "check-bb" [RB_UNKNOWN_DEPENDENCY]',
+      'r.yaml:20:18: questions[0].checks[1].timeout must be a duration such as 500ms, 5s or 2m (a bare number is seconds), got "5 seconds" [RB_SCHEMA]',
+    ]);
+  });
+});
