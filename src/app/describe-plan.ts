@@ -30,6 +30,8 @@ export interface PlannedCheck {
   readonly dependsOn: readonly string[];
   readonly timeout: string;
   readonly expect: readonly string[];
+  /** Its `when` (and its question's), as written: it runs only if this holds. */
+  readonly when?: string;
   readonly capture: readonly string[];
 }
 
@@ -63,6 +65,7 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
       dependsOn: check.dependsOn,
       timeout: formatDuration(timeoutMs),
       expect: check.expectations.map(({ field, matcher }) => `${field} ${matcher.describe}`),
+      ...(check.when ? { when: check.when.text } : {}),
       capture: check.captures.map(({ name, from, regex }) => `${name} <- ${from}${regex ? ` /${regex.source}/` : ''}`),
     };
   });
@@ -79,6 +82,7 @@ export const renderPlan = (plan: Plan, steps: readonly PlannedCheck[]): string =
     const after = step.dependsOn.length > 0 ? `, after ${step.dependsOn.join(', ')}` : '';
     lines.push(`${String(step.step).padStart(3)}. ${step.id} [${step.question}] on ${step.host} (${step.target}), ${step.kind}, timeout ${step.timeout}${after}`);
     step.alternatives.forEach(({ via, line }, index) => lines.push(indented(`       ${index === 0 ? '' : 'else '}${via === 'stream' ? '~' : '$'} ${line}`)));
+    if (step.when) lines.push(`       when: ${step.when}`);
     if (step.expect.length > 0) lines.push(`       expect: ${step.expect.join('; ')}`);
     if (step.capture.length > 0) lines.push(`       capture: ${step.capture.join('; ')}`);
   }

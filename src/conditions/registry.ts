@@ -7,6 +7,7 @@ import { anyCondition } from './any.js';
 import { checkCondition } from './check.js';
 import { notCondition } from './not.js';
 import { toolMissingCondition } from './tool-missing.js';
+import { varCondition } from './var.js';
 import type { Facts, SomeConditionKind } from './types.js';
 
 /* eslint sort-keys: ["error", "asc"] -- one line per condition kind, easy to scan */
@@ -16,6 +17,7 @@ export const CONDITION_KINDS = {
   check: checkCondition,
   not: notCondition,
   tool_missing: toolMissingCondition,
+  var: varCondition,
 } as const satisfies Record<string, SomeConditionKind>;
 
 export const CONDITION_KEYS = Object.keys(CONDITION_KINDS) as (keyof typeof CONDITION_KINDS)[];

@@ -4,7 +4,7 @@
 import type { JsonSchema } from '../model/json-schema.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { Status } from '../model/outcome.js';
-import type { Check, Condition, FieldType } from '../model/runbook.js';
+import type { Check, Condition, FieldType, VarValue } from '../model/runbook.js';
 
 export type Raw = Readonly<Record<string, unknown>>;
 export type Path = readonly (string | number)[];
@@ -22,6 +22,8 @@ export interface CompileContext {
   fieldsOf(check: Check): Readonly<Record<string, FieldType>>;
   /** Compiles a condition nested in this one (`all`, `any`, `not`). */
   nested(raw: unknown, at: Path): Condition;
+  /** The run's variables: a `var` condition is decided with them when the runbook loads. */
+  readonly vars?: Readonly<Record<string, VarValue>>;
 }
 
 /** What a run observed, as conditions may ask it; every check asked about is noted as evidence. */

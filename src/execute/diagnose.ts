@@ -3,35 +3,10 @@
 // condition gives itself meaning in src/conditions/, over the facts this module serves.
 import type { Finding } from '../model/report.js';
 import { conditionHolds } from '../conditions/registry.js';
-import type { Facts } from '../conditions/types.js';
+import { factsOf } from './facts.js';
 import type { Runbook } from '../model/runbook.js';
 import { renderTemplate, type Lookup } from '../plan/template.js';
 import type { CheckRun } from './run-check.js';
-
-/**
- * What the run observed, as conditions ask it (src/conditions/). Every check asked about is noted in
- * `consulted`, in the order asked: the evidence a finding rests on.
- */
-const factsOf = (runs: ReadonlyMap<string, CheckRun>, consulted: Set<string>): Facts => {
-  const facts: Facts = {
-    status: (check) => {
-      consulted.add(check);
-      return runs.get(check)?.result.status;
-    },
-    field: (check, field) => {
-      consulted.add(check);
-      const run = runs.get(check);
-      return run?.result.status === 'skipped' ? undefined : run?.fields[field];
-    },
-    lackingTools: () => {
-      const lacking = [...runs.values()].filter((run) => run.result.missingTools.length > 0).map((run) => run.result.id);
-      lacking.forEach((id) => consulted.add(id));
-      return lacking;
-    },
-    holds: (condition) => conditionHolds(condition, facts),
-  };
-  return facts;
-};
 
 /** "nc, nmap on client; lsof, tcpdump on server": each tool once per host, stable order. */
 export const describeMissingTools = (runs: readonly CheckRun[]): string => {

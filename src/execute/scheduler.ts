@@ -3,8 +3,11 @@
 // with that reason; after an interruption nothing new starts.
 import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
+import { conditionHolds } from '../conditions/registry.js';
+import { runsAfter } from '../plan/graph.js';
 import type { Plan } from '../plan/plan.js';
 import { checkResult } from './check-result.js';
+import { factsOf } from './facts.js';
 import type { CheckRef, EventListener } from './events.js';
 import { runCheck, type CheckEnvironment, type CheckRun } from './run-check.js';
 
@@ -40,6 +43,10 @@ const DEPENDENCY_WORDS = { fail: 'failed', error: 'could not be checked', skippe
 
 const skipped = (check: Check, target: string, reason: string): CheckRun => ({ result: checkResult(check, target, { status: 'skipped', reason }), fields: {} });
 
+/** A `when` that does not hold skips the check, and says which. */
+const unmetWhen = (check: Check, runs: ReadonlyMap<string, CheckRun>): string | undefined =>
+  check.when && !conditionHolds(check.when.condition, factsOf(runs)) ? `its when does not hold: ${check.when.text}` : undefined;
+
 const blockingDependency = (check: Check, results: ReadonlyMap<string, CheckResult>): string | undefined => {
   for (const id of check.dependsOn) {
     const status = results.get(id)?.status;
@@ -53,13 +60,14 @@ const refTo = (plan: Plan, check: Check): CheckRef => ({ runbook: plan.runbook.f
 export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<CheckRun[]> => {
   const slots = new Slots(options.concurrency);
   const finished = new Map<string, CheckResult>();
+  const finishedRuns = new Map<string, CheckRun>();
   const captures = new Map<string, string>();
   const running = new Map<string, Promise<CheckRun>>();
   const environment: CheckEnvironment = { ...options, vars: plan.runbook.vars, hosts: plan.runbook.hosts, captures };
 
   const attempt = async (check: Check): Promise<CheckRun> => {
-    await Promise.all(check.dependsOn.flatMap((id) => running.get(id) ?? []));
-    const blocked = blockingDependency(check, finished);
+    await Promise.all(runsAfter(check).flatMap((id) => running.get(id) ?? []));
+    const blocked = blockingDependency(check, finished) ?? unmetWhen(check, finishedRuns);
     const target = options.transportFor(check.on).description;
     if (blocked) return skipped(check, target, blocked);
     return slots.use(async () => {
@@ -72,6 +80,7 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
   for (const check of plan.order) {
     running.set(check.id, attempt(check).then((run) => {
       finished.set(check.id, run.result);
+      finishedRuns.set(check.id, run);
       for (const [name, value] of Object.entries(run.result.captures)) captures.set(name, value);
       options.onEvent?.({ type: 'check-end', check: refTo(plan, check), result: run.result, atMs: options.elapsedMs() });
       return run;

@@ -68,6 +68,8 @@ export interface Check {
   readonly become?: boolean;
   /** Reported, but never decides its question's status (a ping, where TCP decides reachability). */
   readonly informational: boolean;
+  /** Runs only when this holds; skipped with it as the reason otherwise. */
+  readonly when?: CheckWhen;
   readonly location: SourceLocation;
   /** Where the `on:` value stands. */
   readonly onLocation: SourceLocation;
@@ -91,7 +93,18 @@ export type Condition =
   | { readonly kind: 'field'; readonly check: string; readonly field: string; readonly matcher: CompiledMatcher }
   | { readonly kind: 'all' | 'any'; readonly conditions: readonly Condition[] }
   | { readonly kind: 'not'; readonly condition: Condition }
-  | { readonly kind: 'tool-missing' };
+  | { readonly kind: 'tool-missing' }
+  /** Decided when the runbook loads, from the run's variables. */
+  | { readonly kind: 'var'; readonly name: string; readonly holds: boolean };
+
+/** A check's `when:` (with its question's): decided just before it would run. */
+export interface CheckWhen {
+  readonly condition: Condition;
+  /** As written, for the reason of a skip: `{ check: db-process, status: fail }`. */
+  readonly text: string;
+  /** The checks it asks about: they finish first, whatever their outcome. */
+  readonly waitsFor: readonly string[];
+}
 
 export interface DiagnosisRule {
   readonly id: string;

@@ -18,6 +18,9 @@ export const unknownDependencies = (checks: readonly Check[], questions: readonl
   );
 };
 
+/** The checks that must finish before this one starts: its dependencies and those its `when` asks about. */
+export const runsAfter = (check: Check): readonly string[] => [...check.dependsOn, ...(check.when?.waitsFor ?? [])];
+
 /** Each cycle once, found by a depth-first walk in file order so the report is stable. */
 export const dependencyCycles = (checks: readonly Check[]): Diagnostic[] => {
   const byId = new Map(checks.map((check) => [check.id, check]));
@@ -27,7 +30,7 @@ export const dependencyCycles = (checks: readonly Check[]): Diagnostic[] => {
   const visit = (check: Check): void => {
     state.set(check.id, 'visiting');
     trail.push(check);
-    for (const target of check.dependsOn) {
+    for (const target of runsAfter(check)) {
       const next = byId.get(target);
       if (!next) continue;
       if (state.get(target) === 'visiting') problems.push(describeCycle([...trail.slice(trail.indexOf(next)), next]));
@@ -53,7 +56,7 @@ export const executionOrder = (checks: readonly Check[]): Check[] => {
   const order: Check[] = [];
   const known = new Set(checks.map((check) => check.id));
   while (order.length < checks.length) {
-    const next = checks.find((check) => !done.has(check.id) && check.dependsOn.every((id) => done.has(id) || !known.has(id)));
+    const next = checks.find((check) => !done.has(check.id) && runsAfter(check).every((id) => done.has(id) || !known.has(id)));
     if (!next) break;
     done.add(next.id);
     order.push(next);

@@ -7,7 +7,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { CONDITION_KEYS, CONDITION_KINDS } from '../conditions/registry.js';
 import { ConditionProblem, type CompileContext } from '../conditions/types.js';
 import { findReferences } from '../model/references.js';
-import type { Check, Condition, DiagnosisRule } from '../model/runbook.js';
+import type { Check, CheckWhen, Condition, DiagnosisRule, VarValue } from '../model/runbook.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
 type Raw = Record<string, unknown>;
@@ -23,13 +23,64 @@ const compileCondition = (raw: unknown, at: Path, context: CompileContext): Cond
   return CONDITION_KINDS[keys[0]!].compile(map, at, context);
 };
 
-const compileContext = (checks: ReadonlyMap<string, Check>): CompileContext => {
+const compileContext = (checks: ReadonlyMap<string, Check>, vars: Readonly<Record<string, VarValue>>): CompileContext => {
   const context: CompileContext = {
     checks,
     fieldsOf: (check) => checkKindOf(check).fields,
     nested: (raw, at) => compileCondition(raw, at, context),
+    vars,
   };
   return context;
+};
+
+/** The checks a condition asks about. */
+const checksAskedBy = (condition: Condition): string[] => {
+  switch (condition.kind) {
+    case 'status':
+    case 'field':
+      return [condition.check];
+    case 'all':
+    case 'any':
+      return condition.conditions.flatMap(checksAskedBy);
+    case 'not':
+      return checksAskedBy(condition.condition);
+    default:
+      return [];
+  }
+};
+
+/** A condition as written, in YAML's flow style, for the reason of a skip. */
+export const flowText = (raw: unknown): string => {
+  if (Array.isArray(raw)) return `[${raw.map(flowText).join(', ')}]`;
+  if (typeof raw === 'object' && raw !== null) return `{ ${Object.entries(raw).map(([key, value]) => `${key}: ${flowText(value)}`).join(', ')} }`;
+  return typeof raw === 'string' && /^[\w./-]+$/.test(raw) ? raw : JSON.stringify(raw);
+};
+
+export interface WhenSource {
+  readonly raw: unknown;
+  readonly at: Path;
+}
+
+/**
+ * A check's `when:`, and its question's, compiled like a diagnosis condition: a condition over
+ * other checks' outcomes or fields, or the run's variables. The checks it asks about finish first.
+ */
+export const compileWhen = (source: RunbookSource, check: Check, whens: readonly WhenSource[], all: readonly Check[], vars: Readonly<Record<string, VarValue>>, problems: Diagnostic[]): CheckWhen | undefined => {
+  const context = compileContext(new Map(all.map((other) => [other.id, other])), vars);
+  const compiled = whens.flatMap(({ raw, at }) => {
+    try {
+      const condition = compileCondition(raw, at, context);
+      if (checksAskedBy(condition).includes(check.id)) throw new ConditionProblem(`asks about check "${check.id}" itself, which has not run yet`, at);
+      return [{ condition, text: flowText(raw) }];
+    } catch (error) {
+      if (!(error instanceof ConditionProblem)) throw error;
+      problems.push({ code: 'RB_DIAGNOSIS', message: `${formatPath(error.at)} ${error.message}`, location: source.locate(error.at), ...(error.hint ? { hint: error.hint } : {}) });
+      return [];
+    }
+  });
+  if (compiled.length !== whens.length || compiled.length === 0) return undefined;
+  const condition: Condition = compiled.length === 1 && compiled[0] ? compiled[0].condition : { kind: 'all', conditions: compiled.map((part) => part.condition) };
+  return { condition, text: compiled.map((part) => part.text).join(' and '), waitsFor: [...new Set(checksAskedBy(condition))] };
 };
 
 /** Every `${...}` in a finding must name something the run will know, or the sentence would lie. */
@@ -55,16 +106,16 @@ export const compileDiagnosis = (
   checks: readonly Check[],
   isClean: (path: Path) => boolean,
   problems: Diagnostic[],
-  vars: readonly string[],
+  vars: Readonly<Record<string, VarValue>>,
 ): DiagnosisRule[] => {
   const byId = new Map(checks.map((check) => [check.id, check]));
   return (Array.isArray(rules) ? (rules as Raw[]) : []).flatMap((raw, index) => {
     const path: Path = ['diagnosis', index];
     if (!isClean(path)) return [];
     try {
-      const when = compileCondition(raw.when, [...path, 'when'], compileContext(byId));
-      checkFindingReferences(raw.finding as string, [...path, 'finding'], vars, byId);
-      if (typeof raw.hint === 'string') checkFindingReferences(raw.hint, [...path, 'hint'], vars, byId);
+      const when = compileCondition(raw.when, [...path, 'when'], compileContext(byId, vars));
+      checkFindingReferences(raw.finding as string, [...path, 'finding'], Object.keys(vars), byId);
+      if (typeof raw.hint === 'string') checkFindingReferences(raw.hint, [...path, 'hint'], Object.keys(vars), byId);
       return [{ id: raw.id as string, when, finding: raw.finding as string, location: source.locate([...path, 'id']), ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}) }];
     } catch (error) {
       if (!(error instanceof ConditionProblem)) throw error;

@@ -6,7 +6,7 @@ import { formatLocation, type Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { RUNBOOK_VERSION, type Check, type HostSpec, type Question, type Runbook, type SourceLocation } from '../model/runbook.js';
 import { compileCheck } from './compile-check.js';
-import { compileDiagnosis } from './compile-diagnosis.js';
+import { compileDiagnosis, compileWhen, type WhenSource } from './compile-diagnosis.js';
 import { parseHostAddress } from './hosts.js';
 import { referencePlaceProblems } from './reference-places.js';
 import { substituteText, withoutSecrets } from './substitute.js';
@@ -99,7 +99,8 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const shown = (text: string): string => substituteText(text, withoutSecrets(vars, secretVars));
   const questionIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const checkIds: { id: string; path: Path; location: SourceLocation }[] = [];
-  const questions: Question[] = [];
+  const parsed: Question[] = [];
+  const whenSources = new Map<Check, WhenSource[]>();
   (Array.isArray(root.questions) ? root.questions : []).forEach((rawQuestion: unknown, index) => {
     const path: Path = ['questions', index];
     const question = asRecord(rawQuestion);
@@ -116,9 +117,11 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       if (!schema.isSound(checkPath) || kindKey === undefined || !essentials.every(schema.isClean)) return [];
       const check = compileCheck(source, raw, { path: checkPath, kindKey, questionId: id, vars }, problems, schema.isClean);
       checkIds.push({ id: check.id, path: checkPath, location: check.location });
+      const whens = [{ raw: question.when, at: [...path, 'when'] }, { raw: raw.when, at: [...checkPath, 'when'] }];
+      whenSources.set(check, whens.filter((when) => when.raw !== undefined && schema.isClean(when.at)));
       return [check];
     });
-    questions.push({
+    parsed.push({
       id,
       title: typeof question.title === 'string' ? shown(question.title) : id,
       checks,
@@ -126,10 +129,19 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       ...(typeof question.hint === 'string' ? { hint: shown(question.hint) } : {}),
     });
   });
+  const parsedChecks = parsed.flatMap((question) => question.checks);
+  // `when` may ask about any check, so it is compiled once every check is known.
+  const questions = parsed.map((question) => ({
+    ...question,
+    checks: question.checks.map((check) => {
+      const when = compileWhen(source, check, whenSources.get(check) ?? [], parsedChecks, vars, problems);
+      return when ? { ...check, when } : check;
+    }),
+  }));
   const allChecks = questions.flatMap((question) => question.checks);
   problems.push(...findDuplicates(questionIds, 'question'), ...findDuplicates(checkIds, 'check'));
   problems.push(...checkRoles(allChecks, hosts, Object.keys(rawHosts)), ...duplicateCaptures(allChecks));
-  const diagnosis = compileDiagnosis(source, root.diagnosis, allChecks, schema.isClean, problems, Object.keys(vars));
+  const diagnosis = compileDiagnosis(source, root.diagnosis, allChecks, schema.isClean, problems, vars);
   const ruleIds = diagnosis.map((rule, index) => ({ id: rule.id, path: ['diagnosis', index] as Path, location: rule.location }));
   problems.push(...findDuplicates(ruleIds, 'diagnosis rule'));
   const runbook: Runbook = {

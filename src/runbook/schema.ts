@@ -137,6 +137,7 @@ const check: JsonSchema = {
     become: { type: 'boolean', description: 'run this check with sudo -n' },
     informational: { type: 'boolean', description: "reported, but never decides its question's status" },
     hint: { type: 'string', minLength: 1 },
+    when: { $ref: '#/definitions/condition', description: 'run this check only when this holds (over other checks\' outcomes or fields, or a variable); else it is skipped with the condition as the reason' },
   },
   oneOf: kinds.map(({ key }) => ({ required: [key] })),
   allOf: kinds.map(({ key, kind }) => ({
@@ -153,6 +154,7 @@ const question: JsonSchema = {
     id: id('service-up'),
     title: { type: 'string', minLength: 1 },
     hint: { type: 'string', minLength: 1 },
+    when: { $ref: '#/definitions/condition', description: 'ask this question only when this holds; else each of its checks is skipped with the condition as the reason' },
     checks: { type: 'array', minItems: 1, items: check },
   },
 };

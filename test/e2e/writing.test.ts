@@ -190,3 +190,48 @@ describe('errors an author meets, one root cause each, saying what to do', () =>
     ]);
   });
 });
+
+describe('when: a check or a question only when a condition holds', () => {
+  const file = runbook(
+    '  env: staging',
+    `${oneQuestion(`${check('port', 'tcp_connect: { host: 127.0.0.1, port: 1 }\ninformational: true')}
+${check('look-closer', 'when: { check: port, status: [fail, error] }\nrun: echo investigating')}
+${check('only-if-fine', 'when: { check: port, status: pass }\nrun: echo fine')}`)}
+  - id: prod
+    title: Production only
+    when: { var: env, matches: { equals: prod } }
+    checks:
+${check('agent', 'run: echo agent')}`,
+  );
+
+  test('skipped with the condition as the reason; the checks it asks about finish first, whatever their outcome', async () => {
+    const result = await runCli({ 'r.yaml': file }, ['run', 'r.yaml', '--reporter', 'json']);
+    const checks = Object.fromEntries(result.report!.questions.flatMap((question) => question.checks).map((c) => [c.id, c]));
+    expect(checks.port).toMatchObject({ status: 'fail' });
+    expect(checks['look-closer']).toMatchObject({ status: 'pass' });
+    expect(checks['only-if-fine']).toMatchObject({ status: 'skipped', reason: 'its when does not hold: { check: port, status: pass }' });
+    expect(checks.agent).toMatchObject({ status: 'skipped', reason: 'its when does not hold: { var: env, matches: { equals: prod } }' });
+    const prod = await runCli({ 'r.yaml': file }, ['run', 'r.yaml', '--reporter', 'json', '--var', 'env=prod']);
+    expect(prod.report!.questions[1]!.checks[0]).toMatchObject({ id: 'agent', status: 'pass' });
+  });
+
+  test('plan shows it; a when about the check itself or an unknown variable is a load error at its place', async () => {
+    const plan = await runCli({ 'r.yaml': file }, ['plan', 'r.yaml']);
+    expect(plan.stdout).toContain('       when: { check: port, status: [fail, error] }');
+    const self = runbook('  env: x', oneQuestion(check('c', 'when: { check: c, status: pass }\nrun: echo 1')));
+    expect((await runCli({ 'r.yaml': self }, ['validate', 'r.yaml'])).stderr).toBe(
+      'r.yaml:13:15: questions[0].checks[0].when asks about check "c" itself, which has not run yet [RB_DIAGNOSIS]\n',
+    );
+    const typo = runbook('  environment: x', oneQuestion(check('c', 'when: { var: enviroment, matches: { equals: prod } }\nrun: echo 1')));
+    expect((await runCli({ 'r.yaml': typo }, ['validate', 'r.yaml'])).stderr).toBe(
+      'r.yaml:13:22: questions[0].checks[0].when.var names variable "enviroment", which vars does not declare; did you mean "environment"? [RB_DIAGNOSIS]\n',
+    );
+  });
+
+  test('a when that closes a loop with depends_on is a cycle', async () => {
+    const loop = runbook('  env: x', oneQuestion(`${check('a', 'when: { check: b, status: pass }\nrun: echo 1')}\n${check('b', 'depends_on: [a]\nrun: echo 2')}`));
+    const result = await runCli({ 'r.yaml': loop }, ['validate', 'r.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('checks "a" -> "b" -> "a" form a dependency cycle');
+  });
+});

@@ -25,7 +25,7 @@ describe('diagnosis rules: loading', () => {
     ['unknown field', '  - id: r\n    when: { check: probe, field: stdot, matches: { contains: x } }\n    finding: x', 18, 34, /names field "stdot", which check "probe" does not observe/, /did you mean "stdout"/],
     ['status and field together', '  - id: r\n    when: { check: probe, status: fail, field: stdout, matches: { contains: x } }\n    finding: x', 18, 11, /has both status and field/],
     ['neither status nor field', '  - id: r\n    when: { check: probe }\n    finding: x', 18, 11, /needs status, or field and matches/],
-    ['two shapes at once', '  - id: r\n    when: { check: probe, status: pass, tool_missing: true }\n    finding: x', 18, 11, /must have exactly one of check, all, any, not, tool_missing, not check and tool_missing/],
+    ['two shapes at once', '  - id: r\n    when: { check: probe, status: pass, tool_missing: true }\n    finding: x', 18, 11, /must have exactly one of check, all, any, not, tool_missing, var, not check and tool_missing/],
     ['a matcher of the wrong type', '  - id: r\n    when: { check: probe, field: exit_code, matches: { contains: "0" } }\n    finding: x', 18, 54, /contains applies to text values, this value is a number/],
     ['an unknown variable in the finding', '  - id: r\n    when: { check: probe, status: fail }\n    finding: port ${vars.prot}', 19, 14, /uses \$\{vars\.prot\}, which vars does not declare/, /did you mean "port"/],
     ['an unknown check in a field reference', '  - id: r\n    when: { check: probe, status: fail }\n    finding: ${fields.nope.stdout}', 19, 14, /no check "nope"/],
