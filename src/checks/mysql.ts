@@ -5,6 +5,7 @@
 // spoken here, locally a socket; where sshd will not forward, the host's mariadb client, and where
 // there is none, bash reading the greeting.
 import shellQuote from 'shell-quote';
+import { patterned } from '../model/json-schema.js';
 import { PORT_RANGE } from '../model/port.js';
 import { referencePattern } from '../model/references.js';
 import { ok, type Result } from '../model/result.js';
@@ -346,7 +347,7 @@ export const mysqlCheck = defineCheckKind({
       host: hostSchema('the database server\'s address or name, as the app on this host uses it'),
       port: { ...portSchema, description: `a TCP port ${PORT_RANGE} (default 3306), or a reference such as "\${vars.port}"` },
       user: { type: 'string', description: 'the account the app logs in as; absent or empty: only the greeting is checked' },
-      password: { type: 'string', pattern: referenceOnly, description: 'a reference to a secret variable, e.g. "${vars.db_password}" (never the password itself)' },
+      password: { type: 'string', ...patterned(referenceOnly, 'a reference to a secret variable such as "${vars.db_password}", never the password itself'), description: 'a reference to a secret variable, e.g. "${vars.db_password}" (never the password itself)' },
       database: { type: 'string', description: 'the database the app uses (optional)' },
       query: { type: 'string', description: 'the query to run once logged in (default SELECT 1)' },
       timeouts: {

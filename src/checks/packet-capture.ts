@@ -188,6 +188,7 @@ export const packetCapture = defineCheckKind({
       packets: { type: 'integer', minimum: 1, maximum: 1000, description: 'stop after this many packets (default 10)' },
       trigger: {
         type: 'object',
+        description: 'the command that makes the traffic, run on another host while the capture listens, e.g. { on: client, run: "nc -z db 3306" }',
         additionalProperties: false,
         required: ['on', 'run'],
         properties: {

@@ -35,10 +35,10 @@ export const checkCondition: ConditionKind<CheckCondition> = {
   key: 'check',
   compiles: ['status', 'field'],
   properties: {
-    check: { type: 'string', minLength: 1, description: 'the id of a check' },
-    status: { if: { type: 'array' }, then: { type: 'array', minItems: 1, items: STATUS }, else: STATUS },
-    field: { type: 'string', minLength: 1, description: 'a field the check observes' },
-    matches: { $ref: '#/definitions/matcher' },
+    check: { type: 'string', minLength: 1, description: 'the id of a check, e.g. ping-server' },
+    status: { if: { type: 'array' }, then: { type: 'array', minItems: 1, items: STATUS }, else: STATUS, description: 'the check ended so, e.g. fail, or any of a list: [fail, error]' },
+    field: { type: 'string', minLength: 1, description: 'a field the check observes, e.g. stdout' },
+    matches: { $ref: '#/definitions/matcher', description: 'a matcher over the field, as in expect, e.g. { contains: refused }' },
   },
   compile: (raw, at, context) => {
     const check = known(raw, at, context);

@@ -13,7 +13,7 @@ export const varCondition: ConditionKind<VarCondition> = {
   key: 'var',
   compiles: ['var'],
   properties: {
-    var: { type: 'string', minLength: 1, description: 'the name of a variable of the runbook, e.g. env' },
+    var: { type: 'string', minLength: 1, description: 'the name of a variable of the runbook, e.g. env, with matches: { equals: prod }' },
   },
   compile: (raw, at, context) => {
     const name = raw.var as string;

@@ -22,7 +22,7 @@ const lookupFor = (runbook: Runbook, runs: readonly CheckRun[], byId: ReadonlyMa
   const captures = Object.assign({}, ...runs.map((run) => run.result.captures)) as Record<string, string>;
   return ({ namespace, name }) => {
     if (namespace === 'vars') return Object.hasOwn(runbook.vars, name) ? String(runbook.vars[name]) : undefined;
-    if (namespace === 'captures') return captures[name];
+    if (namespace === 'captures') return captures[name] ?? '(not captured)';
     if (namespace === 'tools') return describeMissingTools(runs);
     const [check = '', field = ''] = name.split('.');
     const value = byId.get(check)?.fields[field];

@@ -1,11 +1,12 @@
 // Shared by the comparison matchers (gt, ge, lt, le): text is read as a number, and text that is
 // not a number fails with that said, rather than comparing as NaN.
+import { patterned } from '../model/json-schema.js';
 import { referencePattern } from '../model/references.js';
 import { MatcherCompileError, type MatcherDefinition } from './types.js';
 import { asNumber, show } from './format.js';
 
 /** A number, or a reference to one (`${vars.max}`): substituted while loading, checked then. */
-export const NUMBER_OR_REFERENCE = { type: ['number', 'string'], pattern: `^${referencePattern('vars')}$`, description: 'a number or a variable such as "${vars.max}"' };
+export const NUMBER_OR_REFERENCE = { type: ['number', 'string'], ...patterned(`^${referencePattern('vars')}$`, 'a number or a variable such as "${vars.max}"') };
 
 /** The limit as written, or the number a variable's text holds (`--var max=95` gives "95"). */
 export const numberArgument = (argument: unknown): number => {

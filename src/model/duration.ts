@@ -1,6 +1,6 @@
 // Durations as operators write them: 500ms, 5s, 2m, 1h; a bare number is seconds. The grammar is
 // written once, here: the schemas' pattern and fragment and the parser are all built from it.
-import type { JsonSchema } from './json-schema.js';
+import { patterned, type JsonSchema } from './json-schema.js';
 import { referencePattern } from './references.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -19,7 +19,7 @@ const BARE_AMOUNT = new RegExp(`^${AMOUNT}$`);
  */
 export const DURATION_SCHEMA: JsonSchema = {
   type: ['string', 'number'],
-  pattern: `${DURATION_PATTERN}|^${referencePattern('vars')}$`,
+  ...patterned(`${DURATION_PATTERN}|^${referencePattern('vars')}$`, 'a duration such as 500ms, 5s or 2m (a bare number is seconds), or a variable such as "${vars.wait}"'),
   exclusiveMinimum: 0,
 };
 

@@ -5,7 +5,7 @@ import { CHECK_KINDS } from '../checks/registry.js';
 import type { CheckKind } from '../checks/types.js';
 import { MATCHERS } from '../matchers/registry.js';
 import { DURATION_SCHEMA } from '../model/duration.js';
-import type { JsonSchema } from '../model/json-schema.js';
+import { patterned, type JsonSchema } from '../model/json-schema.js';
 import { ID_PATTERN, NAME_PATTERN } from '../model/names.js';
 import { referencePattern } from '../model/references.js';
 import { RUNBOOK_VERSION, type FieldType } from '../model/runbook.js';
@@ -16,7 +16,7 @@ export const ADDRESS_PATTERN = '^(local|([A-Za-z0-9._-]+@)?(\\[[0-9A-Fa-f:.]+\\]
 
 const id = (example: string): JsonSchema => ({
   type: 'string',
-  pattern: ID_PATTERN,
+  ...patterned(ID_PATTERN, `a kebab-case id such as "${example}" (lower-case letters, digits, dashes)`),
   description: `a kebab-case id such as "${example}"`,
 });
 
@@ -24,7 +24,7 @@ const duration: JsonSchema = { ...DURATION_SCHEMA, description: 'a duration such
 
 const address: JsonSchema = {
   type: 'string',
-  pattern: ADDRESS_PATTERN,
+  ...patterned(ADDRESS_PATTERN, '"local" or an SSH destination [user@]host[:port], e.g. root@10.0.0.2:22'),
   description: '"local" or an SSH destination [user@]host[:port]',
 };
 
@@ -45,7 +45,7 @@ const varValue: JsonSchema = { type: ['string', 'number', 'boolean'] };
 // message for it is rewritten in validate.ts so that it never repeats the value.
 const secretWithoutDefault: JsonSchema = {
   if: { required: ['secret'], properties: { secret: { const: true } } },
-  then: { properties: { default: { const: '' } } },
+  then: { properties: { default: { const: '', description: 'a secret has no default in the file: give it with RUNBOOK_VAR_<name> or --var' } } },
 };
 
 /** `port: 3306`, or `db_password: { secret: true, description: ... }`. */
@@ -69,8 +69,7 @@ const matcherObject: JsonSchema = {
   minProperties: 1,
   maxProperties: 1,
   additionalProperties: false,
-  properties: Object.fromEntries(Object.entries(MATCHERS).map(([name, matcher]) => [name, matcher.schema])),
-  description: 'one matcher, e.g. {contains: "LISTEN"}, or a list of matchers that must all match',
+  properties: Object.fromEntries(Object.entries(MATCHERS).map(([name, matcher]) => [name, { ...matcher.schema, description: matcher.schema.description ?? matcher.summary }])),
 };
 
 // A nested integer is the `equals` shorthand; whether the field is a number is checked when the
@@ -85,11 +84,19 @@ const matcherDefinition: JsonSchema = {
 const numberOrMatcher: JsonSchema = {
   if: { type: ['object', 'array'] },
   then: { $ref: '#/definitions/matcher' },
-  else: { type: ['integer', 'string'], pattern: `^${referencePattern('vars')}$`, description: 'an integer or a variable such as "${vars.min}"' },
+  else: { type: ['integer', 'string'], ...patterned(`^${referencePattern('vars')}$`, 'an integer or a variable such as "${vars.min}"') },
 };
 
 const matcherFor = (type: FieldType): JsonSchema =>
   type === 'number' ? { $ref: '#/definitions/numberOrMatcher' } : { $ref: '#/definitions/matcher' };
+
+const EXPECT_TEXT = "what the observed fields must be, by field, e.g. exit_code: 0 or stdout: { contains: LISTEN }; without it, the kind's default";
+const CAPTURE_TEXT = 'values for later checks, read as ${captures.NAME}, e.g. pid: "^(\\d+)" (a regex whose first group is the value)';
+
+const expectationText = (field: string, type: FieldType): string =>
+  type === 'number'
+    ? `${field} (a number): an integer, or a matcher, e.g. { ge: 1 } or { any_of: [0, 1] }`
+    : `${field} (text): a matcher, e.g. { contains: "..." }, { regex: "..." } or { equals: "..." }`;
 
 const textFields = (kind: CheckKind<never>): string[] =>
   Object.entries(kind.fields).filter(([, type]) => type === 'text').map(([name]) => name);
@@ -98,13 +105,13 @@ const expectFor = (kind: CheckKind<never>): JsonSchema => ({
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
-  properties: Object.fromEntries(Object.entries(kind.fields).map(([field, type]) => [field, matcherFor(type)])),
+  properties: Object.fromEntries(Object.entries(kind.fields).map(([field, type]) => [field, { ...matcherFor(type), description: expectationText(field, type) }])),
 });
 
 const captureFor = (kind: CheckKind<never>): JsonSchema => ({
   type: 'object',
   minProperties: 1,
-  propertyNames: { pattern: NAME_PATTERN },
+  propertyNames: patterned(NAME_PATTERN, 'a name of letters, digits and underscores, e.g. pid'),
   additionalProperties: {
     if: { type: 'string' },
     then: { type: 'string', minLength: 1, description: `a regex over ${textFields(kind)[0] ?? 'the output'}; its first group is the value` },
@@ -112,7 +119,7 @@ const captureFor = (kind: CheckKind<never>): JsonSchema => ({
       type: 'object',
       additionalProperties: false,
       properties: {
-        from: { enum: Object.keys(kind.fields) },
+        from: { enum: Object.keys(kind.fields), description: `the field to read, e.g. ${Object.keys(kind.fields)[0] ?? 'stdout'}` },
         regex: { type: 'string', minLength: 1, description: 'its first group (or the group named value) is the value' },
       },
     },
@@ -127,22 +134,22 @@ const check: JsonSchema = {
   additionalProperties: false,
   // Kind keys first: a misspelt kind ("rn") is then suggested as "run", not as "on".
   properties: {
-    ...Object.fromEntries(kinds.map(({ key, kind }) => [key, kind.schema])),
+    ...Object.fromEntries(kinds.map(({ key, kind }) => [key, { ...kind.schema, description: kind.schema.description ?? kind.summary }])),
     id: id('mysqld-process'),
     on: { type: 'string', minLength: 1, description: 'the host role the check runs on' },
-    expect: { type: 'object' },
-    capture: { type: 'object' },
-    depends_on: { type: 'array', uniqueItems: true, items: { type: 'string' } },
+    expect: { type: 'object', description: EXPECT_TEXT },
+    capture: { type: 'object', description: CAPTURE_TEXT },
+    depends_on: { type: 'array', uniqueItems: true, items: { type: 'string' }, description: 'checks that must pass first, else this one is skipped, e.g. [db-process]' },
     timeout: duration,
     become: { type: 'boolean', description: 'run this check with sudo -n' },
     informational: { type: 'boolean', description: "reported, but never decides its question's status" },
-    hint: { type: 'string', minLength: 1 },
+    hint: { type: 'string', minLength: 1, description: 'what to do when the check does not pass, e.g. "start sshd"; may use ${vars.x} and ${captures.x}' },
     when: { $ref: '#/definitions/condition', description: 'run this check only when this holds (over other checks\' outcomes or fields, or a variable); else it is skipped with the condition as the reason' },
   },
   oneOf: kinds.map(({ key }) => ({ required: [key] })),
   allOf: kinds.map(({ key, kind }) => ({
     if: { required: [key] },
-    then: { properties: { expect: expectFor(kind), capture: captureFor(kind) } },
+    then: { properties: { expect: { ...expectFor(kind), description: EXPECT_TEXT }, capture: { ...captureFor(kind), description: CAPTURE_TEXT } } },
   })),
 };
 
@@ -152,10 +159,10 @@ const question: JsonSchema = {
   additionalProperties: false,
   properties: {
     id: id('service-up'),
-    title: { type: 'string', minLength: 1 },
-    hint: { type: 'string', minLength: 1 },
+    title: { type: 'string', minLength: 1, description: 'the question as an operator asks it, e.g. "Does the database listen on its port?"' },
+    hint: { type: 'string', minLength: 1, description: 'what to do when it does not pass, e.g. "start mysqld"' },
     when: { $ref: '#/definitions/condition', description: 'ask this question only when this holds; else each of its checks is skipped with the condition as the reason' },
-    checks: { type: 'array', minItems: 1, items: check },
+    checks: { type: 'array', minItems: 1, items: check, description: 'the checks that answer it, each run on a host role: { id, on, run | tcp_connect | ... }' },
   },
 };
 
@@ -173,9 +180,9 @@ const diagnosisRule: JsonSchema = {
   additionalProperties: false,
   properties: {
     id: id('bound-to-loopback'),
-    when: { $ref: '#/definitions/condition' },
+    when: { $ref: '#/definitions/condition', description: 'when the finding holds, e.g. { check: ping-server, status: fail }' },
     finding: { type: 'string', minLength: 1, description: 'the sentence for the operator: ${vars.x}, ${captures.x}, ${fields.CHECK.FIELD}, ${tools.missing}' },
-    hint: { type: 'string', minLength: 1 },
+    hint: { type: 'string', minLength: 1, description: 'what to do about the finding, e.g. "open port ${vars.port} in the firewall"' },
   },
 };
 
@@ -188,22 +195,24 @@ export const buildRunbookSchema = (): JsonSchema => ({
   required: ['version', 'title', 'hosts', 'questions'],
   additionalProperties: false,
   properties: {
-    version: { const: RUNBOOK_VERSION },
-    title: { type: 'string', minLength: 1 },
-    description: { type: 'string' },
+    version: { const: RUNBOOK_VERSION, description: `the runbook format's version: ${RUNBOOK_VERSION}` },
+    title: { type: 'string', minLength: 1, description: 'what the runbook answers, e.g. "MySQL connectivity (app -> database)"' },
+    description: { type: 'string', description: 'a longer explanation for the people who run it' },
     vars: {
       type: 'object',
-      propertyNames: { pattern: NAME_PATTERN },
+      description: 'variables by name, e.g. port: 3306 or db_password: { secret: true }; set with --var, RUNBOOK_VAR_<name> or --vars-file',
+      propertyNames: patterned(NAME_PATTERN, 'a name of letters, digits and underscores, not starting with a digit, e.g. db_port'),
       additionalProperties: variable,
     },
     hosts: {
       type: 'object',
+      description: 'host roles by name: "local" or an SSH destination, e.g. server: root@10.0.0.2 (--host role=... points one elsewhere)',
       minProperties: 1,
-      propertyNames: { pattern: ID_PATTERN },
+      propertyNames: patterned(ID_PATTERN, 'a kebab-case role such as "server" or "app-db"'),
       additionalProperties: hostEntry,
     },
-    questions: { type: 'array', minItems: 1, items: question },
-    diagnosis: { type: 'array', items: diagnosisRule },
+    questions: { type: 'array', minItems: 1, items: question, description: 'the questions the runbook answers, e.g. "Is the database up?", each by its checks' },
+    diagnosis: { type: 'array', items: diagnosisRule, description: 'rules that name the fault from the checks\' outcomes: { id, when, finding, hint }' },
   },
   definitions: { matcher: matcherDefinition, numberOrMatcher, condition },
 });

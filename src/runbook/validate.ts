@@ -13,7 +13,10 @@ import { formatPath, type Path, type RunbookSource } from './source.js';
 let compiled: ValidateFunction | undefined;
 
 const validator = (): ValidateFunction => {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false }).compile(buildRunbookSchema());
+  // patternErrorMessage is an annotation for editors and for the messages below, not a rule.
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false })
+    .addVocabulary(['patternErrorMessage'])
+    .compile(buildRunbookSchema());
   return compiled;
 };
 
@@ -92,11 +95,13 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       return { message: `must be one of ${allowed.join(', ')}, got ${JSON.stringify(data)}`, ...(hint ? { hint } : {}) };
     }
     case 'pattern': {
-      const wanted = (parentSchema?.description as string | undefined) ?? `a string matching ${String(params.pattern)}`;
+      const sentence = parentSchema?.patternErrorMessage as string | undefined;
+      // The description reads as "must be <description>" by design; the editors' sentence otherwise.
+      const wanted = (parentSchema?.description as string | undefined) ?? sentence?.replace(/^must be /, '') ?? `a string matching ${String(params.pattern)}`;
       // ajv reports a bad key (under propertyNames) on the error itself, not in params.
       const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
       if (propertyName !== undefined) {
-        return { message: `has invalid name ${JSON.stringify(propertyName)}: must match ${String(params.pattern)}`, at: 'key', path: [...toPath(error.instancePath), propertyName] };
+        return { message: `has invalid name ${JSON.stringify(propertyName)}: ${sentence ?? `must match ${String(params.pattern)}`}`, at: 'key', path: [...toPath(error.instancePath), propertyName] };
       }
       return { message: `must be ${numericMistake(parentSchema, data) ?? wanted}, got ${JSON.stringify(data)}` };
     }

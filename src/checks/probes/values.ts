@@ -2,7 +2,7 @@
 // once `${vars.x}` / `${captures.x}` are resolved, since a captured value is only known at run time.
 import shellQuote from 'shell-quote';
 import { DURATION_SCHEMA, parseDuration } from '../../model/duration.js';
-import type { JsonSchema } from '../../model/json-schema.js';
+import { patterned, type JsonSchema } from '../../model/json-schema.js';
 import { ID_PATTERN } from '../../model/names.js';
 import { isPort, MAX_PORT, MIN_PORT, PORT_RANGE } from '../../model/port.js';
 import { REFERENCE, referencePattern } from '../../model/references.js';
@@ -33,14 +33,14 @@ export const portSchema: JsonSchema = {
   type: ['integer', 'string'],
   minimum: MIN_PORT,
   maximum: MAX_PORT,
-  pattern: `^([1-9][0-9]{0,4}|${referencePattern('vars', 'captures')})$`,
+  ...patterned(`^([1-9][0-9]{0,4}|${referencePattern('vars', 'captures')})$`, `a TCP port ${PORT_RANGE}, or a reference such as "\${vars.port}"`),
   description: `a TCP port ${PORT_RANGE}, or a reference such as "\${vars.port}"`,
 };
 
 export const hostSchema = (what: string): JsonSchema => ({ type: 'string', minLength: 1, description: what });
 
 /** A host role as `hosts` declares it (no references: the planner must know it). */
-export const ROLE_SCHEMA: JsonSchema = { type: 'string', pattern: ID_PATTERN, description: 'a host role declared under hosts' };
+export const ROLE_SCHEMA: JsonSchema = { type: 'string', ...patterned(ID_PATTERN, 'a host role declared under hosts, e.g. client'), description: 'a host role declared under hosts' };
 
 const shown = (value: string): string => JSON.stringify(value);
 
