@@ -1,9 +1,8 @@
 // Load, validate and plan every file before anything runs: all problems of all files are reported
 // together, and nothing runs if any file is invalid.
-import { readFile } from 'node:fs/promises';
 import { InputError, type Diagnostic } from '../errors/diagnostic.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
-import { loadRunbookFile } from '../runbook/load.js';
+import { loadRunbookFile, readText } from '../runbook/load.js';
 import type { Overrides } from '../runbook/normalize.js';
 import { mergeVarsFiles, parseVarsFile, undeclaredInVarsFile, type VarsFile } from '../runbook/vars-file.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
@@ -60,12 +59,12 @@ export const loadVarsFiles = async (paths: readonly string[]): Promise<VarsFile 
   const files: VarsFile[] = [];
   const problems: Diagnostic[] = [];
   for (const path of paths) {
-    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      problems.push({ code: 'RB_FILE', message: `--vars-file ${path}: cannot read it: ${error.code === 'EISDIR' ? 'is a directory' : error.message}` });
-      return undefined;
-    });
-    if (text === undefined) continue;
-    const { varsFile, diagnostics } = parseVarsFile(path, text);
+    const text = await readText(path);
+    if (!text.ok) {
+      problems.push({ code: 'RB_FILE', message: `--vars-file ${path}: cannot read it: ${text.error}` });
+      continue;
+    }
+    const { varsFile, diagnostics } = parseVarsFile(path, text.value);
     files.push(varsFile);
     problems.push(...diagnostics);
   }

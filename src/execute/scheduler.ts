@@ -1,7 +1,6 @@
 // Runs a plan: each check starts as soon as its dependencies have finished and a slot is free, so
 // independent checks (and hosts) run concurrently. A check whose dependency did not pass is skipped
 // with that reason; after an interruption nothing new starts.
-import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
 import { conditionHolds } from '../conditions/registry.js';
 import { runsAfter } from '../plan/graph.js';
@@ -47,9 +46,9 @@ const skipped = (check: Check, target: string, reason: string): CheckRun => ({ r
 const unmetWhen = (check: Check, runs: ReadonlyMap<string, CheckRun>): string | undefined =>
   check.when && !conditionHolds(check.when.condition, factsOf(runs)) ? `its when does not hold: ${check.when.text}` : undefined;
 
-const blockingDependency = (check: Check, results: ReadonlyMap<string, CheckResult>): string | undefined => {
+const blockingDependency = (check: Check, finished: ReadonlyMap<string, CheckRun>): string | undefined => {
   for (const id of check.dependsOn) {
-    const status = results.get(id)?.status;
+    const status = finished.get(id)?.result.status;
     if (status && status !== 'pass') return `dependency "${id}" ${DEPENDENCY_WORDS[status]}`;
   }
   return undefined;
@@ -59,15 +58,14 @@ const refTo = (plan: Plan, check: Check): CheckRef => ({ runbook: plan.runbook.f
 
 export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<CheckRun[]> => {
   const slots = new Slots(options.concurrency);
-  const finished = new Map<string, CheckResult>();
-  const finishedRuns = new Map<string, CheckRun>();
+  const finished = new Map<string, CheckRun>();
   const captures = new Map<string, string>();
   const running = new Map<string, Promise<CheckRun>>();
   const environment: CheckEnvironment = { ...options, vars: plan.runbook.vars, hosts: plan.runbook.hosts, captures };
 
   const attempt = async (check: Check): Promise<CheckRun> => {
     await Promise.all(runsAfter(check).flatMap((id) => running.get(id) ?? []));
-    const blocked = blockingDependency(check, finished) ?? unmetWhen(check, finishedRuns);
+    const blocked = blockingDependency(check, finished) ?? unmetWhen(check, finished);
     const target = options.transportFor(check.on).description;
     if (blocked) return skipped(check, target, blocked);
     return slots.use(async () => {
@@ -79,8 +77,7 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
 
   for (const check of plan.order) {
     running.set(check.id, attempt(check).then((run) => {
-      finished.set(check.id, run.result);
-      finishedRuns.set(check.id, run);
+      finished.set(check.id, run);
       for (const [name, value] of Object.entries(run.result.captures)) captures.set(name, value);
       options.onEvent?.({ type: 'check-end', check: refTo(plan, check), result: run.result, atMs: options.elapsedMs() });
       return run;

@@ -33,6 +33,12 @@ const compileContext = (checks: ReadonlyMap<string, Check>, vars: Readonly<Recor
   return context;
 };
 
+/** A condition that cannot hold as written, at its place; anything else is a bug and is rethrown. */
+const conditionDiagnostic = (source: RunbookSource, error: unknown): Diagnostic => {
+  if (!(error instanceof ConditionProblem)) throw error;
+  return { code: 'RB_DIAGNOSIS', message: `${formatPath(error.at)} ${error.message}`, location: source.locate(error.at), ...(error.hint ? { hint: error.hint } : {}) };
+};
+
 /** The checks a condition asks about. */
 const checksAskedBy = (condition: Condition): string[] => {
   switch (condition.kind) {
@@ -73,8 +79,7 @@ export const compileWhen = (source: RunbookSource, check: Check, whens: readonly
       if (checksAskedBy(condition).includes(check.id)) throw new ConditionProblem(`asks about check "${check.id}" itself, which has not run yet`, at);
       return [{ condition, text: flowText(raw) }];
     } catch (error) {
-      if (!(error instanceof ConditionProblem)) throw error;
-      problems.push({ code: 'RB_DIAGNOSIS', message: `${formatPath(error.at)} ${error.message}`, location: source.locate(error.at), ...(error.hint ? { hint: error.hint } : {}) });
+      problems.push(conditionDiagnostic(source, error));
       return [];
     }
   });
@@ -118,8 +123,7 @@ export const compileDiagnosis = (
       if (typeof raw.hint === 'string') checkFindingReferences(raw.hint, [...path, 'hint'], Object.keys(vars), byId);
       return [{ id: raw.id as string, when, finding: raw.finding as string, location: source.locate([...path, 'id']), ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}) }];
     } catch (error) {
-      if (!(error instanceof ConditionProblem)) throw error;
-      problems.push({ code: 'RB_DIAGNOSIS', message: `${formatPath(error.at)} ${error.message}`, location: source.locate(error.at), ...(error.hint ? { hint: error.hint } : {}) });
+      problems.push(conditionDiagnostic(source, error));
       return [];
     }
   });

@@ -1,6 +1,7 @@
 // Entry point of the load stage: file -> parsed YAML -> schema -> model, every problem collected.
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { failed, ok, type Result } from '../model/result.js';
 import type { Runbook } from '../model/runbook.js';
 import { normalizeRunbook, type Overrides } from './normalize.js';
 import { parseRunbookSource } from './source.js';
@@ -16,14 +17,18 @@ export const loadRunbookText = (file: string, text: string, overrides: Overrides
   return { runbook, diagnostics: [...schema.diagnostics, ...problems] };
 };
 
+/** A file's text, or why it cannot be read, in words ("is a directory", not EISDIR). */
+export const readText = async (path: string): Promise<Result<string>> => {
+  try {
+    return ok(await readFile(path, 'utf8'));
+  } catch (error) {
+    return failed((error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message);
+  }
+};
+
 /** `path` is read from disk; `displayName` is how messages name the file (as the operator typed it). */
 export const loadRunbookFile = async (path: string, displayName: string, overrides: Overrides = {}): Promise<LoadResult> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    return { diagnostics: [{ code: 'RB_FILE', message: `${displayName}: cannot read the runbook: ${reason}` }] };
-  }
-  return loadRunbookText(displayName, text, overrides);
+  const text = await readText(path);
+  if (!text.ok) return { diagnostics: [{ code: 'RB_FILE', message: `${displayName}: cannot read the runbook: ${text.error}` }] };
+  return loadRunbookText(displayName, text.value, overrides);
 };

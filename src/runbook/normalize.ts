@@ -96,7 +96,8 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const { values: vars, secretVars } = resolveVars(root.vars, given, problems);
   problems.push(...referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
   // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
-  const shown = (text: string): string => substituteText(text, withoutSecrets(vars, secretVars));
+  const shownVars = withoutSecrets(vars, secretVars);
+  const shown = (text: string): string => substituteText(text, shownVars);
   const questionIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const checkIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const parsed: Question[] = [];

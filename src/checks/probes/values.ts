@@ -1,11 +1,11 @@
 // The settings probes share (ports, hosts, durations): their schema fragments, and their checks
 // once `${vars.x}` / `${captures.x}` are resolved, since a captured value is only known at run time.
 import shellQuote from 'shell-quote';
-import { DURATION_SCHEMA, parseDuration } from '../../model/duration.js';
+import { DURATION_SCHEMA, parseDuration, parseDurationText } from '../../model/duration.js';
 import { patterned, type JsonSchema } from '../../model/json-schema.js';
 import { ID_PATTERN } from '../../model/names.js';
 import { isPort, MAX_PORT, MIN_PORT, PORT_RANGE } from '../../model/port.js';
-import { REFERENCE, referencePattern } from '../../model/references.js';
+import { referencePattern, wholeReference } from '../../model/references.js';
 import { failed, ok, type Result } from '../../model/result.js';
 import type { TemplateResolver } from '../types.js';
 
@@ -15,9 +15,7 @@ import type { TemplateResolver } from '../types.js';
  */
 export type Pending = `\${${string}}`;
 
-const WHOLE_REFERENCE = new RegExp(`^${REFERENCE.source}$`);
-
-export const isPending = (text: string): text is Pending => WHOLE_REFERENCE.test(text);
+export const isPending = (text: string): text is Pending => text === text.trim() && wholeReference(text) !== undefined;
 
 /** A resolved value, or the reference it still is at plan time. */
 export type Known<T> = T | Pending;
@@ -72,7 +70,7 @@ export const shellWord = (text: string): string => (isPending(text) ? text : she
 export const resolveDuration = (raw: string | number | undefined, resolve: TemplateResolver, byDefaultMs: number, field = 'timeout'): Result<number> => {
   if (raw === undefined) return ok(byDefaultMs);
   const value = typeof raw === 'number' ? raw : resolve.value(raw).trim();
-  const ms = parseDuration(typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+  const ms = typeof value === 'number' ? parseDuration(value) : parseDurationText(value);
   return ms === undefined ? failed(`${field} must be a duration such as 500ms, 2s or 1m, got ${shown(String(value))}`) : ok(ms);
 };
 
