@@ -13,7 +13,8 @@ import { runCheck } from '../src/execute/run-check.js';
 import { EXIT_CODES } from '../src/model/exit-codes.js';
 import { buildPlan } from '../src/plan/plan.js';
 import { REPORTERS } from '../src/report/registry.js';
-import { loadRunbookText } from '../src/runbook/load.js';
+import { includeFiles, locateRunbook } from '../src/app/locate-runbook.js';
+import { loadRunbookFile, loadRunbookText } from '../src/runbook/load.js';
 import { buildRunbookSchema } from '../src/runbook/schema.js';
 import type { Transport } from '../src/transport/types.js';
 import { ROOT } from './helpers/run-cli.js';
@@ -113,13 +114,21 @@ describe('README tables match the code', () => {
   });
 });
 
+/** The shipped runbook whose text holds this README excerpt, loaded as `runbook` would. */
+const loadShippedWith = async (excerpt: string) => {
+  const name = readdirSync(join(ROOT, 'runbooks')).find((file) => file.endsWith('.yaml') && readFileSync(join(ROOT, 'runbooks', file), 'utf8').includes(excerpt));
+  expect(name, 'a README example with include: is the text of a shipped runbook').toBeDefined();
+  return loadRunbookFile(await locateRunbook(name!), {}, includeFiles);
+};
+
 describe('README examples', () => {
   const examples = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((yaml) => /^version: 1$/m.test(yaml));
   test('there are complete examples to check', () => {
     expect(examples.length).toBeGreaterThanOrEqual(2);
   });
-  test.each(examples.map((yaml, index) => [index, yaml] as const))('example %i is a valid runbook', (_, yaml) => {
-    const loaded = loadRunbookText('README.md', yaml);
+  test.each(examples.map((yaml, index) => [index, yaml] as const))('example %i is a valid runbook', async (_, yaml) => {
+    // An example that includes others is a shipped runbook's text, loaded from its file to find them.
+    const loaded = /^include:/m.test(yaml) ? await loadShippedWith(yaml) : loadRunbookText('README.md', yaml);
     const problems = [...loaded.diagnostics, ...(loaded.runbook ? buildPlan(loaded.runbook).diagnostics : [])];
     expect(problems).toEqual([]);
   });

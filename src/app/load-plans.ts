@@ -6,7 +6,7 @@ import { loadRunbookFile, readText } from '../runbook/load.js';
 import type { Overrides } from '../runbook/normalize.js';
 import { mergeVarsFiles, parseVarsFile, undeclaredInVarsFile, type VarsFile } from '../runbook/vars-file.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
-import { locateRunbook } from './locate-runbook.js';
+import { includeFiles, locateRunbook } from './locate-runbook.js';
 
 const byPosition = (a: Diagnostic, b: Diagnostic): number =>
   (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
@@ -23,8 +23,7 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
       return undefined;
     });
     if (!located) continue;
-    const { path, displayName } = located;
-    const loaded = await loadRunbookFile(path, displayName, overrides);
+    const loaded = await loadRunbookFile(located, overrides, includeFiles);
     const fileProblems = [...loaded.diagnostics];
     if (loaded.runbook) {
       const { plan, diagnostics } = buildPlan(loaded.runbook);

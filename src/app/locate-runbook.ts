@@ -1,37 +1,59 @@
 // Finds the runbook an operator named: a path as given, or else the name of a shipped runbook, so
 // `runbook run mysql-connectivity.yaml` works from any directory.
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { InputError } from '../errors/diagnostic.js';
+import { failed, ok } from '../model/result.js';
+import type { FoundRunbook, IncludeFiles } from '../runbook/include.js';
 
 /** src/app and dist/app both sit two levels below the package root, beside runbooks/. */
 export const SHIPPED_RUNBOOKS_DIR = fileURLToPath(new URL('../../runbooks/', import.meta.url));
-
-export interface LocatedRunbook {
-  /** Where to read it. */
-  readonly path: string;
-  /** How messages and reports name it: as typed, or the shipped file's path. */
-  readonly displayName: string;
-}
 
 const isFile = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() ?? false;
 
 export const shippedRunbooks = async (): Promise<string[]> =>
   (await readdir(SHIPPED_RUNBOOKS_DIR).catch(() => [] as string[])).filter((name) => /\.ya?ml$/.test(name)).sort();
 
-export const locateRunbook = async (name: string): Promise<LocatedRunbook> => {
-  if (await isFile(name)) return { path: name, displayName: name };
+const found = async (path: string, displayName: string): Promise<FoundRunbook> => ({ path, displayName, realPath: await realpath(path) });
+
+/** A shipped runbook by its name, with or without `.yaml`. */
+const shippedNamed = async (name: string): Promise<FoundRunbook | undefined> => {
+  for (const candidate of [name, `${name}.yaml`, `${name}.yml`]) {
+    const path = join(SHIPPED_RUNBOOKS_DIR, candidate);
+    if (await isFile(path)) return found(path, path);
+  }
+  return undefined;
+};
+
+/** A path as given (how messages name it, too), else a shipped runbook of that name. */
+export const locateRunbook = async (name: string): Promise<FoundRunbook> => {
+  if (await isFile(name)) return found(name, name);
   const looksLikePath = name.includes('/') && !name.startsWith('runbooks/');
   const shippedName = basename(name);
-  if (!looksLikePath) {
-    for (const candidate of [shippedName, `${shippedName}.yaml`, `${shippedName}.yml`]) {
-      const path = join(SHIPPED_RUNBOOKS_DIR, candidate);
-      if (await isFile(path)) return { path, displayName: path };
-    }
-  }
+  const shippedOne = looksLikePath ? undefined : await shippedNamed(shippedName);
+  if (shippedOne) return shippedOne;
   const shipped = await shippedRunbooks();
   const hint = didYouMean(shippedName, shipped) ?? `shipped runbooks: ${shipped.join(', ') || 'none'}`;
   throw new InputError([{ code: 'RB_FILE', message: `${name}: no such file, and no shipped runbook of that name`, hint }]);
+};
+
+const runbooksIn = async (dir: string): Promise<string[]> =>
+  (await readdir(dir).catch(() => [] as string[])).filter((name) => /\.ya?ml$/.test(name));
+
+/**
+ * An include's file: beside the including runbook (`lib/disk.yaml` from `web.yaml`'s directory),
+ * else, for a bare name, a shipped runbook (`local-host`), so a team's runbook can build on ours.
+ */
+export const includeFiles: IncludeFiles = {
+  async locate(file, from) {
+    const beside = join(dirname(from), file);
+    if (await isFile(beside)) return ok(await found(beside, beside));
+    const shippedOne = file.includes('/') ? undefined : await shippedNamed(file);
+    if (shippedOne) return ok(shippedOne);
+    const candidates = [...(await runbooksIn(dirname(beside))), ...(file.includes('/') ? [] : await shippedRunbooks())];
+    const hint = didYouMean(basename(file), candidates) ?? `paths are relative to the including runbook's directory (${dirname(from)})`;
+    return failed({ message: `cannot find ${beside}${file.includes('/') ? '' : ', nor a shipped runbook of that name'}`, hint });
+  },
 };

@@ -200,11 +200,7 @@ export const packetCapture = defineCheckKind({
   },
   fields: { packets: 'number', client_packets: 'number', server_packets: 'number', reply: 'text', lines: 'text' },
   defaultExpect: { client_packets: { ge: 1 } },
-  // Also asked of a spec that failed the schema (to report every unknown role at once): no trust.
-  otherHosts: (spec: PacketCaptureSpec) => {
-    const on = (spec as { trigger?: { on?: unknown } } | null)?.trigger?.on;
-    return typeof on === 'string' ? [on] : [];
-  },
+  roleFields: [['trigger', 'on']],
   probe,
   observe,
 });

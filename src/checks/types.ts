@@ -163,8 +163,11 @@ export interface CheckKindAbout<Spec> {
    * at run time and are left to `probe`.
    */
   problems?(spec: Spec): SpecProblem[];
-  /** Host roles the kind uses besides the check's own `on` (a capture's trigger host), for the planner. */
-  otherHosts?(spec: Spec): string[];
+  /**
+   * Where the spec names host roles besides the check's own `on` (a capture's trigger host:
+   * `[['trigger', 'on']]`): the planner checks them, and an include maps them to its roles.
+   */
+  readonly roleFields?: readonly (readonly string[])[];
 }
 
 /** What a kind's file declares; defineCheckKind (probes/define-kind.ts) derives the rest from it. */
@@ -185,4 +188,8 @@ export interface CheckKind<Spec = never> extends CheckKindAbout<Spec> {
   describe(spec: Spec, resolve: TemplateResolver): string;
   /** Builds the probe with the time the context has left, then observes through its steps only. */
   observe(spec: Spec, context: ObserveContext): Promise<Observation>;
+  /** The roles at its `roleFields` (also asked of a spec that failed the schema: no trust). */
+  otherHosts(spec: Spec): string[];
+  /** The spec with each role at its `roleFields` renamed (an included runbook's role, to the including one's). */
+  renameRoles(spec: Spec, rename: (role: string) => string): unknown;
 }

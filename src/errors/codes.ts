@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   RB_CAPTURE_SCOPE: 'a check uses a capture without depending on the check that produces it',
   RB_DIAGNOSIS: 'a diagnosis rule names an unknown check or field, or has a malformed condition',
   RB_MATCHER: 'an expectation cannot be compiled (wrong field type, bad regex, unknown field)',
+  RB_INCLUDE: 'an include names a missing file, closes a cycle, or does not fit (a role, a variable, a clashing id)',
   RB_USAGE: 'bad command-line usage',
 } as const;
 

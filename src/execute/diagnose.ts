@@ -2,6 +2,7 @@
 // says "ICMP is filtered, TCP answers" instead of two unrelated lines. Rules are data; each kind of
 // condition gives itself meaning in src/conditions/, over the facts this module serves.
 import type { Finding } from '../model/report.js';
+import { fieldReference } from '../model/references.js';
 import { conditionHolds } from '../conditions/registry.js';
 import { factsOf } from './facts.js';
 import type { Runbook } from '../model/runbook.js';
@@ -24,7 +25,7 @@ const lookupFor = (runbook: Runbook, runs: readonly CheckRun[], byId: ReadonlyMa
     if (namespace === 'vars') return Object.hasOwn(runbook.vars, name) ? String(runbook.vars[name]) : undefined;
     if (namespace === 'captures') return captures[name] ?? '(not captured)';
     if (namespace === 'tools') return describeMissingTools(runs);
-    const [check = '', field = ''] = name.split('.');
+    const { check, field } = fieldReference(name);
     const value = byId.get(check)?.fields[field];
     return value === undefined || value === null ? '(not observed)' : String(value).trim();
   };

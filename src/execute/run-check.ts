@@ -1,11 +1,12 @@
 // Runs one check: resolves its references, lets its kind observe through the host's transport,
 // then judges the observation. Whatever happens, it returns a CheckResult; it never throws.
 import { checkKindOf } from '../checks/registry.js';
-import type { ConnectOptions, ObserveContext, Observation, RunOptions, StreamRecord } from '../checks/types.js';
+import type { CheckKind, ConnectOptions, ObserveContext, Observation, RunOptions, StreamRecord } from '../checks/types.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { ExpectationResult } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
-import type { Check, HostSpec, VarValue } from '../model/runbook.js';
+import { failed, ok, type Result } from '../model/result.js';
+import type { Check, Expectation, HostSpec, VarValue } from '../model/runbook.js';
 import { makeResolver } from '../plan/template.js';
 import { notRun, type CommandOutcome, type RunningCommand, type StreamOpening, type Transport } from '../transport/types.js';
 import { checkResult } from './check-result.js';
@@ -27,9 +28,15 @@ export interface CheckEnvironment {
   readonly mask?: (text: string) => string;
 }
 
-const judgeExpectations = (check: Check, observation: Observation, mask: (text: string) => string): ExpectationResult[] =>
-  check.expectations.map(({ field, matcher }) => {
-    const value = observation.fields[field] ?? null;
+/** The value an expectation looks at: an observed field, or one of the check's own captured values. */
+const valueFor = ({ field, ofCapture }: Expectation, observation: Observation, captured: Readonly<Record<string, string>>): MatchValue =>
+  (ofCapture ? captured[field] : observation.fields[field]) ?? null;
+
+/** A capture that found nothing is not judged: the check fails with what the capture could not find. */
+const judgeExpectations = (expectations: readonly Expectation[], observation: Observation, captured: Readonly<Record<string, string>>, mask: (text: string) => string): ExpectationResult[] =>
+  expectations.filter(({ field, ofCapture }) => !ofCapture || Object.hasOwn(captured, field)).map((expectation) => {
+    const { field, matcher } = expectation;
+    const value = valueFor(expectation, observation, captured);
     const result = matcher.test(value);
     // The verdict is the real value's; what is shown of it ("got ...", shortened) is the masked one's.
     const shown = typeof value === 'string' && mask(value) !== value ? matcher.test(mask(value)).actual : result.actual;
@@ -42,6 +49,29 @@ const judgeExpectations = (check: Check, observation: Observation, mask: (text: 
       message: `${field} expected ${result.message} ${result.expected}, got ${shown}`,
     };
   });
+
+/**
+ * Expectations that read earlier captures, compiled with their values before anything runs: a
+ * captured value that makes one invalid (a bad regex, not a number) means the check cannot judge.
+ */
+const bindExpectations = (check: Check, captures: ReadonlyMap<string, string>): Result<Expectation[]> => {
+  const bound: Expectation[] = [];
+  for (const expectation of check.expectations) {
+    const { withCaptures } = expectation;
+    if (!withCaptures) {
+      bound.push(expectation);
+      continue;
+    }
+    const absent = withCaptures.names.find((name) => !captures.has(name));
+    if (absent !== undefined) return failed(`expect ${expectation.field}: capture "${absent}" was not made`);
+    try {
+      bound.push({ ...expectation, matcher: withCaptures.bind((name) => captures.get(name)) });
+    } catch (error) {
+      return failed(`expect ${expectation.field}: with the captured values, it ${(error as Error).message}`);
+    }
+  }
+  return ok(bound);
+};
 
 const readCaptures = (check: Check, observation: Observation): { values: Record<string, string>; missing?: string } => {
   const values: Record<string, string> = {};
@@ -148,19 +178,23 @@ const maskedEvidence = ({ host, command, outcome, conversation }: CommandRecord,
 
 const unmasked = (text: string): string => text;
 
+const observe = async (kind: CheckKind<unknown>, check: Check, observer: Observer): Promise<Observation> => {
+  try {
+    return await kind.observe(check.spec, observer.context());
+  } catch (error) {
+    return { fields: {}, error: `internal error in the ${kind.name} check: ${(error as Error).message}` };
+  }
+};
+
 export const runCheck = async (check: Check, env: CheckEnvironment): Promise<CheckRun> => {
   const started = performance.now();
   const kind = checkKindOf(check);
   const observer = new Observer(check, env, check.timeoutMs ?? env.defaultTimeoutMs);
-  let observation: Observation;
-  try {
-    observation = await kind.observe(check.spec, observer.context());
-  } catch (error) {
-    observation = { fields: {}, error: `internal error in the ${kind.name} check: ${(error as Error).message}` };
-  }
+  const bound = bindExpectations(check, env.captures);
+  const observation = bound.ok ? await observe(kind, check, observer) : { fields: {}, error: bound.error };
   const mask = env.mask ?? unmasked;
-  const expectations = judgeExpectations(check, observation, mask);
   const captured = readCaptures(check, observation);
+  const expectations = judgeExpectations(bound.ok ? bound.value : [], observation, captured.values, mask);
   const verdict = checkVerdict({
     records: observer.records,
     timeoutMs: observer.timeoutMs,
@@ -173,7 +207,8 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     durationMs: Math.round(performance.now() - started),
     evidence: observer.records.map((record) => maskedEvidence(record, mask)),
     expectations: verdict.status === 'error' ? [] : expectations,
-    captures: verdict.status === 'pass' ? captured.values : {},
+    // What was captured was observed: a diagnosis may quote it ("/var is 97% full") even when its matcher failed.
+    captures: verdict.status === 'error' ? {} : captured.values,
     observed: observedForReport(observation.fields, mask),
     missingTools: [...(observation.missingTools ?? [])],
     notes: [...(observation.notes ?? [])],

@@ -5,8 +5,8 @@ import { referencePattern } from '../model/references.js';
 import { MatcherCompileError, type MatcherDefinition } from './types.js';
 import { asNumber, show } from './format.js';
 
-/** A number, or a reference to one (`${vars.max}`): substituted while loading, checked then. */
-export const NUMBER_OR_REFERENCE = { type: ['number', 'string'], ...patterned(`^${referencePattern('vars')}$`, 'a number or a variable such as "${vars.max}"') };
+/** A number, or a reference to one: `${vars.max}` is substituted while loading, `${captures.max}` as its check runs. */
+export const NUMBER_OR_REFERENCE = { type: ['number', 'string'], ...patterned(`^${referencePattern('vars', 'captures')}$`, 'a number, or a variable or a capture such as "${vars.max}"') };
 
 /** The limit as written, or the number a variable's text holds (`--var max=95` gives "95"). */
 export const numberArgument = (argument: unknown): number => {

@@ -13,9 +13,7 @@ export interface Reference {
   readonly name: string;
 }
 
-/** A variable's or a capture's name as a reference spells it. */
-const NAME = '[A-Za-z0-9_-]+';
-/** Also `CHECK.FIELD`, for fields. */
+/** A name as a reference spells it: `port`, or `disk.used_percent` for one an included runbook brings under its `as:`, or for fields `CHECK.FIELD`. */
 const DOTTED_NAME = '[A-Za-z0-9_.-]+';
 
 const oneOf = (namespaces: readonly string[]): string => (namespaces.length === 1 ? namespaces[0]! : `(${namespaces.join('|')})`);
@@ -26,7 +24,7 @@ export const REFERENCE = new RegExp(`\\$\\{${oneOf(NAMESPACES)}\\.(${DOTTED_NAME
  * A reference as a schema pattern (not anchored), for a field that may be given as one:
  * `referencePattern('vars', 'captures')` accepts `${vars.port}` and `${captures.port}`.
  */
-export const referencePattern = (...namespaces: readonly CheckNamespace[]): string => `\\$\\{${oneOf(namespaces)}\\.${NAME}\\}`;
+export const referencePattern = (...namespaces: readonly CheckNamespace[]): string => `\\$\\{${oneOf(namespaces)}\\.${DOTTED_NAME}\\}`;
 
 export const findReferences = (text: string): Reference[] =>
   [...text.matchAll(REFERENCE)].map((match) => ({ namespace: match[1] as Namespace, name: match[2]! }));
@@ -39,6 +37,16 @@ export const replaceReferences = (text: string, lookup: Lookup, quote: (value: s
     const value = lookup({ namespace, name });
     return value === undefined ? whole : quote(value);
   });
+
+/** `${fields.CHECK.FIELD}`: a check id may hold dots (`disk.usage`, from an include), a field's name never does. */
+export const fieldReference = (name: string): { readonly check: string; readonly field: string } => {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? { check: name, field: '' } : { check: name.slice(0, dot), field: name.slice(dot + 1) };
+};
+
+/** Each reference `rename` gives a new name, written with it; the text around it untouched. */
+export const renameReferences = (text: string, rename: (reference: Reference) => string): string =>
+  text.replace(REFERENCE, (_whole, namespace: Namespace, name: string) => `\${${namespace}.${rename({ namespace, name })}}`);
 
 const WHOLE = new RegExp(`^${REFERENCE.source}$`);
 

@@ -38,9 +38,23 @@ export interface SshHostSpec {
 export type FieldType = 'number' | 'text';
 
 export interface Expectation {
+  /** An observed field of the kind, or (with `ofCapture`) the name of one of the check's own captures. */
   readonly field: string;
+  /** As written; when the expression reads captures, the matcher of its shape (for plans), its values filled in at run time. */
   readonly matcher: CompiledMatcher;
+  /** `capture: { seconds: { regex: ..., expect: { lt: 0.5 } } }`: the matcher applies to the captured value. */
+  readonly ofCapture?: boolean;
+  /** Set when the expression reads captures of earlier checks (`contains: "${captures.pid}"`). */
+  readonly withCaptures?: CaptureBinding;
   readonly location: SourceLocation;
+}
+
+/** An expectation that reads captures is compiled again, with their values, just before its check runs. */
+export interface CaptureBinding {
+  /** The captures it reads, for the planner's scope check. */
+  readonly names: readonly string[];
+  /** Throws a MatcherCompileError when a captured value makes it invalid (a regex, a number). */
+  readonly bind: (captured: (name: string) => string | undefined) => CompiledMatcher;
 }
 
 export interface CaptureSpec {

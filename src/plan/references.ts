@@ -2,7 +2,7 @@
 // only by a check that depends (directly or transitively) on the check producing it.
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
-import type { Check, Runbook } from '../model/runbook.js';
+import type { Check, Runbook, SourceLocation } from '../model/runbook.js';
 import { transitiveDependencies } from './graph.js';
 import { findReferences, stringsIn, type Reference } from './template.js';
 
@@ -11,11 +11,23 @@ export const referencesOf = (check: Check): Reference[] => [
   ...(check.hint ? findReferences(check.hint) : []),
 ];
 
+/** Each reference with where to point a problem: the spec (or hint), or the expectation that reads a capture. */
+const placedReferences = (check: Check): { reference: Reference; location: SourceLocation }[] => [
+  ...referencesOf(check).map((reference) => ({ reference, location: check.specLocation })),
+  ...check.expectations.flatMap(({ withCaptures, location }) =>
+    (withCaptures?.names ?? []).map((name) => ({ reference: { namespace: 'captures' as const, name }, location }))),
+];
+
 const producers = (checks: readonly Check[]): Map<string, Check> =>
   new Map(checks.flatMap((check) => check.captures.map((capture) => [capture.name, check] as const)));
 
-const checkCapture = (check: Check, name: string, producer: Check | undefined, byId: ReadonlyMap<string, Check>, allCaptures: string[]): Diagnostic[] => {
-  const location = check.specLocation;
+interface CaptureUse {
+  readonly check: Check;
+  readonly name: string;
+  readonly location: SourceLocation;
+}
+
+const checkCapture = ({ check, name, location }: CaptureUse, producer: Check | undefined, byId: ReadonlyMap<string, Check>, allCaptures: string[]): Diagnostic[] => {
   if (!producer) {
     const hint = didYouMean(name, allCaptures);
     return [{ code: 'RB_UNKNOWN_CAPTURE', message: `check "${check.id}" uses \${captures.${name}}, which no check captures`, location, ...(hint ? { hint } : {}) }];
@@ -35,10 +47,10 @@ export const referenceProblems = (runbook: Runbook, checks: readonly Check[]): D
   const varNames = Object.keys(runbook.vars);
   return checks.flatMap((check) => {
     const seen = new Set<string>();
-    return referencesOf(check).flatMap(({ namespace, name }) => {
+    return placedReferences(check).flatMap(({ reference: { namespace, name }, location }) => {
       if (seen.has(`${namespace}.${name}`)) return [];
       seen.add(`${namespace}.${name}`);
-      if (namespace === 'captures') return checkCapture(check, name, captured.get(name), byId, [...captured.keys()]);
+      if (namespace === 'captures') return checkCapture({ check, name, location }, captured.get(name), byId, [...captured.keys()]);
       if (namespace === 'fields' || namespace === 'tools') {
         return [{ code: 'RB_UNKNOWN_VAR' as const, message: `check "${check.id}" uses \${${namespace}.${name}}, which only diagnosis findings can use`, location: check.specLocation }];
       }

@@ -6,10 +6,11 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import { compileMatcher } from '../matchers/compile.js';
 import { compileRegex } from '../matchers/regex.js';
 import { MatcherCompileError } from '../matchers/types.js';
-import type { CaptureSpec, Check, Expectation } from '../model/runbook.js';
+import type { CompiledMatcher } from '../model/matcher.js';
+import type { CaptureBinding, CaptureSpec, Check, Expectation, FieldType } from '../model/runbook.js';
 import { parseDuration, parseDurationText } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
-import { substituteText, substituteVars, type Vars } from './substitute.js';
+import { capturesIn, substituteIn, substituteText, substituteVars, type Vars } from './substitute.js';
 
 type Raw = Record<string, unknown>;
 
@@ -29,13 +30,33 @@ const expectationsOf = (kind: CheckKind<unknown>, declared: Raw | undefined): [s
   ];
 };
 
+/**
+ * What stands for each captured value while the file loads: a number, so that a numeric matcher
+ * compiles too, and one that the plan's description can turn back into its reference.
+ */
+const placeholder = (index: number): string => `-98765${1000 + index}`;
+
+/**
+ * A matcher whose expression may read captures of earlier checks. Compiled now with placeholders,
+ * so a bad shape is still an error at load; compiled again with the real values as its check runs.
+ * The plan describes it with its references, as written.
+ */
+const compileWithCaptures = (expression: unknown, type: FieldType): { matcher: CompiledMatcher; withCaptures?: CaptureBinding } => {
+  const names = capturesIn(expression);
+  if (names.length === 0) return { matcher: compileMatcher(expression, type) };
+  const bind = (captured: (name: string) => string | undefined) => compileMatcher(substituteIn(expression, 'captures', captured), type);
+  const shape = bind((name) => placeholder(names.indexOf(name)));
+  const describe = names.reduce((text, name, index) => text.replaceAll(placeholder(index), `\${captures.${name}}`), shape.describe);
+  return { matcher: { ...shape, describe }, withCaptures: { names, bind } };
+};
+
 const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]) => {
   const expectations: Expectation[] = [];
   const declared = raw.expect === undefined ? undefined : (substituteVars(raw.expect, vars) as Raw);
   for (const [field, expression, from] of expectationsOf(kind, declared)) {
     const at = from === 'declared' ? [...path, 'expect', field] : [...path];
     try {
-      expectations.push({ field, matcher: compileMatcher(expression, kind.fields[field]!), location: source.locate(at) });
+      expectations.push({ field, ...compileWithCaptures(expression, kind.fields[field]!), location: source.locate(at) });
     } catch (error) {
       problems.push(matcherProblem(source, at, error));
     }
@@ -66,6 +87,22 @@ const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: R
     }
   }
   return captures;
+};
+
+/** `capture: { seconds: { regex: ..., expect: { lt: 0.5 } } }`: a matcher on a captured value, which is text. */
+const compileCaptureExpectations = (source: RunbookSource, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]) => {
+  const expectations: Expectation[] = [];
+  for (const [name, value] of Object.entries((raw.capture as Raw | undefined) ?? {})) {
+    const expression = (value as { expect?: unknown } | null)?.expect;
+    if (expression === undefined) continue;
+    const at = [...path, 'capture', name, 'expect'];
+    try {
+      expectations.push({ field: name, ofCapture: true, ...compileWithCaptures(substituteVars(expression, vars), 'text'), location: source.locate(at) });
+    } catch (error) {
+      problems.push(matcherProblem(source, at, error));
+    }
+  }
+  return expectations;
 };
 
 /** `isClean` tells which parts passed the schema; the others were reported already and are left out. */
@@ -109,7 +146,10 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
     on: raw.on as string,
     kind: kindKey,
     spec: raw[kindKey],
-    expectations: isClean([...path, 'expect']) ? compileExpectations(source, kind, raw, context, problems) : [],
+    expectations: [
+      ...(isClean([...path, 'expect']) ? compileExpectations(source, kind, raw, context, problems) : []),
+      ...(isClean([...path, 'capture']) ? compileCaptureExpectations(source, raw, context, problems) : []),
+    ],
     captures: isClean([...path, 'capture']) ? compileCaptures(source, kind, raw, context, problems) : [],
     dependsOn,
     dependsOnLocations: dependsOn.map((_, index) => source.locate([...path, 'depends_on', index])),

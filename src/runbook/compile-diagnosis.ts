@@ -6,7 +6,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { CONDITION_KEYS, CONDITION_KINDS } from '../conditions/registry.js';
 import { ConditionProblem, type CompileContext } from '../conditions/types.js';
-import { findReferences } from '../model/references.js';
+import { fieldReference, findReferences } from '../model/references.js';
 import type { Check, CheckWhen, Condition, DiagnosisRule, VarValue } from '../model/runbook.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
@@ -96,7 +96,7 @@ const checkFindingReferences = (text: string, at: Path, vars: readonly string[],
     if (namespace === 'captures' && !captures.includes(name)) throw new ConditionProblem(`uses \${captures.${name}}, which no check captures`, at, didYouMean(name, captures));
     if (namespace === 'tools' && name !== 'missing') throw new ConditionProblem(`uses \${tools.${name}}; the only one is \${tools.missing}`, at);
     if (namespace === 'fields') {
-      const [checkId = '', field = ''] = name.split('.');
+      const { check: checkId, field } = fieldReference(name);
       const check = checks.get(checkId);
       if (!check) throw new ConditionProblem(`uses \${fields.${name}}: no check "${checkId}"`, at, didYouMean(checkId, [...checks.keys()]));
       const fields = Object.keys(checkKindOf(check).fields);

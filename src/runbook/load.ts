@@ -1,20 +1,41 @@
-// Entry point of the load stage: file -> parsed YAML -> schema -> model, every problem collected.
+// Entry point of the load stage: file -> parsed YAML -> schema -> includes -> model, every problem collected.
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { failed, ok, type Result } from '../model/result.js';
 import type { Runbook } from '../model/runbook.js';
-import { normalizeRunbook, type Overrides } from './normalize.js';
-import { parseRunbookSource } from './source.js';
-import { validateAgainstSchema } from './validate.js';
+import { includesOfText, loadIncludes, withImports, type FoundRunbook, type Imports, type IncludeChain, type IncludeFiles } from './include.js';
+import { normalizeRunbook, runbookVars, type Overrides } from './normalize.js';
+import { asRecord, parseRunbookSource, type RunbookSource } from './source.js';
+import { validateAgainstSchema, type SchemaCheck } from './validate.js';
+import type { VarsFile } from './vars-file.js';
 
 export type LoadResult = { runbook: Runbook; diagnostics: Diagnostic[] } | { runbook?: undefined; diagnostics: Diagnostic[] };
 
+/** Where the runbook came from, for its includes: absent for a text that was never a file. */
+interface Origin {
+  readonly files: IncludeFiles;
+  readonly chain: IncludeChain;
+}
+
+/** The model, with what its includes bring; schema problems, include problems and the model's own, together. */
+const compiled = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides, imports: Imports): LoadResult => {
+  const { runbook, diagnostics: problems } = normalizeRunbook(source, schema, overrides, imports.checks);
+  return { runbook: withImports(runbook, imports), diagnostics: [...schema.diagnostics, ...imports.diagnostics, ...problems] };
+};
+
+const loadParsed = async (source: RunbookSource, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
+  const schema = validateAgainstSchema(source);
+  const including = { source, vars: runbookVars(source, overrides), roles: Object.keys(asRecord(asRecord(source.data).hosts)) };
+  const load = (found: FoundRunbook, varsFile: VarsFile, chain: IncludeChain) => loadFound(found, { varsFile }, { files: origin.files, chain });
+  return compiled(source, schema, overrides, await loadIncludes(including, schema, { ...origin, load }));
+};
+
+/** A runbook given as text, never read from a file: it cannot include others (they are found beside its file). */
 export const loadRunbookText = (file: string, text: string, overrides: Overrides = {}): LoadResult => {
   const { source, diagnostics } = parseRunbookSource(file, text);
   if (diagnostics.length > 0) return { diagnostics };
   const schema = validateAgainstSchema(source);
-  const { runbook, diagnostics: problems } = normalizeRunbook(source, schema, overrides);
-  return { runbook, diagnostics: [...schema.diagnostics, ...problems] };
+  return compiled(source, schema, overrides, includesOfText(source, schema));
 };
 
 /** A file's text, or why it cannot be read, in words ("is a directory", not EISDIR). */
@@ -26,9 +47,14 @@ export const readText = async (path: string): Promise<Result<string>> => {
   }
 };
 
-/** `path` is read from disk; `displayName` is how messages name the file (as the operator typed it). */
-export const loadRunbookFile = async (path: string, displayName: string, overrides: Overrides = {}): Promise<LoadResult> => {
-  const text = await readText(path);
-  if (!text.ok) return { diagnostics: [{ code: 'RB_FILE', message: `${displayName}: cannot read the runbook: ${text.error}` }] };
-  return loadRunbookText(displayName, text.value, overrides);
+const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
+  const text = await readText(found.path);
+  if (!text.ok) return { diagnostics: [{ code: 'RB_FILE', message: `${found.displayName}: cannot read the runbook: ${text.error}` }] };
+  const { source, diagnostics } = parseRunbookSource(found.displayName, text.value);
+  if (diagnostics.length > 0) return { diagnostics };
+  return loadParsed(source, overrides, origin);
 };
+
+/** `found.path` is read from disk; `found.displayName` is how messages name the file (as the operator typed it). */
+export const loadRunbookFile = (found: FoundRunbook, overrides: Overrides, files: IncludeFiles): Promise<LoadResult> =>
+  loadFound(found, overrides, { files, chain: [found] });

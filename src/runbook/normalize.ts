@@ -9,7 +9,7 @@ import { compileCheck } from './compile-check.js';
 import { compileDiagnosis, compileWhen, type WhenSource } from './compile-diagnosis.js';
 import { parseHostAddress } from './hosts.js';
 import { referencePlaceProblems } from './reference-places.js';
-import { substituteText, withoutSecrets } from './substitute.js';
+import { substituteText, withoutSecrets, type Vars } from './substitute.js';
 import type { VarsFile } from './vars-file.js';
 import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
@@ -64,7 +64,7 @@ const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, Hos
   checks.flatMap((check) => {
     const used = [
       { role: check.on, what: 'runs on', location: check.onLocation },
-      ...(checkKindOf(check).otherHosts?.(check.spec) ?? []).map((role) => ({ role, what: 'uses', location: check.specLocation })),
+      ...checkKindOf(check).otherHosts(check.spec).map((role) => ({ role, what: 'uses', location: check.specLocation })),
     ];
     return used
       .filter(({ role }) => !Object.hasOwn(hosts, role) && !roles.includes(role))
@@ -87,13 +87,18 @@ const duplicateCaptures = (checks: readonly Check[]): Diagnostic[] => {
   return problems;
 };
 
-export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides = {}) => {
+const givenVars = (overrides: Overrides) => ({ flags: overrides.vars ?? {}, environment: overrides.environment ?? {}, ...(overrides.varsFile ? { varsFile: overrides.varsFile } : {}) });
+
+/** The values of the runbook's own variables, before anything else is compiled: its includes are given them. */
+export const runbookVars = (source: RunbookSource, overrides: Overrides = {}): Vars => resolveVars(asRecord(source.data).vars, givenVars(overrides), []).values;
+
+/** `imported`: the checks its includes bring, which its own `when:` and diagnosis rules may name. */
+export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides = {}, imported: readonly Check[] = []) => {
   const problems: Diagnostic[] = [];
   const root = asRecord(source.data);
   const rawHosts = asRecord(root.hosts);
   const hosts = buildHosts(rawHosts, overrides.hosts ?? {}, problems);
-  const given = { flags: overrides.vars ?? {}, environment: overrides.environment ?? {}, ...(overrides.varsFile ? { varsFile: overrides.varsFile } : {}) };
-  const { values: vars, secretVars } = resolveVars(root.vars, given, problems);
+  const { values: vars, secretVars } = resolveVars(root.vars, givenVars(overrides), problems);
   problems.push(...referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
   // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
   const shownVars = withoutSecrets(vars, secretVars);
@@ -130,7 +135,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       ...(typeof question.hint === 'string' ? { hint: shown(question.hint) } : {}),
     });
   });
-  const parsedChecks = parsed.flatMap((question) => question.checks);
+  const parsedChecks = [...imported, ...parsed.flatMap((question) => question.checks)];
   // `when` may ask about any check, so it is compiled once every check is known.
   const questions = parsed.map((question) => ({
     ...question,
@@ -142,7 +147,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const allChecks = questions.flatMap((question) => question.checks);
   problems.push(...findDuplicates(questionIds, 'question'), ...findDuplicates(checkIds, 'check'));
   problems.push(...checkRoles(allChecks, hosts, Object.keys(rawHosts)), ...duplicateCaptures(allChecks));
-  const diagnosis = compileDiagnosis(source, root.diagnosis, allChecks, schema.isClean, problems, vars);
+  const diagnosis = compileDiagnosis(source, root.diagnosis, [...imported, ...allChecks], schema.isClean, problems, vars);
   const ruleIds = diagnosis.map((rule, index) => ({ id: rule.id, path: ['diagnosis', index] as Path, location: rule.location }));
   problems.push(...findDuplicates(ruleIds, 'diagnosis rule'));
   const runbook: Runbook = {

@@ -1,6 +1,6 @@
 // Where each kind of reference may stand, checked while the runbook loads so that no `${...}` is
 // silently left as literal text: variables anywhere, captures only where the run fills them in (a
-// check's spec and hint; their scope is the planner's, plan/references.ts), fields and tools only
+// check's spec, hint and expectations; their scope is the planner's, plan/references.ts), fields and tools only
 // in diagnosis findings, and nothing else spelt like a reference at all.
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
@@ -11,13 +11,16 @@ import { formatPath, type Path, type RunbookSource } from './source.js';
 interface Place {
   /** A check's spec or hint: the planner checks its variables and captures, with the check named. */
   readonly checkedByPlanner: boolean;
+  /** A check's expectations: variables are filled in now, captures as the check runs (their scope is the planner's). */
+  readonly takesCaptures: boolean;
 }
 
 const placeOf = (path: Path, kindKeys: readonly string[]): Place | undefined => {
   if (path[0] === 'diagnosis') return undefined; // compile-diagnosis.ts knows findings' references
   const inCheck = path[0] === 'questions' && path[2] === 'checks' && path.length > 4;
   const key = inCheck ? String(path[4]) : '';
-  return { checkedByPlanner: inCheck && (kindKeys.includes(key) || key === 'hint') };
+  const inExpectation = key === 'expect' || (key === 'capture' && path[6] === 'expect');
+  return { checkedByPlanner: inCheck && (kindKeys.includes(key) || key === 'hint'), takesCaptures: inCheck && inExpectation };
 };
 
 const stringsWithPaths = (value: unknown, path: Path): [string, Path][] => {
@@ -41,8 +44,8 @@ const referenceProblem = (reference: ReturnType<typeof referenceLike>[number], p
     const declared = Object.keys(vars);
     return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which vars does not declare`, hint: didYouMean(name, declared) ?? `declare it under vars (declared: ${declared.join(', ') || 'none'})` };
   }
-  if (namespace === 'captures') {
-    return { code: 'RB_CAPTURE_SCOPE', message: `uses ${text} where the run fills in no capture`, hint: "a capture can be used in the spec (the command) and the hint of a check that depends on its producer" };
+  if (namespace === 'captures' && !place.takesCaptures) {
+    return { code: 'RB_CAPTURE_SCOPE', message: `uses ${text} where the run fills in no capture`, hint: "a capture can be used in the spec (the command), the hint and the expectations of a check that depends on its producer" };
   }
   if (namespace === 'fields' || namespace === 'tools') return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which only diagnosis findings can use` };
   return undefined;

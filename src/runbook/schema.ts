@@ -84,14 +84,14 @@ const matcherDefinition: JsonSchema = {
 const numberOrMatcher: JsonSchema = {
   if: { type: ['object', 'array'] },
   then: { $ref: '#/definitions/matcher' },
-  else: { type: ['integer', 'string'], ...patterned(`^${referencePattern('vars')}$`, 'an integer or a variable such as "${vars.min}"') },
+  else: { type: ['integer', 'string'], ...patterned(`^${referencePattern('vars', 'captures')}$`, 'an integer, or a variable or a capture such as "${vars.min}"') },
 };
 
 const matcherFor = (type: FieldType): JsonSchema =>
   type === 'number' ? { $ref: '#/definitions/numberOrMatcher' } : { $ref: '#/definitions/matcher' };
 
 const EXPECT_TEXT = "what the observed fields must be, by field, e.g. exit_code: 0 or stdout: { contains: LISTEN }; without it, the kind's default";
-const CAPTURE_TEXT = 'values for later checks, read as ${captures.NAME}, e.g. pid: "^(\\d+)" (a regex whose first group is the value)';
+const CAPTURE_TEXT = 'values for later checks, read as ${captures.NAME}, e.g. pid: "^(\\d+)" (a regex whose first group is the value), or with a matcher on the value: seconds: { regex: "([0-9.]+)", expect: { lt: 0.5 } }';
 
 const expectationText = (field: string, type: FieldType): string =>
   type === 'number'
@@ -121,6 +121,7 @@ const captureFor = (kind: CheckKind<never>): JsonSchema => ({
       properties: {
         from: { enum: Object.keys(kind.fields), description: `the field to read, e.g. ${Object.keys(kind.fields)[0] ?? 'stdout'}` },
         regex: { type: 'string', minLength: 1, description: 'its first group (or the group named value) is the value' },
+        expect: { $ref: '#/definitions/matcher', description: 'what the captured value (text) must be, e.g. { lt: 0.5 } or { equals: "200" }: a matcher on the capture itself' },
       },
     },
   },
@@ -186,13 +187,37 @@ const diagnosisRule: JsonSchema = {
   },
 };
 
+const includeEntry: JsonSchema = {
+  type: 'object',
+  required: ['file'],
+  additionalProperties: false,
+  properties: {
+    file: { type: 'string', minLength: 1, description: 'a runbook file, relative to this one (e.g. lib/disk-space.yaml), or the name of a shipped runbook (e.g. local-host)' },
+    as: { ...id('logs'), description: 'a prefix for what it brings: with as: logs, its check disk-usage is logs.disk-usage here, its capture used_percent is ${captures.logs.used_percent}; without it, names stay as they are and must not clash' },
+    vars: {
+      type: 'object',
+      description: 'values for its variables, which may use this runbook\'s: { dir: /var/log, max_used_percent: "${vars.max_used}" }; the others keep their defaults',
+      propertyNames: patterned(NAME_PATTERN, 'a variable of the included runbook, e.g. dir'),
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+    },
+    hosts: {
+      type: 'object',
+      description: 'its host roles, each to one of this runbook\'s: { target: web }; a role not named here is this runbook\'s role of the same name',
+      propertyNames: patterned(ID_PATTERN, 'a host role of the included runbook, e.g. target'),
+      additionalProperties: { ...patterned(ID_PATTERN, 'a host role of this runbook, e.g. web'), type: 'string' },
+    },
+  },
+};
+
 export const buildRunbookSchema = (): JsonSchema => ({
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: RUNBOOK_SCHEMA_ID,
   title: 'runbook',
   description: 'A troubleshooting runbook: hosts, variables, and questions answered by checks.',
   type: 'object',
-  required: ['version', 'title', 'hosts', 'questions'],
+  required: ['version', 'title', 'hosts'],
+  // A runbook made only of includes asks no questions of its own.
+  anyOf: [{ required: ['questions'] }, { required: ['include'] }],
   additionalProperties: false,
   properties: {
     version: { const: RUNBOOK_VERSION, description: `the runbook format's version: ${RUNBOOK_VERSION}` },
@@ -212,6 +237,12 @@ export const buildRunbookSchema = (): JsonSchema => ({
       additionalProperties: hostEntry,
     },
     questions: { type: 'array', minItems: 1, items: question, description: 'the questions the runbook answers, e.g. "Is the database up?", each by its checks' },
+    include: {
+      type: 'array',
+      minItems: 1,
+      items: includeEntry,
+      description: 'other runbooks whose questions, checks and diagnosis this one asks too, e.g. - { file: lib/disk-space.yaml, as: logs, vars: { dir: /var/log }, hosts: { target: web } }',
+    },
     diagnosis: { type: 'array', items: diagnosisRule, description: 'rules that name the fault from the checks\' outcomes: { id, when, finding, hint }' },
   },
   definitions: { matcher: matcherDefinition, numberOrMatcher, condition },

@@ -2,7 +2,7 @@
 // outside a check's own spec (titles, hints, expectations, captures, timeouts) is replaced then.
 // Check specs keep their references to the run, which fills in captures and shell-quotes values.
 import type { VarValue } from '../model/runbook.js';
-import { replaceReferences, wholeReference } from '../model/references.js';
+import { findReferences, replaceReferences, wholeReference, type Namespace } from '../model/references.js';
 
 export type Vars = Readonly<Record<string, VarValue>>;
 
@@ -15,21 +15,36 @@ export const substituteText = (text: string, vars: Vars): string =>
     return value === undefined ? undefined : String(value);
   });
 
+/** A value for the references of one namespace; the others stay as written. */
+type ValueLookup = (name: string) => VarValue | undefined;
+
 /**
- * The same through a YAML value. A string that is exactly one reference takes the variable's own
- * value, so `lt: ${vars.max}` compares with the number 95, not the text "95".
+ * The references of `namespace` replaced through a YAML value. A string that is exactly one
+ * reference takes the value itself, so `lt: ${vars.max}` compares with the number 95, not the text "95".
  */
-export const substituteVars = (value: unknown, vars: Vars): unknown => {
+export const substituteIn = (value: unknown, namespace: Namespace, lookup: ValueLookup): unknown => {
   if (typeof value === 'string') {
     const whole = wholeReference(value);
-    const own = whole?.namespace === 'vars' ? valueOf(vars, whole.name) : undefined;
-    return own ?? substituteText(value, vars);
+    const own = whole?.namespace === namespace ? lookup(whole.name) : undefined;
+    return own ?? replaceReferences(value, (reference) => (reference.namespace === namespace ? lookup(reference.name)?.toString() : undefined));
   }
-  if (Array.isArray(value)) return value.map((item) => substituteVars(item, vars));
+  if (Array.isArray(value)) return value.map((item) => substituteIn(item, namespace, lookup));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteVars(item, vars)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteIn(item, namespace, lookup)]));
   }
   return value;
+};
+
+/** Every variable's value in place through a YAML value (see substituteIn). */
+export const substituteVars = (value: unknown, vars: Vars): unknown => substituteIn(value, 'vars', (name) => valueOf(vars, name));
+
+/** The names of the captures a YAML value reads, each once. */
+export const capturesIn = (value: unknown): string[] => [...new Set(captureReferences(value))];
+
+const captureReferences = (value: unknown): string[] => {
+  if (typeof value === 'string') return findReferences(value).filter((reference) => reference.namespace === 'captures').map((reference) => reference.name);
+  const items = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [];
+  return items.flatMap(captureReferences);
 };
 
 /** The variables whose values may be shown: a secret stays its reference in text meant for people. */

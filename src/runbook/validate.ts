@@ -118,10 +118,10 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
   }
 };
 
-/** `lt: ${vars.max}`: a number that may also be given as a variable holding one. */
-const VARIABLE_ONLY = `^${referencePattern('vars')}$`;
+/** `lt: ${vars.max}`, `lt: ${captures.max}`: a number that may also be given as a reference to one. */
+const REFERENCE_ONLY = [`^${referencePattern('vars')}$`, `^${referencePattern('vars', 'captures')}$`];
 
-const takesVariable = (schema: ErrorObject['parentSchema']): boolean => schema?.pattern === VARIABLE_ONLY;
+const takesVariable = (schema: ErrorObject['parentSchema']): boolean => REFERENCE_ONLY.includes(String(schema?.pattern));
 
 /** The types a value may have, leaving out the text a variable reference is written as. */
 const ownTypes = (schema: ErrorObject['parentSchema'], types: unknown): unknown[] =>

@@ -85,9 +85,18 @@ describe('packet_capture: observing recorded lab output (tcpdump on db, nc on ap
     expect(unused).toBe(2);
   });
 
+  test('renameRoles maps the trigger\'s host, as an include does, and leaves the rest', () => {
+    const spec = loadFixture('packet-capture/healthy.txt').spec as never;
+    const renamed = packetCapture.renameRoles(spec, (role) => (role === 'app' ? 'client' : role)) as { trigger: { on: string; run: string }; filter: string };
+    expect(renamed.trigger.on).toBe('client');
+    expect(renamed.trigger.run).toBe((spec as { trigger: { run: string } }).trigger.run);
+    expect(packetCapture.otherHosts(renamed as never)).toEqual(['client']);
+    expect(packetCapture.otherHosts(spec)).toEqual(['app']);
+  });
+
   test('otherHosts names the trigger\'s host; describe shows both commands', () => {
     const spec = loadFixture('packet-capture/healthy.txt').spec as never;
-    expect(packetCapture.otherHosts!(spec)).toEqual(['app']);
+    expect(packetCapture.otherHosts(spec)).toEqual(['app']);
     expect(packetCapture.describe(spec, { shell: (t) => t, value: (t) => t })).toBe(
       "timeout --foreground 3 tcpdump -n -l --immediate-mode -i any -c 10 'host 10.200.0.216 and port 3306'; while it runs, on app: nc -vz -w2 10.200.0.82 3306",
     );

@@ -3,15 +3,14 @@
 // a real HTTP server on 127.0.0.1 started here, and dns-and-time against this machine, whose
 // verdicts are worked out here from /proc, /etc/resolv.conf and PATH. It also keeps the README
 // honest: its YAML excerpts are the shipped files' text, and its plan excerpt is what plan prints.
-import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
-import { execa } from 'execa';
-import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { parse } from 'yaml';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
 import { ROOT, runCli, validateReport } from '../helpers/run-cli.js';
+import { startServer, type Server } from '../helpers/web-server.js';
 
 const shipped = (name: string): string => readFileSync(join(ROOT, 'runbooks', name), 'utf8');
 
@@ -69,48 +68,6 @@ const pathWithout = (...tools: string[]): string => {
   expect(onPath('sh', dir) && onPath('bash', dir) && onPath('ps', dir), 'the rest of PATH is there').toBe(true);
   return dir;
 };
-
-// A tiny web server: 200 for every path but /broken (503). Its process is named by its first
-// argument (process.title sets the kernel's name), so the runbook finds it among other node processes.
-const SERVER = `process.title = process.argv[1];
-require('node:http').createServer((req, res) => { res.statusCode = req.url === '/broken' ? 503 : 200; res.end('ok\\n'); })
-  .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
-
-interface Server {
-  readonly name: string;
-  readonly pid: number;
-  readonly port: number;
-  stop(): Promise<void>;
-}
-
-const running: Server[] = [];
-
-const startServer = async (): Promise<Server> => {
-  const name = `wg-${randomBytes(3).toString('hex')}`;
-  const child = execa('node', ['-e', SERVER, name], { reject: false });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
-    void child.then((result) => reject(new Error(`the test server ended: ${String(result.stderr)}`)));
-  });
-  let stopped = false;
-  const server: Server = {
-    name,
-    pid: child.pid!,
-    port,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      process.kill(child.pid!, 'SIGTERM');
-      await child;
-    },
-  };
-  running.push(server);
-  return server;
-};
-
-afterEach(async () => {
-  for (const server of running.splice(0)) await server.stop();
-});
 
 describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
   /** --var for the server, each given once: `more` (name=value) replaces a default of the test's. */
@@ -287,8 +244,8 @@ const blocks = (text: string, language: string): string[] =>
   [...text.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]!);
 
 describe('the README walk-through shows the shipped files and real output', () => {
-  test('every YAML excerpt is the text of web-service.yaml or dns-and-time.yaml (a vars file sets only declared variables)', () => {
-    const files = [shipped('web-service.yaml'), shipped('dns-and-time.yaml')];
+  test('every YAML excerpt is the text of web-service.yaml, dns-and-time.yaml or web-host.yaml (a vars file sets only declared variables)', () => {
+    const files = [shipped('web-service.yaml'), shipped('dns-and-time.yaml'), shipped('web-host.yaml')];
     const declared = Object.keys((parse(files[0]!) as { vars: object }).vars);
     const isVarsFile = (value: unknown): boolean =>
       typeof value === 'object' && value !== null && !Array.isArray(value) && Object.entries(value).every(([name, set]) => declared.includes(name) && typeof set !== 'object');

@@ -50,11 +50,79 @@ describe('variables everywhere an author writes', () => {
     expect(result.stderr).toMatch(/r\.yaml:13:14: questions\[0\]\.checks\[0\]\.run uses \$\{env\.HOME\}, which is no runbook reference; runbook fills in \$\{vars\.NAME\} \(set with --var, RUNBOOK_VAR_NAME or the file\)/);
   });
 
-  test('a capture where the run fills in none is refused at load', async () => {
-    const file2 = runbook('  port: 1', oneQuestion(`${check('a', 'run: echo 5\ncapture:\n  n: "(\\\\d+)"')}\n${check('b', 'run: echo 5\ndepends_on: [a]\nexpect:\n  stdout: { contains: "${captures.n}" }')}`));
+  test('a capture where the run fills in none (a question title) is refused at load', async () => {
+    const file2 = runbook('  port: 1', oneQuestion(`${check('a', 'run: echo 5\ncapture:\n  n: "(\\\\d+)"')}`, '  - id: q\n    title: Is ${captures.n} there?'));
     const result = await runCli({ 'r.yaml': file2 }, ['validate', 'r.yaml']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/expect\.stdout\.contains uses \$\{captures\.n\} where the run fills in no capture.*\[RB_CAPTURE_SCOPE\]/);
+    expect(result.stderr).toContain('r.yaml:9:12: questions[0].title uses ${captures.n} where the run fills in no capture; a capture can be used in the spec (the command), the hint and the expectations of a check that depends on its producer [RB_CAPTURE_SCOPE]');
+  });
+});
+
+describe('matchers on captured values', () => {
+  const curlLike = (output: string, limit = '0.5'): string => runbook(
+    `  max_seconds: ${limit}`,
+    oneQuestion(check('fetch', `run: echo "${output}"\ncapture:\n  status: { regex: '^(\\d+) ', expect: { equals: "200" } }\n  seconds: { regex: ' ([0-9.]+)$', expect: { lt: "\${vars.max_seconds}" } }`)),
+  );
+
+  test('one check asserts "200 and fast" on its own captures, and fails on either', async () => {
+    const fast = await runCli({ 'r.yaml': curlLike('200 0.42') }, ['run', 'r.yaml', '--reporter', 'json']);
+    expect(fast.exitCode).toBe(0);
+    expect(fast.report!.questions[0]!.checks[0]!.expectations.map((e: { field: string; pass: boolean }) => [e.field, e.pass])).toEqual([['exit_code', true], ['status', true], ['seconds', true]]);
+    const slow = await runCli({ 'r.yaml': curlLike('200 0.92') }, ['run', 'r.yaml']);
+    expect(slow.exitCode).toBe(1);
+    expect(slow.stdout).toContain('FAIL  fetch on here (local): seconds expected to be less than 0.5, got 0.92');
+    const broken = await runCli({ 'r.yaml': curlLike('503 0.01') }, ['run', 'r.yaml']);
+    expect(broken.stdout).toContain('status expected to equal "200", got "503"');
+    const looser = await runCli({ 'r.yaml': curlLike('200 0.92') }, ['run', 'r.yaml', '--var', 'max_seconds=1']);
+    expect(looser.exitCode).toBe(0);
+  });
+
+  test('a capture that finds nothing fails with that, not with its matcher', async () => {
+    const result = await runCli({ 'r.yaml': curlLike('no answer') }, ['run', 'r.yaml']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('FAIL  fetch on here (local): capture "status": /^(\\d+) / found nothing in stdout');
+  });
+
+  test('the plan shows the matcher of each capture', async () => {
+    const result = await runCli({ 'r.yaml': curlLike('200 0.42') }, ['plan', 'r.yaml']);
+    expect(result.stdout).toContain('expect: exit_code equals 0; status equals "200"; seconds < 0.5');
+  });
+
+  test('a matcher on a capture is compiled at load: a bare number on text is refused at its place', async () => {
+    const file = runbook('  x: 1', oneQuestion(check('c', "run: echo 200\ncapture:\n  status: { regex: '(\\d+)', expect: 200 }")));
+    const result = await runCli({ 'r.yaml': file }, ['validate', 'r.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('r.yaml:15:45: questions[0].checks[0].capture.status.expect a bare number compares numbers; this value is text: write {equals: "200"} or {gt: ...} [RB_MATCHER]');
+  });
+
+  const producerAndReader = (readerExpect: string, dependsOn = 'depends_on: [producer]\n'): string => runbook('  x: 1', oneQuestion([
+    check('producer', 'run: echo "pid 4242 token ab("\ncapture:\n  pid: "pid (\\\\d+)"\n  token: "token (\\\\S+)"\n  code: { regex: "(\\\\d)", expect: { equals: "4" } }'),
+    check('reader', `run: printf 'owner 4242\\n'; exit 4\n${dependsOn}expect:\n${readerExpect}`),
+  ].join('\n')));
+
+  test("a later check's matcher takes an earlier check's capture, text or number", async () => {
+    const file = producerAndReader('  stdout: { regex: "^owner ${captures.pid}$" }\n  exit_code: "${captures.code}"');
+    const passing = await runCli({ 'r.yaml': file }, ['run', 'r.yaml']);
+    expect(passing.exitCode).toBe(0);
+    const plan = await runCli({ 'r.yaml': file }, ['plan', 'r.yaml']);
+    expect(plan.stdout).toContain('expect: stdout regex /^owner ${captures.pid}$/; exit_code equals ${captures.code}');
+    const other = await runCli({ 'r.yaml': producerAndReader('  stdout: { contains: "owner ${captures.pid}0" }\n  exit_code: 4') }, ['run', 'r.yaml']);
+    expect(other.exitCode).toBe(1);
+    expect(other.stdout).toContain('stdout expected to contain "owner 42420", got "owner 4242\\n"');
+  });
+
+  test('a capture read by a matcher without depending on its producer is refused at the expectation', async () => {
+    const result = await runCli({ 'r.yaml': producerAndReader('  stdout: { contains: "${captures.pid}" }', '') }, ['validate', 'r.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('r.yaml:22:19: check "reader" uses ${captures.pid} from check "producer" without depending on it; add depends_on: [producer] [RB_CAPTURE_SCOPE]');
+  });
+
+  test('a captured value that makes a matcher invalid is an error before the check runs', async () => {
+    const file = producerAndReader('  stderr: { regex: "${captures.token}" }');
+    const result = await runCli({ 'r.yaml': file }, ['run', 'r.yaml']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/ERROR\s+reader on here \(local\): expect stderr: with the captured values, it .*regular expression/);
+    expect(result.stdout).not.toContain('owner 4242');
   });
 });
 

@@ -320,3 +320,16 @@ describe('variables: map form, secrets, values from the environment', () => {
     expect(runbook.vars.constructor).toBe('');
   });
 });
+
+describe('include: needs a file to be found from', () => {
+  test('a runbook given as text cannot include: one error at the key, nothing else', () => {
+    const { diagnostics } = load(`
+      version: 1
+      title: t
+      hosts: {server: local}
+      include:
+        - file: lib/x.yaml
+    `);
+    expect(diagnostics).toEqual([{ code: 'RB_INCLUDE', message: 'include: only a runbook read from a file can include others', location: { file: 'x.yaml', line: 5, col: 3 } }]);
+  });
+});

@@ -66,6 +66,19 @@ const stepText = (step: ProbeStep): string => {
 /** One alternative in a line: "tcpdump ...; while it runs, on app: nc -vz ...". */
 export const alternativeLine = (group: readonly ProbeStep[]): string => group.map(stepText).join('; while it runs, ');
 
+/** The value at `path` inside a spec, or undefined wherever the path breaks off. */
+const valueAt = (value: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), value);
+
+/** A copy of `value` with the text at `path` replaced by `rename` of it; anything else is left as it was. */
+const replacedAt = <T>(value: T, path: readonly string[], rename: (text: string) => string): T => {
+  const [key, ...rest] = path;
+  if (key === undefined) return (typeof value === 'string' ? rename(value) : value) as T;
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return value;
+  const record = value as Record<string, unknown>;
+  return { ...record, [key]: replacedAt(record[key], rest, rename) } as T;
+};
+
 /** No check timeout: the kind's own waits as declared. */
 const UNBOUNDED_MS = Number.POSITIVE_INFINITY;
 
@@ -77,7 +90,10 @@ export const defineCheckKind = <Spec, Target>(definition: CheckKindDefinition<Sp
   defaultExpect: definition.defaultExpect,
   ...(definition.keptExpect ? { keptExpect: definition.keptExpect } : {}),
   ...(definition.problems ? { problems: (spec: Spec) => definition.problems?.(spec) ?? [] } : {}),
-  ...(definition.otherHosts ? { otherHosts: (spec: Spec) => definition.otherHosts?.(spec) ?? [] } : {}),
+  ...(definition.roleFields ? { roleFields: definition.roleFields } : {}),
+  otherHosts: (spec: Spec) => (definition.roleFields ?? []).map((path) => valueAt(spec, path)).filter((role): role is string => typeof role === 'string'),
+  renameRoles: (spec: Spec, rename: (role: string) => string) =>
+    (definition.roleFields ?? []).reduce<Spec>((renamed, path) => replacedAt(renamed, path, rename), spec),
   probe: (spec, settings) => definition.probe(spec, settings),
   describe: (spec: Spec, resolve: TemplateResolver): string => {
     const probe = definition.probe(spec, { resolve, timeoutMs: UNBOUNDED_MS });

@@ -1,0 +1,245 @@
+// `include:` composes runbooks. Each entry loads another runbook file (beside this one, or a shipped
+// runbook by name), gives its variables their values and maps its host roles to this runbook's,
+// then brings its questions, checks and diagnosis rules in, renamed (namespace.ts). Any runbook can
+// be included: its `vars` are its parameters, as InSpec inputs are a profile's, and it still runs on
+// its own. A missing file, a cycle, a role or a variable that does not fit, an id that clashes: each
+// is an input error at the include that causes it.
+import { checkKindOf } from '../checks/registry.js';
+import { formatLocation, type Diagnostic } from '../errors/diagnostic.js';
+import { didYouMean } from '../errors/did-you-mean.js';
+import { wholeReference } from '../model/references.js';
+import type { Result } from '../model/result.js';
+import type { Check, Runbook, SourceLocation, VarValue } from '../model/runbook.js';
+import { namespaced, type IncludedParts } from './namespace.js';
+import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from './source.js';
+import { substituteText, substituteVars, type Vars } from './substitute.js';
+import type { SchemaCheck } from './validate.js';
+import type { VarsFile } from './vars-file.js';
+
+/** A runbook file found for an include: where to read it, how messages name it, and its real path (for cycles). */
+export interface FoundRunbook {
+  readonly path: string;
+  readonly displayName: string;
+  readonly realPath: string;
+}
+
+/** How includes find their files: app/ knows the shipped runbooks, runbook/ does not. */
+export interface IncludeFiles {
+  /** `file` as written in an include of the runbook at `from` (a path read from disk). */
+  locate(file: string, from: string): Promise<Result<FoundRunbook, { message: string; hint?: string }>>;
+}
+
+/** The runbooks being loaded, outermost first: an include of one of them is a cycle. */
+export type IncludeChain = readonly FoundRunbook[];
+
+/** Loads one included file with the values its include gives; load.ts passes itself, so the two need not import each other. */
+export type LoadIncluded = (found: FoundRunbook, given: VarsFile, chain: IncludeChain) => Promise<{ runbook?: Runbook | undefined; diagnostics: Diagnostic[] }>;
+
+export interface IncludeContext {
+  readonly files: IncludeFiles;
+  /** The including runbook, last in the chain. */
+  readonly chain: IncludeChain;
+  readonly load: LoadIncluded;
+}
+
+/** What the includes of one runbook bring, all renamed, and the checks its own conditions may name. */
+export interface Imports extends IncludedParts {
+  readonly checks: readonly Check[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export const NO_IMPORTS: Imports = { questions: [], diagnosis: [], vars: {}, secretVars: [], checks: [], diagnostics: [] };
+
+interface Entry {
+  readonly at: Path;
+  readonly file: string;
+  readonly as?: string;
+  readonly vars: Raw;
+  readonly hosts: Readonly<Record<string, string>>;
+}
+
+const entriesOf = (source: RunbookSource, schema: SchemaCheck): Entry[] =>
+  (Array.isArray(asRecord(source.data).include) ? (asRecord(source.data).include as unknown[]) : []).flatMap((raw, index) => {
+    const at: Path = ['include', index];
+    if (!schema.isClean(at)) return [];
+    const entry = asRecord(raw);
+    return [{ at, file: entry.file as string, vars: asRecord(entry.vars), hosts: asRecord(entry.hosts) as Record<string, string>, ...(typeof entry.as === 'string' ? { as: entry.as } : {}) }];
+  });
+
+/** The names the including runbook itself gives: what an included name must not take. */
+interface Owner {
+  readonly what: string;
+  readonly location: SourceLocation;
+}
+
+const ownNames = (source: RunbookSource): Map<string, Owner> => {
+  const names = new Map<string, Owner>();
+  const add = (what: string, id: unknown, path: Path): void => {
+    if (typeof id === 'string' && !names.has(`${what} ${id}`)) names.set(`${what} ${id}`, { what: `${what} "${id}"`, location: source.locate(path) });
+  };
+  const questions = asRecord(source.data).questions;
+  (Array.isArray(questions) ? questions : []).forEach((question: unknown, index) => {
+    add('question', asRecord(question).id, ['questions', index, 'id']);
+    const checks = asRecord(question).checks;
+    (Array.isArray(checks) ? checks : []).forEach((check: unknown, checkIndex) => {
+      const path = ['questions', index, 'checks', checkIndex];
+      add('check', asRecord(check).id, [...path, 'id']);
+      for (const name of Object.keys(asRecord(asRecord(check).capture))) add('capture', name, [...path, 'capture', name]);
+    });
+  });
+  const rules = asRecord(source.data).diagnosis;
+  (Array.isArray(rules) ? rules : []).forEach((rule: unknown, index) => add('diagnosis rule', asRecord(rule).id, ['diagnosis', index, 'id']));
+  return names;
+};
+
+/** Every name an include brings, as ownNames spells them. */
+const broughtNames = (parts: IncludedParts): [string, Owner][] => [
+  ...parts.questions.map((question): [string, Owner] => [`question ${question.id}`, { what: `question "${question.id}"`, location: question.location }]),
+  ...parts.questions.flatMap((question) => question.checks).flatMap((check): [string, Owner][] => [
+    [`check ${check.id}`, { what: `check "${check.id}"`, location: check.location }],
+    ...check.captures.map((capture): [string, Owner] => [`capture ${capture.name}`, { what: `capture "${capture.name}"`, location: capture.location }]),
+  ]),
+  ...parts.diagnosis.map((rule): [string, Owner] => [`diagnosis rule ${rule.id}`, { what: `diagnosis rule "${rule.id}"`, location: rule.location }]),
+];
+
+/** One problem per include whose names clash, however many do: one `as:` fixes them all. */
+const clashes = (parts: IncludedParts, taken: Map<string, Owner>, entry: Entry, source: RunbookSource, found: FoundRunbook): Diagnostic[] => {
+  const clashing = broughtNames(parts).filter(([key]) => taken.has(key));
+  for (const [key, owner] of broughtNames(parts)) if (!taken.has(key)) taken.set(key, owner);
+  const [first] = clashing;
+  if (!first) return [];
+  const earlier = taken.get(first[0])!;
+  const more = clashing.length > 1 ? `, and ${clashing.length - 1} more` : '';
+  return [{
+    code: 'RB_INCLUDE',
+    message: `${formatPath(entry.at)} ${found.displayName} brings ${first[1].what}, already ${earlier.what} at ${formatLocation(earlier.location)}${more}`,
+    location: source.locate([...entry.at, entry.as === undefined ? 'file' : 'as']),
+    hint: entry.as === undefined ? 'give this include a prefix of its own: as: NAME makes its ids NAME.id' : 'give this include another prefix (as:)',
+  }];
+};
+
+/** The included runbook's roles, each to one of ours: mapped by `hosts:`, else the role of the same name. */
+const roleProblems = (entry: Entry, included: Runbook, roles: readonly string[], source: RunbookSource, found: FoundRunbook): Diagnostic[] => {
+  const theirs = Object.keys(included.hosts);
+  const unknownKeys = Object.keys(entry.hosts).filter((role) => !theirs.includes(role)).map((role) => ({
+    code: 'RB_INCLUDE' as const,
+    message: `${formatPath([...entry.at, 'hosts', role])}: ${found.displayName} has no host role "${role}"`,
+    location: source.locate([...entry.at, 'hosts', role], 'key'),
+    hint: didYouMean(role, theirs) ?? `its roles: ${theirs.join(', ')}`,
+  }));
+  // A role the included runbook does not define is reported in its own file, once.
+  const used = [...new Set(included.questions.flatMap((question) => question.checks).flatMap((check) => [check.on, ...checkKindOf(check).otherHosts(check.spec)]))]
+    .filter((role) => theirs.includes(role));
+  const unmapped = used.filter((role) => !roles.includes(entry.hosts[role] ?? role)).map((role) => {
+    const mapped = Object.hasOwn(entry.hosts, role);
+    return {
+      code: 'RB_INCLUDE' as const,
+      message: mapped
+        ? `${formatPath([...entry.at, 'hosts', role])} maps role "${role}" to "${entry.hosts[role]}", which this runbook's hosts do not define`
+        : `${formatPath(entry.at)} ${found.displayName} runs checks on role "${role}", which this runbook's hosts do not define`,
+      location: source.locate(mapped ? [...entry.at, 'hosts', role] : [...entry.at, 'file']),
+      hint: mapped ? (didYouMean(entry.hosts[role]!, roles) ?? `roles here: ${roles.join(', ')}`) : `map it to one of this runbook's roles: hosts: { ${role}: ${roles[0] ?? 'ROLE'} }`,
+    };
+  });
+  return [...unknownKeys, ...unmapped];
+};
+
+/** Names given under `vars:` that the included runbook does not declare; secrets given as text. */
+const varProblems = (entry: Entry, included: Runbook, source: RunbookSource, found: FoundRunbook): Diagnostic[] => {
+  const declared = Object.keys(included.vars).filter((name) => !name.includes('.'));
+  return Object.entries(entry.vars).flatMap(([name, value]): Diagnostic[] => {
+    const at = [...entry.at, 'vars', name];
+    if (!declared.includes(name)) {
+      return [{ code: 'RB_INCLUDE', message: `${formatPath(at)}: ${found.displayName} declares no variable "${name}"`, location: source.locate(at, 'key'), hint: didYouMean(name, declared) ?? `it declares: ${declared.join(', ') || 'none'}` }];
+    }
+    const reference = typeof value === 'string' ? wholeReference(value) : undefined;
+    if (included.secretVars.includes(name) && reference?.namespace !== 'vars') {
+      return [{ code: 'RB_INCLUDE', message: `${formatPath(at)} is a secret of ${found.displayName}: it takes no value written in the file`, location: source.locate(at), hint: 'give it a secret variable of this runbook, e.g. "${vars.db_password}"' }];
+    }
+    return [];
+  });
+};
+
+/** A space for the included variables that no other include of this runbook has taken. */
+const varSpaceFor = (entry: Entry, found: FoundRunbook, used: Set<string>): string => {
+  const base = entry.as ?? found.displayName.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  let space = base;
+  for (let n = 2; used.has(space); n++) space = `${base}-${n}`;
+  used.add(space);
+  return space;
+};
+
+const cycleProblem = (entry: Entry, found: FoundRunbook, chain: IncludeChain, source: RunbookSource): Diagnostic | undefined => {
+  const start = chain.findIndex((link) => link.realPath === found.realPath);
+  if (start < 0) return undefined;
+  const loop = [...chain.slice(start), found].map((link) => link.displayName).join(' -> ');
+  return { code: 'RB_INCLUDE', message: `${formatPath([...entry.at, 'file'])} closes a cycle of includes: ${loop}`, location: source.locate([...entry.at, 'file']), hint: 'a runbook cannot include itself, directly or through others' };
+};
+
+interface Including {
+  readonly source: RunbookSource;
+  readonly vars: Vars;
+  readonly roles: readonly string[];
+}
+
+/** A runbook that was never a file has nowhere to find its includes from. */
+export const includesOfText = (source: RunbookSource, schema: SchemaCheck): Imports =>
+  entriesOf(source, schema).length === 0
+    ? NO_IMPORTS
+    : { ...NO_IMPORTS, diagnostics: [{ code: 'RB_INCLUDE', message: 'include: only a runbook read from a file can include others', location: source.locate(['include']) }] };
+
+/** Loads every include of a runbook (its variables already known), in order, each problem at its place. */
+export const loadIncludes = async (including: Including, schema: SchemaCheck, context: IncludeContext): Promise<Imports> => {
+  const { source, vars, roles } = including;
+  const entries = entriesOf(source, schema);
+  if (entries.length === 0) return NO_IMPORTS;
+  const parts: IncludedParts[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const taken = ownNames(source);
+  const spaces = new Set<string>();
+  for (const entry of entries) {
+    const file = substituteText(entry.file, vars);
+    const found = await context.files.locate(file, context.chain.at(-1)!.path);
+    if (!found.ok) {
+      diagnostics.push({ code: 'RB_INCLUDE', message: `${formatPath([...entry.at, 'file'])} ${found.error.message}`, location: source.locate([...entry.at, 'file']), ...(found.error.hint ? { hint: found.error.hint } : {}) });
+      continue;
+    }
+    const cycle = cycleProblem(entry, found.value, context.chain, source);
+    if (cycle) {
+      diagnostics.push(cycle);
+      continue;
+    }
+    const values = substituteVars(entry.vars, vars) as Record<string, VarValue>;
+    const locations = Object.fromEntries(Object.keys(values).map((name) => [name, source.locate([...entry.at, 'vars', name], 'key')]));
+    const loaded = await context.load(found.value, { values, locations }, [...context.chain, found.value]);
+    diagnostics.push(...loaded.diagnostics);
+    if (!loaded.runbook) continue;
+    const fits = [...varProblems(entry, loaded.runbook, source, found.value), ...roleProblems(entry, loaded.runbook, roles, source, found.value)];
+    diagnostics.push(...fits);
+    const renamed = namespaced(loaded.runbook, {
+      ...(entry.as === undefined ? {} : { prefix: entry.as }),
+      varSpace: varSpaceFor(entry, found.value, spaces),
+      role: (role) => entry.hosts[role] ?? role,
+    });
+    diagnostics.push(...clashes(renamed, taken, entry, source, found.value));
+    parts.push(renamed);
+  }
+  const questions = parts.flatMap((part) => part.questions);
+  return {
+    questions,
+    diagnosis: parts.flatMap((part) => part.diagnosis),
+    vars: Object.assign({}, ...parts.map((part) => part.vars)) as Record<string, VarValue>,
+    secretVars: parts.flatMap((part) => part.secretVars),
+    checks: questions.flatMap((question) => question.checks),
+    diagnostics,
+  };
+};
+
+/** The including runbook with what its includes bring: theirs first, as if written at the top. */
+export const withImports = (runbook: Runbook, imports: Imports): Runbook => ({
+  ...runbook,
+  vars: { ...imports.vars, ...runbook.vars },
+  secretVars: [...imports.secretVars, ...runbook.secretVars],
+  questions: [...imports.questions, ...runbook.questions],
+  diagnosis: [...imports.diagnosis, ...runbook.diagnosis],
+});
