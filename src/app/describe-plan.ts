@@ -7,6 +7,7 @@ import { makeResolver } from '../plan/template.js';
 import type { Plan } from '../plan/plan.js';
 import { formatDuration } from '../model/duration.js';
 import { describeHost } from '../model/host-address.js';
+import type { RetryPolicy } from '../model/runbook.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
 import { withoutSecrets } from '../runbook/substitute.js';
 
@@ -32,6 +33,8 @@ export interface PlannedCheck {
   readonly expect: readonly string[];
   /** Its `when` (and its question's), as written: it runs only if this holds. */
   readonly when?: string;
+  /** With retry: or until:, when it runs again. */
+  readonly retry?: string;
   readonly capture: readonly string[];
 }
 
@@ -44,6 +47,12 @@ const probeAlternatives = (kind: CheckKind<unknown>, spec: unknown, resolve: Tem
   if (!probe.ok) return [{ via: 'command', line: `(cannot run: ${probe.error})` }];
   return alternatives(probe.value.steps).map((group) => ({ via: group[0]?.type === 'stream' ? 'stream' : 'command', line: alternativeLine(group) }));
 };
+
+/** `up to 3 attempts, 2s apart` or `until it passes, within 1m, 2s apart`. */
+const retryText = (policy: RetryPolicy): string =>
+  policy.kind === 'retry'
+    ? `up to ${policy.attempts} attempts, ${formatDuration(policy.intervalMs)} apart`
+    : `until it passes, within ${formatDuration(policy.timeoutMs)}, ${formatDuration(policy.intervalMs)} apart`;
 
 export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck[] => {
   // Secrets stay `${vars.name}` in the plan, like captures: it says where a secret goes, never what it is.
@@ -66,6 +75,7 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
       timeout: formatDuration(timeoutMs),
       expect: check.expectations.map(({ field, matcher }) => `${field} ${matcher.describe}`),
       ...(check.when ? { when: check.when.text } : {}),
+      ...(check.retry ? { retry: retryText(check.retry) } : {}),
       capture: check.captures.map(({ name, from, regex }) => `${name} <- ${from}${regex ? ` /${regex.source}/` : ''}`),
     };
   });
@@ -83,6 +93,7 @@ export const renderPlan = (plan: Plan, steps: readonly PlannedCheck[]): string =
     lines.push(`${String(step.step).padStart(3)}. ${step.id} [${step.question}] on ${step.host} (${step.target}), ${step.kind}, timeout ${step.timeout}${after}`);
     step.alternatives.forEach(({ via, line }, index) => lines.push(indented(`       ${index === 0 ? '' : 'else '}${via === 'stream' ? '~' : '$'} ${line}`)));
     if (step.when) lines.push(`       when: ${step.when}`);
+    if (step.retry) lines.push(`       again: ${step.retry}`);
     if (step.expect.length > 0) lines.push(`       expect: ${step.expect.join('; ')}`);
     if (step.capture.length > 0) lines.push(`       capture: ${step.capture.join('; ')}`);
   }

@@ -3,6 +3,7 @@
 // Listeners hear the run from here: run-start, each check's start and end, run-end (execute/events.ts).
 import { setMaxListeners } from 'node:events';
 import { assembleReport, type RunbookRun } from '../execute/assemble.js';
+import { formatDuration } from '../model/duration.js';
 import type { EventListener, ExecutionEvent, HostRef } from '../execute/events.js';
 import { diagnose } from '../execute/diagnose.js';
 import { executePlan } from '../execute/scheduler.js';
@@ -29,7 +30,17 @@ export interface RunSettings {
   readonly onEvent?: EventListener;
   /** Told, once, why `onEvent` was dropped: the listener's owner says so where it writes. */
   readonly onListenerError?: (error: unknown) => void;
+  /** `--deadline`: the whole run's limit; what runs then is stopped, what has not started is not. */
+  readonly deadlineMs?: number;
 }
+
+/** The interruption and the deadline as one signal, and how to tell the second apart. */
+const stopSignals = (request: RunSettings) => {
+  if (request.deadlineMs === undefined) return { signal: request.signal, stoppedBecause: () => undefined };
+  const deadline = AbortSignal.timeout(request.deadlineMs);
+  const text = `the run's deadline (--deadline ${formatDuration(request.deadlineMs)}) passed`;
+  return { signal: AbortSignal.any([request.signal, deadline]), stoppedBecause: () => (deadline.aborted && !request.signal.aborted ? text : undefined) };
+};
 
 /**
  * The one way events leave a run: masked, and guarded. Progress is a view of the run, never part
@@ -64,7 +75,21 @@ const runStart = (plans: readonly Plan[], transports: TransportSet, startedAt: D
   type: 'run-start',
   startedAt: startedAt.toISOString(),
   checks: plans.reduce((sum, plan) => sum + plan.order.length, 0),
-  runbooks: plans.map((plan) => ({ file: plan.runbook.file, title: plan.runbook.title, checks: plan.order.length, hosts: hostsOf(plan, transports) })),
+  runbooks: plans.map((plan) => ({
+    file: plan.runbook.file,
+    title: plan.runbook.title,
+    checks: plan.order.length,
+    hosts: hostsOf(plan, transports),
+    questions: plan.runbook.questions.map((question) => ({
+      id: question.id,
+      title: question.title,
+      checks: question.checks.map((check) => ({
+        id: check.id,
+        host: { role: check.on, target: transports.forHost(check.on, plan.runbook.hosts[check.on]).description },
+        informational: check.informational,
+      })),
+    })),
+  })),
 });
 
 /** Told from the report, so a view's summary can never disagree with it. */
@@ -75,6 +100,7 @@ const runEnd = (report: RunReport): ExecutionEvent => ({
   interrupted: report.interrupted,
   durationMs: report.durationMs,
   checks: report.summary.checks,
+  questions: report.questions.map((question) => ({ runbook: question.runbook, id: question.id, status: question.status })),
 });
 
 /**
@@ -89,7 +115,8 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
   const started = performance.now();
   const elapsedMs = () => Math.round(performance.now() - started);
   // Every running command listens for the interruption: many at once is expected, not a leak.
-  setMaxListeners(0, request.signal);
+  const { signal, stoppedBecause } = stopSignals(request);
+  setMaxListeners(0, request.signal, signal);
   const transports = createTransports(plans.flatMap((plan) => Object.values(plan.runbook.hosts)), request.ssh);
   const runs: RunbookRun[] = [];
   try {
@@ -98,7 +125,8 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
       const checkRuns = await executePlan(plan, {
         concurrency: request.concurrency,
         defaultTimeoutMs: request.defaultTimeoutMs,
-        signal: request.signal,
+        signal,
+        stoppedBecause,
         mask: redact,
         transportFor: (role) => transports.forHost(role, plan.runbook.hosts[role]),
         elapsedMs,

@@ -1,11 +1,14 @@
 // What each command does, in terms of the app layer; program.ts only declares the options.
-import { describePlan, renderPlan } from '../app/describe-plan.js';
+import { describePlan, renderPlan, type PlannedCheck } from '../app/describe-plan.js';
+import { planDot, planMermaid } from '../app/plan-picture.js';
+import type { Plan } from '../plan/plan.js';
 import { loadPlans, loadVarsFiles, secretsOf } from '../app/load-plans.js';
 import { runPlans } from '../app/run-runbooks.js';
-import { usageError } from '../errors/diagnostic.js';
+import { selectPlans } from '../app/select.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
-import { REPORTERS, type ReporterName } from '../report/registry.js';
-import { colorWanted, hideSecrets, outputWritable, runbookVarsInEnvironment, setExitCode, stderr, stdout, writeAtomically } from './io.js';
+import { liveProgress } from '../progress/live.js';
+import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsTTY, stdout } from './io.js';
+import { checkTargetsWritable, reportTargets, writeReports } from './reporting.js';
 import { interruptController } from './interrupt.js';
 import type { ExecutionEvent } from '../execute/events.js';
 import { progressLine } from '../progress/lines.js';
@@ -16,31 +19,54 @@ export interface CommonOptions {
   readonly host?: Record<string, string>;
 }
 
-export interface RunOptions extends CommonOptions {
+export interface SelectionOptions {
+  readonly only?: string[];
+  readonly tag?: string[];
+}
+
+const selectionOf = (options: SelectionOptions) => ({ only: options.only ?? [], tags: options.tag ?? [] });
+
+export interface RunOptions extends CommonOptions, SelectionOptions {
   readonly sshConfig?: string;
   readonly sshStrictHostKeyChecking?: 'yes' | 'accept-new';
-  readonly reporter: ReporterName;
+  /** `NAME` or `NAME:FILE`, as given (reporting.ts reads them). */
+  readonly reporter?: string[];
   readonly output?: string;
   readonly concurrency: number;
   readonly timeout: number;
   readonly color?: boolean;
   readonly verbose?: boolean;
+  readonly quiet?: boolean;
+  readonly deadline?: number;
 }
 
+const NO_PROGRESS = { listener: {}, finished: () => Promise.resolve() };
+
+/** Lines on stderr: a header, one line per finished check, a footer. Should writing fail, said once. */
+const progressLines = () => ({
+  listener: {
+    onEvent: (event: ExecutionEvent) => {
+      const line = progressLine(event);
+      if (line !== undefined) stderr(line);
+    },
+    onListenerError: (error: unknown) => stderr(`runbook: the progress lines stopped: ${error instanceof Error ? error.message : String(error)}`),
+  },
+  finished: () => Promise.resolve(),
+});
+
 /**
- * --verbose: the run's events as lines on stderr (stdout stays the report): a header, one line per
- * finished check, a footer. Should writing them fail, the run says so once and goes on without them.
+ * Progress on stderr (stdout stays the report): the live view on a terminal, plain lines when
+ * stderr is a file or a pipe, on CI, or with --verbose; nothing with --quiet.
  */
-const verboseListener = (options: RunOptions) =>
-  options.verbose
-    ? {
-        onEvent: (event: ExecutionEvent) => {
-          const line = progressLine(event);
-          if (line !== undefined) stderr(line);
-        },
-        onListenerError: (error: unknown) => stderr(`runbook: --verbose stopped: ${error instanceof Error ? error.message : String(error)}`),
-      }
-    : {};
+const progressFor = (options: RunOptions) => {
+  if (options.quiet) return NO_PROGRESS;
+  if (options.verbose || !stderrIsTTY() || onCi()) return progressLines();
+  const live = liveProgress(progressStream());
+  return {
+    listener: { onEvent: live.onEvent, onListenerError: (error: unknown) => stderr(`runbook: the live progress stopped: ${error instanceof Error ? error.message : String(error)}`) },
+    finished: live.finished,
+  };
+};
 
 const overridesOf = async (options: CommonOptions) => {
   const varsFile = await loadVarsFiles(options.varsFile ?? []);
@@ -55,27 +81,24 @@ const load = async (files: readonly string[], options: CommonOptions) => {
 };
 
 export const runAction = async (files: string[], options: RunOptions): Promise<void> => {
-  if (options.output !== undefined && !(await outputWritable(options.output))) {
-    throw usageError(`--output ${options.output}: its directory does not exist or is not writable`);
-  }
+  const targets = reportTargets(options.reporter, options.output);
+  await checkTargetsWritable(targets);
   const controller = interruptController();
-  const plans = await load(files, options);
+  const plans = selectPlans(await load(files, options), selectionOf(options));
+  const progress = progressFor(options);
   const report = await runPlans(plans, {
     concurrency: options.concurrency,
     defaultTimeoutMs: options.timeout,
     signal: controller.signal,
-    ...verboseListener(options),
+    ...(options.deadline === undefined ? {} : { deadlineMs: options.deadline }),
+    ...progress.listener,
     ssh: {
       ...(options.sshConfig === undefined ? {} : { sshConfigPath: options.sshConfig }),
       ...(options.sshStrictHostKeyChecking === undefined ? {} : { strictHostKeyChecking: options.sshStrictHostKeyChecking }),
     },
   });
-  const text = REPORTERS[options.reporter].render(report, { colors: options.output === undefined && colorWanted(options.color) });
-  if (options.output === undefined) stdout(text);
-  else {
-    await writeAtomically(options.output, text);
-    stderr(`runbook: ${report.status}, exit code ${report.exitCode}; report written to ${options.output}`);
-  }
+  await progress.finished();
+  await writeReports(report, targets, options.color);
   setExitCode(report.exitCode);
 };
 
@@ -88,9 +111,18 @@ export const validateAction = async (files: string[], options: CommonOptions): P
   setExitCode(EXIT_CODES.pass);
 };
 
-export const planAction = async (file: string, options: CommonOptions & { json?: boolean; timeout: number }): Promise<void> => {
-  const [plan] = await load([file], options);
+export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot';
+
+const PLAN_RENDERERS: Record<PlanFormat, (plan: Plan, steps: readonly PlannedCheck[]) => string> = {
+  text: renderPlan,
+  json: (plan, steps) => `${JSON.stringify({ runbook: plan.runbook.file, title: plan.runbook.title, checks: steps }, null, 2)}\n`,
+  mermaid: planMermaid,
+  dot: planDot,
+};
+
+export const planAction = async (file: string, options: CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number }): Promise<void> => {
+  const [plan] = selectPlans(await load([file], options), selectionOf(options));
   const steps = describePlan(plan!, options.timeout);
-  stdout(options.json ? `${JSON.stringify({ runbook: plan!.runbook.file, title: plan!.runbook.title, checks: steps }, null, 2)}\n` : renderPlan(plan!, steps));
+  stdout(PLAN_RENDERERS[options.json ? 'json' : options.format](plan!, steps));
   setExitCode(EXIT_CODES.pass);
 };

@@ -1,7 +1,7 @@
 // The only module that touches the process's streams, environment and exit code: everything else
 // returns data. Every byte it writes (stdout, stderr, --output files) passes the secrets' mask.
 /* eslint-disable no-restricted-properties -- this is the one place allowed to use process streams */
-import { rename, writeFile, access, constants } from 'node:fs/promises';
+import { appendFile, rename, writeFile, access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { redactor, type Redact } from '../secrets/redact.js';
@@ -30,7 +30,38 @@ export const stderr = (text: string): void => {
   writeStderr(text.endsWith('\n') ? text : `${text}\n`);
 };
 
-export const stdoutIsTTY = (): boolean => process.stdout.isTTY === true;
+// Read once, at start: a terminal library may claim a terminal later (listr2's forceTTY sets
+// stdout.isTTY), and the report's colours must follow what stdout really is.
+const STDOUT_IS_TTY = process.stdout.isTTY === true;
+
+export const stdoutIsTTY = (): boolean => STDOUT_IS_TTY;
+
+/** The live progress view redraws stderr in place, so only a terminal gets it. */
+export const stderrIsTTY = (): boolean => process.stderr.isTTY === true;
+
+/**
+ * Where the live view draws. Its text comes from the run's events, which are masked before any
+ * listener hears them. listr2 measures the width of its lines by stdout; with stdout a file or a
+ * pipe (the report), it is told the width of the terminal it really draws on.
+ */
+export const progressStream = (): NodeJS.WriteStream => {
+  if (!STDOUT_IS_TTY) Object.defineProperty(process.stdout, 'columns', { configurable: true, get: () => process.stderr.columns });
+  return process.stderr;
+};
+
+/** One variable of the environment (CI, GITHUB_ACTIONS, ...): nothing else reads process.env. */
+export const environment = (name: string): string | undefined => process.env[name];
+
+/** `CI=true` (and the like, but not "false" or "0"): logs, not a terminal, whatever stderr says. */
+export const onCi = (): boolean => {
+  const value = environment('CI');
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+};
+
+/** Adds to a file another program reads (GitHub's $GITHUB_STEP_SUMMARY), masked like everything written. */
+export const appendText = async (file: string, text: string): Promise<void> => {
+  await appendFile(file, mask(text));
+};
 
 export const colorWanted = (flag: boolean | undefined): boolean => {
   if (flag !== undefined) return flag;

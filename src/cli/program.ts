@@ -4,9 +4,12 @@ import { TOOL } from '../app/tool.js';
 import { EXIT_CODES, EXIT_CODE_MEANINGS } from '../model/exit-codes.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { REPORTER_NAMES } from '../report/registry.js';
-import { planAction, runAction, validateAction } from './actions.js';
+import type { PlanFormat, RunOptions, CommonOptions, SelectionOptions } from './actions.js';
 import { stdout, writeStderr } from './io.js';
 import { collectList, collectPair, parseDurationOption, parsePositiveInteger } from './options.js';
+
+// The actions (and all they load) are imported when a command runs, not to print --help or --version.
+type PlanOptions = CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number };
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT = '30s';
@@ -21,11 +24,23 @@ const ENVIRONMENT: [string, string][] = [
 
 const environmentHelp = (): string => `\nEnvironment:\n${ENVIRONMENT.map(([name, meaning]) => `  ${name.padEnd(26)}${meaning}`).join('\n')}\n`;
 
+/** `--only` and `--tag`, for run and plan: the same questions either way. */
+const withSelection = (command: Command): Command =>
+  command
+    .option('--only <question>', 'run only this question (repeatable); the questions it depends on run too', collectList)
+    .option('--tag <tag>', 'run only the questions with this tag (repeatable: any of them); with --only, either', collectList);
+
 const withOverrides = (command: Command): Command =>
   command
     .option('--var <name=value>', 'set a variable of the runbook, over RUNBOOK_VAR_<name>, --vars-file and its default (repeatable)', collectPair('--var'))
     .option('--vars-file <file>', 'YAML file of variable values (name: value), over the runbook\'s defaults; repeatable, a later file wins', collectList)
     .option('--host <role=[user@]host[:port]>', 'point a host role at another machine, or "local" (repeatable)', collectPair('--host'));
+
+const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+
+/** Shown as `30s`, as it is written, not as the milliseconds it becomes. */
+const timeoutOption = (): Option =>
+  new Option('--timeout <duration>', 'default timeout of a check that sets none (the runbook\'s defaults: come first)').argParser(parseDurationOption).default(parseDurationOption(DEFAULT_TIMEOUT), DEFAULT_TIMEOUT);
 
 export const buildProgram = (): Command => {
   const program = new Command('runbook')
@@ -38,31 +53,46 @@ export const buildProgram = (): Command => {
     .exitOverride()
     .addHelpText('after', `${environmentHelp()}${exitCodeHelp()}`);
 
-  withOverrides(program.command('run').argument('<files...>', 'runbook files, or names of shipped runbooks'))
+  withSelection(withOverrides(program.command('run').argument('<files...>', 'runbook files, or names of shipped runbooks')))
     .description('run runbooks and report each question: pass, fail, error or skipped')
-    .addOption(new Option('--reporter <name>', 'report format').choices(REPORTER_NAMES).default('human'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--reporter <name[:file]>', `report format, to stdout or into a file; repeatable: ${REPORTER_NAMES.join(', ')} (default human)`, collectList)
+    .option('--output <file>', 'write the report of the one reporter given without a file there instead of stdout')
     .option('--concurrency <n>', 'checks running at once', parsePositiveInteger, DEFAULT_CONCURRENCY)
-    .option('--timeout <duration>', 'default timeout of a check', parseDurationOption, parseDurationOption(DEFAULT_TIMEOUT))
+    .addOption(timeoutOption())
+    .option('--deadline <duration>', 'a limit for the whole run: what still runs then is stopped and what has not started is not (both "could not check"); e.g. 5m', parseDurationOption)
     .option('--ssh-config <file>', 'ssh_config to read, like ssh -F (default ~/.ssh/config, then /etc/ssh/ssh_config)')
     .addOption(
       new Option('--ssh-strict-host-key-checking <mode>', 'yes: only hosts in known_hosts; accept-new: also record new hosts (changed keys are always refused)').choices(['yes', 'accept-new']),
     )
-    .option('--verbose', 'progress on stderr: the runbooks and hosts, a line as each check finishes (status, host, time, reason), the outcome')
+    .addOption(new Option('--verbose', 'progress as lines on stderr even on a terminal: the runbooks and hosts, a line as each check finishes (status, host, time, reason), the outcome').conflicts('quiet'))
+    .option('--quiet', 'no progress on stderr (by default: a live view on a terminal, a line per finished check otherwise)')
     .option('--color', 'force colours in the human report')
     .option('--no-color', 'no colours in the human report')
-    .addHelpText('after', '\nExamples:\n  runbook run runbooks/mysql-connectivity.yaml\n  runbook run mysql-connectivity.yaml --var port=3307 --reporter json --output report.json\n')
-    .action(runAction);
+    .addHelpText('after', examples(
+      'runbook run mysql-connectivity.yaml',
+      'runbook run mysql-connectivity.yaml --var port=3307 --host server=admin@db1.prod',
+      'runbook run gate.yaml --reporter human --reporter junit:junit.xml --reporter html:report.html',
+      'runbook run gate.yaml --only db-answers --deadline 5m --quiet',
+      'RUNBOOK_VAR_db_password="$DB_PASSWORD" runbook run app-login.yaml --tag db',
+    ))
+    .action(async (files: string[], options: RunOptions) => (await import('./actions.js')).runAction(files, options));
 
   withOverrides(program.command('validate').argument('<files...>', 'runbook files'))
     .description('check runbooks against the schema and the planner without running anything')
-    .action(validateAction);
+    .addHelpText('after', examples('runbook validate runbooks/*.yaml', 'runbook validate web.yaml --vars-file prod.yaml'))
+    .action(async (files: string[], options: CommonOptions) => (await import('./actions.js')).validateAction(files, options));
 
-  withOverrides(program.command('plan').argument('<file>', 'a runbook file'))
+  withSelection(withOverrides(program.command('plan').argument('<file>', 'a runbook file')))
     .description('show the checks in execution order with their hosts and exact commands; nothing runs')
-    .option('--json', 'print the plan as JSON')
-    .option('--timeout <duration>', 'default timeout of a check', parseDurationOption, parseDurationOption(DEFAULT_TIMEOUT))
-    .action(planAction);
+    .addHelpText('after', examples(
+      'runbook plan mysql-connectivity.yaml --var port=3307',
+      'runbook plan web-host.yaml --format mermaid > plan.md',
+      'runbook plan web-host.yaml --format dot | dot -Tsvg > plan.svg',
+    ))
+    .addOption(new Option('--format <format>', 'text, json (the plan as data), mermaid (a flowchart GitHub and GitLab draw in Markdown) or dot (Graphviz)').choices(['text', 'json', 'mermaid', 'dot']).default('text'))
+    .option('--json', 'the same as --format json')
+    .addOption(timeoutOption())
+    .action(async (file: string, options: PlanOptions) => (await import('./actions.js')).planAction(file, options));
 
   return program;
 };

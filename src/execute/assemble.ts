@@ -27,16 +27,20 @@ const questionResults = ({ runbook, results }: RunbookRun): QuestionResult[] =>
       id: question.id,
       title: question.title,
       status: verdict.status,
+      ...(question.severity === 'warning' ? { severity: 'warning' as const } : {}),
       ...(verdict.reason ? { reason: verdict.reason } : {}),
       ...(verdict.status !== 'pass' && question.hint ? { hint: question.hint } : {}),
       checks,
     };
   });
 
+/** The statuses that decide the run: a question of severity warning is reported, never counted against it. */
+const gatingStatuses = (questions: readonly QuestionResult[]) => questions.filter((question) => question.severity !== 'warning').map((question) => question.status);
+
 const summarize = (run: RunbookRun, questions: readonly QuestionResult[]): RunbookSummary => ({
   file: run.runbook.file,
   title: run.runbook.title,
-  status: worstStatus(questions.map((question) => question.status)),
+  status: worstStatus(gatingStatuses(questions)),
   vars: run.runbook.vars,
   hosts: Object.fromEntries(Object.entries(run.runbook.hosts).map(([role, spec]) => [role, describeHost(spec)])),
 });
@@ -45,13 +49,14 @@ export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunR
   const perRunbook = runs.map((run) => ({ run, questions: questionResults(run) }));
   const questions = perRunbook.flatMap(({ questions }) => questions);
   const questionStatuses = questions.map((question) => question.status);
+  const gating = gatingStatuses(questions);
   return {
     reportVersion: REPORT_VERSION,
     tool: meta.tool,
     startedAt: meta.startedAt.toISOString(),
     durationMs: Math.round(meta.durationMs),
-    status: worstStatus(questionStatuses),
-    exitCode: exitCodeFor(questionStatuses, meta.interrupted),
+    status: worstStatus(gating),
+    exitCode: exitCodeFor(gating, meta.interrupted),
     interrupted: meta.interrupted,
     summary: {
       questions: countStatuses(questionStatuses),

@@ -6,15 +6,15 @@ import type { Check } from '../model/runbook.js';
 import type { Verdict } from './reason.js';
 
 /** What running the check added; a check that never ran has none of it. */
-export type Observed = Pick<CheckResult, 'durationMs' | 'evidence' | 'expectations' | 'captures' | 'observed' | 'missingTools' | 'notes'> & {
+export type Observed = Pick<CheckResult, 'durationMs' | 'evidence' | 'expectations' | 'captures' | 'observed' | 'missingTools' | 'notes' | 'startedAt'> & {
   /** Resolved, and only for a check that did not pass. */
   readonly hint?: string;
 };
 
-const NOTHING_OBSERVED: Observed = { durationMs: 0, evidence: [], expectations: [], captures: {}, observed: {}, missingTools: [], notes: [] };
+const nothingObserved = (): Observed => ({ durationMs: 0, evidence: [], expectations: [], captures: {}, observed: {}, missingTools: [], notes: [], startedAt: new Date().toISOString() });
 
 /** `target` is where the check runs (`local` or the SSH destination). */
-export const checkResult = (check: Check, target: string, verdict: Verdict, seen: Observed = NOTHING_OBSERVED): CheckResult => ({
+export const checkResult = (check: Check, target: string, verdict: Verdict, seen: Observed = nothingObserved()): CheckResult => ({
   id: check.id,
   question: check.questionId,
   kind: checkKindOf(check).name,
@@ -31,4 +31,6 @@ export const checkResult = (check: Check, target: string, verdict: Verdict, seen
   missingTools: seen.missingTools,
   informational: check.informational,
   notes: seen.notes,
+  startedAt: seen.startedAt,
+  location: { file: check.location.file, line: check.location.line, col: check.location.col },
 });

@@ -1,5 +1,5 @@
-// What a run tells its listeners while it goes: the one source for progress views (--verbose lines
-// today, live progress later); reporters get the finished report instead. Plain, JSON-serialisable
+// What a run tells its listeners while it goes: the one source for progress views (plain lines,
+// the live view on a terminal); reporters get the finished report instead. Plain, JSON-serialisable
 // data only, so the whole event can be masked (secrets/redact.ts redactData) before anyone hears it.
 import type { Status } from '../model/outcome.js';
 import type { CheckResult, Counts } from '../model/report.js';
@@ -23,6 +23,14 @@ export interface RunbookStart {
   readonly checks: number;
   /** The roles its checks run on, in the order the runbook declares them. */
   readonly hosts: readonly HostRef[];
+  /** Its questions and their checks, in the report's order: what a live view lays out before anything ends. */
+  readonly questions: readonly QuestionStart[];
+}
+
+export interface QuestionStart {
+  readonly id: string;
+  readonly title: string;
+  readonly checks: readonly { readonly id: string; readonly host: HostRef; readonly informational: boolean }[];
 }
 
 /** `atMs`: milliseconds since the run started (the `run-start` event), on a monotonic clock. */
@@ -37,6 +45,8 @@ export type ExecutionEvent =
       readonly interrupted: boolean;
       readonly durationMs: number;
       readonly checks: Counts;
+      /** Each question's verdict, as the report gives it. */
+      readonly questions: readonly { readonly runbook: string; readonly id: string; readonly status: Status }[];
     };
 
 /** Must not throw: app/run-runbooks.ts guards the listener it is given, so the run never breaks on a view. */

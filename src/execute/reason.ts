@@ -24,8 +24,8 @@ const firstWith = (records: readonly CommandRecord[], test: (outcome: CommandOut
   records.find((record) => test(record.outcome));
 
 /** Could-not-observe reasons, or undefined when every command ran to its own end. */
-export const transportVerdict = (records: readonly CommandRecord[], timeoutMs: number): Verdict | undefined => {
-  if (firstWith(records, (o) => o.termination === 'canceled')) return { status: 'error', reason: 'interrupted before it finished' };
+export const transportVerdict = (records: readonly CommandRecord[], timeoutMs: number, stoppedBecause?: string): Verdict | undefined => {
+  if (firstWith(records, (o) => o.termination === 'canceled')) return { status: 'error', reason: stoppedBecause ? `stopped: ${stoppedBecause}` : 'interrupted before it finished' };
   const timedOut = firstWith(records, (o) => o.termination === 'timeout');
   if (timedOut) return { status: 'error', reason: `timed out after ${formatDuration(timeoutMs)} on ${timedOut.host} (the command was killed)` };
   const unreachable = records.map((record) => record.outcome.transportError).find((error) => error !== undefined);
@@ -44,10 +44,12 @@ export interface CheckFacts {
   readonly expectations: readonly ExpectationResult[];
   /** A capture found nothing to capture. */
   readonly missingCapture?: string;
+  /** Why the run stopped its commands, when not for an interruption: `the run's deadline (5m) passed`. */
+  readonly stoppedBecause?: string;
 }
 
 export const checkVerdict = (facts: CheckFacts): Verdict => {
-  const transport = transportVerdict(facts.records, facts.timeoutMs);
+  const transport = transportVerdict(facts.records, facts.timeoutMs, facts.stoppedBecause);
   if (transport) return transport;
   if (facts.observationError) return { status: 'error', reason: facts.observationError };
   const failed = facts.expectations.find((expectation) => !expectation.pass);

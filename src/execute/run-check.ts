@@ -26,6 +26,8 @@ export interface CheckEnvironment {
    * for the report, so no cut can leave part of a secret visible; verdicts see the real values.
    */
   readonly mask?: (text: string) => string;
+  /** Why `signal` fired, when it is not an interruption (the run's deadline): said in the reasons. */
+  readonly stoppedBecause?: () => string | undefined;
 }
 
 /** The value an expectation looks at: an observed field, or one of the check's own captured values. */
@@ -186,8 +188,14 @@ const observe = async (kind: CheckKind<unknown>, check: Check, observer: Observe
   }
 };
 
+const stoppedFacts = (env: CheckEnvironment): { stoppedBecause?: string } => {
+  const why = env.signal.aborted ? env.stoppedBecause?.() : undefined;
+  return why === undefined ? {} : { stoppedBecause: why };
+};
+
 export const runCheck = async (check: Check, env: CheckEnvironment): Promise<CheckRun> => {
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   const kind = checkKindOf(check);
   const observer = new Observer(check, env, check.timeoutMs ?? env.defaultTimeoutMs);
   const bound = bindExpectations(check, env.captures);
@@ -201,6 +209,7 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     expectations,
     ...(observation.error ? { observationError: observation.error } : {}),
     ...(captured.missing ? { missingCapture: captured.missing } : {}),
+    ...stoppedFacts(env),
   });
   const result = checkResult(check, env.transportFor(check.on).description, verdict, {
     ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
@@ -212,6 +221,7 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     observed: observedForReport(observation.fields, mask),
     missingTools: [...(observation.missingTools ?? [])],
     notes: [...(observation.notes ?? [])],
+    startedAt,
   });
   return { result, fields: observation.fields };
 };

@@ -8,6 +8,7 @@ import type { Plan } from '../plan/plan.js';
 import { checkResult } from './check-result.js';
 import { factsOf } from './facts.js';
 import type { CheckRef, EventListener } from './events.js';
+import { withRetries } from './retry.js';
 import { runCheck, type CheckEnvironment, type CheckRun } from './run-check.js';
 
 export interface ExecuteOptions extends Omit<CheckEnvironment, 'captures' | 'vars' | 'hosts'> {
@@ -42,6 +43,12 @@ const DEPENDENCY_WORDS = { fail: 'failed', error: 'could not be checked', skippe
 
 const skipped = (check: Check, target: string, reason: string): CheckRun => ({ result: checkResult(check, target, { status: 'skipped', reason }), fields: {} });
 
+/** After an interruption, a check that never started is skipped; after the deadline, it could not be checked. */
+const notStarted = (check: Check, target: string, stoppedBecause: string | undefined): CheckRun =>
+  stoppedBecause === undefined
+    ? skipped(check, target, 'the run was interrupted before it started')
+    : { result: checkResult(check, target, { status: 'error', reason: `not started: ${stoppedBecause}` }), fields: {} };
+
 /** A `when` that does not hold skips the check, and says which. */
 const unmetWhen = (check: Check, runs: ReadonlyMap<string, CheckRun>): string | undefined =>
   check.when && !conditionHolds(check.when.condition, factsOf(runs)) ? `its when does not hold: ${check.when.text}` : undefined;
@@ -69,9 +76,9 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
     const target = options.transportFor(check.on).description;
     if (blocked) return skipped(check, target, blocked);
     return slots.use(async () => {
-      if (options.signal.aborted) return skipped(check, target, 'the run was interrupted before it started');
+      if (options.signal.aborted) return notStarted(check, target, options.stoppedBecause?.());
       options.onEvent?.({ type: 'check-start', check: refTo(plan, check), host: { role: check.on, target }, atMs: options.elapsedMs() });
-      return runCheck(check, environment);
+      return withRetries(check, options.signal, () => runCheck(check, environment));
     });
   };
 

@@ -12,10 +12,10 @@ export const EXIT_CODES = {
 export type ExitCodeName = keyof typeof EXIT_CODES;
 
 export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeName, string>> = {
-  pass: 'every question passed (skipped questions allowed only when nothing failed or errored)',
+  pass: 'every question passed (skipped questions allowed only when nothing failed or errored; questions of severity warning never count)',
   fail: 'at least one check failed: the runbook observed a problem (wins over errors)',
   invalid: 'bad command-line usage or an invalid runbook: nothing ran',
-  error: 'could not check: at least one check errored (unreachable host, missing tool, timeout) and none failed',
+  error: 'could not check: at least one check errored (unreachable host, missing tool, timeout, the --deadline) and none failed',
   internal: 'internal error in runbook itself (please report it; rerun with --debug for the stack)',
   interrupted: 'interrupted (SIGINT/SIGTERM): running checks were stopped, the partial report was still written',
 };

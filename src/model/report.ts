@@ -27,6 +27,23 @@ export interface CheckResult {
   readonly missingTools: readonly { readonly tool: string; readonly host: string }[];
   readonly informational: boolean;
   readonly notes: readonly string[];
+  /** When it started (ISO 8601, ms), or for a skipped check when it was skipped: for timelines. */
+  readonly startedAt: string;
+  /** Where the check is written (an included one: in its own file), for annotations and editors. */
+  readonly location: { readonly file: string; readonly line: number; readonly col: number };
+  /**
+   * With `retry:` or `until:`, the attempts before the last one, oldest first: what each concluded
+   * and its evidence. The check's own fields are the last attempt's; `durationMs` spans them all.
+   */
+  readonly attempts?: readonly EarlierAttempt[];
+}
+
+export interface EarlierAttempt {
+  readonly status: Status;
+  readonly reason?: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly evidence: readonly Evidence[];
 }
 
 export interface Finding {
@@ -44,6 +61,8 @@ export interface QuestionResult {
   readonly id: string;
   readonly title: string;
   readonly status: Status;
+  /** Present for a question of `severity: warning`: its status never fails the run. */
+  readonly severity?: 'warning';
   readonly reason?: string;
   readonly hint?: string;
   readonly checks: readonly CheckResult[];

@@ -84,6 +84,8 @@ export interface Check {
   readonly informational: boolean;
   /** Runs only when this holds; skipped with it as the reason otherwise. */
   readonly when?: CheckWhen;
+  /** Runs again when it does not pass: a number of attempts, or until it passes or the time is up. */
+  readonly retry?: RetryPolicy;
   readonly location: SourceLocation;
   /** Where the `on:` value stands. */
   readonly onLocation: SourceLocation;
@@ -93,10 +95,24 @@ export interface Check {
   readonly dependsOnLocations: readonly SourceLocation[];
 }
 
+/** `retry: { attempts, interval }` or `until: { timeout, interval }` (waiting for a service after a restart). */
+export type RetryPolicy =
+  | { readonly kind: 'retry'; readonly attempts: number; readonly intervalMs: number }
+  | { readonly kind: 'until'; readonly timeoutMs: number; readonly intervalMs: number };
+
+export type QuestionSeverity = 'error' | 'warning';
+
+/** Between attempts, when the runbook says nothing. */
+export const DEFAULT_RETRY_INTERVAL_MS = 1000;
+
 export interface Question {
   readonly id: string;
   readonly title: string;
   readonly hint?: string;
+  /** `warning`: reported with its verdict, never fails the run (its status and exit code). */
+  readonly severity: QuestionSeverity;
+  /** For `--tag`: `[db, network]`. */
+  readonly tags: readonly string[];
   readonly checks: readonly Check[];
   readonly location: SourceLocation;
 }

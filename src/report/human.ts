@@ -57,11 +57,20 @@ const checkLines = (screen: Screen, check: CheckResult): string[] => {
   ];
 };
 
+/** A check that passed only on a retry says so, in one line: the gate held, but only just. */
+const retriedLines = (screen: Screen, check: CheckResult): string[] =>
+  check.status === 'pass' && (check.attempts?.length ?? 0) > 0 ? [`${label(screen, 'pass')} ${check.id} on ${check.target === check.host ? check.host : `${check.host} (${check.target})`}: ${check.notes.at(-1) ?? ''}`] : [];
+
+/** A question of severity warning that did not pass reads WARN: it is reported, and it does not fail the run. */
+const questionLabel = (screen: Screen, question: QuestionResult): string =>
+  question.severity === 'warning' && question.status !== 'pass' ? paint(screen, 'yellow', 'WARN ') : label(screen, question.status);
+
 const questionLines = (screen: Screen, question: QuestionResult, idWidth: number): string[] => {
-  const head = `${label(screen, question.status)} ${paint(screen, 'bold', question.id.padEnd(idWidth))}  ${question.title}`;
-  const notPassed = question.checks.filter((check) => check.status !== 'pass');
-  if (question.status === 'pass' && notPassed.length === 0) return [head];
-  return [head, ...indent(notPassed.flatMap((check) => checkLines(screen, check)), '    '), ...(question.hint ? [`    hint: ${question.hint}`] : [])];
+  const warning = question.severity === 'warning' && question.status !== 'pass' ? `  (warning: ${question.status}, does not fail the run)` : '';
+  const head = `${questionLabel(screen, question)} ${paint(screen, 'bold', question.id.padEnd(idWidth))}  ${question.title}${warning}`;
+  const shown = question.checks.flatMap((check) => (check.status === 'pass' ? retriedLines(screen, check) : checkLines(screen, check)));
+  if (question.status === 'pass' && shown.length === 0) return [head];
+  return [head, ...indent(shown, '    '), ...(question.status !== 'pass' && question.hint ? [`    hint: ${question.hint}`] : [])];
 };
 
 const findingLines = (screen: Screen, finding: Finding): string[] => [

@@ -55,7 +55,7 @@ const EXPECTATION: JsonSchema = {
 const CHECK: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'question', 'kind', 'host', 'target', 'status', 'durationMs', 'evidence', 'expectations', 'captures', 'observed', 'missingTools', 'informational', 'notes'],
+  required: ['id', 'question', 'kind', 'host', 'target', 'status', 'durationMs', 'evidence', 'expectations', 'captures', 'observed', 'missingTools', 'informational', 'notes', 'startedAt', 'location'],
   properties: {
     id: { type: 'string' },
     question: { type: 'string' },
@@ -76,6 +76,24 @@ const CHECK: JsonSchema = {
     },
     informational: { type: 'boolean', description: "reported, never decides its question's status" },
     notes: { type: 'array', items: { type: 'string' } },
+    startedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$', description: 'when the check started (for a skipped one: when it was skipped), ISO 8601 in UTC' },
+    attempts: {
+      type: 'array',
+      description: 'with retry: or until:, the attempts before the last one, oldest first (the check\'s own fields are the last one\'s)',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['status', 'startedAt', 'durationMs', 'evidence'],
+        properties: { status: STATUS, reason: { type: 'string' }, startedAt: { type: 'string' }, durationMs: { type: 'number', minimum: 0 }, evidence: { type: 'array', items: EVIDENCE } },
+      },
+    },
+    location: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['file', 'line', 'col'],
+      description: 'where the check is written: the runbook file (or the included file) and the line and column of its id',
+      properties: { file: { type: 'string' }, line: { type: 'integer', minimum: 1 }, col: { type: 'integer', minimum: 1 } },
+    },
   },
   if: { properties: { status: { enum: STATUSES.filter((status) => status !== 'pass') } } },
   then: { required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } },
@@ -89,6 +107,7 @@ const QUESTION: JsonSchema = {
     id: { type: 'string' },
     title: { type: 'string' },
     status: STATUS,
+    severity: { const: 'warning', description: 'a question that is reported but never fails the run: its status does not count towards the run\'s status and exit code' },
     reason: { type: 'string' },
     hint: { type: 'string' },
     checks: { type: 'array', items: CHECK },

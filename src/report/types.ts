@@ -10,4 +10,9 @@ export interface Reporter {
   readonly name: string;
   readonly summary: string;
   render(report: RunReport, screen: Screen): string;
+  /**
+   * A Markdown summary for the CI job's page (GitHub's $GITHUB_STEP_SUMMARY), which the CLI appends
+   * to that file when the CI provides one. Only reporters made for such a CI have it.
+   */
+  stepSummary?(report: RunReport): string;
 }

@@ -7,7 +7,7 @@ import { compileMatcher } from '../matchers/compile.js';
 import { compileRegex } from '../matchers/regex.js';
 import { MatcherCompileError } from '../matchers/types.js';
 import type { CompiledMatcher } from '../model/matcher.js';
-import type { CaptureBinding, CaptureSpec, Check, Expectation, FieldType } from '../model/runbook.js';
+import { DEFAULT_RETRY_INTERVAL_MS, type CaptureBinding, type CaptureSpec, type Check, type Expectation, type FieldType, type RetryPolicy } from '../model/runbook.js';
 import { parseDuration, parseDurationText } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 import { capturesIn, substituteIn, substituteText, substituteVars, type Vars } from './substitute.js';
@@ -120,18 +120,56 @@ export interface CheckContext {
   readonly kindKey: CheckKindKey;
   readonly questionId: string;
   readonly vars: Vars;
+  /** The runbook's `defaults:` (timeout, retry, until), where the schema let them through. */
+  readonly defaults?: { readonly raw: Raw; readonly path: Path };
 }
 
-/** The check's timeout, written or from a variable (whose text "5" is seconds, as on the command line). */
-const timeoutOf = (source: RunbookSource, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]): number | undefined => {
-  if (raw.timeout === undefined) return undefined;
-  const value = substituteVars(raw.timeout, vars);
+/** A duration written at `at` (`5s`, a number of seconds, or a variable holding one); reported when it is none. */
+const durationAt = (source: RunbookSource, written: unknown, at: Path, vars: Vars, problems: Diagnostic[]): number | undefined => {
+  const value = substituteVars(written, vars);
   const ms = typeof value === 'number' ? parseDuration(value) : parseDurationText(String(value).trim());
   if (ms === undefined) {
-    const at = [...path, 'timeout'];
-    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(at)} must be a duration such as 500ms, 5s or 2m, got ${JSON.stringify(value)} from ${JSON.stringify(raw.timeout).slice(1, -1)}`, location: source.locate(at) });
+    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(at)} must be a duration such as 500ms, 5s or 2m, got ${JSON.stringify(value)} from ${JSON.stringify(written).slice(1, -1)}`, location: source.locate(at) });
   }
   return ms;
+};
+
+/** Where a setting comes from: the check itself, else the runbook's `defaults:`. */
+const settingOf = (raw: Raw, key: string, { path, defaults }: CheckContext): { value: unknown; at: Path } | undefined => {
+  if (raw[key] !== undefined) return { value: raw[key], at: [...path, key] };
+  if (defaults && defaults.raw[key] !== undefined) return { value: defaults.raw[key], at: [...defaults.path, key] };
+  return undefined;
+};
+
+/** The check's timeout, written or from a variable (whose text "5" is seconds, as on the command line). */
+const timeoutOf = (source: RunbookSource, raw: Raw, context: CheckContext, problems: Diagnostic[]): number | undefined => {
+  const setting = settingOf(raw, 'timeout', context);
+  return setting === undefined ? undefined : durationAt(source, setting.value, setting.at, context.vars, problems);
+};
+
+const intervalAt = (source: RunbookSource, written: Raw, at: Path, vars: Vars, problems: Diagnostic[]): number =>
+  written.interval === undefined ? DEFAULT_RETRY_INTERVAL_MS : (durationAt(source, written.interval, [...at, 'interval'], vars, problems) ?? DEFAULT_RETRY_INTERVAL_MS);
+
+/** `retry:` or `until:`, the check's own, else the runbook's default (a check with one of them takes neither default). */
+const retryOf = (source: RunbookSource, raw: Raw, context: CheckContext, problems: Diagnostic[]): RetryPolicy | undefined => {
+  const own = raw.retry !== undefined || raw.until !== undefined;
+  const setting = (key: string) => (own ? (raw[key] === undefined ? undefined : { value: raw[key], at: [...context.path, key] }) : settingOf(raw, key, context));
+  const retry = setting('retry');
+  const until = setting('until');
+  if (retry && until) {
+    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(until.at)} and retry both say when to try again: keep one`, location: source.locate(until.at, 'key'), hint: 'retry: { attempts: N } tries N times; until: { timeout: 60s } tries until it passes or the time is up' });
+    return undefined;
+  }
+  if (retry) {
+    const written = retry.value as Raw;
+    return { kind: 'retry', attempts: written.attempts as number, intervalMs: intervalAt(source, written, retry.at, context.vars, problems) };
+  }
+  if (until) {
+    const written = until.value as Raw;
+    const timeoutMs = durationAt(source, written.timeout, [...until.at, 'timeout'], context.vars, problems);
+    return timeoutMs === undefined ? undefined : { kind: 'until', timeoutMs, intervalMs: intervalAt(source, written, until.at, context.vars, problems) };
+  }
+  return undefined;
 };
 
 export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckContext, problems: Diagnostic[], isClean: (path: Path) => boolean): Check => {
@@ -139,6 +177,7 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
   const kind = checkKindOf({ kind: kindKey });
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
   const timeoutMs = isClean([...path, 'timeout']) ? timeoutOf(source, raw, context, problems) : undefined;
+  const retry = isClean([...path, 'retry']) && isClean([...path, 'until']) ? retryOf(source, raw, context, problems) : undefined;
   if (isClean([...path, kindKey])) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
   return {
     id: raw.id as string,
@@ -157,6 +196,7 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
     onLocation: source.locate([...path, 'on']),
     specLocation: source.locate([...path, kindKey]),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(retry === undefined ? {} : { retry }),
     ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}),
     ...(typeof raw.become === 'boolean' ? { become: raw.become } : {}),
     informational: raw.informational === true,

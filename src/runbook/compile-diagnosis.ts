@@ -6,6 +6,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { CONDITION_KEYS, CONDITION_KINDS } from '../conditions/registry.js';
 import { ConditionProblem, type CompileContext } from '../conditions/types.js';
+import { checksAskedBy } from '../model/condition-checks.js';
 import { fieldReference, findReferences } from '../model/references.js';
 import type { Check, CheckWhen, Condition, DiagnosisRule, VarValue } from '../model/runbook.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
@@ -40,21 +41,6 @@ const conditionDiagnostic = (source: RunbookSource, error: unknown): Diagnostic 
 };
 
 /** The checks a condition asks about. */
-const checksAskedBy = (condition: Condition): string[] => {
-  switch (condition.kind) {
-    case 'status':
-    case 'field':
-      return [condition.check];
-    case 'all':
-    case 'any':
-      return condition.conditions.flatMap(checksAskedBy);
-    case 'not':
-      return checksAskedBy(condition.condition);
-    default:
-      return [];
-  }
-};
-
 /** A condition as written, in YAML's flow style, for the reason of a skip. */
 export const flowText = (raw: unknown): string => {
   if (Array.isArray(raw)) return `[${raw.map(flowText).join(', ')}]`;

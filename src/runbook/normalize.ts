@@ -103,6 +103,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
   const shownVars = withoutSecrets(vars, secretVars);
   const shown = (text: string): string => substituteText(text, shownVars);
+  const defaults = root.defaults !== undefined && schema.isClean(['defaults']) ? { raw: asRecord(root.defaults), path: ['defaults'] as Path } : undefined;
   const questionIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const checkIds: { id: string; path: Path; location: SourceLocation }[] = [];
   const parsed: Question[] = [];
@@ -121,7 +122,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       // A sound check has exactly one kind's key (the schema's oneOf).
       const kindKey = CHECK_KIND_KEYS.find((key) => Object.hasOwn(raw, key));
       if (!schema.isSound(checkPath) || kindKey === undefined || !essentials.every(schema.isClean)) return [];
-      const check = compileCheck(source, raw, { path: checkPath, kindKey, questionId: id, vars }, problems, schema.isClean);
+      const check = compileCheck(source, raw, { path: checkPath, kindKey, questionId: id, vars, ...(defaults ? { defaults } : {}) }, problems, schema.isClean);
       checkIds.push({ id: check.id, path: checkPath, location: check.location });
       const whens = [{ raw: question.when, at: [...path, 'when'] }, { raw: raw.when, at: [...checkPath, 'when'] }];
       whenSources.set(check, whens.filter((when) => when.raw !== undefined && schema.isClean(when.at)));
@@ -130,6 +131,8 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
     parsed.push({
       id,
       title: typeof question.title === 'string' ? shown(question.title) : id,
+      severity: question.severity === 'warning' ? 'warning' : 'error',
+      tags: Array.isArray(question.tags) ? question.tags.filter((tag): tag is string => typeof tag === 'string') : [],
       checks,
       location: source.locate(path),
       ...(typeof question.hint === 'string' ? { hint: shown(question.hint) } : {}),

@@ -127,6 +127,28 @@ const captureFor = (kind: CheckKind<never>): JsonSchema => ({
   },
 });
 
+const retrySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['attempts'],
+  description: 'run the check again when it does not pass, up to this many attempts in all, e.g. { attempts: 3, interval: 2s }; the report says on which attempt it passed',
+  properties: {
+    attempts: { type: 'integer', minimum: 1, maximum: 100, description: 'attempts in all, the first one included (1: no retry)' },
+    interval: { ...duration, description: 'the wait between attempts (default 1s)' },
+  },
+};
+
+const untilSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['timeout'],
+  description: 'run the check again until it passes or the time is up: a gate right after a restart, e.g. { timeout: 60s, interval: 2s }',
+  properties: {
+    timeout: { ...duration, description: 'how long to keep trying, from the first attempt; no attempt starts after it' },
+    interval: { ...duration, description: 'the wait between attempts (default 1s)' },
+  },
+};
+
 const kinds = Object.entries(CHECK_KINDS).map(([key, kind]) => ({ key, kind: kind }));
 
 const check: JsonSchema = {
@@ -146,6 +168,8 @@ const check: JsonSchema = {
     informational: { type: 'boolean', description: "reported, but never decides its question's status" },
     hint: { type: 'string', minLength: 1, description: 'what to do when the check does not pass, e.g. "start sshd"; may use ${vars.x} and ${captures.x}' },
     when: { $ref: '#/definitions/condition', description: 'run this check only when this holds (over other checks\' outcomes or fields, or a variable); else it is skipped with the condition as the reason' },
+    retry: retrySchema,
+    until: untilSchema,
   },
   oneOf: kinds.map(({ key }) => ({ required: [key] })),
   allOf: kinds.map(({ key, kind }) => ({
@@ -162,6 +186,13 @@ const question: JsonSchema = {
     id: id('service-up'),
     title: { type: 'string', minLength: 1, description: 'the question as an operator asks it, e.g. "Does the database listen on its port?"' },
     hint: { type: 'string', minLength: 1, description: 'what to do when it does not pass, e.g. "start mysqld"' },
+    severity: { enum: ['error', 'warning'], description: 'warning: reported with its verdict, but never fails the run or its exit code (default error)' },
+    tags: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', ...patterned(ID_PATTERN, 'a kebab-case tag such as "network"') },
+      description: 'labels to select questions with: runbook run FILE --tag network, e.g. [db, network]',
+    },
     when: { $ref: '#/definitions/condition', description: 'ask this question only when this holds; else each of its checks is skipped with the condition as the reason' },
     checks: { type: 'array', minItems: 1, items: check, description: 'the checks that answer it, each run on a host role: { id, on, run | tcp_connect | ... }' },
   },
@@ -237,6 +268,12 @@ export const buildRunbookSchema = (): JsonSchema => ({
       additionalProperties: hostEntry,
     },
     questions: { type: 'array', minItems: 1, items: question, description: 'the questions the runbook answers, e.g. "Is the database up?", each by its checks' },
+    defaults: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'what every check gets unless it says otherwise: { timeout: 10s, until: { timeout: 60s } }',
+      properties: { timeout: duration, retry: retrySchema, until: untilSchema },
+    },
     include: {
       type: 'array',
       minItems: 1,

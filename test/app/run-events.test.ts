@@ -56,7 +56,18 @@ describe('the events of a run', () => {
       type: 'run-start',
       startedAt: report.startedAt,
       checks: 4,
-      runbooks: [{ file: expect.stringMatching(/e\.yaml$/), title: 'Inline test runbook', checks: 4, hosts: [{ role: 'here', target: 'local' }] }],
+      runbooks: [{
+        file: expect.stringMatching(/e\.yaml$/),
+        title: 'Inline test runbook',
+        checks: 4,
+        hosts: [{ role: 'here', target: 'local' }],
+        // What a live view lays out before any check ends: each question with its checks, where they run.
+        questions: [{
+          id: 'q',
+          title: 'The question',
+          checks: ['works', 'says-secret', 'breaks', 'after-breaks'].map((id) => ({ id, host: { role: 'here', target: 'local' }, informational: false })),
+        }],
+      }],
     });
     expect(ofType(events, 'run-start')).toHaveLength(1);
   });
@@ -89,6 +100,7 @@ describe('the events of a run', () => {
       interrupted: false,
       durationMs: report.durationMs,
       checks: { total: 4, pass: 1, fail: 2, error: 0, skipped: 1 },
+      questions: [{ runbook: expect.stringMatching(/e\.yaml$/), id: 'q', status: 'fail' }],
     });
     expect(events.at(-1)).toMatchObject({ status: report.status, exitCode: report.exitCode, checks: report.summary.checks });
     expect(ofType(events, 'run-end')).toHaveLength(1);

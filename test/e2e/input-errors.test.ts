@@ -60,7 +60,7 @@ describe('invalid input', () => {
 
   test.each([
     [['run'], /missing required argument 'files'/],
-    [['run', 'x.yaml', '--reporter', 'xml'], /argument 'xml' is invalid\. Allowed choices are human, json/],
+    [['run', 'x.yaml', '--reporter', 'xml'], /^--reporter xml: there is no reporter "xml"; did you mean "html"\? \[RB_USAGE\]\n$/],
     [['run', 'x.yaml', '--concurrency', '0'], /expected a whole number of at least 1, got "0"/],
     [['run', 'x.yaml', '--timeout', 'soon'], /expected a duration such as 500ms, 5s or 2m, got "soon"/],
     [['run', 'x.yaml', '--var', 'novalue'], /--var expects name=value, got "novalue"/],

@@ -11,12 +11,14 @@ const check = (id: string, body: string): string =>
 const json = ['--reporter', 'json'];
 
 describe('runbook run', () => {
-  test('all checks pass: exit 0, every question PASS, nothing on stderr', async () => {
+  test('all checks pass: exit 0, every question PASS, only progress on stderr (nothing with --quiet)', async () => {
     const result = await runCli({ 'r.yaml': runbookWith(check('a', 'run: echo hello\nexpect:\n  stdout: { contains: hello }')) }, ['run', 'r.yaml']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^PASS +q +The question$/m);
     expect(result.stdout).toMatch(/Result: PASS, exit code 0/);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toMatch(/^running r\.yaml: 1 check on here \(local\)\npass +a on here \(local\), \d+ ms\npass, exit code 0, 1 check in \d+ ms: 1 pass\n$/);
+    const quiet = await runCli({ 'r.yaml': runbookWith(check('a', 'run: echo hello')) }, ['run', 'r.yaml', '--quiet']);
+    expect(quiet.stderr).toBe('');
   });
 
   test('a failed check: exit 1, the reason, the evidence, the hint, and its dependent skipped with why', async () => {
@@ -63,7 +65,8 @@ describe('runbook run', () => {
     expect(validateReport(result.report), JSON.stringify(validateReport.errors)).toBe(true);
     expect(result.report).toMatchObject({ reportVersion: 1, status: 'fail', exitCode: 1, interrupted: false });
     expect(result.report!.runbooks).toEqual([expect.objectContaining({ file: 'r.yaml', title: 'Inline test runbook', hosts: { here: 'local' } })]);
-    expect(result.stderr).toBe('');
+    // stderr holds the progress lines only: header, a line per check, footer.
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(5);
   });
 
   test('--output writes the report atomically and keeps stdout empty', async () => {

@@ -86,7 +86,7 @@ const runEverything = async (secret: string, by: keyof typeof GIVEN) => {
   const commands: Record<string, string[]> = {
     human: ['run', 'r.yaml'],
     json: ['run', 'r.yaml', '--reporter', 'json'],
-    jsonFile: ['run', 'r.yaml', '--reporter', 'json', '--output', 'out.json'],
+    jsonFile: ['run', 'r.yaml', '--reporter', 'json', '--output', 'out.json', '--quiet'],
     humanFile: ['run', 'r.yaml', '--output', 'out.txt'],
     plan: ['plan', 'r.yaml'],
     planJson: ['plan', 'r.yaml', '--json'],

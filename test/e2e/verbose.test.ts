@@ -53,7 +53,20 @@ test('stdout holds the report alone: the JSON parses whole, the human report has
   expect(timeless(human.stdout)).toBe(timeless(quiet.stdout));
 });
 
-test('without --verbose, stderr stays quiet', async () => {
-  const result = await runCli({ 'v.yaml': runbookWith(CHECKS) }, ['run', 'v.yaml', '--reporter', 'json']);
-  expect(result.stderr).toBe('');
+test('with --quiet, stderr stays quiet; without it, stderr that is not a terminal gets the same lines as --verbose', async () => {
+  const quiet = await runCli({ 'v.yaml': runbookWith(CHECKS) }, ['run', 'v.yaml', '--reporter', 'json', '--quiet']);
+  expect(quiet.stderr).toBe('');
+  const timeless = (text: string) => text.replace(/\d+ ms\b/g, 'T ms');
+  const plain = await runCli({ 'v.yaml': runbookWith(CHECKS) }, ['run', 'v.yaml', '--reporter', 'json']);
+  const verbose = await runCli({ 'v.yaml': runbookWith(CHECKS) }, ['run', 'v.yaml', '--reporter', 'json', '--verbose']);
+  expect(plain.stderr).toMatch(/^running v\.yaml: 3 checks on here \(local\)\n/);
+  expect(timeless(plain.stderr).split('\n').sort()).toEqual(timeless(verbose.stderr).split('\n').sort());
+  const onCi = await runCli({ 'v.yaml': runbookWith(CHECKS) }, ['run', 'v.yaml', '--reporter', 'json'], { CI: 'true' });
+  expect(timeless(onCi.stderr).split('\n').sort()).toEqual(timeless(verbose.stderr).split('\n').sort());
+});
+
+test('--quiet and --verbose together are a usage error', async () => {
+  const result = await runCli({ 'v.yaml': runbookWith(CHECKS) }, ['run', 'v.yaml', '--quiet', '--verbose']);
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toMatch(/option '--verbose' cannot be used with option '--quiet'/);
 });

@@ -47,7 +47,7 @@ const runbook = loadRunbookText('t.yaml', RUNBOOK).runbook!;
 const run = (id: string, status: Status, fields: Record<string, MatchValue> = {}, missingTools: { tool: string; host: string }[] = []): CheckRun => ({
   result: {
     id, question: 'q', kind: 'command', host: 'h', target: 'local', status, durationMs: 1, evidence: [], expectations: [],
-    captures: {}, observed: {}, missingTools, informational: false, notes: [], ...(status === 'pass' ? {} : { reason: `${id} ${status}` }),
+    captures: {}, observed: {}, missingTools, informational: false, notes: [], startedAt: '2026-01-01T00:00:00.000Z', location: { file: 't.yaml', line: 1, col: 1 }, ...(status === 'pass' ? {} : { reason: `${id} ${status}` }),
   },
   fields,
 });

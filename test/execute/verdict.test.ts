@@ -13,6 +13,8 @@ const result = (spec: string): CheckResult => {
   const [id, status, ...reason] = spec.split(':');
   return {
     informational: id!.startsWith('info-'),
+    startedAt: '2026-01-01T00:00:00.000Z',
+    location: { file: 'r.yaml', line: 1, col: 1 },
     observed: {},
     missingTools: [],
     id: id!,

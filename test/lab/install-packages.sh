@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the namespace lab needs, without starting any system daemon.
+# Installs the Debian packages the namespace lab and the tests need (xmllint checks JUnit reports
+# against the XSD, graphviz renders plan pictures, chromium screenshots the HTML report, tmux is
+# the terminal for the live progress), without starting any system daemon.
 # Idempotent: when every package is already installed it only checks and exits (fast path).
 # policy-rc.d choice: if /usr/sbin/policy-rc.d is absent we create one (exit 101) for the
 # duration of the install and remove it on exit, so the machine is left as we found it;
@@ -7,7 +9,8 @@
 set -euo pipefail
 
 PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client tcpdump nmap
-  netcat-openbsd lsof iputils-ping nftables iproute2 procps sudo)
+  netcat-openbsd lsof iputils-ping nftables iproute2 procps sudo
+  libxml2-utils graphviz chromium tmux)
 DAEMONS='^(sshd|mariadbd|mysqld|mysqld_safe)$'
 POLICY=/usr/sbin/policy-rc.d
 

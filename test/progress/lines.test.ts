@@ -7,6 +7,8 @@ import { progressLine } from '../../src/progress/lines.js';
 
 const result = (fields: Partial<CheckResult>): CheckResult => ({
   id: 'client-query',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  location: { file: 'r.yaml', line: 1, col: 1 },
   question: 'q',
   kind: 'command',
   host: 'client',
@@ -33,7 +35,7 @@ describe('--verbose lines', () => {
       type: 'run-start',
       startedAt: '2025-01-01T00:00:00.000Z',
       checks: 9,
-      runbooks: [{ file: 'runbooks/x.yaml', title: 'X', checks: 9, hosts: [{ role: 'client', target: 'root@10.0.0.5:22' }, { role: 'here', target: 'local' }] }],
+      runbooks: [{ file: 'runbooks/x.yaml', title: 'X', checks: 9, hosts: [{ role: 'client', target: 'root@10.0.0.5:22' }, { role: 'here', target: 'local' }], questions: [] }],
     };
     expect(progressLine(event)).toBe('running runbooks/x.yaml: 9 checks on client (root@10.0.0.5:22), here (local)');
   });
@@ -44,8 +46,8 @@ describe('--verbose lines', () => {
       startedAt: '2025-01-01T00:00:00.000Z',
       checks: 3,
       runbooks: [
-        { file: 'a.yaml', title: 'A', checks: 1, hosts: [{ role: 'local', target: 'local' }] },
-        { file: 'b.yaml', title: 'B', checks: 2, hosts: [{ role: 'db', target: 'db.example' }] },
+        { file: 'a.yaml', title: 'A', checks: 1, hosts: [{ role: 'local', target: 'local' }], questions: [] },
+        { file: 'b.yaml', title: 'B', checks: 2, hosts: [{ role: 'db', target: 'db.example' }], questions: [] },
       ],
     };
     expect(progressLine(event)).toBe('running a.yaml: 1 check on local; b.yaml: 2 checks on db (db.example)');
@@ -66,12 +68,12 @@ describe('--verbose lines', () => {
   });
 
   test('run-end: a footer with status, exit code, checks, time and the statuses that occurred', () => {
-    const event: ExecutionEvent = { type: 'run-end', status: 'fail', exitCode: 1, interrupted: false, durationMs: 1234, checks: counts({ total: 3, pass: 1, fail: 1, skipped: 1 }) };
+    const event: ExecutionEvent = { type: 'run-end', status: 'fail', exitCode: 1, interrupted: false, durationMs: 1234, checks: counts({ total: 3, pass: 1, fail: 1, skipped: 1 }), questions: [] };
     expect(progressLine(event)).toBe('fail, exit code 1, 3 checks in 1234 ms: 1 pass, 1 fail, 1 skipped');
   });
 
   test('run-end of an interrupted run says so', () => {
-    const event: ExecutionEvent = { type: 'run-end', status: 'skipped', exitCode: 130, interrupted: true, durationMs: 40, checks: counts({ total: 1, skipped: 1 }) };
+    const event: ExecutionEvent = { type: 'run-end', status: 'skipped', exitCode: 130, interrupted: true, durationMs: 40, checks: counts({ total: 1, skipped: 1 }), questions: [] };
     expect(progressLine(event)).toBe('skipped, exit code 130 (interrupted), 1 check in 40 ms: 1 skipped');
   });
 });

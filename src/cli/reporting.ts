@@ -1,0 +1,97 @@
+// Where the finished report goes: `--reporter NAME[:FILE]`, repeatable, at most one of them on
+// stdout. Checked before anything runs (a typo costs nothing); written after, each reporter on its
+// own, so one that fails takes none of the others down and never changes the exit code.
+import { didYouMean } from '../errors/did-you-mean.js';
+import { usageError } from '../errors/diagnostic.js';
+import type { RunReport } from '../model/report.js';
+import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/registry.js';
+import { appendText, colorWanted, environment, outputWritable, stderr, stdout, writeAtomically } from './io.js';
+
+export interface ReportTarget {
+  readonly reporter: ReporterName;
+  /** Absent: stdout. */
+  readonly file?: string;
+  /** How the operator named the file, for messages: `--output FILE` or `--reporter NAME:FILE`. */
+  readonly given?: string;
+}
+
+const isReporterName = (name: string): name is ReporterName => (REPORTER_NAMES as readonly string[]).includes(name);
+
+/** `junit:out/report.xml` -> junit into that file; `human` -> stdout. A Windows-style `C:` never occurs here. */
+const parseTarget = (spec: string): ReportTarget => {
+  const colon = spec.indexOf(':');
+  const name = colon < 0 ? spec : spec.slice(0, colon);
+  const file = colon < 0 ? undefined : spec.slice(colon + 1);
+  if (!isReporterName(name)) throw usageError(`--reporter ${spec}: there is no reporter "${name}"`, didYouMean(name, REPORTER_NAMES) ?? `reporters: ${REPORTER_NAMES.join(', ')}`);
+  if (file === '') throw usageError(`--reporter ${spec}: a file must follow the colon`, `e.g. --reporter ${name}:report.out, or --reporter ${name} for stdout`);
+  return file === undefined ? { reporter: name } : { reporter: name, file };
+};
+
+/**
+ * The targets of `--reporter` (default: human on stdout). `--output FILE` (kept from before several
+ * reporters) is the file of the one reporter given without a file.
+ */
+export const reportTargets = (specs: readonly string[] | undefined, output: string | undefined): ReportTarget[] => {
+  const parsed = (specs && specs.length > 0 ? specs : ['human']).map(parseTarget);
+  const onStdout = parsed.filter((target) => target.file === undefined);
+  if (output !== undefined && onStdout.length !== 1) {
+    throw usageError(`--output ${output}: it names the file of one reporter given without a file, and there are ${onStdout.length}`, 'give each reporter its own file: --reporter NAME:FILE');
+  }
+  const targets = parsed.map((target) => (output !== undefined && target.file === undefined ? { ...target, file: output, given: `--output ${output}` } : target));
+  if (targets.filter((target) => target.file === undefined).length > 1) {
+    throw usageError(`--reporter: ${onStdout.map((target) => target.reporter).join(' and ')} would both write to stdout`, 'give all but one a file, e.g. --reporter junit:report.xml');
+  }
+  const files = targets.flatMap((target) => (target.file === undefined ? [] : [target.file]));
+  const twice = files.find((file, index) => files.indexOf(file) !== index);
+  if (twice !== undefined) throw usageError(`--reporter: two reports would be written to ${twice}`, 'give each its own file');
+  return targets;
+};
+
+/** Before the run: every report file's directory exists and is writable. */
+export const checkTargetsWritable = async (targets: readonly ReportTarget[]): Promise<void> => {
+  for (const { reporter, file, given } of targets) {
+    if (file !== undefined && !(await outputWritable(file))) throw usageError(`${given ?? `--reporter ${reporter}:${file}`}: its directory does not exist or is not writable`);
+  }
+};
+
+const failureOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Writes one report; a reporter that throws is said on stderr, and the others go on. */
+const writeOne = async (report: RunReport, target: ReportTarget, colorFlag: boolean | undefined): Promise<boolean> => {
+  try {
+    const reporter = await REPORTERS[target.reporter]();
+    const text = reporter.render(report, { colors: target.file === undefined && colorWanted(colorFlag) });
+    if (target.file === undefined) stdout(text);
+    else await writeAtomically(target.file, text);
+    return true;
+  } catch (error) {
+    stderr(`runbook: the ${target.reporter} report could not be written (${failureOf(error)}); the others were, and the exit code is still the run's`);
+    return false;
+  }
+};
+
+/**
+ * On GitHub Actions (GITHUB_ACTIONS=true) or with `--reporter github`: the Markdown summary is
+ * appended to $GITHUB_STEP_SUMMARY. Without `--reporter github`, the annotations follow the human
+ * report on stdout (the runner reads them there and hides them); they never go into JSON or XML.
+ */
+const githubExtras = async (report: RunReport, targets: readonly ReportTarget[]): Promise<void> => {
+  const asked = targets.some((target) => target.reporter === 'github');
+  if (!asked && environment('GITHUB_ACTIONS') !== 'true') return;
+  const summaryFile = environment('GITHUB_STEP_SUMMARY');
+  if (summaryFile) {
+    const { githubReporter } = await import('../report/github.js');
+    await appendText(summaryFile, githubReporter.stepSummary(report)).catch((error: unknown) => stderr(`runbook: $GITHUB_STEP_SUMMARY could not be written (${failureOf(error)})`));
+  }
+  const humanOnStdout = targets.some((target) => target.reporter === 'human' && target.file === undefined);
+  if (!asked && humanOnStdout) await writeOne(report, { reporter: 'github' }, false);
+};
+
+export const writeReports = async (report: RunReport, targets: readonly ReportTarget[], colorFlag: boolean | undefined): Promise<void> => {
+  const written: string[] = [];
+  for (const target of targets) {
+    if ((await writeOne(report, target, colorFlag)) && target.file !== undefined) written.push(target.file);
+  }
+  await githubExtras(report, targets);
+  if (written.length > 0) stderr(`runbook: ${report.status}, exit code ${report.exitCode}; ${written.length === 1 ? 'report' : 'reports'} written to ${written.join(', ')}`);
+};
