@@ -54,7 +54,8 @@ describe('live progress on a terminal', () => {
   test.skipIf(!hasTmux && !process.env.CI)('each question with its checks, a spinner and the time while running, the verdicts as they come; stdout stays the report', async () => {
     const dir = inlineFiles({ 'r.yaml': RUNBOOK });
     const tty = terminal(dir);
-    await tty.start(`node ${BIN} run r.yaml > out.txt; echo "exit $?"; sleep 60`);
+    // The live view is what a person at a terminal gets: not on CI, whatever the environment of the test run says.
+    await tty.start(`env -u CI node ${BIN} run r.yaml > out.txt; echo "exit $?"; sleep 60`);
     // While `slow` runs: the finished ones show their verdict, `slow` its spinner and its time so far.
     const during = await waitFor(tty.screen, (screen) => /slow on here \(local\) {2}running \d+\.\ds/.test(screen) && /broken.*fail/.test(screen), 20_000);
     expect(during).toMatch(/quick on here \(local\) {2}pass in \d+\.\ds/);
@@ -74,7 +75,8 @@ describe('live progress on a terminal', () => {
   test.skipIf(!hasTmux && !process.env.CI)('Ctrl-C while checks run: the view closes on what ended, the partial report follows, exit 130', async () => {
     const dir = inlineFiles({ 'r.yaml': RUNBOOK.replace('sleep 4; ', 'sleep 60; ') });
     const tty = terminal(dir);
-    await tty.start(`node ${BIN} run r.yaml > out.txt; echo "exit $?"; sleep 60`);
+    // The live view is what a person at a terminal gets: not on CI, whatever the environment of the test run says.
+    await tty.start(`env -u CI node ${BIN} run r.yaml > out.txt; echo "exit $?"; sleep 60`);
     await waitFor(tty.screen, (screen) => /slow on here \(local\) {2}running/.test(screen), 20_000);
     await tty.interrupt();
     const after = await waitFor(tty.screen, (screen) => screen.includes('exit 130'), 20_000);
