@@ -224,8 +224,12 @@ ${checkBody(check, runStartedAt)}
 </details>`;
 };
 
+/** A question of severity warning is shown with its verdict, and says that it does not fail the run. */
+const warningTag = (question: QuestionResult): Markup =>
+  question.severity === 'warning' ? html` <span class="tag" data-severity="warning">warning: does not fail the run</span>` : html``;
+
 const questionSection = (question: QuestionResult, anchors: Anchors, runStartedAt: string): Markup => html`<section class="question s-${question.status}" id="${anchors.question(question)}" data-question="${question.id}" data-status="${question.status}">
-<h3>${badge(question.status)} <span class="title">${question.title}</span> <code class="muted">${question.id}</code></h3>
+<h3>${badge(question.status)} <span class="title">${question.title}</span> <code class="muted">${question.id}</code>${warningTag(question)}</h3>
 ${question.reason ? html`<p class="reason">${question.reason}</p>` : ''}
 ${question.hint ? html`<p class="hint"><strong>hint</strong> <span class="hint-text">${question.hint}</span></p>` : ''}
 ${question.checks.map((check) => checkDetails(check, question, anchors, runStartedAt))}

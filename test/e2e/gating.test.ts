@@ -156,8 +156,9 @@ diagnosis:
     expect(validateReport(json.report)).toBe(true);
   });
 
-  test('JUnit, TAP and GitHub agree: a warning question\'s failure is shown and never counted', async () => {
-    const result = await runCli({ 'r.yaml': FILE }, ['run', 'r.yaml', '--quiet', '--tag', 'cache', '--reporter', 'junit:j.xml', '--reporter', 'tap:t.tap', '--reporter', 'github']);
+  test('JUnit, TAP, GitHub and HTML agree: a warning question\'s failure is shown and never counted', async () => {
+    const result = await runCli({ 'r.yaml': FILE }, ['run', 'r.yaml', '--quiet', '--tag', 'cache', '--reporter', 'junit:j.xml', '--reporter', 'tap:t.tap', '--reporter', 'html:r.html', '--reporter', 'github']);
+    expect(readFileSync(join(result.dir, 'r.html'), 'utf8')).toContain('<span class="tag" data-severity="warning">warning: does not fail the run</span>');
     expect(result.exitCode).toBe(0);
     const junit = readFileSync(join(result.dir, 'j.xml'), 'utf8');
     expect(junit).toMatch(/<testsuites [^>]*failures="0"/);
