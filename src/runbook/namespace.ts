@@ -76,8 +76,12 @@ const renamedExpectation = (expectation: Expectation, rename: Renamer): Expectat
   };
 };
 
+/** The condition as written names checks by their ids in the included file: here they have the prefix. */
+const renamedWhenText = (text: string, rename: Renamer): string => text.replace(/\bcheck: ([\w.-]+)/g, (_whole, id: string) => `check: ${rename.id(id)}`);
+
 const renamedWhen = (when: CheckWhen, rename: Renamer): CheckWhen => ({
   ...when,
+  text: renamedWhenText(when.text, rename),
   condition: renamedCondition(when.condition, rename.id),
   waitsFor: when.waitsFor.map(rename.id),
 });

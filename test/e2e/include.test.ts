@@ -74,6 +74,15 @@ describe('a template included twice, each with its own values and prefix', () =>
     expect(report.runbooks[0]!.vars).toEqual({ 'short.file': 'data/short.txt', 'short.min_length': 5, 'long.file': 'data/long.txt', 'long.min_length': 5, long: 5 });
   });
 
+  test('a when: of the included file names its checks with the prefix, in the plan and in the reason of a skip', async () => {
+    const gated = FIRST_LINE.replace('        hint: look at ${vars.file}\n', '        hint: look at ${vars.file}\n      - id: only-if-short\n        on: target\n        run: "true"\n        when: { check: read-file, status: fail }\n');
+    const main = including('  - file: lib/first-line.yaml\n    as: long\n    vars: { file: data/long.txt }\n    hosts: { target: here }');
+    const result = await runCli(files(main, { 'lib/first-line.yaml': gated }), ['run', 'main.yaml', '--quiet', '--reporter', 'json']);
+    expect(checkOf(result.report!, 'long.only-if-short')).toMatchObject({ status: 'skipped', reason: 'its when does not hold: { check: long.read-file, status: fail }' });
+    const plan = await runCli(files(main, { 'lib/first-line.yaml': gated }), ['plan', 'main.yaml']);
+    expect(plan.stdout).toContain('when: { check: long.read-file, status: fail }');
+  });
+
   test("the including runbook's --var reaches the included checks; plan shows prefixed ids", async () => {
     const passing = await runCli(files(twice), ['run', 'main.yaml', '--var', 'long=2']);
     expect(passing.exitCode).toBe(0);
