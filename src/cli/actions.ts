@@ -5,6 +5,7 @@ import type { Plan } from '../plan/plan.js';
 import { loadPlans, loadVarsFiles, secretsOf } from '../app/load-plans.js';
 import { runPlans } from '../app/run-runbooks.js';
 import { selectPlans } from '../app/select.js';
+import { errorText } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
 import { liveProgress } from '../progress/live.js';
 import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsTTY, stdout } from './io.js';
@@ -49,7 +50,7 @@ const progressLines = () => ({
       const line = progressLine(event);
       if (line !== undefined) stderr(line);
     },
-    onListenerError: (error: unknown) => stderr(`runbook: the progress lines stopped: ${error instanceof Error ? error.message : String(error)}`),
+    onListenerError: (error: unknown) => stderr(`runbook: the progress lines stopped: ${errorText(error)}`),
   },
   finished: () => Promise.resolve(),
 });
@@ -63,7 +64,7 @@ const progressFor = (options: RunOptions) => {
   if (options.verbose || !stderrIsTTY() || onCi()) return progressLines();
   const live = liveProgress(progressStream());
   return {
-    listener: { onEvent: live.onEvent, onListenerError: (error: unknown) => stderr(`runbook: the live progress stopped: ${error instanceof Error ? error.message : String(error)}`) },
+    listener: { onEvent: live.onEvent, onListenerError: (error: unknown) => stderr(`runbook: the live progress stopped: ${errorText(error)}`) },
     finished: live.finished,
   };
 };

@@ -1,6 +1,6 @@
 // Entry point: runs the program and turns every failure into one line and a documented exit code.
 import { CommanderError } from 'commander';
-import { formatDiagnostic, InputError } from '../errors/diagnostic.js';
+import { errorText, formatDiagnostic, InputError } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
 import { setExitCode, stderr } from './io.js';
 import { buildProgram } from './program.js';
@@ -19,8 +19,7 @@ const handleFailure = (error: unknown, argv: readonly string[]): void => {
     setExitCode(EXIT_CODES.invalid);
     return;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  stderr(`runbook: internal error: ${message} (please report it; rerun with --debug for the stack)`);
+  stderr(`runbook: internal error: ${errorText(error)} (please report it; rerun with --debug for the stack)`);
   if (debugWanted(argv) && error instanceof Error && error.stack) stderr(error.stack);
   setExitCode(EXIT_CODES.internal);
 };

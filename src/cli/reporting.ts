@@ -2,7 +2,7 @@
 // stdout. Checked before anything runs (a typo costs nothing); written after, each reporter on its
 // own, so one that fails takes none of the others down and never changes the exit code.
 import { didYouMean } from '../errors/did-you-mean.js';
-import { usageError } from '../errors/diagnostic.js';
+import { errorText, usageError } from '../errors/diagnostic.js';
 import type { RunReport } from '../model/report.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/registry.js';
 import { appendText, colorWanted, environment, outputWritable, stderr, stdout, writeAtomically } from './io.js';
@@ -54,8 +54,6 @@ export const checkTargetsWritable = async (targets: readonly ReportTarget[]): Pr
   }
 };
 
-const failureOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** Writes one report; a reporter that throws is said on stderr, and the others go on. */
 const writeOne = async (report: RunReport, target: ReportTarget, colorFlag: boolean | undefined): Promise<boolean> => {
   try {
@@ -65,7 +63,7 @@ const writeOne = async (report: RunReport, target: ReportTarget, colorFlag: bool
     else await writeAtomically(target.file, text);
     return true;
   } catch (error) {
-    stderr(`runbook: the ${target.reporter} report could not be written (${failureOf(error)}); the others were, and the exit code is still the run's`);
+    stderr(`runbook: the ${target.reporter} report could not be written (${errorText(error)}); the others were, and the exit code is still the run's`);
     return false;
   }
 };
@@ -79,9 +77,9 @@ const githubExtras = async (report: RunReport, targets: readonly ReportTarget[])
   const asked = targets.some((target) => target.reporter === 'github');
   if (!asked && environment('GITHUB_ACTIONS') !== 'true') return;
   const summaryFile = environment('GITHUB_STEP_SUMMARY');
-  if (summaryFile) {
-    const { githubReporter } = await import('../report/github.js');
-    await appendText(summaryFile, githubReporter.stepSummary(report)).catch((error: unknown) => stderr(`runbook: $GITHUB_STEP_SUMMARY could not be written (${failureOf(error)})`));
+  const reporter = await REPORTERS.github();
+  if (summaryFile && reporter.stepSummary) {
+    await appendText(summaryFile, reporter.stepSummary(report)).catch((error: unknown) => stderr(`runbook: $GITHUB_STEP_SUMMARY could not be written (${errorText(error)})`));
   }
   const humanOnStdout = targets.some((target) => target.reporter === 'human' && target.file === undefined);
   if (!asked && humanOnStdout) await writeOne(report, { reporter: 'github' }, false);

@@ -34,3 +34,6 @@ export const formatDiagnostic = ({ code, message, location, hint }: Diagnostic):
 
 export const usageError = (message: string, hint?: string): InputError =>
   new InputError([{ code: 'RB_USAGE', message, ...(hint ? { hint } : {}) }]);
+
+/** What went wrong, in words, whatever was thrown: an Error's message, else the value as text. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

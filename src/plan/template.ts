@@ -7,12 +7,7 @@ import type { VarValue } from '../model/runbook.js';
 export { findReferences, type Namespace, type Reference } from '../model/references.js';
 
 /** Every string inside a check kind's value, wherever it is nested. */
-export const stringsIn = (value: unknown): string[] => {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
-  return [];
-};
+export { stringsIn } from '../model/yaml-values.js';
 
 export type { Lookup } from '../model/references.js';
 

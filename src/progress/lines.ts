@@ -1,12 +1,13 @@
 // The plainest progress view: a header when the run starts, one line per finished check, a footer
 // when it ends; for `--verbose` on stderr (and for logs where no terminal redraws anything). It
 // listens to the executor's events only; the report on stdout is untouched.
+import { roleAndTarget } from '../model/host-address.js';
 import type { ExecutionEvent, HostRef, RunbookStart } from '../execute/events.js';
 import { STATUSES } from '../model/outcome.js';
 import type { CheckResult, Counts } from '../model/report.js';
 
 /** `client (root@10.200.0.216:22)`; just `local` when a role is named like its target. */
-const hostLabel = (host: HostRef): string => (host.target === host.role ? host.role : `${host.role} (${host.target})`);
+const hostLabel = (host: HostRef): string => roleAndTarget(host.role, host.target);
 
 const checksCount = (count: number): string => `${count} ${count === 1 ? 'check' : 'checks'}`;
 

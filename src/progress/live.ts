@@ -3,8 +3,9 @@
 // task-list renderer: redraws in place, spinners, subtasks, falls back when the terminal cannot
 // redraw) on stderr only, so stdout stays the report. It listens to the run's events; it never
 // decides anything: a listr2 task here only waits for its check's `check-end`.
+import { roleAndTarget } from '../model/host-address.js';
 import { Listr, ListrLogger, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
-import type { ExecutionEvent, HostRef, QuestionStart, RunbookStart } from '../execute/events.js';
+import type { ExecutionEvent, QuestionStart, RunbookStart } from '../execute/events.js';
 import type { CheckResult } from '../model/report.js';
 
 /** How often a running check's elapsed time is redrawn. */
@@ -21,8 +22,6 @@ interface CheckSlot {
   settle?: (result: CheckResult | undefined) => void;
   result?: CheckResult;
 }
-
-const hostLabel = (host: HostRef): string => (host.target === host.role ? host.role : `${host.role} (${host.target})`);
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
@@ -53,10 +52,16 @@ const checkTask = (slot: CheckSlot): ListrTask<unknown> => ({
 });
 
 /** The question's line: its title, and once the run ends, the verdict the report gives it. */
-const questionTask = (question: QuestionStart, slots: CheckSlot[], wrappers: Map<string, Wrapper>, runbook: string): ListrTask<unknown> => ({
+/** A question's line: its title, and the wrapper that redraws it once listr2 runs its task. */
+interface QuestionLine {
+  readonly title: string;
+  wrapper?: Wrapper;
+}
+
+const questionTask = (question: QuestionStart, slots: CheckSlot[], line: QuestionLine): ListrTask<unknown> => ({
   title: question.title,
   task: (_, wrapper) => {
-    wrappers.set(slotKey(runbook, question.id), wrapper as unknown as Wrapper);
+    line.wrapper = wrapper as unknown as Wrapper;
     return wrapper.newListr(slots.map(checkTask), { concurrent: true, exitOnError: false });
   },
 });
@@ -70,8 +75,7 @@ export interface LiveProgress {
 /** `stream` is the terminal the view redraws on (stderr). */
 export const liveProgress = (stream: NodeJS.WriteStream): LiveProgress => {
   const slots = new Map<string, CheckSlot>();
-  const questions = new Map<string, Wrapper>();
-  const titles = new Map<string, string>();
+  const questions = new Map<string, QuestionLine>();
   let drawing: Promise<unknown> = Promise.resolve();
   let ticker: NodeJS.Timeout | undefined;
 
@@ -86,12 +90,13 @@ export const liveProgress = (stream: NodeJS.WriteStream): LiveProgress => {
     const tasks = runbooks.flatMap((runbook) =>
       runbook.questions.map((question) => {
         const questionSlots = question.checks.map((check) => {
-          const slot: CheckSlot = { label: `${check.id} on ${hostLabel(check.host)}`, informational: check.informational };
+          const slot: CheckSlot = { label: `${check.id} on ${roleAndTarget(check.host.role, check.host.target)}`, informational: check.informational };
           slots.set(slotKey(runbook.file, check.id), slot);
           return slot;
         });
-        titles.set(slotKey(runbook.file, question.id), question.title);
-        return questionTask(question, questionSlots, questions, runbook.file);
+        const line: QuestionLine = { title: question.title };
+        questions.set(slotKey(runbook.file, question.id), line);
+        return questionTask(question, questionSlots, line);
       }),
     );
     const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream) });
@@ -128,9 +133,8 @@ export const liveProgress = (stream: NodeJS.WriteStream): LiveProgress => {
       else if (event.type === 'run-end') {
         clearInterval(ticker);
         for (const { runbook, id, status } of event.questions) {
-          const key = slotKey(runbook, id);
-          const wrapper = questions.get(key);
-          if (wrapper) wrapper.title = `${titles.get(key) ?? id}  ${status.toUpperCase()}`;
+          const line = questions.get(slotKey(runbook, id));
+          if (line?.wrapper) line.wrapper.title = `${line.title}  ${status.toUpperCase()}`;
         }
       }
     },

@@ -1,6 +1,7 @@
 // For GitHub Actions: workflow commands that annotate the runbook lines of the checks that failed or
 // could not check (https://docs.github.com/actions/reference/workflow-commands-for-github-actions),
 // and a Markdown summary for the job's page ($GITHUB_STEP_SUMMARY).
+import { roleAndTarget } from '../model/host-address.js';
 import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
@@ -39,7 +40,7 @@ const command = ({ level, properties, message }: Annotation): string => {
   return `::${level}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 };
 
-const where = (check: CheckResult): string => (check.target === check.host ? check.host : `${check.host} (${check.target})`);
+const where = (check: CheckResult): string => roleAndTarget(check.host, check.target);
 
 const exitText = (evidence: Evidence): string => {
   if (evidence.exitCode === null) return evidence.signal ? `ended by ${evidence.signal}` : 'no exit code';

@@ -6,6 +6,7 @@
 // Every piece of text from the report passes `escapeText` on its way into the page: markup is only
 // ever made by the `html` template tag below, which escapes whatever it is given that is not already
 // markup. A host printing `</pre><script>` therefore shows those characters and ends nothing.
+import { roleAndTarget } from '../model/host-address.js';
 import { STATUSES, type Evidence, type Excerpt, type ExpectationResult, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunbookSummary, RunReport } from '../model/report.js';
 import { decidesQuestion } from './gating.js';
@@ -81,7 +82,7 @@ const msSince = (iso: string, origin: string): number => {
 /** An ISO instant as people read it, kept machine-readable in <time datetime>. */
 const instant = (iso: string): Markup => html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/Z$/, ' UTC')}</time>`;
 
-const where = (check: CheckResult): string => (check.target === check.host ? check.host : `${check.host} (${check.target})`);
+const where = (check: CheckResult): string => roleAndTarget(check.host, check.target);
 
 // ---- Anchors: questions and checks by position, so ids from the runbook never become HTML ids ----
 

@@ -1,5 +1,6 @@
 // The operator's report: one line per question, and for anything that did not pass, the check, the
 // reason, the evidence (command, exit code and its meaning, output excerpt) and the hint.
+import { roleAndTarget } from '../model/host-address.js';
 import { styleText } from 'node:util';
 import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
@@ -47,7 +48,7 @@ const evidenceLines = (evidence: Evidence): string[] => {
 const indent = (lines: string[], by: string): string[] => lines.map((line) => `${by}${line}`);
 
 const checkLines = (screen: Screen, check: CheckResult): string[] => {
-  const head = `${label(screen, check.status)} ${check.id}${check.informational ? ' (informational)' : ''} on ${check.target === check.host ? check.host : `${check.host} (${check.target})`}: ${check.reason ?? ''}`;
+  const head = `${label(screen, check.status)} ${check.id}${check.informational ? ' (informational)' : ''} on ${roleAndTarget(check.host, check.target)}: ${check.reason ?? ''}`;
   if (check.status === 'skipped') return [head];
   return [
     head,
@@ -59,7 +60,7 @@ const checkLines = (screen: Screen, check: CheckResult): string[] => {
 
 /** A check that passed only on a retry says so, in one line: the gate held, but only just. */
 const retriedLines = (screen: Screen, check: CheckResult): string[] =>
-  check.status === 'pass' && (check.attempts?.length ?? 0) > 0 ? [`${label(screen, 'pass')} ${check.id} on ${check.target === check.host ? check.host : `${check.host} (${check.target})`}: ${check.notes.at(-1) ?? ''}`] : [];
+  check.status === 'pass' && (check.attempts?.length ?? 0) > 0 ? [`${label(screen, 'pass')} ${check.id} on ${roleAndTarget(check.host, check.target)}: ${check.notes.at(-1) ?? ''}`] : [];
 
 /** A question of severity warning that did not pass reads WARN: it is reported, and it does not fail the run. */
 const questionLabel = (screen: Screen, question: QuestionResult): string =>

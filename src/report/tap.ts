@@ -1,6 +1,7 @@
 // TAP version 14 (https://testanything.org/tap-version-14-specification.html): one test point per
 // question, preceded by its checks as a 4-space indented subtest. A TAP 13 harness reads the same
 // stream: it sees one test point per question and ignores the indented lines and `# Subtest` comments.
+import { roleAndTarget } from '../model/host-address.js';
 import { Document, visit } from 'yaml';
 import type { Evidence, ExpectationResult, Excerpt } from '../model/outcome.js';
 import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
@@ -30,7 +31,7 @@ const tapText = (text: string): string => oneLine(text).replace(/[\\#]/g, (char)
 const questionName = (question: QuestionResult): string => `${tapText(question.title)} (${question.id})`;
 
 const checkName = (check: CheckResult): string =>
-  tapText(`${check.id} on ${check.target === check.host ? check.host : `${check.host} (${check.target})`}`);
+  tapText(`${check.id} on ${roleAndTarget(check.host, check.target)}`);
 
 /** Separators YAML 1.1 and some line splitters take for line breaks, with their YAML double-quoted escapes. */
 const UNICODE_BREAK_ESCAPES: Readonly<Record<string, string>> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };

@@ -135,7 +135,7 @@ const durationAt = (source: RunbookSource, written: unknown, at: Path, vars: Var
 };
 
 /** Where a setting comes from: the check itself, else the runbook's `defaults:`. */
-const settingOf = (raw: Raw, key: string, { path, defaults }: CheckContext): { value: unknown; at: Path } | undefined => {
+const settingOf = (raw: Raw, key: string, { path, defaults }: Pick<CheckContext, 'path' | 'defaults'>): { value: unknown; at: Path } | undefined => {
   if (raw[key] !== undefined) return { value: raw[key], at: [...path, key] };
   if (defaults && defaults.raw[key] !== undefined) return { value: defaults.raw[key], at: [...defaults.path, key] };
   return undefined;
@@ -152,10 +152,11 @@ const intervalAt = (source: RunbookSource, written: Raw, at: Path, vars: Vars, p
 
 /** `retry:` or `until:`, the check's own, else the runbook's default (a check with one of them takes neither default). */
 const retryOf = (source: RunbookSource, raw: Raw, context: CheckContext, problems: Diagnostic[]): RetryPolicy | undefined => {
+  // A check that says either one takes neither default: its own word on retrying is the whole of it.
   const own = raw.retry !== undefined || raw.until !== undefined;
-  const setting = (key: string) => (own ? (raw[key] === undefined ? undefined : { value: raw[key], at: [...context.path, key] }) : settingOf(raw, key, context));
-  const retry = setting('retry');
-  const until = setting('until');
+  const from: Pick<CheckContext, 'path' | 'defaults'> = own ? { path: context.path } : context;
+  const retry = settingOf(raw, 'retry', from);
+  const until = settingOf(raw, 'until', from);
   if (retry && until) {
     problems.push({ code: 'RB_SCHEMA', message: `${formatPath(until.at)} and retry both say when to try again: keep one`, location: source.locate(until.at, 'key'), hint: 'retry: { attempts: N } tries N times; until: { timeout: 60s } tries until it passes or the time is up' });
     return undefined;

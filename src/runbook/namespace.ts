@@ -4,6 +4,7 @@
 // names one of them follows: commands, hints, dependencies, conditions, findings.
 import { checkKindOf } from '../checks/registry.js';
 import { fieldReference, renameReferences, type Reference } from '../model/references.js';
+import { mapStrings } from '../model/yaml-values.js';
 import type { Check, CheckWhen, Condition, DiagnosisRule, Expectation, Question, Runbook, VarValue } from '../model/runbook.js';
 
 export interface Naming {
@@ -40,14 +41,6 @@ const renamer = (naming: Naming) => {
 };
 
 type Renamer = ReturnType<typeof renamer>;
-
-/** Every string of a kind's spec, wherever it is nested, with its references renamed. */
-const renamedStrings = (value: unknown, text: (value: string) => string): unknown => {
-  if (typeof value === 'string') return text(value);
-  if (Array.isArray(value)) return value.map((item) => renamedStrings(item, text));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renamedStrings(item, text)]));
-  return value;
-};
 
 const renamedCondition = (condition: Condition, id: (name: string) => string): Condition => {
   switch (condition.kind) {
@@ -93,7 +86,7 @@ const renamedCheck = (check: Check, rename: Renamer, role: (role: string) => str
     id: rename.id(check.id),
     questionId: rename.id(check.questionId),
     on: role(check.on),
-    spec: kind.renameRoles(renamedStrings(check.spec, rename.text), role),
+    spec: kind.renameRoles(mapStrings(check.spec, rename.text), role),
     expectations: check.expectations.map((expectation) => renamedExpectation(expectation, rename)),
     captures: check.captures.map((capture) => ({ ...capture, name: rename.capture(capture.name) })),
     dependsOn: check.dependsOn.map(rename.id),

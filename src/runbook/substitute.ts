@@ -3,6 +3,7 @@
 // Check specs keep their references to the run, which fills in captures and shell-quotes values.
 import type { VarValue } from '../model/runbook.js';
 import { findReferences, replaceReferences, wholeReference, type Namespace } from '../model/references.js';
+import { mapStrings, stringsIn } from '../model/yaml-values.js';
 
 export type Vars = Readonly<Record<string, VarValue>>;
 
@@ -22,30 +23,20 @@ type ValueLookup = (name: string) => VarValue | undefined;
  * The references of `namespace` replaced through a YAML value. A string that is exactly one
  * reference takes the value itself, so `lt: ${vars.max}` compares with the number 95, not the text "95".
  */
-export const substituteIn = (value: unknown, namespace: Namespace, lookup: ValueLookup): unknown => {
-  if (typeof value === 'string') {
-    const whole = wholeReference(value);
+export const substituteIn = (value: unknown, namespace: Namespace, lookup: ValueLookup): unknown =>
+  mapStrings(value, (text) => {
+    const whole = wholeReference(text);
     const own = whole?.namespace === namespace ? lookup(whole.name) : undefined;
-    return own ?? replaceReferences(value, (reference) => (reference.namespace === namespace ? lookup(reference.name)?.toString() : undefined));
-  }
-  if (Array.isArray(value)) return value.map((item) => substituteIn(item, namespace, lookup));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteIn(item, namespace, lookup)]));
-  }
-  return value;
-};
+    return own ?? replaceReferences(text, (reference) => (reference.namespace === namespace ? lookup(reference.name)?.toString() : undefined));
+  });
 
 /** Every variable's value in place through a YAML value (see substituteIn). */
 export const substituteVars = (value: unknown, vars: Vars): unknown => substituteIn(value, 'vars', (name) => valueOf(vars, name));
 
 /** The names of the captures a YAML value reads, each once. */
-export const capturesIn = (value: unknown): string[] => [...new Set(captureReferences(value))];
-
-const captureReferences = (value: unknown): string[] => {
-  if (typeof value === 'string') return findReferences(value).filter((reference) => reference.namespace === 'captures').map((reference) => reference.name);
-  const items = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [];
-  return items.flatMap(captureReferences);
-};
+export const capturesIn = (value: unknown): string[] => [
+  ...new Set(stringsIn(value).flatMap(findReferences).filter((reference) => reference.namespace === 'captures').map((reference) => reference.name)),
+];
 
 /** The variables whose values may be shown: a secret stays its reference in text meant for people. */
 export const withoutSecrets = (vars: Vars, secretVars: readonly string[]): Vars =>
