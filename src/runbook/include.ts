@@ -46,9 +46,11 @@ export interface IncludeContext {
 export interface Imports extends IncludedParts {
   readonly checks: readonly Check[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Each include's parts, for the check of clashing names once the including runbook is compiled. */
+  readonly brought: readonly Brought[];
 }
 
-export const NO_IMPORTS: Imports = { questions: [], diagnosis: [], vars: {}, secretVars: [], checks: [], diagnostics: [] };
+export const NO_IMPORTS: Imports = { questions: [], diagnosis: [], vars: {}, secretVars: [], checks: [], diagnostics: [], brought: [] };
 
 interface Entry {
   readonly at: Path;
@@ -66,33 +68,13 @@ const entriesOf = (source: RunbookSource, schema: SchemaCheck): Entry[] =>
     return [{ at, file: entry.file as string, vars: asRecord(entry.vars), hosts: asRecord(entry.hosts) as Record<string, string>, ...(typeof entry.as === 'string' ? { as: entry.as } : {}) }];
   });
 
-/** The names the including runbook itself gives: what an included name must not take. */
+/** Who holds a name first: the including runbook, or an earlier include. */
 interface Owner {
   readonly what: string;
   readonly location: SourceLocation;
 }
 
-const ownNames = (source: RunbookSource): Map<string, Owner> => {
-  const names = new Map<string, Owner>();
-  const add = (what: string, id: unknown, path: Path): void => {
-    if (typeof id === 'string' && !names.has(`${what} ${id}`)) names.set(`${what} ${id}`, { what: `${what} "${id}"`, location: source.locate(path) });
-  };
-  const questions = asRecord(source.data).questions;
-  (Array.isArray(questions) ? questions : []).forEach((question: unknown, index) => {
-    add('question', asRecord(question).id, ['questions', index, 'id']);
-    const checks = asRecord(question).checks;
-    (Array.isArray(checks) ? checks : []).forEach((check: unknown, checkIndex) => {
-      const path = ['questions', index, 'checks', checkIndex];
-      add('check', asRecord(check).id, [...path, 'id']);
-      for (const name of Object.keys(asRecord(asRecord(check).capture))) add('capture', name, [...path, 'capture', name]);
-    });
-  });
-  const rules = asRecord(source.data).diagnosis;
-  (Array.isArray(rules) ? rules : []).forEach((rule: unknown, index) => add('diagnosis rule', asRecord(rule).id, ['diagnosis', index, 'id']));
-  return names;
-};
-
-/** Every name an include brings, as ownNames spells them. */
+/** Every name a runbook's parts give, keyed by what kind of name it is. */
 const broughtNames = (parts: IncludedParts): [string, Owner][] => [
   ...parts.questions.map((question): [string, Owner] => [`question ${question.id}`, { what: `question "${question.id}"`, location: question.location }]),
   ...parts.questions.flatMap((question) => question.checks).flatMap((check): [string, Owner][] => [
@@ -102,20 +84,41 @@ const broughtNames = (parts: IncludedParts): [string, Owner][] => [
   ...parts.diagnosis.map((rule): [string, Owner] => [`diagnosis rule ${rule.id}`, { what: `diagnosis rule "${rule.id}"`, location: rule.location }]),
 ];
 
+/** One include as it was brought in: what it brings, renamed, and where to point at it. */
+interface Brought {
+  readonly parts: IncludedParts;
+  /** `include[1]`, as messages name it. */
+  readonly entry: string;
+  readonly displayName: string;
+  readonly prefixed: boolean;
+  /** Its `as:`, else its `file:`: what the author changes to end a clash. */
+  readonly location: SourceLocation;
+}
+
 /** One problem per include whose names clash, however many do: one `as:` fixes them all. */
-const clashes = (parts: IncludedParts, taken: Map<string, Owner>, entry: Entry, source: RunbookSource, found: FoundRunbook): Diagnostic[] => {
-  const clashing = broughtNames(parts).filter(([key]) => taken.has(key));
-  for (const [key, owner] of broughtNames(parts)) if (!taken.has(key)) taken.set(key, owner);
+const clashesOf = (brought: Brought, taken: Map<string, Owner>): Diagnostic[] => {
+  const names = broughtNames(brought.parts);
+  const clashing = names.filter(([key]) => taken.has(key));
   const [first] = clashing;
-  if (!first) return [];
-  const earlier = taken.get(first[0])!;
+  const earlier = first && taken.get(first[0]);
+  for (const [key, owner] of names) if (!taken.has(key)) taken.set(key, owner);
+  if (!first || !earlier) return [];
   const more = clashing.length > 1 ? `, and ${clashing.length - 1} more` : '';
   return [{
     code: 'RB_INCLUDE',
-    message: `${formatPath(entry.at)} ${found.displayName} brings ${first[1].what}, already ${earlier.what} at ${formatLocation(earlier.location)}${more}`,
-    location: source.locate([...entry.at, entry.as === undefined ? 'file' : 'as']),
-    hint: entry.as === undefined ? 'give this include a prefix of its own: as: NAME makes its ids NAME.id' : 'give this include another prefix (as:)',
+    message: `${brought.entry} ${brought.displayName} brings ${first[1].what}, already ${earlier.what} at ${formatLocation(earlier.location)}${more}`,
+    location: brought.location,
+    hint: brought.prefixed ? 'give this include another prefix (as:)' : 'give this include a prefix of its own: as: NAME makes its ids NAME.id',
   }];
+};
+
+/**
+ * Names the includes bring that the including runbook (its own parts, compiled) or an earlier
+ * include already gives, each include reported once.
+ */
+export const importClashes = (own: IncludedParts, imports: Imports): Diagnostic[] => {
+  const taken = new Map(broughtNames(own));
+  return imports.brought.flatMap((brought) => clashesOf(brought, taken));
 };
 
 /** The included runbook's roles, each to one of ours: mapped by `hosts:`, else the role of the same name. */
@@ -193,9 +196,8 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
   const { source, vars, roles } = including;
   const entries = entriesOf(source, schema);
   if (entries.length === 0) return NO_IMPORTS;
-  const parts: IncludedParts[] = [];
+  const brought: Brought[] = [];
   const diagnostics: Diagnostic[] = [];
-  const taken = ownNames(source);
   const spaces = new Set<string>();
   for (const entry of entries) {
     const file = substituteText(entry.file, vars);
@@ -221,9 +223,15 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
       varSpace: varSpaceFor(entry, found.value, spaces),
       role: (role) => entry.hosts[role] ?? role,
     });
-    diagnostics.push(...clashes(renamed, taken, entry, source, found.value));
-    parts.push(renamed);
+    brought.push({
+      parts: renamed,
+      entry: formatPath(entry.at),
+      displayName: found.value.displayName,
+      prefixed: entry.as !== undefined,
+      location: source.locate([...entry.at, entry.as === undefined ? 'file' : 'as']),
+    });
   }
+  const parts = brought.map((include) => include.parts);
   const questions = parts.flatMap((part) => part.questions);
   return {
     questions,
@@ -232,6 +240,7 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
     secretVars: parts.flatMap((part) => part.secretVars),
     checks: questions.flatMap((question) => question.checks),
     diagnostics,
+    brought,
   };
 };
 

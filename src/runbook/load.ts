@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { failed, ok, type Result } from '../model/result.js';
 import type { Runbook } from '../model/runbook.js';
-import { includesOfText, loadIncludes, withImports, type FoundRunbook, type Imports, type IncludeChain, type IncludeFiles } from './include.js';
+import { importClashes, includesOfText, loadIncludes, withImports, type FoundRunbook, type Imports, type IncludeChain, type IncludeFiles } from './include.js';
 import { normalizeRunbook, runbookVars, type Overrides } from './normalize.js';
 import { asRecord, parseRunbookSource, type RunbookSource } from './source.js';
 import { validateAgainstSchema, type SchemaCheck } from './validate.js';
@@ -20,7 +20,7 @@ interface Origin {
 /** The model, with what its includes bring; schema problems, include problems and the model's own, together. */
 const compiled = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides, imports: Imports): LoadResult => {
   const { runbook, diagnostics: problems } = normalizeRunbook(source, schema, overrides, imports.checks);
-  return { runbook: withImports(runbook, imports), diagnostics: [...schema.diagnostics, ...imports.diagnostics, ...problems] };
+  return { runbook: withImports(runbook, imports), diagnostics: [...schema.diagnostics, ...imports.diagnostics, ...importClashes(runbook, imports), ...problems] };
 };
 
 const loadParsed = async (source: RunbookSource, overrides: Overrides, origin: Origin): Promise<LoadResult> => {

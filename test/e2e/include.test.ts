@@ -215,6 +215,13 @@ describe('include problems: each at its include, once, saying what to do', () =>
     ]);
   });
 
+  test("a name the including runbook gives itself is not taken by an include: the include is told", async () => {
+    const main = including('  - file: lib/first-line.yaml\n    hosts: { target: here }', 'questions:\n  - id: first-line\n    title: Mine\n    checks:\n      - { id: mine, on: here, run: "true" }\n');
+    expect(await validate(main)).toEqual([
+      'main.yaml:8:11: include[0] lib/first-line.yaml brings question "first-line", already question "first-line" at main.yaml:11:5; give this include a prefix of its own: as: NAME makes its ids NAME.id [RB_INCLUDE]',
+    ]);
+  });
+
   test("a problem inside the included file is reported at that file's line, and only there", async () => {
     const broken = FIRST_LINE.replace('on: target', 'on: targt');
     expect(await validate(including('  - file: lib/first-line.yaml'), { 'lib/first-line.yaml': broken })).toEqual([
