@@ -196,8 +196,8 @@ describe('plan shows what run runs', () => {
     const ran: string[] = [];
     await runCheck(check, {
       vars: plan.runbook.vars,
-      hosts: plan.runbook.hosts,
       captures: new Map(),
+      becomeFor: (role) => plan.runbook.hosts[role]?.members[0]?.become ?? false,
       transportFor: (role) => nothingInstalled(role, ran),
       defaultTimeoutMs: 30_000,
       signal: new AbortController().signal,

@@ -6,7 +6,7 @@ import type { CheckKind, TemplateResolver } from '../checks/types.js';
 import { makeResolver } from '../plan/template.js';
 import type { Plan } from '../plan/plan.js';
 import { formatDuration } from '../model/duration.js';
-import { describeHost } from '../model/host-address.js';
+import { describeRole } from '../model/host-address.js';
 import type { RetryPolicy } from '../model/runbook.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
 import { withoutSecrets } from '../runbook/substitute.js';
@@ -68,7 +68,7 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
       question: check.questionId,
       kind: kind.name,
       host: check.on,
-      target: host ? describeHost(host) : check.on,
+      target: host ? describeRole(host) : check.on,
       command: planned[0]?.line ?? '',
       alternatives: planned,
       dependsOn: check.dependsOn,

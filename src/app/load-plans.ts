@@ -7,6 +7,7 @@ import type { Overrides } from '../runbook/normalize.js';
 import { mergeVarsFiles, parseVarsFile, undeclaredInVarsFile, type VarsFile } from '../runbook/vars-file.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
 import { includeFiles, locateRunbook } from './locate-runbook.js';
+import { parseInventory, type Inventory } from '../runbook/inventory.js';
 
 const byPosition = (a: Diagnostic, b: Diagnostic): number =>
   (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
@@ -69,4 +70,13 @@ export const loadVarsFiles = async (paths: readonly string[]): Promise<VarsFile 
   }
   if (problems.length > 0) throw new InputError(problems);
   return mergeVarsFiles(files);
+};
+
+/** `--inventory FILE`, read whole: every problem of the file at once, at its line and column. */
+export const loadInventory = async (path: string): Promise<Inventory> => {
+  const text = await readText(path);
+  if (!text.ok) throw new InputError([{ code: 'RB_INVENTORY', message: `--inventory ${path}: cannot read it: ${text.error}` }]);
+  const { inventory, diagnostics } = parseInventory(path, text.value);
+  if (diagnostics.length > 0) throw new InputError(diagnostics);
+  return inventory;
 };

@@ -10,11 +10,14 @@ import { executePlan } from '../execute/scheduler.js';
 import type { RunReport } from '../model/report.js';
 import type { Overrides } from '../runbook/normalize.js';
 import type { Plan } from '../plan/plan.js';
+import type { RoleHosts } from '../model/runbook.js';
+import { describeRole } from '../model/host-address.js';
 import { redactData, redactor, type Redact } from '../secrets/redact.js';
 import { loadPlans, secretsOf } from './load-plans.js';
 import type { SshOptions } from '../transport/ssh/pool.js';
 import { createTransports, type TransportSet } from './transports.js';
 import { TOOL } from './tool.js';
+import type { Shard } from './select-hosts.js';
 
 export interface RunRequest {
   readonly files: readonly string[];
@@ -32,6 +35,8 @@ export interface RunSettings {
   readonly onListenerError?: (error: unknown) => void;
   /** `--deadline`: the whole run's limit; what runs then is stopped, what has not started is not. */
   readonly deadlineMs?: number;
+  /** `--shard i/n`: said in the report, for merge-reports. */
+  readonly shard?: Shard;
 }
 
 /** The interruption and the deadline as one signal, and how to tell the second apart. */
@@ -61,31 +66,38 @@ const guarded = (request: RunSettings, redact: Redact): EventListener => {
 };
 
 /**
- * The roles a plan's checks run on, in the order the runbook declares them, with their targets.
- * Cheap: the scheduler asks for these transports anyway, and SSH connects on the first command.
+ * The roles a plan's checks run on, in the order the runbook declares them, with their targets: a
+ * fleet as its host count (`web (50 hosts)`). Cheap: SSH connects on the first command.
  */
 const hostsOf = (plan: Plan, transports: TransportSet): HostRef[] => {
-  const used = new Set(plan.order.map((check) => check.on));
+  const used = new Set(plan.instances.map((instance) => instance.check.on));
   return Object.entries(plan.runbook.hosts)
     .filter(([role]) => used.has(role))
-    .map(([role, spec]) => ({ role, target: transports.forHost(role, spec).description }));
+    .map(([role, hosts]) => roleRef(role, hosts, transports));
 };
+
+/** A role as run-start names it: its one host's target, or a fleet's description and size. */
+const roleRef = (role: string, hosts: RoleHosts, transports: TransportSet): HostRef =>
+  hosts.fleet || hosts.members.length !== 1
+    ? { role, target: describeRole(hosts), fleet: hosts.members.length }
+    : { role, target: transports.forHost(hosts.members[0]!).description };
 
 const runStart = (plans: readonly Plan[], transports: TransportSet, startedAt: Date): ExecutionEvent => ({
   type: 'run-start',
   startedAt: startedAt.toISOString(),
-  checks: plans.reduce((sum, plan) => sum + plan.order.length, 0),
+  checks: plans.reduce((sum, plan) => sum + plan.instances.length, 0),
   runbooks: plans.map((plan) => ({
     file: plan.runbook.file,
     title: plan.runbook.title,
-    checks: plan.order.length,
+    checks: plan.instances.length,
     hosts: hostsOf(plan, transports),
     questions: plan.runbook.questions.map((question) => ({
       id: question.id,
       title: question.title,
       checks: question.checks.map((check) => ({
         id: check.id,
-        host: { role: check.on, target: transports.forHost(check.on, plan.runbook.hosts[check.on]).description },
+        host: roleRef(check.on, plan.runbook.hosts[check.on]!, transports),
+        hosts: plan.instances.filter((instance) => instance.check.id === check.id).length,
         informational: check.informational,
       })),
     })),
@@ -117,7 +129,7 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
   // Every running command listens for the interruption: many at once is expected, not a leak.
   const { signal, stoppedBecause } = stopSignals(request);
   setMaxListeners(0, request.signal, signal);
-  const transports = createTransports(plans.flatMap((plan) => Object.values(plan.runbook.hosts)), request.ssh);
+  const transports = createTransports(plans.flatMap((plan) => plan.instances.map((instance) => instance.host)), request.ssh);
   const runs: RunbookRun[] = [];
   try {
     emit(runStart(plans, transports, startedAt));
@@ -128,7 +140,7 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
         signal,
         stoppedBecause,
         mask: redact,
-        transportFor: (role) => transports.forHost(role, plan.runbook.hosts[role]),
+        transportFor: (host) => transports.forHost(host),
         elapsedMs,
         onEvent: emit,
       });
@@ -137,7 +149,7 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
   } finally {
     await transports.close();
   }
-  const report = redactData(assembleReport(runs, { tool: TOOL, startedAt, durationMs: performance.now() - started, interrupted: request.signal.aborted }), redact);
+  const report = redactData(assembleReport(runs, { tool: TOOL, startedAt, durationMs: performance.now() - started, interrupted: request.signal.aborted, ...(request.shard ? { shard: request.shard } : {}) }), redact);
   emit(runEnd(report));
   return report;
 };

@@ -2,9 +2,11 @@
 import { describePlan, renderPlan, type PlannedCheck } from '../app/describe-plan.js';
 import { planDot, planMermaid } from '../app/plan-picture.js';
 import type { Plan } from '../plan/plan.js';
-import { loadPlans, loadVarsFiles, secretsOf } from '../app/load-plans.js';
+import { loadInventory, loadPlans, loadVarsFiles, secretsOf } from '../app/load-plans.js';
 import { runPlans } from '../app/run-runbooks.js';
 import { selectPlans } from '../app/select.js';
+import { selectHosts, type Shard } from '../app/select-hosts.js';
+import type { Inventory } from '../runbook/inventory.js';
 import { errorText } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
 import { liveProgress } from '../progress/live.js';
@@ -18,14 +20,25 @@ export interface CommonOptions {
   readonly var?: Record<string, string>;
   readonly varsFile?: string[];
   readonly host?: Record<string, string>;
+  readonly inventory?: string;
 }
 
 export interface SelectionOptions {
   readonly only?: string[];
   readonly tag?: string[];
+  readonly limit?: string;
+  readonly shard?: Shard;
 }
 
 const selectionOf = (options: SelectionOptions) => ({ only: options.only ?? [], tags: options.tag ?? [] });
+
+/** Questions first (--only, --tag), then hosts (--limit, --shard) of what remains. */
+const select = (plans: readonly Plan[], options: SelectionOptions, inventory: Inventory | undefined): Plan[] =>
+  selectHosts(selectPlans(plans, selectionOf(options)), {
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
+    ...(inventory ? { inventory } : {}),
+  });
 
 export interface RunOptions extends CommonOptions, SelectionOptions {
   readonly sshConfig?: string;
@@ -34,6 +47,7 @@ export interface RunOptions extends CommonOptions, SelectionOptions {
   readonly reporter?: string[];
   readonly output?: string;
   readonly concurrency: number;
+  readonly connections: number;
   readonly timeout: number;
   readonly color?: boolean;
   readonly verbose?: boolean;
@@ -69,42 +83,46 @@ const progressFor = (options: RunOptions) => {
   };
 };
 
-const overridesOf = async (options: CommonOptions) => {
+const overridesOf = async (options: CommonOptions, inventory: Inventory | undefined) => {
   const varsFile = await loadVarsFiles(options.varsFile ?? []);
-  return { vars: options.var ?? {}, environment: runbookVarsInEnvironment(), hosts: options.host ?? {}, ...(varsFile ? { varsFile } : {}) };
+  return { vars: options.var ?? {}, environment: runbookVarsInEnvironment(), hosts: options.host ?? {}, ...(varsFile ? { varsFile } : {}), ...(inventory ? { inventory } : {}) };
 };
 
 /** Loads (all problems at once, or nothing) and, before anything is shown or run, masks the secrets from then on. */
 const load = async (files: readonly string[], options: CommonOptions) => {
-  const plans = await loadPlans(files, await overridesOf(options));
+  const inventory = options.inventory === undefined ? undefined : await loadInventory(options.inventory);
+  const plans = await loadPlans(files, await overridesOf(options, inventory));
   hideSecrets(secretsOf(plans));
-  return plans;
+  return { plans, inventory };
 };
 
 export const runAction = async (files: string[], options: RunOptions): Promise<void> => {
   const targets = reportTargets(options.reporter, options.output);
   await checkTargetsWritable(targets);
   const controller = interruptController();
-  const plans = selectPlans(await load(files, options), selectionOf(options));
+  const { plans: loaded, inventory } = await load(files, options);
+  const plans = select(loaded, options, inventory);
   const progress = progressFor(options);
   const report = await runPlans(plans, {
     concurrency: options.concurrency,
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
     defaultTimeoutMs: options.timeout,
     signal: controller.signal,
     ...(options.deadline === undefined ? {} : { deadlineMs: options.deadline }),
     ...progress.listener,
     ssh: {
+      connections: options.connections,
       ...(options.sshConfig === undefined ? {} : { sshConfigPath: options.sshConfig }),
       ...(options.sshStrictHostKeyChecking === undefined ? {} : { strictHostKeyChecking: options.sshStrictHostKeyChecking }),
     },
   });
   await progress.finished();
-  await writeReports(report, targets, options.color);
+  await writeReports(report, targets, { color: options.color, verbose: options.verbose });
   setExitCode(report.exitCode);
 };
 
 export const validateAction = async (files: string[], options: CommonOptions): Promise<void> => {
-  const plans = await load(files, options);
+  const { plans } = await load(files, options);
   for (const plan of plans) {
     const checks = plan.order.length;
     stdout(`${plan.runbook.file}: valid (${plan.runbook.questions.length} questions, ${checks} checks)\n`);
@@ -122,7 +140,8 @@ const PLAN_RENDERERS: Record<PlanFormat, (plan: Plan, steps: readonly PlannedChe
 };
 
 export const planAction = async (file: string, options: CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number }): Promise<void> => {
-  const [plan] = selectPlans(await load([file], options), selectionOf(options));
+  const { plans, inventory } = await load([file], options);
+  const [plan] = select(plans, options, inventory);
   const steps = describePlan(plan!, options.timeout);
   stdout(PLAN_RENDERERS[options.json ? 'json' : options.format](plan!, steps));
   setExitCode(EXIT_CODES.pass);

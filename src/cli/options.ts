@@ -22,3 +22,12 @@ export const parseDurationOption = (value: string): number => {
   if (parsed === undefined) throw new InvalidArgumentError(`expected a duration such as 500ms, 5s or 2m, got "${value}"`);
   return parsed;
 };
+
+/** `--shard 2/3`: the second of three parts; `JOB_COMPLETION_INDEX` users write `$((JOB_COMPLETION_INDEX+1))/3`. */
+export const parseShard = (value: string): { index: number; total: number } => {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const total = Number(match?.[2]);
+  if (!match || total < 1 || index < 1 || index > total) throw new InvalidArgumentError(`expected i/n with 1 <= i <= n, e.g. 1/3, got "${value}"`);
+  return { index, total };
+};

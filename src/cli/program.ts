@@ -2,11 +2,12 @@
 import { Command, Option } from 'commander';
 import { TOOL } from '../app/tool.js';
 import { EXIT_CODES, EXIT_CODE_MEANINGS } from '../model/exit-codes.js';
+import { DEFAULT_CONNECTIONS } from '../model/limits.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { REPORTER_NAMES } from '../report/registry.js';
 import type { PlanFormat, RunOptions, CommonOptions, SelectionOptions } from './actions.js';
 import { stdout, writeStderr } from './io.js';
-import { collectList, collectPair, parseDurationOption, parsePositiveInteger } from './options.js';
+import { collectList, collectPair, parseDurationOption, parsePositiveInteger, parseShard } from './options.js';
 
 // The actions (and all they load) are imported when a command runs, not to print --help or --version.
 type PlanOptions = CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number };
@@ -24,17 +25,20 @@ const ENVIRONMENT: [string, string][] = [
 
 const environmentHelp = (): string => `\nEnvironment:\n${ENVIRONMENT.map(([name, meaning]) => `  ${name.padEnd(26)}${meaning}`).join('\n')}\n`;
 
-/** `--only` and `--tag`, for run and plan: the same questions either way. */
+/** `--only`, `--tag`, `--limit` and `--shard`, for run and plan: the same questions and hosts either way. */
 const withSelection = (command: Command): Command =>
   command
     .option('--only <question>', 'run only this question (repeatable); the questions it depends on run too', collectList)
-    .option('--tag <tag>', 'run only the questions with this tag (repeatable: any of them); with --only, either', collectList);
+    .option('--tag <tag>', 'run only the questions with this tag (repeatable: any of them); with --only, either', collectList)
+    .option('--limit <pattern>', "only these hosts, in Ansible's patterns: web0*, 'web:!web07', 'web:&prod', ~regex; a role is a group of its hosts; what they wait for runs too")
+    .option('--shard <i/n>', 'only part i of n of the hosts (a stable hash of each host name); join the JSON reports with runbook merge-reports', parseShard);
 
 const withOverrides = (command: Command): Command =>
   command
     .option('--var <name=value>', 'set a variable of the runbook, over RUNBOOK_VAR_<name>, --vars-file and its default (repeatable)', collectPair('--var'))
     .option('--vars-file <file>', 'YAML file of variable values (name: value), over the runbook\'s defaults; repeatable, a later file wins', collectList)
-    .option('--host <role=[user@]host[:port]>', 'point a host role at another machine, or "local" (repeatable)', collectPair('--host'));
+    .option('--host <role=[user@]host[:port]>', 'point a host role at another machine, "local", a range (web[01:50]) or @GROUP of --inventory (repeatable)', collectPair('--host'))
+    .option('--inventory <file>', 'an Ansible inventory (YAML or INI): its groups are @GROUP, and a role written web: {} takes the group web');
 
 const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 
@@ -57,14 +61,15 @@ export const buildProgram = (): Command => {
     .description('run runbooks and report each question: pass, fail, error or skipped')
     .option('--reporter <name[:file]>', `report format, to stdout or into a file; repeatable: ${REPORTER_NAMES.join(', ')} (default human)`, collectList)
     .option('--output <file>', 'write the report of the one reporter given without a file there instead of stdout')
-    .option('--concurrency <n>', 'checks running at once', parsePositiveInteger, DEFAULT_CONCURRENCY)
+    .option('--concurrency <n>', 'commands running at once, across all hosts', parsePositiveInteger, DEFAULT_CONCURRENCY)
+    .option('--connections <n>', 'SSH connections open or being set up at once; a host waits for one, an idle one is closed for it', parsePositiveInteger, DEFAULT_CONNECTIONS)
     .addOption(timeoutOption())
     .option('--deadline <duration>', 'a limit for the whole run: what still runs then is stopped and what has not started is not (both "could not check"); e.g. 5m', parseDurationOption)
     .option('--ssh-config <file>', 'ssh_config to read, like ssh -F (default ~/.ssh/config, then /etc/ssh/ssh_config)')
     .addOption(
       new Option('--ssh-strict-host-key-checking <mode>', 'yes: only hosts in known_hosts; accept-new: also record new hosts (changed keys are always refused)').choices(['yes', 'accept-new']),
     )
-    .addOption(new Option('--verbose', 'progress as lines on stderr even on a terminal: the runbooks and hosts, a line as each check finishes (status, host, time, reason), the outcome').conflicts('quiet'))
+    .addOption(new Option('--verbose', 'progress as lines on stderr even on a terminal: the runbooks and hosts, a line as each check finishes (status, host, time, reason), the outcome; the human report lists every host of a fleet').conflicts('quiet'))
     .option('--quiet', 'no progress on stderr (by default: a live view on a terminal, a line per finished check otherwise)')
     .option('--color', 'force colours in the human report')
     .option('--no-color', 'no colours in the human report')
@@ -74,6 +79,8 @@ export const buildProgram = (): Command => {
       'runbook run gate.yaml --reporter human --reporter junit:junit.xml --reporter html:report.html',
       'runbook run gate.yaml --only db-answers --deadline 5m --quiet',
       'RUNBOOK_VAR_db_password="$DB_PASSWORD" runbook run app-login.yaml --tag db',
+      'runbook run web-tier.yaml --inventory hosts.ini --limit \'web:!web07\' --reporter junit:junit.xml',
+      'runbook run web-tier.yaml --inventory hosts.yaml --shard 2/3 --reporter json:shard-2.json',
     ))
     .action(async (files: string[], options: RunOptions) => (await import('./actions.js')).runAction(files, options));
 
@@ -93,6 +100,21 @@ export const buildProgram = (): Command => {
     .option('--json', 'the same as --format json')
     .addOption(timeoutOption())
     .action(async (file: string, options: PlanOptions) => (await import('./actions.js')).planAction(file, options));
+
+  program.command('merge-reports').argument('<files...>', 'JSON reports of runbook run --shard i/n, one per shard')
+    .description('join the JSON reports of a sharded run into the report of the whole run, judged again as one run (require: counts every shard\'s hosts), with its exit code')
+    .option('--reporter <name[:file]>', `report format, to stdout or into a file; repeatable: ${REPORTER_NAMES.join(', ')} (default human)`, collectList)
+    .option('--output <file>', 'write the report of the one reporter given without a file there instead of stdout')
+    .option('--color', 'force colours in the human report')
+    .option('--no-color', 'no colours in the human report')
+    .option('--verbose', 'the human report lists every host of a fleet, passes included, instead of grouping them by outcome')
+    .addHelpText('after', examples(
+      'runbook run web-tier.yaml --inventory hosts.ini --shard 2/3 --reporter json:shard-2.json   # on each of 3 runners',
+      'runbook merge-reports shard-*.json --reporter human --reporter junit:junit.xml             # then once, on all of them',
+      '# GitHub Actions: a matrix job per shard uploads shard-N.json; a job that needs them all downloads them and merges',
+      'runbook merge-reports shard-1.json shard-2.json shard-3.json --reporter json --output report.json',
+    ))
+    .action(async (files: string[], options: { reporter?: string[]; output?: string; color?: boolean; verbose?: boolean }) => (await import('./merge-action.js')).mergeReportsAction(files, options));
 
   return program;
 };

@@ -55,10 +55,10 @@ export const checkTargetsWritable = async (targets: readonly ReportTarget[]): Pr
 };
 
 /** Writes one report; a reporter that throws is said on stderr, and the others go on. */
-const writeOne = async (report: RunReport, target: ReportTarget, colorFlag: boolean | undefined): Promise<boolean> => {
+const writeOne = async (report: RunReport, target: ReportTarget, view: ReportView): Promise<boolean> => {
   try {
     const reporter = await REPORTERS[target.reporter]();
-    const text = reporter.render(report, { colors: target.file === undefined && colorWanted(colorFlag) });
+    const text = reporter.render(report, { colors: target.file === undefined && colorWanted(view.color), verbose: view.verbose === true });
     if (target.file === undefined) stdout(text);
     else await writeAtomically(target.file, text);
     return true;
@@ -82,13 +82,19 @@ const githubExtras = async (report: RunReport, targets: readonly ReportTarget[])
     await appendText(summaryFile, reporter.stepSummary(report)).catch((error: unknown) => stderr(`runbook: $GITHUB_STEP_SUMMARY could not be written (${errorText(error)})`));
   }
   const humanOnStdout = targets.some((target) => target.reporter === 'human' && target.file === undefined);
-  if (!asked && humanOnStdout) await writeOne(report, { reporter: 'github' }, false);
+  if (!asked && humanOnStdout) await writeOne(report, { reporter: 'github' }, { color: false });
 };
 
-export const writeReports = async (report: RunReport, targets: readonly ReportTarget[], colorFlag: boolean | undefined): Promise<void> => {
+/** `--color`/`--no-color` (undefined: as the terminal wants), and `--verbose`: every host of a fleet. */
+export interface ReportView {
+  readonly color?: boolean | undefined;
+  readonly verbose?: boolean | undefined;
+}
+
+export const writeReports = async (report: RunReport, targets: readonly ReportTarget[], view: ReportView): Promise<void> => {
   const written: string[] = [];
   for (const target of targets) {
-    if ((await writeOne(report, target, colorFlag)) && target.file !== undefined) written.push(target.file);
+    if ((await writeOne(report, target, view)) && target.file !== undefined) written.push(target.file);
   }
   await githubExtras(report, targets);
   if (written.length > 0) stderr(`runbook: ${report.status}, exit code ${report.exitCode}; ${written.length === 1 ? 'report' : 'reports'} written to ${written.join(', ')}`);

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   RB_DIAGNOSIS: 'a diagnosis rule names an unknown check or field, or has a malformed condition',
   RB_MATCHER: 'an expectation cannot be compiled (wrong field type, bad regex, unknown field)',
   RB_INCLUDE: 'an include names a missing file, closes a cycle, or does not fit (a role, a variable, a clashing id)',
+  RB_INVENTORY: 'an inventory (--inventory) cannot be read, or a role names a group or host it does not have',
   RB_USAGE: 'bad command-line usage',
 } as const;
 

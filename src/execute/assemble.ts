@@ -1,9 +1,11 @@
 // Builds the RunReport from check results: question verdicts, counts, status and exit code are
 // decided here once, for every reporter.
+import { groupBy } from '../model/group-by.js';
+import { DEFAULT_REQUIRE } from '../model/require.js';
 import { REPORT_VERSION, type CheckResult, type Finding, type QuestionResult, type RunbookSummary, type RunReport } from '../model/report.js';
 import type { Runbook } from '../model/runbook.js';
-import { describeHost } from '../model/host-address.js';
-import { countStatuses, exitCodeFor, questionVerdict, worstStatus } from './verdict.js';
+import { describeRole } from '../model/host-address.js';
+import { countStatuses, exitCodeFor, gatingStatuses, questionVerdict, worstStatus } from './verdict.js';
 
 export interface RunbookRun {
   readonly runbook: Runbook;
@@ -16,33 +18,53 @@ export interface RunMeta {
   readonly startedAt: Date;
   readonly durationMs: number;
   readonly interrupted: boolean;
+  readonly shard?: { readonly index: number; readonly total: number };
 }
 
-const questionResults = ({ runbook, results }: RunbookRun): QuestionResult[] =>
-  runbook.questions.map((question) => {
-    const checks = question.checks.map((check) => results.find((result) => result.id === check.id)!);
-    const verdict = questionVerdict(checks);
-    return {
-      runbook: runbook.file,
-      id: question.id,
-      title: question.title,
-      status: verdict.status,
-      ...(question.severity === 'warning' ? { severity: 'warning' as const } : {}),
-      ...(verdict.reason ? { reason: verdict.reason } : {}),
-      ...(verdict.status !== 'pass' && question.hint ? { hint: question.hint } : {}),
-      checks,
-    };
+/** A question none of whose checks ran on any host (all left out by --limit or --shard) is not reported. */
+const questionResults = ({ runbook, results }: RunbookRun): QuestionResult[] => {
+  const resultsOf = groupBy(results, (result) => result.id);
+  return runbook.questions.filter((question) => question.checks.some((check) => resultsOf.has(check.id))).map((question) => {
+    const checks = question.checks.flatMap((check) => resultsOf.get(check.id) ?? []);
+    const { id, title, hint, require } = question;
+    return judgedQuestion({ runbook: runbook.file, id, title, hint, require, severity: question.severity === 'warning' ? 'warning' : undefined }, checks);
   });
+};
 
-/** The statuses that decide the run: a question of severity warning is reported, never counted against it. */
-const gatingStatuses = (questions: readonly QuestionResult[]) => questions.filter((question) => question.severity !== 'warning').map((question) => question.status);
+/** What a question's entry in the report says of it: the same for a run and for merged shards. */
+export interface QuestionSource {
+  readonly runbook: string;
+  readonly id: string;
+  readonly title: string;
+  readonly severity?: 'warning' | undefined;
+  readonly hint?: string | undefined;
+  readonly require?: string | undefined;
+}
+
+/** A question with its checks' results, judged (execute/verdict.ts): the hint only when it did not pass, require only over a fleet. */
+export const judgedQuestion = (question: QuestionSource, checks: readonly CheckResult[]): QuestionResult => {
+  const require = question.require ?? DEFAULT_REQUIRE;
+  const verdict = questionVerdict(checks, require);
+  return {
+    runbook: question.runbook,
+    id: question.id,
+    title: question.title,
+    status: verdict.status,
+    ...(question.severity === 'warning' ? { severity: 'warning' as const } : {}),
+    ...(verdict.reason ? { reason: verdict.reason } : {}),
+    ...(verdict.status !== 'pass' && question.hint ? { hint: question.hint } : {}),
+    ...(verdict.hosts ? { hosts: verdict.hosts, require } : {}),
+    checks: [...checks],
+  };
+};
+
 
 const summarize = (run: RunbookRun, questions: readonly QuestionResult[]): RunbookSummary => ({
   file: run.runbook.file,
   title: run.runbook.title,
   status: worstStatus(gatingStatuses(questions)),
   vars: run.runbook.vars,
-  hosts: Object.fromEntries(Object.entries(run.runbook.hosts).map(([role, spec]) => [role, describeHost(spec)])),
+  hosts: Object.fromEntries(Object.entries(run.runbook.hosts).map(([role, spec]) => [role, describeRole(spec)])),
 });
 
 export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunReport => {
@@ -58,6 +80,7 @@ export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunR
     status: worstStatus(gating),
     exitCode: exitCodeFor(gating, meta.interrupted),
     interrupted: meta.interrupted,
+    ...(meta.shard ? { shard: meta.shard } : {}),
     summary: {
       questions: countStatuses(questionStatuses),
       checks: countStatuses(questions.flatMap((question) => question.checks.map((check) => check.status))),

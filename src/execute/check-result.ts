@@ -3,6 +3,7 @@
 import { checkKindOf } from '../checks/registry.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
+import type { CheckInstance } from '../plan/instances.js';
 import type { Verdict } from './reason.js';
 
 /** What running the check added; a check that never ran has none of it. */
@@ -13,13 +14,21 @@ export type Observed = Pick<CheckResult, 'durationMs' | 'evidence' | 'expectatio
 
 const nothingObserved = (): Observed => ({ durationMs: 0, evidence: [], expectations: [], captures: {}, observed: {}, missingTools: [], notes: [], startedAt: new Date().toISOString() });
 
-/** `target` is where the check runs (`local` or the SSH destination). */
-export const checkResult = (check: Check, target: string, verdict: Verdict, seen: Observed = nothingObserved()): CheckResult => ({
+/** Where a check runs: `local` or the SSH destination, and on a fleet the host's name. */
+export interface Placement {
+  readonly target: string;
+  readonly hostName?: string;
+}
+
+export const placementOf = (instance: CheckInstance, target: string): Placement => (instance.fleet ? { target, hostName: instance.host.name } : { target });
+
+export const checkResult = (check: Check, { target, hostName }: Placement, verdict: Verdict, seen: Observed = nothingObserved()): CheckResult => ({
   id: check.id,
   question: check.questionId,
   kind: checkKindOf(check).name,
   host: check.on,
   target,
+  ...(hostName === undefined ? {} : { hostName }),
   status: verdict.status,
   ...(verdict.reason ? { reason: verdict.reason } : {}),
   ...(seen.hint !== undefined ? { hint: seen.hint } : {}),

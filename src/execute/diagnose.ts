@@ -1,12 +1,18 @@
 // Turns diagnosis rules and what the run observed into findings: the reasoning across checks that
 // says "ICMP is filtered, TCP answers" instead of two unrelated lines. Rules are data; each kind of
 // condition gives itself meaning in src/conditions/, over the facts this module serves.
+// A rule about checks of a fleet is judged host by host (its checks on that host, and each other
+// check as one run for all its hosts: execute/fleet-view.ts); hosts where it holds with the same
+// words make one finding that names them.
 import type { Finding } from '../model/report.js';
-import { fieldReference } from '../model/references.js';
+import { checksAskedBy } from '../model/condition-checks.js';
+import { groupBy } from '../model/group-by.js';
+import { fieldReference, findReferences } from '../model/references.js';
 import { conditionHolds } from '../conditions/registry.js';
 import { factsOf } from './facts.js';
-import type { Runbook } from '../model/runbook.js';
+import type { DiagnosisRule, Runbook } from '../model/runbook.js';
 import { renderTemplate, type Lookup } from '../plan/template.js';
+import { combinedRun } from './fleet-view.js';
 import type { CheckRun } from './run-check.js';
 
 /** "nc, nmap on client; lsof, tcpdump on server": each tool once per host, stable order. */
@@ -19,34 +25,94 @@ export const describeMissingTools = (runs: readonly CheckRun[]): string => {
     .join('; ');
 };
 
-const lookupFor = (runbook: Runbook, runs: readonly CheckRun[], byId: ReadonlyMap<string, CheckRun>): Lookup => {
+const lookupFor = (runbook: Runbook, view: ReadonlyMap<string, CheckRun>): Lookup => {
+  const runs = [...view.values()];
   const captures = Object.assign({}, ...runs.map((run) => run.result.captures)) as Record<string, string>;
   return ({ namespace, name }) => {
     if (namespace === 'vars') return Object.hasOwn(runbook.vars, name) ? String(runbook.vars[name]) : undefined;
     if (namespace === 'captures') return captures[name] ?? '(not captured)';
     if (namespace === 'tools') return describeMissingTools(runs);
     const { check, field } = fieldReference(name);
-    const value = byId.get(check)?.fields[field];
+    const value = view.get(check)?.fields[field];
     return value === undefined || value === null ? '(not observed)' : String(value).trim();
   };
 };
 
-export const diagnose = (runbook: Runbook, runs: readonly CheckRun[]): Finding[] => {
-  const byId = new Map(runs.map((run) => [run.result.id, run]));
-  const lookup = lookupFor(runbook, runs, byId);
-  return runbook.diagnosis.flatMap((rule) => {
-    const consulted = new Set<string>();
-    if (!conditionHolds(rule.when, factsOf(byId, consulted))) return [];
-    const evidence = [...consulted].map((id) => {
-      const { status, reason } = byId.get(id)!.result;
-      return { check: id, status, ...(reason ? { reason } : {}) };
-    });
-    return [{
-      runbook: runbook.file,
-      id: rule.id,
-      message: renderTemplate(rule.finding, lookup, 'value'),
-      ...(rule.hint ? { hint: renderTemplate(rule.hint, lookup, 'value') } : {}),
-      evidence,
-    }];
+/** The checks a rule reads: in its condition, its `${fields.CHECK.x}`, and those making its `${captures.x}`. */
+const checksReadBy = (runbook: Runbook, rule: DiagnosisRule): string[] => {
+  const references = [rule.finding, rule.hint ?? ''].flatMap(findReferences);
+  const captured = new Set(references.filter((reference) => reference.namespace === 'captures').map((reference) => reference.name));
+  const producers = runbook.questions.flatMap((question) => question.checks).filter((check) => check.captures.some((capture) => captured.has(capture.name)));
+  return [...new Set([
+    ...checksAskedBy(rule.when),
+    ...references.filter((reference) => reference.namespace === 'fields').map((reference) => fieldReference(reference.name).check),
+    ...producers.map((check) => check.id),
+  ])];
+};
+
+interface HostView {
+  /** Undefined: the rule reads no fleet, and is judged once. */
+  readonly hostName?: string;
+  readonly view: Map<string, CheckRun>;
+}
+
+/**
+ * The views a rule is judged in: one per host of the first fleet role it reads, where that role's
+ * checks are the host's own runs; one view of every check when it reads no fleet.
+ */
+const viewsFor = (runbook: Runbook, rule: DiagnosisRule, byCheck: ReadonlyMap<string, readonly CheckRun[]>): HostView[] => {
+  const whole = new Map([...byCheck].map(([id, runs]) => [id, combinedRun(runs)]));
+  const fleetRun = checksReadBy(runbook, rule).flatMap((id) => byCheck.get(id) ?? []).find((run) => run.result.hostName !== undefined);
+  if (!fleetRun) return [{ view: whole }];
+  const role = fleetRun.result.host;
+  const onRole = [...byCheck].filter(([, runs]) => runs[0]?.result.host === role && runs[0].result.hostName !== undefined);
+  const hostNames = [...new Set(onRole.flatMap(([, runs]) => runs.map((run) => run.result.hostName!)))];
+  return hostNames.map((hostName) => {
+    const view = new Map(whole);
+    for (const [id, runs] of onRole) {
+      const own = runs.find((run) => run.result.hostName === hostName);
+      if (own) view.set(id, own);
+      else view.delete(id);
+    }
+    return { hostName, view };
   });
+};
+
+interface Judged {
+  readonly hostName?: string;
+  readonly finding: Finding;
+}
+
+const judge = (runbook: Runbook, rule: DiagnosisRule, { hostName, view }: HostView): Judged[] => {
+  const consulted = new Set<string>();
+  if (!conditionHolds(rule.when, factsOf(view, consulted))) return [];
+  const lookup = lookupFor(runbook, view);
+  const evidence = [...consulted].flatMap((id) => {
+    const result = view.get(id)?.result;
+    if (!result) return [];
+    const ownHost = hostName !== undefined && result.hostName === hostName ? { hostName } : {};
+    return [{ check: id, status: result.status, ...(result.reason ? { reason: result.reason } : {}), ...ownHost }];
+  });
+  const finding: Finding = {
+    runbook: runbook.file,
+    id: rule.id,
+    message: renderTemplate(rule.finding, lookup, 'value'),
+    ...(rule.hint ? { hint: renderTemplate(rule.hint, lookup, 'value') } : {}),
+    evidence,
+  };
+  return [{ ...(hostName === undefined ? {} : { hostName }), finding }];
+};
+
+/** Hosts where a rule holds with the same words make one finding; its evidence is the first host's. */
+const joinHosts = (judged: readonly Judged[]): Finding[] => {
+  const alike = groupBy(judged, ({ finding }) => JSON.stringify([finding.message, finding.hint]));
+  return [...alike.values()].map((group) => {
+    const hosts = group.flatMap(({ hostName }) => (hostName === undefined ? [] : [hostName]));
+    return { ...group[0]!.finding, ...(hosts.length > 0 ? { hosts } : {}) };
+  });
+};
+
+export const diagnose = (runbook: Runbook, runs: readonly CheckRun[]): Finding[] => {
+  const byCheck = groupBy(runs, (run) => run.result.id);
+  return runbook.diagnosis.flatMap((rule) => joinHosts(viewsFor(runbook, rule, byCheck).flatMap((view) => judge(runbook, rule, view))));
 };

@@ -8,6 +8,10 @@ import type { CheckResult, Counts } from '../model/report.js';
 export interface HostRef {
   readonly role: string;
   readonly target: string;
+  /** On a fleet role: the host's name (`web07`). */
+  readonly name?: string;
+  /** In run-start, for a fleet role: how many hosts it holds in this run (`target` then describes them). */
+  readonly fleet?: number;
 }
 
 /** Which check: ids repeat across runbook files, so the file is part of the name. */
@@ -30,7 +34,8 @@ export interface RunbookStart {
 export interface QuestionStart {
   readonly id: string;
   readonly title: string;
-  readonly checks: readonly { readonly id: string; readonly host: HostRef; readonly informational: boolean }[];
+  /** `hosts`: how many hosts it runs on (a fleet role's, after --limit and --shard); `host.target` then names the fleet. */
+  readonly checks: readonly { readonly id: string; readonly host: HostRef; readonly hosts: number; readonly informational: boolean }[];
 }
 
 /** `atMs`: milliseconds since the run started (the `run-start` event), on a monotonic clock. */

@@ -6,7 +6,7 @@ import type { MatchValue } from '../model/matcher.js';
 import type { ExpectationResult } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
 import { failed, ok, type Result } from '../model/result.js';
-import type { Check, Expectation, HostSpec, VarValue } from '../model/runbook.js';
+import type { Check, Expectation, VarValue } from '../model/runbook.js';
 import { makeResolver } from '../plan/template.js';
 import { notRun, type CommandOutcome, type RunningCommand, type StreamOpening, type Transport } from '../transport/types.js';
 import { checkResult } from './check-result.js';
@@ -15,10 +15,14 @@ import { checkVerdict, type CommandRecord } from './reason.js';
 
 export interface CheckEnvironment {
   readonly vars: Readonly<Record<string, VarValue>>;
-  readonly hosts: Readonly<Record<string, HostSpec>>;
-  /** Values captured so far by the checks this one depends on. */
+  /** Values captured by the checks this one depends on: on a fleet, its own host's. */
   readonly captures: ReadonlyMap<string, string>;
+  /** For the check's role, the host this run is on; for another role (a kind's second host), its one host. */
   transportFor(role: string): Transport;
+  /** Whether the role's host runs commands with sudo, unless the check says. */
+  becomeFor(role: string): boolean;
+  /** On a fleet role: the host's name, for the result. */
+  readonly hostName?: string;
   readonly defaultTimeoutMs: number;
   readonly signal: AbortSignal;
   /**
@@ -119,14 +123,16 @@ class Observer {
     return Math.max(1, Math.round(this.deadline - performance.now()));
   }
 
+  /** `server (root@10.0.0.5:22)`; on a fleet, the host by name: `web07 (root@10.0.0.7:22)`. */
   private where(role: string, transport: Transport): string {
-    return transport.description === 'local' ? role : `${role} (${transport.description})`;
+    const name = role === this.check.on && this.env.hostName !== undefined ? this.env.hostName : role;
+    return transport.description === 'local' ? name : `${name} (${transport.description})`;
   }
 
   private start(script: string, options: RunOptions = {}): RunningCommand {
     const role = options.host ?? this.check.on;
     const transport = this.env.transportFor(role);
-    const become = this.check.become ?? this.env.hosts[role]?.become ?? false;
+    const become = this.check.become ?? this.env.becomeFor(role);
     const stdin = options.stdin === undefined ? {} : { stdin: options.stdin };
     const running = transport.start({ script, timeoutMs: this.remainingMs(), signal: this.env.signal, become, ...stdin });
     const recorded = running.result.then((outcome) => {
@@ -211,7 +217,8 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     ...(captured.missing ? { missingCapture: captured.missing } : {}),
     ...stoppedFacts(env),
   });
-  const result = checkResult(check, env.transportFor(check.on).description, verdict, {
+  const placement = { target: env.transportFor(check.on).description, ...(env.hostName === undefined ? {} : { hostName: env.hostName }) };
+  const result = checkResult(check, placement, verdict, {
     ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
     durationMs: Math.round(performance.now() - started),
     evidence: observer.records.map((record) => maskedEvidence(record, mask)),

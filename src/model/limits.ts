@@ -7,3 +7,6 @@ export const OUTPUT_LIMIT_BYTES = 16 * MIB;
 
 /** The limit as people read it: `16 MiB`. */
 export const OUTPUT_LIMIT_TEXT = `${OUTPUT_LIMIT_BYTES / MIB} MiB`;
+
+/** `--connections`: SSH connections open or being set up at once, across hosts. Enough to overlap a fleet's set-up, few enough for 2 cores. */
+export const DEFAULT_CONNECTIONS = 32;

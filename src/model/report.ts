@@ -13,6 +13,8 @@ export interface CheckResult {
   readonly host: string;
   /** Where it ran: `local` or the SSH destination. */
   readonly target: string;
+  /** On a fleet role (a list, a range, an inventory group): the host's name, `web07`. One result per host. */
+  readonly hostName?: string;
   readonly status: Status;
   /** Why it did not pass: the failed expectation, the error, or what made it skip. */
   readonly reason?: string;
@@ -52,7 +54,9 @@ export interface Finding {
   readonly message: string;
   readonly hint?: string;
   /** The checks the rule looked at, with what they concluded: what the finding rests on. */
-  readonly evidence: readonly { readonly check: string; readonly status: Status; readonly reason?: string }[];
+  readonly evidence: readonly { readonly check: string; readonly status: Status; readonly reason?: string; readonly hostName?: string }[];
+  /** A rule about a fleet's checks is judged host by host: the hosts where it holds with this message. */
+  readonly hosts?: readonly string[];
 }
 
 export interface QuestionResult {
@@ -65,6 +69,9 @@ export interface QuestionResult {
   readonly severity?: 'warning';
   readonly reason?: string;
   readonly hint?: string;
+  /** When some of its checks ran on a fleet: how many of its hosts ended in each status, and its `require:`. */
+  readonly hosts?: Counts;
+  readonly require?: string;
   readonly checks: readonly CheckResult[];
 }
 
@@ -90,6 +97,10 @@ export interface RunReport {
   /** The process exit code this report implies (see the README's table). */
   readonly exitCode: number;
   readonly interrupted: boolean;
+  /** `--shard 2/3`: this report holds that part of the hosts; `merge-reports` joins the parts. */
+  readonly shard?: { readonly index: number; readonly total: number };
+  /** A report made by `merge-reports`: the shards it joined. */
+  readonly mergedShards?: readonly { readonly index: number; readonly total: number }[];
   readonly summary: { readonly questions: Counts; readonly checks: Counts };
   readonly runbooks: readonly RunbookSummary[];
   readonly questions: readonly QuestionResult[];

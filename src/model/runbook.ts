@@ -16,22 +16,44 @@ export type VarValue = string | number | boolean;
 /** `RUNBOOK_VAR_<name>` in the environment sets the declared variable `<name>` (exact name, case-sensitive). */
 export const VAR_ENV_PREFIX = 'RUNBOOK_VAR_';
 
-export type HostSpec = LocalHostSpec | SshHostSpec;
+export type HostSpec = LocalHostSpec | SshHostSpec | UnusableHostSpec;
 
-export interface LocalHostSpec {
+interface HostBase {
   readonly role: string;
-  readonly kind: 'local';
+  /**
+   * The host's name in a fleet: the inventory's name (`web07`), else the destination's host part as
+   * written or expanded (`web07.prod`); `local` for this machine. `--limit` and `--shard` read it.
+   */
+  readonly name: string;
   readonly become: boolean;
 }
 
-export interface SshHostSpec {
-  readonly role: string;
+export interface LocalHostSpec extends HostBase {
+  readonly kind: 'local';
+}
+
+/** An inventory host runbook cannot reach (`ansible_connection=winrm`): its checks end as errors that say why. */
+export interface UnusableHostSpec extends HostBase {
+  readonly kind: 'unusable';
+  readonly why: string;
+}
+
+export interface SshHostSpec extends HostBase {
   readonly kind: 'ssh';
   /** A name or address, resolved through ssh_config like `ssh HOST` would. */
   readonly host: string;
   readonly user?: string;
   readonly port?: number;
-  readonly become: boolean;
+}
+
+/**
+ * A role's hosts. One destination is one host; a list, a range pattern (`web[01:50].prod`) or an
+ * inventory group (`@web`, `web: {}`) is a fleet: its checks run once per host, are reported by host
+ * name, and its questions count hosts (`require:`). A fleet may hold one host, or none after `--limit`.
+ */
+export interface RoleHosts {
+  readonly members: readonly HostSpec[];
+  readonly fleet: boolean;
 }
 
 /** A value a check may observe and assert on: an exit code is a number, output is text. */
@@ -113,6 +135,8 @@ export interface Question {
   readonly severity: QuestionSeverity;
   /** For `--tag`: `[db, network]`. */
   readonly tags: readonly string[];
+  /** How many of its fleet hosts must pass: `all` (default), `any`, `N` or `N%` (model/require.ts). */
+  readonly require: string;
   readonly checks: readonly Check[];
   readonly location: SourceLocation;
 }
@@ -155,7 +179,7 @@ export interface Runbook {
   readonly vars: Readonly<Record<string, VarValue>>;
   /** Variables declared `secret: true`: checks use their values, no output ever shows them. */
   readonly secretVars: readonly string[];
-  readonly hosts: Readonly<Record<string, HostSpec>>;
+  readonly hosts: Readonly<Record<string, RoleHosts>>;
   readonly questions: readonly Question[];
   readonly diagnosis: readonly DiagnosisRule[];
 }

@@ -1,13 +1,17 @@
-// The plan stage: from a loaded runbook to the checks in execution order, or the reasons it cannot run.
+// The plan stage: from a loaded runbook to the checks in execution order, each on every host of its
+// role (plan/instances.ts), or the reasons it cannot run.
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Check, Runbook } from '../model/runbook.js';
 import { dependencyCycles, executionOrder, unknownDependencies } from './graph.js';
+import { expandInstances, type CheckInstance } from './instances.js';
 import { referenceProblems } from './references.js';
 
 export interface Plan {
   readonly runbook: Runbook;
   /** Every check, dependencies before dependents, otherwise in file order. */
   readonly order: readonly Check[];
+  /** What runs: each check of `order` on each host of its role (fewer after --limit or --shard). */
+  readonly instances: readonly CheckInstance[];
 }
 
 export const buildPlan = (runbook: Runbook): { plan: Plan; diagnostics: Diagnostic[] } => {
@@ -17,5 +21,6 @@ export const buildPlan = (runbook: Runbook): { plan: Plan; diagnostics: Diagnost
     ...dependencyCycles(checks),
     ...referenceProblems(runbook, checks),
   ];
-  return { plan: { runbook, order: executionOrder(checks) }, diagnostics };
+  const order = executionOrder(checks);
+  return { plan: { runbook, order, instances: expandInstances(runbook, order) }, diagnostics };
 };

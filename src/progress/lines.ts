@@ -1,24 +1,33 @@
-// The plainest progress view: a header when the run starts, one line per finished check, a footer
-// when it ends; for `--verbose` on stderr (and for logs where no terminal redraws anything). It
-// listens to the executor's events only; the report on stdout is untouched.
+// The plainest progress view: a header when the run starts, one line per finished check (per host,
+// on a fleet), a footer when it ends; for `--verbose` on stderr (and for logs where no terminal
+// redraws anything). It listens to the executor's events only; the report on stdout is untouched.
 import { roleAndTarget } from '../model/host-address.js';
 import type { ExecutionEvent, HostRef, RunbookStart } from '../execute/events.js';
 import { STATUSES } from '../model/outcome.js';
 import type { CheckResult, Counts } from '../model/report.js';
 
-/** `client (root@10.200.0.216:22)`; just `local` when a role is named like its target. */
-const hostLabel = (host: HostRef): string => roleAndTarget(host.role, host.target);
+/** `1 host`, `50 hosts`. */
+export const hostsCount = (count: number): string => `${count} ${count === 1 ? 'host' : 'hosts'}`;
+
+/** `client (root@10.200.0.216:22)`; just `local` when a role is named like its target; `web (50 hosts)` for a fleet. */
+const hostLabel = (host: HostRef): string => (host.fleet === undefined ? roleAndTarget(host.role, host.target) : `${host.role} (${hostsCount(host.fleet)})`);
 
 const checksCount = (count: number): string => `${count} ${count === 1 ? 'check' : 'checks'}`;
 
-/** `fail  client-query on client (root@10.200.0.216:22), 2020 ms: state expected ...` */
+/** Where a result ran: a fleet's host by its name (which of the role's hosts it was), else by its role. */
+const resultHostLabel = (result: CheckResult): string => roleAndTarget(result.hostName ?? result.host, result.target);
+
+/**
+ * `fail    client-query on client (root@10.200.0.216:22), 2020 ms: state expected ...`;
+ * on a fleet `fail    port-open on web07 (root@10.201.0.17:22), 12 ms: ...`.
+ */
 export const finishedCheckLine = (result: CheckResult): string =>
-  `${result.status.padEnd(7)} ${result.id} on ${hostLabel({ role: result.host, target: result.target })}, ${result.durationMs} ms${result.reason ? `: ${result.reason}` : ''}`;
+  `${result.status.padEnd(7)} ${result.id} on ${resultHostLabel(result)}, ${result.durationMs} ms${result.reason ? `: ${result.reason}` : ''}`;
 
 const runbookPart = (runbook: RunbookStart): string =>
   `${runbook.file}: ${checksCount(runbook.checks)}${runbook.hosts.length > 0 ? ` on ${runbook.hosts.map(hostLabel).join(', ')}` : ''}`;
 
-/** `running runbooks/x.yaml: 9 checks on client (root@10.0.0.5:22), server (...)`; files joined by `; `. */
+/** `running runbooks/x.yaml: 9 checks on client (root@10.0.0.5:22), web (50 hosts)`; files joined by `; `. */
 export const runStartLine = (runbooks: readonly RunbookStart[]): string => `running ${runbooks.map(runbookPart).join('; ')}`;
 
 /** `1 pass, 1 fail, 1 skipped`: the statuses that occurred, in the report's order. */

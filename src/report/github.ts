@@ -1,16 +1,20 @@
 // For GitHub Actions: workflow commands that annotate the runbook lines of the checks that failed or
 // could not check (https://docs.github.com/actions/reference/workflow-commands-for-github-actions),
-// and a Markdown summary for the job's page ($GITHUB_STEP_SUMMARY).
-import { roleAndTarget } from '../model/host-address.js';
+// and a Markdown summary for the job's page ($GITHUB_STEP_SUMMARY). A fleet's hosts whose check
+// ended alike make one annotation and one summary entry, grouped as the human report groups them:
+// GitHub shows only ten error annotations per step, which one check failing on 200 hosts would use up.
 import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
+import { groupHosts, listHostNames, whereRan as where, type HostGroup } from './host-groups.js';
 import type { Reporter } from './types.js';
 
 /** GitHub shows this many annotations of each kind per step and drops the rest (the log keeps them). */
 const ANNOTATIONS_PER_KIND = 10;
 const ANNOTATION_EXCERPT_LINES = 5;
 const SUMMARY_EXCERPT_LINES = 20;
+/** Hosts named in a group's annotation or summary line; the rest are counted. */
+const GROUP_NAMES_LISTED = 20;
 
 // ---- Workflow commands ---------------------------------------------------------------------------
 
@@ -40,8 +44,6 @@ const command = ({ level, properties, message }: Annotation): string => {
   return `::${level}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 };
 
-const where = (check: CheckResult): string => roleAndTarget(check.host, check.target);
-
 const exitText = (evidence: Evidence): string => {
   if (evidence.exitCode === null) return evidence.signal ? `ended by ${evidence.signal}` : 'no exit code';
   return `exit ${evidence.exitCode}${evidence.exitMeaning ? ` (${evidence.exitMeaning})` : ''}`;
@@ -63,10 +65,14 @@ const evidenceSketch = (evidence: Evidence, lines: number): string[] => [
   ...streamLines(evidence.conversation ? 'said' : 'stdout', evidence.stdout, lines),
 ];
 
+/** Failed expectations the reason does not already quote. */
+const unsaidExpectations = (check: CheckResult): string[] =>
+  check.expectations.filter((expectation) => !expectation.pass && !check.reason?.includes(expectation.message)).map((expectation) => expectation.message);
+
 const checkMessage = (check: CheckResult): string =>
   [
     check.reason ?? check.status,
-    ...check.expectations.filter((expectation) => !expectation.pass && !check.reason?.includes(expectation.message)).map((expectation) => expectation.message),
+    ...unsaidExpectations(check),
     `on ${where(check)}`,
     ...(check.hint ? [`hint: ${check.hint}`] : []),
     ...check.evidence.flatMap((evidence) => evidenceSketch(evidence, ANNOTATION_EXCERPT_LINES)),
@@ -91,13 +97,53 @@ const checkAnnotation = (check: CheckResult, question: QuestionResult): Annotati
   };
 };
 
+const hostNamesOf = (checks: readonly CheckResult[]): string[] => checks.map((check) => check.hostName ?? check.target);
+
+/** Hosts whose check ended alike: what they share, who they are, and the first one's evidence as the example. */
+const groupMessage = ({ first, checks, statement }: HostGroup): string =>
+  [
+    statement,
+    `on ${checks.length} hosts: ${listHostNames(hostNamesOf(checks), GROUP_NAMES_LISTED)}`,
+    `e.g. ${where(first)}: ${first.reason ?? first.status}`,
+    ...unsaidExpectations(first),
+    ...(first.hint ? [`hint: ${first.hint}`] : []),
+    ...first.evidence.flatMap((evidence) => evidenceSketch(evidence, ANNOTATION_EXCERPT_LINES)),
+  ].join('\n');
+
+/** One annotation per group, on the check's line; a group of one host is annotated as any check. */
+const groupAnnotation = (group: HostGroup, question: QuestionResult): Annotation | undefined => {
+  const single = checkAnnotation(group.first, question);
+  if (group.checks.length === 1 || !single) return single;
+  const what = group.first.status === 'fail' ? 'failed' : 'could not check';
+  const informational = group.first.informational ? ' (informational)' : '';
+  return {
+    ...single,
+    properties: { ...single.properties, title: `${group.first.id} ${what} on ${group.checks.length} hosts${informational}: ${question.title}` },
+    message: groupMessage(group),
+  };
+};
+
+/** A question's checks on single hosts one by one, then its fleet's in groups. */
+const questionAnnotations = (question: QuestionResult): Annotation[] => {
+  const single = question.checks.filter((check) => check.hostName === undefined).flatMap((check) => checkAnnotation(check, question) ?? []);
+  const failing = question.checks.filter((check) => check.hostName !== undefined && (check.status === 'fail' || check.status === 'error'));
+  return [...single, ...groupHosts(failing).flatMap((group) => groupAnnotation(group, question) ?? [])];
+};
+
+const basedOn = (finding: Finding): string =>
+  finding.evidence.map((item) => `${item.check}${item.hostName === undefined ? '' : ` on ${item.hostName}`} (${item.status})`).join(', ');
+
+const findingHosts = (hosts: readonly string[] | undefined): string[] =>
+  hosts ? [`on ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}: ${listHostNames(hosts, GROUP_NAMES_LISTED)}`] : [];
+
 const findingAnnotation = (finding: Finding): Annotation => ({
   level: 'notice',
   properties: { file: finding.runbook, title: `Diagnosis: ${finding.id}` },
   message: [
     finding.message,
+    ...findingHosts(finding.hosts),
     ...(finding.hint ? [`hint: ${finding.hint}`] : []),
-    `based on: ${finding.evidence.map((item) => `${item.check} (${item.status})`).join(', ')}`,
+    `based on: ${basedOn(finding)}`,
   ].join('\n'),
 });
 
@@ -125,7 +171,7 @@ const summaryAnnotation = (report: RunReport, annotations: readonly Annotation[]
 };
 
 const renderCommands = (report: RunReport): string => {
-  const checks = report.questions.flatMap((question) => question.checks.flatMap((check) => checkAnnotation(check, question) ?? []));
+  const checks = report.questions.flatMap(questionAnnotations);
   // Findings stop one short of the notice limit, so the run's own notice, last, is always shown.
   const shownFindings = report.diagnosis.slice(0, ANNOTATIONS_PER_KIND - 1).map(findingAnnotation);
   const summary = summaryAnnotation(report, checks, report.diagnosis.length - shownFindings.length);
@@ -157,11 +203,17 @@ const inline = (text: string): string =>
 const heading = (report: RunReport): string =>
   `## ${ICON[report.status]} runbook: ${report.status.toUpperCase()}${report.interrupted ? ' (interrupted)' : ''}, exit code ${report.exitCode}`;
 
-const passedOf = (question: QuestionResult): string =>
-  `${question.checks.filter((check) => check.status === 'pass').length}/${question.checks.length}`;
+const passedOf = (checks: readonly CheckResult[]): string => `${checks.filter((check) => check.status === 'pass').length}/${checks.length}`;
+
+/** `3/4`, or for a fleet `48/50 hosts` (and its checks on single hosts after it, if it has any). */
+const passedCell = (question: QuestionResult): string => {
+  if (!question.hosts) return passedOf(question.checks);
+  const single = question.checks.filter((check) => check.hostName === undefined);
+  return `${question.hosts.pass}/${question.hosts.total} hosts${single.length > 0 ? `, ${passedOf(single)} other checks` : ''}`;
+};
 
 const questionRow = (question: QuestionResult): string =>
-  `| ${ICON[question.status]} ${question.status} | ${inline(question.title)} (${inline(question.id)}) | ${passedOf(question)} |`;
+  `| ${ICON[question.status]} ${question.status} | ${inline(question.title)} (${inline(question.id)}) | ${passedCell(question)} |`;
 
 const questionTable = (questions: readonly QuestionResult[]): string[] =>
   questions.length === 0 ? ['No questions ran.'] : ['| Status | Question | Checks passed |', '| --- | --- | --- |', ...questions.map(questionRow)];
@@ -170,10 +222,10 @@ const questionTable = (questions: readonly QuestionResult[]): string[] =>
  * Evidence as raw HTML: a `<pre>` block runs to its `</pre>` through blank lines, and with `<`
  * escaped the output cannot close it, so nothing in it is read as Markdown or HTML.
  */
-const evidenceDetails = (evidence: readonly Evidence[]): string[] => {
+const evidenceDetails = (evidence: readonly Evidence[], title = 'Evidence'): string[] => {
   if (evidence.length === 0) return [];
   const text = evidence.flatMap((item) => evidenceSketch(item, SUMMARY_EXCERPT_LINES)).join('\n').replace(/\r\n?/g, '\n');
-  return ['<details><summary>Evidence</summary>', '', `<pre>${escapeHtml(visibleControls(text))}</pre>`, '', '</details>', ''];
+  return [`<details><summary>${escapeHtml(visibleControls(title))}</summary>`, '', `<pre>${escapeHtml(visibleControls(text))}</pre>`, '', '</details>', ''];
 };
 
 const checkSection = (check: CheckResult): string[] => [
@@ -183,17 +235,37 @@ const checkSection = (check: CheckResult): string[] => [
   ...evidenceDetails(check.evidence),
 ];
 
-const questionSection = (question: QuestionResult): string[] => [
-  `### ${ICON[question.status]} ${question.status.toUpperCase()}: ${inline(question.title)} (${inline(question.id)})`,
-  '',
-  ...(question.hint ? [`Hint: ${inline(question.hint)}`, ''] : []),
-  ...question.checks.filter((check) => check.status !== 'pass').flatMap(checkSection),
-];
+/** A group of one host reads as any check; a larger one names its hosts, and shows the first one's evidence. */
+const groupSection = (group: HostGroup): string[] => {
+  const { first, checks, statement } = group;
+  if (checks.length === 1) return checkSection(first);
+  const names = listHostNames(hostNamesOf(checks), GROUP_NAMES_LISTED);
+  return [
+    `${ICON[first.status]} **${inline(first.id)}**${first.informational ? ' (informational)' : ''} on ${checks.length} hosts (${inline(names)}): ${inline(statement)}`,
+    '',
+    ...(first.hint ? [`Hint: ${inline(first.hint)}`, ''] : []),
+    ...evidenceDetails(first.evidence, `Evidence of ${where(first)}`),
+  ];
+};
 
+const questionSection = (question: QuestionResult): string[] => {
+  const notPassed = question.checks.filter((check) => check.status !== 'pass');
+  return [
+    `### ${ICON[question.status]} ${question.status.toUpperCase()}: ${inline(question.title)} (${inline(question.id)})`,
+    '',
+    ...(question.reason && question.hosts ? [inline(question.reason), ''] : []),
+    ...(question.hint ? [`Hint: ${inline(question.hint)}`, ''] : []),
+    ...notPassed.filter((check) => check.hostName === undefined).flatMap(checkSection),
+    ...groupHosts(notPassed.filter((check) => check.hostName !== undefined)).flatMap(groupSection),
+  ];
+};
+
+/** The summary names every host a finding holds on: it is the page people read after the run. */
 const findingItem = (finding: Finding): string[] => [
   `- **${inline(finding.id)}**: ${inline(finding.message)}`,
+  ...(finding.hosts ? [`  - On ${finding.hosts.length} ${finding.hosts.length === 1 ? 'host' : 'hosts'}: ${inline(finding.hosts.join(', '))}`] : []),
   ...(finding.hint ? [`  - Hint: ${inline(finding.hint)}`] : []),
-  `  - Based on: ${inline(finding.evidence.map((item) => `${item.check} (${item.status})`).join(', '))}`,
+  `  - Based on: ${inline(basedOn(finding))}`,
 ];
 
 const diagnosisSection = (findings: readonly Finding[]): string[] =>

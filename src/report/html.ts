@@ -1,6 +1,7 @@
 // One self-contained HTML page, so an incident can be shared as a single file and opened anywhere
 // offline: the run's verdict, each question with its checks and their evidence, the diagnosis, and
-// a timeline of the checks per host. Nothing is fetched: the styles are inline, there is no script,
+// a timeline of the checks per host. A question over a fleet shows how many of its hosts passed, and
+// each of its checks is one row per host, named by the host. Nothing is fetched: the styles are inline, there is no script,
 // no font and no image, and a Content-Security-Policy says so to the browser as well.
 //
 // Every piece of text from the report passes `escapeText` on its way into the page: markup is only
@@ -82,15 +83,19 @@ const msSince = (iso: string, origin: string): number => {
 /** An ISO instant as people read it, kept machine-readable in <time datetime>. */
 const instant = (iso: string): Markup => html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/Z$/, ' UTC')}</time>`;
 
-const where = (check: CheckResult): string => roleAndTarget(check.host, check.target);
+/** `db (admin@10.0.0.5)`, or on a fleet the host, `web07 (root@10.0.0.7:22)`. */
+const where = (check: CheckResult): string => roleAndTarget(check.hostName ?? check.host, check.target);
+
+/** `data-host`, on a fleet's rows only, so a page of one host per role stays as it was. */
+const hostAttribute = (check: CheckResult): Markup => (check.hostName === undefined ? html`` : html` data-host="${check.hostName}"`);
 
 // ---- Anchors: questions and checks by position, so ids from the runbook never become HTML ids ----
 
 interface Anchors {
   readonly question: (question: QuestionResult) => string;
   readonly check: (check: CheckResult) => string;
-  /** A finding names its checks by id within its runbook. */
-  readonly byRunbookCheck: (runbook: string, checkId: string) => string | undefined;
+  /** A finding names its checks by id within its runbook, and on a fleet by host: without one, the first host's. */
+  readonly byRunbookCheck: (runbook: string, checkId: string, hostName?: string) => string | undefined;
 }
 
 const anchorsOf = (report: RunReport): Anchors => {
@@ -100,14 +105,18 @@ const anchorsOf = (report: RunReport): Anchors => {
   report.questions.forEach((question, q) => {
     questions.set(question, `q${q + 1}`);
     question.checks.forEach((check, c) => {
-      checks.set(check, `q${q + 1}-c${c + 1}`);
-      named.set(`${question.runbook}\u0000${check.id}`, `q${q + 1}-c${c + 1}`);
+      const anchor = `q${q + 1}-c${c + 1}`;
+      checks.set(check, anchor);
+      const byId = `${question.runbook}\u0000${check.id}`;
+      if (!named.has(byId)) named.set(byId, anchor);
+      if (check.hostName !== undefined) named.set(`${byId}\u0000${check.hostName}`, anchor);
     });
   });
   return {
     question: (question) => questions.get(question) ?? '',
     check: (check) => checks.get(check) ?? '',
-    byRunbookCheck: (runbook, checkId) => named.get(`${runbook}\u0000${checkId}`),
+    byRunbookCheck: (runbook, checkId, hostName) =>
+      (hostName === undefined ? undefined : named.get(`${runbook}\u0000${checkId}\u0000${hostName}`)) ?? named.get(`${runbook}\u0000${checkId}`),
   };
 };
 
@@ -197,8 +206,14 @@ const notesBlock = (check: CheckResult): Markup => {
   return notes.length === 0 ? html`` : html`<div class="notes"><p class="label">notes</p><ul>${notes.map((note) => html`<li class="note">${note}</li>`)}</ul></div>`;
 };
 
+/** On a fleet, the host and the role it is one of. */
+const hostFact = (check: CheckResult): Markup =>
+  check.hostName === undefined
+    ? html`<strong>${check.host}</strong> <code>${check.target}</code>`
+    : html`<strong>${check.hostName}</strong> <code>${check.target}</code> <span class="muted">of ${check.host}</span>`;
+
 const checkFacts = (check: CheckResult, runStartedAt: string): Markup => html`<dl class="facts">
-<div><dt>host</dt><dd><strong>${check.host}</strong> <code>${check.target}</code></dd></div>
+<div><dt>host</dt><dd>${hostFact(check)}</dd></div>
 <div><dt>kind</dt><dd>${check.kind}</dd></div>
 <div><dt>started</dt><dd>+${duration(msSince(check.startedAt, runStartedAt))} <span class="muted">(${instant(check.startedAt)})</span></dd></div>
 <div><dt>took</dt><dd>${duration(check.durationMs)}</dd></div>
@@ -219,7 +234,7 @@ ${checkFacts(check, runStartedAt)}
 /** Passing checks fold away: what needs reading is what did not pass. */
 const checkDetails = (check: CheckResult, question: QuestionResult, anchors: Anchors, runStartedAt: string): Markup => {
   const informational = check.informational ? (decidesQuestion(check, question) ? 'informational' : 'informational, does not decide') : '';
-  return html`<details class="check s-${check.status}" id="${anchors.check(check)}" data-check="${check.id}" data-status="${check.status}"${check.status === 'pass' ? '' : html` open`}>
+  return html`<details class="check s-${check.status}" id="${anchors.check(check)}" data-check="${check.id}"${hostAttribute(check)} data-status="${check.status}"${check.status === 'pass' ? '' : html` open`}>
 <summary>${badge(check.status)} <code class="check-id">${check.id}</code>${informational ? html` <span class="tag">${informational}</span>` : ''} <span class="muted">on</span> <span class="where">${where(check)}</span> <span class="muted took">${duration(check.durationMs)}</span>${check.reason ? html`<span class="summary-reason">${check.reason}</span>` : ''}</summary>
 ${checkBody(check, runStartedAt)}
 </details>`;
@@ -229,8 +244,16 @@ ${checkBody(check, runStartedAt)}
 const warningTag = (question: QuestionResult): Markup =>
   question.severity === 'warning' ? html` <span class="tag" data-severity="warning">warning: does not fail the run</span>` : html``;
 
+/** `48/50 hosts pass (require all)`, for a question over a fleet. */
+const hostCountTag = (question: QuestionResult): Markup => {
+  if (!question.hosts) return html``;
+  const { pass, total } = question.hosts;
+  const require = question.require === undefined ? '' : ` (require ${question.require})`;
+  return html` <span class="tag" data-hosts-pass="${pass}" data-hosts-total="${total}">${pass}/${total} hosts pass${require}</span>`;
+};
+
 const questionSection = (question: QuestionResult, anchors: Anchors, runStartedAt: string): Markup => html`<section class="question s-${question.status}" id="${anchors.question(question)}" data-question="${question.id}" data-status="${question.status}">
-<h3>${badge(question.status)} <span class="title">${question.title}</span> <code class="muted">${question.id}</code>${warningTag(question)}</h3>
+<h3>${badge(question.status)} <span class="title">${question.title}</span> <code class="muted">${question.id}</code>${hostCountTag(question)}${warningTag(question)}</h3>
 ${question.reason ? html`<p class="reason">${question.reason}</p>` : ''}
 ${question.hint ? html`<p class="hint"><strong>hint</strong> <span class="hint-text">${question.hint}</span></p>` : ''}
 ${question.checks.map((check) => checkDetails(check, question, anchors, runStartedAt))}
@@ -248,15 +271,19 @@ const questionsPart = (report: RunReport, anchors: Anchors): Markup => {
 // ---- Diagnosis -------------------------------------------------------------------------------------
 
 const restsOn = (finding: Finding, anchors: Anchors): Markup => html`<ul class="rests-on">${finding.evidence.map((item) => {
-  const anchor = anchors.byRunbookCheck(finding.runbook, item.check);
-  const name = html`<code>${item.check}</code>`;
+  const anchor = anchors.byRunbookCheck(finding.runbook, item.check, item.hostName);
+  const name = html`<code>${item.check}</code>${item.hostName === undefined ? '' : html` <span class="muted">on</span> ${item.hostName}`}`;
   return html`<li data-check="${item.check}">${badge(item.status)} ${anchor ? html`<a href="#${anchor}">${name}</a>` : name}${item.reason ? html` <span class="muted">${item.reason}</span>` : ''}</li>`;
 })}</ul>`;
+
+/** Every host a rule held on: the page is the record of the incident, so none is left out. */
+const findingHosts = (hosts: readonly string[] | undefined): Markup =>
+  hosts ? html`<p class="label">on ${plural(hosts.length, 'host')}</p><p class="finding-hosts">${hosts.join(', ')}</p>` : html``;
 
 const findingBlock = (finding: Finding, anchors: Anchors): Markup => html`<article class="finding" data-finding="${finding.id}">
 <h3><span aria-hidden="true">➜</span> <span class="message">${finding.message}</span> <code class="muted">${finding.id}</code></h3>
 ${finding.hint ? html`<p class="hint"><strong>hint</strong> <span class="hint-text">${finding.hint}</span></p>` : ''}
-<p class="label">rests on</p>
+${findingHosts(finding.hosts)}<p class="label">rests on</p>
 ${restsOn(finding, anchors)}
 </article>`;
 
@@ -286,12 +313,13 @@ const percent = (ms: number, spanMs: number): number => Number(((ms / spanMs) * 
 const timeSpan = (report: RunReport, checks: readonly CheckResult[]): number =>
   Math.max(1, report.durationMs, ...checks.map((check) => msSince(check.startedAt, report.startedAt) + check.durationMs));
 
-/** Lanes in the order their hosts first appear, each check by when it started. */
+/** Lanes in the order their hosts first appear (a fleet's hosts by name), each check by when it started. */
 const lanesOf = (report: RunReport, checks: readonly CheckResult[], spanMs: number): Lane[] => {
   const lanes = new Map<string, { host: string; target: string; bars: Bar[] }>();
   for (const check of checks) {
-    const key = `${check.host}\u0000${check.target}`;
-    const lane = lanes.get(key) ?? { host: check.host, target: check.target, bars: [] };
+    const host = check.hostName ?? check.host;
+    const key = `${host}\u0000${check.target}`;
+    const lane = lanes.get(key) ?? { host, target: check.target, bars: [] };
     lanes.set(key, lane);
     const startMs = msSince(check.startedAt, report.startedAt);
     lane.bars.push({ check, startMs, left: percent(startMs, spanMs), width: percent(check.durationMs, spanMs) });

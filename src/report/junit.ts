@@ -1,5 +1,5 @@
 // The JUnit XML report, for CI servers (Jenkins, GitLab, GitHub test-report actions): one testsuite
-// per question, one testcase per check, and the diagnosis as a last testsuite. Its shape is the one
+// per question, one testcase per check (on a fleet, per check and host), and the diagnosis as a last testsuite. Its shape is the one
 // the Jenkins xunit plugin's junit-10.xsd allows (test/fixtures/junit/), which the tests validate
 // every rendering against: that schema has no file/line on a testcase and no skipped/timestamp on
 // <testsuites>, so those live in <system-out> and on each <testsuite> instead.
@@ -136,8 +136,12 @@ const evidenceLines = (evidence: Evidence): string[] => [
 const listLines = (title: string, entries: readonly [string, string][]): string[] =>
   entries.length === 0 ? [] : [`${title}:`, ...entries.map(([name, value]) => `  ${name}: ${value}`)];
 
+/** `db (admin@10.0.0.5)`, or on a fleet the host and its role, `web07 (root@10.0.0.7:22) of web`. */
+const placeOf = (check: CheckResult): string =>
+  check.hostName === undefined ? `${check.host} (${check.target})` : `${check.hostName} (${check.target}) of ${check.host}`;
+
 const checkHeadLines = (check: CheckResult): string[] => [
-  `${check.id} (${check.kind}${check.informational ? ', informational' : ''}) on ${check.host} (${check.target}): ${check.status}`,
+  `${check.id} (${check.kind}${check.informational ? ', informational' : ''}) on ${placeOf(check)}: ${check.status}`,
   ...(check.reason ? [`reason: ${check.reason}`] : []),
   `at ${check.location.file}:${check.location.line}:${check.location.col}`,
   `started ${check.startedAt}, took ${check.durationMs} ms`,
@@ -157,10 +161,22 @@ const checkOutput = (check: CheckResult): string =>
 
 // --- questions and findings ---
 
-const testcaseName = (check: CheckResult): string => `${check.id} on ${check.host} (${check.target})`;
+/** Unique within its suite: a fleet's hosts run the same check, so the host's name stands where the role would. */
+const testcaseName = (check: CheckResult): string => `${check.id} on ${check.hostName ?? check.host} (${check.target})`;
+
+/** `hosts: 48/50 pass (require all); 1 fail, 1 error, 0 skipped`: a passing fleet question has no reason to say it in. */
+const hostsLine = (question: QuestionResult): string[] => {
+  if (!question.hosts) return [];
+  const { pass, fail, error, skipped, total } = question.hosts;
+  return [`hosts: ${pass}/${total} pass${question.require ? ` (require ${question.require})` : ''}; ${fail} fail, ${error} error, ${skipped} skipped`];
+};
 
 const questionOutput = (question: QuestionResult): string =>
-  [`question ${question.id} (${question.runbook}): ${question.status}${question.reason ? `: ${question.reason}` : ''}`, ...(question.hint ? [`hint: ${question.hint}`] : [])].join('\n');
+  [
+    `question ${question.id} (${question.runbook}): ${question.status}${question.reason ? `: ${question.reason}` : ''}`,
+    ...hostsLine(question),
+    ...(question.hint ? [`hint: ${question.hint}`] : []),
+  ].join('\n');
 
 /** ISO 8601 strings of one format sort as their instants do. */
 const earliest = (timestamps: readonly string[], fallback: string): string => [...timestamps].sort()[0] ?? fallback;
@@ -185,12 +201,14 @@ const addQuestionSuite = (root: Node, question: QuestionResult, runStartedAt: st
   return counts;
 };
 
+/** Every host a finding holds on: the XML is read by machines, which need no shortening. */
 const findingOutput = (finding: Finding): string =>
   [
     finding.message,
+    ...(finding.hosts ? [`on ${finding.hosts.length} ${finding.hosts.length === 1 ? 'host' : 'hosts'}: ${finding.hosts.join(', ')}`] : []),
     ...(finding.hint ? [`hint: ${finding.hint}`] : []),
     'based on:',
-    ...finding.evidence.map((item) => `  ${item.check}: ${item.status}${item.reason ? `: ${item.reason}` : ''}`),
+    ...finding.evidence.map((item) => `  ${item.check}${item.hostName === undefined ? '' : ` on ${item.hostName}`}: ${item.status}${item.reason ? `: ${item.reason}` : ''}`),
   ].join('\n');
 
 /**

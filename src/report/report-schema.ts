@@ -60,8 +60,9 @@ const CHECK: JsonSchema = {
     id: { type: 'string' },
     question: { type: 'string' },
     kind: { type: 'string' },
-    host: { type: 'string' },
-    target: { type: 'string' },
+    host: { type: 'string', description: 'the host role' },
+    target: { type: 'string', description: 'where it ran: local or the SSH destination' },
+    hostName: { type: 'string', description: 'on a fleet role (a list, a range, an inventory group): the host\'s name; the check has one result per host' },
     status: STATUS,
     reason: { type: 'string', description: 'why it did not pass; always present unless status is pass' },
     hint: { type: 'string' },
@@ -110,6 +111,8 @@ const QUESTION: JsonSchema = {
     severity: { const: 'warning', description: 'a question that is reported but never fails the run: its status does not count towards the run\'s status and exit code' },
     reason: { type: 'string' },
     hint: { type: 'string' },
+    hosts: { ...COUNTS, description: 'when some of its checks ran on a fleet: how many of its hosts ended in each status' },
+    require: { type: 'string', description: 'with hosts: how many had to pass (all, any, N or N%)' },
     checks: { type: 'array', items: CHECK },
   },
 };
@@ -141,10 +144,18 @@ const FINDING: JsonSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['check', 'status'],
-        properties: { check: { type: 'string' }, status: STATUS, reason: { type: 'string' } },
+        properties: { check: { type: 'string' }, status: STATUS, reason: { type: 'string' }, hostName: { type: 'string' } },
       },
     },
+    hosts: { type: 'array', items: { type: 'string' }, description: 'a rule about a fleet is judged host by host: the hosts where it held with this message' },
   },
+};
+
+const SHARD: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['index', 'total'],
+  properties: { index: { type: 'integer', minimum: 1 }, total: { type: 'integer', minimum: 1 } },
 };
 
 export const REPORT_SCHEMA: JsonSchema = {
@@ -163,6 +174,8 @@ export const REPORT_SCHEMA: JsonSchema = {
     status: STATUS,
     exitCode: EXIT_CODE,
     interrupted: { type: 'boolean' },
+    shard: { ...SHARD, description: 'runbook run --shard i/n: this report holds that part of the hosts' },
+    mergedShards: { type: 'array', items: SHARD, description: 'a report made by runbook merge-reports: the shards it joined' },
     summary: { type: 'object', additionalProperties: false, required: ['questions', 'checks'], properties: { questions: COUNTS, checks: COUNTS } },
     runbooks: { type: 'array', items: RUNBOOK },
     questions: { type: 'array', items: QUESTION },

@@ -1,5 +1,5 @@
 // TAP version 14 (https://testanything.org/tap-version-14-specification.html): one test point per
-// question, preceded by its checks as a 4-space indented subtest. A TAP 13 harness reads the same
+// question, preceded by its checks (on a fleet, one per check and host) as a 4-space indented subtest. A TAP 13 harness reads the same
 // stream: it sees one test point per question and ignores the indented lines and `# Subtest` comments.
 import { roleAndTarget } from '../model/host-address.js';
 import { Document, visit } from 'yaml';
@@ -30,8 +30,9 @@ const tapText = (text: string): string => oneLine(text).replace(/[\\#]/g, (char)
  */
 const questionName = (question: QuestionResult): string => `${tapText(question.title)} (${question.id})`;
 
+/** On a fleet the host's name stands where the role would: every host's point is told apart by its description. */
 const checkName = (check: CheckResult): string =>
-  tapText(`${check.id} on ${roleAndTarget(check.host, check.target)}`);
+  tapText(`${check.id} on ${roleAndTarget(check.hostName ?? check.host, check.target)}`);
 
 /** Separators YAML 1.1 and some line splitters take for line breaks, with their YAML double-quoted escapes. */
 const UNICODE_BREAK_ESCAPES: Readonly<Record<string, string>> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
@@ -90,6 +91,7 @@ const checkDiagnostics = (check: CheckResult): Record<string, unknown> => {
     kind: check.kind,
     host: check.host,
     target: check.target,
+    ...(check.hostName === undefined ? {} : { hostName: check.hostName }),
     ...(check.informational ? { informational: true } : {}),
     ...(check.hint ? { hint: check.hint } : {}),
     ...(failed.length > 0 ? { expectations: failed.map(expectationData) } : {}),
@@ -122,6 +124,8 @@ const questionDiagnostics = (question: QuestionResult): Record<string, unknown> 
   message: question.reason ?? question.status,
   question: question.id,
   runbook: question.runbook,
+  ...(question.hosts ? { hosts: question.hosts } : {}),
+  ...(question.require === undefined ? {} : { require: question.require }),
   ...(question.hint ? { hint: question.hint } : {}),
 });
 
@@ -136,9 +140,17 @@ const questionPoint = (question: QuestionResult, number: number): string[] => {
 /** `#` comment lines, indented past the `#` so none can read as `# Subtest` or a directive. */
 const commentLines = (text: string, indent: string): string[] => text.split(LINE_BREAK).map((line) => `#${indent}${oneLine(line)}`);
 
+const basedOn = (finding: Finding): string =>
+  finding.evidence.map((item) => `${item.check}${item.hostName === undefined ? '' : ` on ${item.hostName}`} (${item.status})`).join(', ');
+
+/** Every host a finding holds on, in one comment line: a harness keeps it whole, a reader can grep it. */
+const findingHosts = (finding: Finding): string[] =>
+  finding.hosts ? commentLines(`on ${finding.hosts.length} ${finding.hosts.length === 1 ? 'host' : 'hosts'}: ${finding.hosts.join(', ')}`, '     ') : [];
+
 const findingLines = (finding: Finding): string[] => [
   ...commentLines(`${finding.id}: ${finding.message}`, '   '),
-  ...commentLines(`based on: ${finding.evidence.map((item) => `${item.check} (${item.status})`).join(', ')}`, '     '),
+  ...findingHosts(finding),
+  ...commentLines(`based on: ${basedOn(finding)}`, '     '),
   ...(finding.hint ? commentLines(`hint: ${finding.hint}`, '     ') : []),
 ];
 

@@ -4,6 +4,8 @@ import type { RunReport } from '../model/report.js';
 export interface Screen {
   /** ANSI colours: only when writing to a terminal that wants them. */
   readonly colors: boolean;
+  /** `--verbose`: every host of a fleet on its own line, passes included, instead of hosts grouped by outcome. */
+  readonly verbose?: boolean;
 }
 
 export interface Reporter {

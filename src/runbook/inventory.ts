@@ -130,10 +130,9 @@ const newDraft = (file: string): Draft => ({
   diagnostics: [],
 });
 
-// RB_USAGE, as for a --vars-file: the inventory is a file the operator hands the command, and
-// errors/codes.ts has no code of its own for it yet (YAML syntax errors keep RB_YAML).
+// RB_INVENTORY: the file the operator hands --inventory (YAML syntax errors keep RB_YAML).
 const report = (draft: Draft, location: SourceLocation, message: string, hint?: string): void => {
-  draft.diagnostics.push({ code: 'RB_USAGE', message, location, ...(hint ? { hint } : {}) });
+  draft.diagnostics.push({ code: 'RB_INVENTORY', message, location, ...(hint ? { hint } : {}) });
 };
 
 const quoted = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
@@ -706,7 +705,7 @@ const destinationFrom = (name: string, vars: VarTable): Result<HostDestination> 
   if (!host.ok) return host;
   if (!user.ok) return user;
   if (!port.ok) return port;
-  const spec = { role: name, kind: 'ssh' as const, host: host.value ?? name, become, ...(user.value ? { user: user.value } : {}), ...(port.value ? { port: port.value } : {}) };
+  const spec = { role: name, kind: 'ssh' as const, name, host: host.value ?? name, become, ...(user.value ? { user: user.value } : {}), ...(port.value ? { port: port.value } : {}) };
   const destination = describeHost(spec);
   // The destination must read back as this SSH host: a host named "local" would mean this machine.
   if (parseHostAddress(name, destination)?.kind !== 'ssh') {

@@ -4,10 +4,12 @@
 import { CHECK_KIND_KEYS, checkKindOf } from '../checks/registry.js';
 import { formatLocation, type Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
-import { RUNBOOK_VERSION, type Check, type HostSpec, type Question, type Runbook, type SourceLocation } from '../model/runbook.js';
+import { RUNBOOK_VERSION, type Check, type Question, type RoleHosts, type Runbook, type SourceLocation } from '../model/runbook.js';
+import { DEFAULT_REQUIRE } from '../model/require.js';
 import { compileCheck } from './compile-check.js';
 import { compileDiagnosis, compileWhen, type WhenSource } from './compile-diagnosis.js';
-import { parseHostAddress } from './hosts.js';
+import type { Inventory } from './inventory.js';
+import { buildRoles } from './role-hosts.js';
 import { referencePlaceProblems } from './reference-places.js';
 import { substituteText, withoutSecrets, type Vars } from './substitute.js';
 import type { VarsFile } from './vars-file.js';
@@ -22,24 +24,20 @@ export interface Overrides {
   readonly environment?: Environment;
   /** `--vars-file FILE`: values under RUNBOOK_VAR_<name>, over the file's defaults. */
   readonly varsFile?: VarsFile;
-  /** `--host role=[user@]host[:port]`: points a role at another machine. */
+  /** `--host role=[user@]host[:port]`, a range or `@GROUP`: points a role at other machines. */
   readonly hosts?: Readonly<Record<string, string>>;
+  /** `--inventory FILE`, read: the groups `@GROUP` and `web: {}` name. */
+  readonly inventory?: Inventory;
 }
 
-const buildHosts = (raw: Raw, overrides: Readonly<Record<string, string>>, problems: Diagnostic[]) => {
-  const hosts: Record<string, HostSpec> = {};
-  for (const [role, entry] of Object.entries(raw)) {
-    const { address, become } = typeof entry === 'string' ? { address: entry, become: false } : (asRecord(entry) as { address: string; become?: boolean });
-    const spec = parseHostAddress(role, overrides[role] ?? address, become ?? false);
-    if (spec) hosts[role] = spec;
-  }
-  for (const [role, address] of Object.entries(overrides)) {
-    const hint = didYouMean(role, Object.keys(raw));
-    if (!Object.hasOwn(raw, role)) problems.push({ code: 'RB_USAGE', message: `--host ${role}: the runbook has no host role "${role}"`, ...(hint ? { hint } : {}) });
-    else if (!parseHostAddress(role, address)) problems.push({ code: 'RB_USAGE', message: `--host ${role}=${address}: not "local" or [user@]host[:port]` });
-  }
-  return hosts;
-};
+/** `--host` may only point a role the runbook has; what it points at is read like the runbook's own value. */
+const unknownRoleOverrides = (raw: Raw, overrides: Readonly<Record<string, string>>): Diagnostic[] =>
+  Object.keys(overrides)
+    .filter((role) => !Object.hasOwn(raw, role))
+    .map((role) => {
+      const hint = didYouMean(role, Object.keys(raw));
+      return { code: 'RB_USAGE', message: `--host ${role}: the runbook has no host role "${role}"`, ...(hint ? { hint } : {}) };
+    });
 
 /** Reports the second and later uses of an id, pointing back at the first. */
 const findDuplicates = (entries: { id: string; path: Path; location: SourceLocation }[], what: string): Diagnostic[] => {
@@ -60,7 +58,7 @@ const findDuplicates = (entries: { id: string; path: Path; location: SourceLocat
 };
 
 /** `on`, and the roles a kind reaches besides it (a capture's trigger host), must all be defined. */
-const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, HostSpec>>, roles: string[]): Diagnostic[] =>
+const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, RoleHosts>>, roles: string[]): Diagnostic[] =>
   checks.flatMap((check) => {
     const used = [
       { role: check.on, what: 'runs on', location: check.onLocation },
@@ -97,7 +95,8 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const problems: Diagnostic[] = [];
   const root = asRecord(source.data);
   const rawHosts = asRecord(root.hosts);
-  const hosts = buildHosts(rawHosts, overrides.hosts ?? {}, problems);
+  problems.push(...unknownRoleOverrides(rawHosts, overrides.hosts ?? {}));
+  const hosts = buildRoles(source, rawHosts, { overrides: overrides.hosts ?? {}, isClean: schema.isClean, ...(overrides.inventory ? { inventory: overrides.inventory } : {}) }, problems);
   const { values: vars, secretVars } = resolveVars(root.vars, givenVars(overrides), problems);
   problems.push(...referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
   // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
@@ -133,6 +132,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       title: typeof question.title === 'string' ? shown(question.title) : id,
       severity: question.severity === 'warning' ? 'warning' : 'error',
       tags: Array.isArray(question.tags) ? question.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+      require: typeof question.require === 'string' ? question.require : typeof question.require === 'number' ? String(question.require) : DEFAULT_REQUIRE,
       checks,
       location: source.locate(path),
       ...(typeof question.hint === 'string' ? { hint: shown(question.hint) } : {}),

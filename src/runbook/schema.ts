@@ -7,12 +7,15 @@ import { MATCHERS } from '../matchers/registry.js';
 import { DURATION_SCHEMA } from '../model/duration.js';
 import { patterned, type JsonSchema } from '../model/json-schema.js';
 import { ID_PATTERN, NAME_PATTERN } from '../model/names.js';
+import { REQUIRE_PATTERN } from '../model/require.js';
 import { referencePattern } from '../model/references.js';
 import { RUNBOOK_VERSION, type FieldType } from '../model/runbook.js';
 
 export const RUNBOOK_SCHEMA_ID = 'https://runbook.dev/schemas/runbook.schema.json';
 
-export const ADDRESS_PATTERN = '^(local|([A-Za-z0-9._-]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)$';
+// One host ([user@]host[:port], an IPv6 address in brackets), a range of them (`web[01:50].prod`,
+// Ansible's syntax; runbook/role-hosts.ts expands it) or `@GROUP` of --inventory.
+export const ADDRESS_PATTERN = '^(local|@[A-Za-z0-9_.-]+|([A-Za-z0-9._-]+@)?(\\[[0-9A-Fa-f:.]+\\]|([A-Za-z0-9._-]|\\[[0-9A-Za-z:-]+\\])+)(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)$';
 
 const id = (example: string): JsonSchema => ({
   type: 'string',
@@ -24,18 +27,33 @@ const duration: JsonSchema = { ...DURATION_SCHEMA, description: 'a duration such
 
 const address: JsonSchema = {
   type: 'string',
-  ...patterned(ADDRESS_PATTERN, '"local" or an SSH destination [user@]host[:port], e.g. root@10.0.0.2:22'),
-  description: '"local" or an SSH destination [user@]host[:port]',
+  ...patterned(ADDRESS_PATTERN, '"local", an SSH destination [user@]host[:port], a range such as web[01:50].prod, or @GROUP of --inventory; e.g. root@10.0.0.2:22'),
+  description: '"local", an SSH destination [user@]host[:port], a range such as web[01:50].prod, or @GROUP of --inventory',
 };
 
+const addresses: JsonSchema = {
+  type: 'array',
+  minItems: 1,
+  items: address,
+  description: 'a fleet: each check on this role runs once per host, e.g. [web1, root@web2:2222, "web[03:09]"]',
+};
+
+/** `web: {}` (no address): the --inventory group of the role's name. */
 const hostEntry: JsonSchema = {
   if: { type: 'string' },
   then: address,
   else: {
-    type: 'object',
-    required: ['address'],
-    additionalProperties: false,
-    properties: { address, become: { type: 'boolean', description: 'run every check on this host with sudo -n' } },
+    if: { type: 'array' },
+    then: addresses,
+    else: {
+      type: 'object',
+      additionalProperties: false,
+      description: '{ address, become }; without address ({}), the hosts of the --inventory group named like the role',
+      properties: {
+        address: { if: { type: 'array' }, then: addresses, else: address },
+        become: { type: 'boolean', description: 'run every check on this host with sudo -n' },
+      },
+    },
   },
 };
 
@@ -187,6 +205,12 @@ const question: JsonSchema = {
     title: { type: 'string', minLength: 1, description: 'the question as an operator asks it, e.g. "Does the database listen on its port?"' },
     hint: { type: 'string', minLength: 1, description: 'what to do when it does not pass, e.g. "start mysqld"' },
     severity: { enum: ['error', 'warning'], description: 'warning: reported with its verdict, but never fails the run or its exit code (default error)' },
+    require: {
+      type: ['string', 'integer'],
+      minimum: 1,
+      ...patterned(REQUIRE_PATTERN, 'all, any, a number of hosts such as 3, or a percentage such as 90%'),
+      description: 'on a fleet, how many hosts must pass for the question to pass: all (default), any, N or N%; checks on single hosts must pass as always',
+    },
     tags: {
       type: 'array',
       uniqueItems: true,
@@ -262,7 +286,7 @@ export const buildRunbookSchema = (): JsonSchema => ({
     },
     hosts: {
       type: 'object',
-      description: 'host roles by name: "local" or an SSH destination, e.g. server: root@10.0.0.2 (--host role=... points one elsewhere)',
+      description: 'host roles by name: "local", an SSH destination (server: root@10.0.0.2), a fleet (web: [web1, web2], web: "web[01:50].prod", web: "@GROUP") or web: {} for the --inventory group web; --host role=... points one elsewhere',
       minProperties: 1,
       propertyNames: patterned(ID_PATTERN, 'a kebab-case role such as "server" or "app-db"'),
       additionalProperties: hostEntry,

@@ -83,6 +83,11 @@ export interface Transport {
    * Never rejects. The stream is the caller's to end; close() destroys any still open.
    */
   openStream(request: StreamRequest): Promise<StreamOpening>;
+  /**
+   * Resolves once commands can start at once: the connection is up, or known to have failed (then
+   * they fail at once). Never rejects. The scheduler waits here before it gives a command a slot.
+   */
+  warmUp?(signal: AbortSignal): Promise<void>;
   /** Releases connections; running commands are ended first. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -98,4 +103,12 @@ export const refusedCommand = (transportError: TransportError): RunningCommand =
   result: Promise.resolve(notRun(transportError)),
   waitForOutput: () => Promise.resolve(false),
   stop: () => Promise.resolve(),
+});
+
+/** A transport that refuses everything with one reason: a host no command may reach. */
+export const refusedTransport = (description: string, transportError: TransportError): Transport => ({
+  description,
+  start: () => refusedCommand(transportError),
+  openStream: () => Promise.resolve({ transportError, durationMs: 0, via: `a stream from ${description}` }),
+  close: () => Promise.resolve(),
 });

@@ -65,7 +65,7 @@ describe('the events of a run', () => {
         questions: [{
           id: 'q',
           title: 'The question',
-          checks: ['works', 'says-secret', 'breaks', 'after-breaks'].map((id) => ({ id, host: { role: 'here', target: 'local' }, informational: false })),
+          checks: ['works', 'says-secret', 'breaks', 'after-breaks'].map((id) => ({ id, host: { role: 'here', target: 'local' }, hosts: 1, informational: false })),
         }],
       }],
     });

@@ -69,7 +69,7 @@ export const reportOf = (outcomes: Readonly<Record<string, Outcome>>, options: R
   const results = runbook.questions.flatMap((question) =>
     question.checks.map((check) => {
       const { status, reason, hint, evidence: seen = [], expectations = [] } = outcomes[check.id] ?? { status: 'pass' };
-      return checkResult(check, describeHost(runbook.hosts[check.on]!), { status, ...(reason !== undefined ? { reason } : {}) }, {
+      return checkResult(check, { target: describeHost(runbook.hosts[check.on]!.members[0]!) }, { status, ...(reason !== undefined ? { reason } : {}) }, {
         durationMs: 5, evidence: seen, expectations, captures: {}, observed: {}, missingTools: [], notes: [], startedAt: '2026-01-01T00:00:00.000Z',
         ...(hint !== undefined ? { hint } : {}),
       });

@@ -4,26 +4,10 @@ import { describe, expect, test } from 'vitest';
 import type { ExecutionEvent } from '../../src/execute/events.js';
 import type { CheckResult, Counts } from '../../src/model/report.js';
 import { progressLine } from '../../src/progress/lines.js';
+import { checkResultWith } from '../helpers/check-result.js';
 
-const result = (fields: Partial<CheckResult>): CheckResult => ({
-  id: 'client-query',
-  startedAt: '2026-01-01T00:00:00.000Z',
-  location: { file: 'r.yaml', line: 1, col: 1 },
-  question: 'q',
-  kind: 'command',
-  host: 'client',
-  target: 'root@10.200.0.216:22',
-  status: 'pass',
-  durationMs: 2020,
-  evidence: [],
-  expectations: [],
-  captures: {},
-  observed: {},
-  missingTools: [],
-  informational: false,
-  notes: [],
-  ...fields,
-});
+const result = (fields: Partial<CheckResult>): CheckResult =>
+  checkResultWith({ id: 'client-query', question: 'q', host: 'client', target: 'root@10.200.0.216:22', durationMs: 2020, location: { file: 'r.yaml', line: 1, col: 1 }, ...fields });
 
 const counts = (fields: Partial<Counts>): Counts => ({ total: 0, pass: 0, fail: 0, error: 0, skipped: 0, ...fields });
 

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { Evidence, Excerpt } from '../../src/model/outcome.js';
 import type { CheckResult, Finding, QuestionResult, RunReport } from '../../src/model/report.js';
 import { junitReporter, xmlSafe } from '../../src/report/junit.js';
+import { checkResultWith } from '../helpers/check-result.js';
 
 const XSD = fileURLToPath(new URL('../fixtures/junit/junit-10.xsd', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'runbook-junit-'));
@@ -107,25 +108,18 @@ const evidence = (overrides: Partial<Evidence> = {}): Evidence => ({
   ...overrides,
 });
 
-const check = (id: string, overrides: Partial<CheckResult> = {}): CheckResult => ({
-  id,
-  question: 'db',
-  kind: 'command',
-  host: 'server',
-  target: 'db.example',
-  status: 'pass',
-  durationMs: 250,
-  evidence: [evidence()],
-  expectations: [],
-  captures: {},
-  observed: {},
-  missingTools: [],
-  informational: false,
-  notes: [],
-  startedAt: '2025-03-01T10:00:01.000Z',
-  location: { file: 'runbooks/db.yaml', line: 12, col: 7 },
-  ...overrides,
-});
+const check = (id: string, overrides: Partial<CheckResult> = {}): CheckResult =>
+  checkResultWith({
+    id,
+    question: 'db',
+    host: 'server',
+    target: 'db.example',
+    durationMs: 250,
+    evidence: [evidence()],
+    startedAt: '2025-03-01T10:00:01.000Z',
+    location: { file: 'runbooks/db.yaml', line: 12, col: 7 },
+    ...overrides,
+  });
 
 const question = (id: string, title: string, checks: CheckResult[], overrides: Partial<QuestionResult> = {}): QuestionResult => ({
   runbook: 'runbooks/db.yaml',

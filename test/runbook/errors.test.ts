@@ -353,9 +353,8 @@ const ROWS: Row[] = [
             - {id: c1, on: server, run: echo}
     `,
     want: [
-      ['RB_SCHEMA', 4, 11, 'hosts.server must be "local" or an SSH destination [user@]host[:port], got "db server"'],
-      ['RB_SCHEMA', 5, 21, 'hosts.client.address must be "local" or an SSH destination [user@]host[:port], got "root@db:22:33"'],
-      ['RB_SCHEMA', 6, 8, 'hosts.web is missing required property "address"'],
+      ['RB_SCHEMA', 4, 11, 'hosts.server must be "local", an SSH destination [user@]host[:port], a range such as web[01:50].prod, or @GROUP of --inventory, got "db server"'],
+      ['RB_SCHEMA', 5, 21, 'hosts.client.address must be "local", an SSH destination [user@]host[:port], a range such as web[01:50].prod, or @GROUP of --inventory, got "root@db:22:33"'],
       ['RB_SCHEMA', 6, 9, 'hosts.web has unknown property "becom"', 'did you mean "become"?'],
     ],
   },

@@ -5,10 +5,10 @@ import type { HostSpec } from '../../src/model/runbook.js';
 import { describeHost } from '../../src/model/host-address.js';
 import { parseHostAddress } from '../../src/runbook/hosts.js';
 
-const ssh = (host: string, extra: { user?: string; port?: number } = {}): HostSpec => ({ role: 'r', kind: 'ssh', host, become: false, ...extra });
+const ssh = (host: string, extra: { user?: string; port?: number } = {}): HostSpec => ({ role: 'r', kind: 'ssh', name: host, host, become: false, ...extra });
 
 const VALID: [string, HostSpec][] = [
-  ['local', { role: 'r', kind: 'local', become: false }],
+  ['local', { role: 'r', kind: 'local', name: 'local', become: false }],
   ['db', ssh('db')],
   ['db.example.com', ssh('db.example.com')],
   ['10.200.0.82', ssh('10.200.0.82')],
@@ -34,7 +34,7 @@ describe('parseHostAddress', () => {
   });
 
   test('carries become for local and SSH hosts alike', () => {
-    expect(parseHostAddress('r', 'local', true)).toEqual({ role: 'r', kind: 'local', become: true });
+    expect(parseHostAddress('r', 'local', true)).toEqual({ role: 'r', kind: 'local', name: 'local', become: true });
     expect(parseHostAddress('r', 'db', true)).toEqual({ ...ssh('db'), become: true });
   });
 });

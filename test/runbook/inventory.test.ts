@@ -335,7 +335,7 @@ describe('every problem is reported at its line and column', () => {
 
   test('every problem carries a code and the file', () => {
     for (const name of ['broken.ini', 'broken.yml']) {
-      for (const diagnostic of read(name).diagnostics) expect(diagnostic).toMatchObject({ code: 'RB_USAGE', location: { file: `${FIXTURES}/${name}` } });
+      for (const diagnostic of read(name).diagnostics) expect(diagnostic).toMatchObject({ code: 'RB_INVENTORY', location: { file: `${FIXTURES}/${name}` } });
     }
   });
 

@@ -107,11 +107,11 @@ const TIMEOUTS: [string, number | undefined][] = [
 ];
 
 const HOSTS: [string, HostSpec][] = [
-  ['local', { role: 'server', kind: 'local', become: false }],
-  ['db', { role: 'server', kind: 'ssh', host: 'db', become: false }],
-  ['admin@10.0.0.5:2222', { role: 'server', kind: 'ssh', host: '10.0.0.5', user: 'admin', port: 2222, become: false }],
-  ['{address: "root@db", become: true}', { role: 'server', kind: 'ssh', host: 'db', user: 'root', become: true }],
-  ['"[::1]:22"', { role: 'server', kind: 'ssh', host: '::1', port: 22, become: false }],
+  ['local', { role: 'server', kind: 'local', name: 'local', become: false }],
+  ['db', { role: 'server', kind: 'ssh', name: 'db', host: 'db', become: false }],
+  ['admin@10.0.0.5:2222', { role: 'server', kind: 'ssh', name: '10.0.0.5', host: '10.0.0.5', user: 'admin', port: 2222, become: false }],
+  ['{address: "root@db", become: true}', { role: 'server', kind: 'ssh', name: 'db', host: 'db', user: 'root', become: true }],
+  ['"[::1]:22"', { role: 'server', kind: 'ssh', name: '::1', host: '::1', port: 22, become: false }],
 ];
 
 const VARS_YAML = `
@@ -147,8 +147,8 @@ const OVERRIDES: { name: string; overrides: Overrides; problems: Usage[]; vars?:
     overrides: { hosts: { server: 'admin@10.0.0.5:2222', db: 'local' } },
     problems: [],
     hosts: {
-      server: { role: 'server', kind: 'ssh', host: '10.0.0.5', user: 'admin', port: 2222, become: false },
-      db: { role: 'db', kind: 'local', become: true },
+      server: { role: 'server', kind: 'ssh', name: '10.0.0.5', host: '10.0.0.5', user: 'admin', port: 2222, become: false },
+      db: { role: 'db', kind: 'local', name: 'local', become: true },
     },
   },
   {
@@ -159,13 +159,13 @@ const OVERRIDES: { name: string; overrides: Overrides; problems: Usage[]; vars?:
   {
     name: '--host with a bad address',
     overrides: { hosts: { server: 'db server' } },
-    problems: [['RB_USAGE', '--host server=db server: not "local" or [user@]host[:port]']],
+    problems: [['RB_USAGE', '--host server=db server: not "local", [user@]host[:port], a range such as web[01:50] or @GROUP']],
   },
   {
     name: 'every bad override is reported',
     overrides: { vars: { prot: '1', usr: 'x' }, hosts: { sever: 'db', db: 'db:99999' } },
     problems: [
-      ['RB_USAGE', '--host db=db:99999: not "local" or [user@]host[:port]'],
+      ['RB_USAGE', '--host db=db:99999: not "local", [user@]host[:port], a range such as web[01:50] or @GROUP'],
       ['RB_USAGE', '--host sever: the runbook has no host role "sever"', 'did you mean "server"?'],
       ['RB_USAGE', '--var prot: the runbook declares no variable "prot"', 'did you mean "port"?'],
       ['RB_USAGE', '--var usr: the runbook declares no variable "usr"', 'did you mean "user"?'],
@@ -255,7 +255,7 @@ describe('durations', () => {
 describe('hosts', () => {
   test.each(HOSTS)('server: %s', (written, spec) => {
     const runbook = loadValid(oneCheck().replace('hosts: {server: local}', `hosts:\n  server: ${written}`));
-    expect(runbook.hosts).toEqual({ server: spec });
+    expect(runbook.hosts).toEqual({ server: { members: [spec], fleet: false } });
   });
 });
 
@@ -265,7 +265,7 @@ describe('command-line overrides', () => {
     const sorted = [...diagnostics].sort((a, b) => a.message.localeCompare(b.message));
     expect(sorted).toEqual(problems.map(([code, message, hint]) => ({ code, message, ...(hint ? { hint } : {}) })));
     if (vars) expect(runbook!.vars).toEqual(vars);
-    if (hosts) expect(runbook!.hosts).toEqual(hosts);
+    if (hosts) expect(runbook!.hosts).toEqual(Object.fromEntries(Object.entries(hosts).map(([role, spec]) => [role, { members: [spec], fleet: false }])));
   });
 });
 

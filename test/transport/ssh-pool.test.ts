@@ -8,7 +8,7 @@ import { SshPool } from '../../src/transport/ssh/pool.js';
 
 let dir = '';
 let config = '';
-const spec = (host: string) => ({ role: host, kind: 'ssh' as const, host, become: false });
+const spec = (host: string) => ({ role: host, kind: 'ssh' as const, name: host, host, become: false });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'runbook-ssh-pool-'));

@@ -22,7 +22,7 @@ const BASTION = '10.200.0.10';
 const { timings, timed } = stopwatch();
 
 const spec = (host: string, extra: Partial<SshHostSpec> = {}): SshHostSpec =>
-  ({ role: host, kind: 'ssh', host, become: false, ...extra });
+  ({ role: host, kind: 'ssh', name: host, host, become: false, ...extra });
 
 const run = (transport: Transport, script: string, extra: Partial<CommandRequest> = {}): Promise<CommandOutcome> =>
   transport.start({ script, timeoutMs: 10_000, ...extra }).result;

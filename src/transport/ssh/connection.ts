@@ -4,6 +4,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import type { TransportError } from '../types.js';
 import { ChannelQueue, type Release } from './channel-queue.js';
+import type { BudgetedConnection, ConnectionBudget } from './connection-budget.js';
 import { describeTarget, type SshTarget } from './config.js';
 import { ConnectError, connectTarget, endLink, type Link } from './connect.js';
 import { GroupKiller } from './kill.js';
@@ -21,7 +22,11 @@ const CLOSE_WAIT_MS = 2000;
 const OPEN_RETRIES = 10;
 const OPEN_RETRY_MS = 20;
 
-export class SshConnection {
+export class SshConnection implements BudgetedConnection {
+  lastUsedAt = performance.now();
+  private openStreams = 0;
+  /** A link this side closed because it was idle and another host needed the place: no loss. */
+  private readonly closedIdle = new WeakSet<Link>();
   private attempt: Promise<Link> | undefined;
   private link: Link | undefined;
   private failure: TransportError | undefined;
@@ -33,7 +38,8 @@ export class SshConnection {
   private readonly controlSlots = new ChannelQueue(1);
   private readonly killer = new GroupKiller((command) => this.openControl(command));
 
-  constructor(readonly target: SshTarget, maxChannels: number) {
+  /** `budget`: shared by the pool's connections, it bounds how many are open or being set up (--connections). */
+  constructor(readonly target: SshTarget, maxChannels: number, private readonly budget: ConnectionBudget) {
     this.commandSlots = new ChannelQueue(maxChannels - 1);
   }
 
@@ -44,7 +50,7 @@ export class SshConnection {
    */
   async openCommand(command: string, signal: AbortSignal, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
     // Slot first: a command that waited for one must not be handed a connection lost meanwhile.
-    const release = await this.commandSlots.acquire(signal);
+    const release = this.whenDone(await this.commandSlots.acquire(signal));
     const client = await this.client().catch((error: unknown) => {
       release();
       throw error;
@@ -60,6 +66,47 @@ export class SshConnection {
     return this.client();
   }
 
+  /**
+   * A stream opened over this connection keeps it in use until `done` (the stream's close): an idle
+   * connection may be closed for another host.
+   */
+  streamOpened(): Release {
+    this.openStreams += 1;
+    return this.whenDone(() => (this.openStreams -= 1));
+  }
+
+  isIdle(): boolean {
+    return this.link !== undefined && this.commandSlots.inUse === 0 && this.controlSlots.inUse === 0 && this.openStreams === 0;
+  }
+
+  closeIdle(): void {
+    const { link } = this;
+    if (!link) return;
+    this.closedIdle.add(link);
+    this.link = undefined;
+    this.attempt = undefined;
+    void endLink(link, CLOSE_WAIT_MS);
+  }
+
+  /** `release`, then the note that this connection may now be idle (once, however often it is called). */
+  private whenDone(release: Release): Release {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      release();
+      this.lastUsedAt = performance.now();
+      this.budget.noteIdle(this);
+    };
+  }
+
+  /** Resolves once the connection is up or has failed (never rejects), or when `signal` aborts. */
+  async warmUp(signal: AbortSignal): Promise<void> {
+    if (this.link || this.failure || this.closed) return;
+    const settled = this.client().then(() => undefined, () => undefined);
+    await Promise.race([settled, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+  }
+
   /** Ends a command's process group on the host (TERM, then KILL after a grace period). */
   killGroup(pgid: number, become: boolean): Promise<void> {
     return this.killer.kill(pgid, become);
@@ -69,7 +116,7 @@ export class SshConnection {
   private async openControl(command: string): Promise<ClientChannel> {
     const client = this.link?.client;
     if (!client || this.closed) throw this.failWith('DISCONNECTED', 'connection is gone');
-    return this.exec(client, command, await this.controlSlots.acquire());
+    return this.exec(client, command, this.whenDone(await this.controlSlots.acquire()));
   }
 
   /**
@@ -114,7 +161,7 @@ export class SshConnection {
     if (this.closed) return Promise.reject(this.failWith('CLOSED', 'the SSH pool is closed'));
     if (this.failure) return Promise.reject(new TransportFailure(this.failure));
     if (this.link) return Promise.resolve(this.link.client);
-    this.attempt ??= connectTarget(this.target).then(
+    this.attempt ??= this.setUp().then(
       (link) => this.adopt(link),
       (error: unknown) => {
         this.attempt = undefined;
@@ -125,11 +172,24 @@ export class SshConnection {
     return this.attempt.then((link) => link.client);
   }
 
+  /** A place in the pool's budget first (--connections): the ConnectTimeout counts from there. */
+  private async setUp(): Promise<Link> {
+    await this.budget.acquire(this);
+    try {
+      return await connectTarget(this.target);
+    } catch (error) {
+      this.budget.release(this);
+      throw error;
+    }
+  }
+
   private adopt(link: Link): Link {
     if (this.closed) void endLink(link, CLOSE_WAIT_MS);
     this.link = link;
     void link.closed.then(() => {
       void endLink(link, CLOSE_WAIT_MS);
+      if (this.closedIdle.has(link)) return;
+      this.budget.release(this);
       if (this.link !== link) return;
       this.link = undefined;
       this.attempt = undefined;
@@ -149,6 +209,7 @@ export class SshConnection {
     this.controlSlots.rejectAll(reason);
     const link = this.link ?? (await this.attempt?.catch(() => undefined));
     if (link) await endLink(link, CLOSE_WAIT_MS);
+    this.budget.release(this);
   }
 
   describe(code: string, what: string): TransportError {

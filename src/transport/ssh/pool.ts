@@ -2,9 +2,11 @@
 // per destination shared by every check on it, and close() that leaves nothing running anywhere.
 import type SSHConfig from 'ssh-config';
 import type { SshHostSpec } from '../../model/runbook.js';
+import { DEFAULT_CONNECTIONS } from '../../model/limits.js';
 import { failed, ok, type Result } from '../../model/result.js';
 import type { Client } from 'ssh2';
 import { refusedCommand, type CommandRequest, type RunningCommand, type StreamOpening, type StreamRequest, type Transport, type TransportError } from '../types.js';
+import { ConnectionBudget } from './connection-budget.js';
 import { RemoteCommand } from './command.js';
 import { destinationKey, resolveTarget, type SshTarget, type StrictMode } from './config.js';
 import { loadSshConfig } from './config-file.js';
@@ -22,7 +24,10 @@ export interface SshOptions {
   agentSocket?: string;
   /** Default 10, OpenSSH's MaxSessions; one channel is kept for kills. */
   maxChannelsPerConnection?: number;
+  /** `--connections`: connections open or being set up at once, across hosts (default DEFAULT_CONNECTIONS). */
+  connections?: number;
 }
+
 
 // RFC 4254 §5.1: the server's reason for refusing a channel. OpenSSH says 1 for AllowTcpForwarding no.
 const ADMINISTRATIVELY_PROHIBITED = 1;
@@ -74,6 +79,10 @@ class SshTransport implements Transport {
     return command;
   }
 
+  async warmUp(signal: AbortSignal): Promise<void> {
+    if (this.route.ok && !this.closed) await this.route.value.connection.warmUp(signal);
+  }
+
   async openStream(request: StreamRequest): Promise<StreamOpening> {
     const via = `ssh -W ${request.host}:${request.port} from ${this.description}`;
     const refusedAtOnce = (transportError: TransportError): StreamOpening => ({ transportError, durationMs: 0, via });
@@ -85,7 +94,11 @@ class SshTransport implements Transport {
     } catch (error) {
       return refusedAtOnce(error instanceof TransportFailure ? error.transportError : { code: 'SSH', message: `${this.description}: ${String(error)}` });
     }
-    return this.streams.track(await forwardFrom(client, request, via));
+    const done = this.route.value.connection.streamOpened();
+    const opening = this.streams.track(await forwardFrom(client, request, via));
+    if ('stream' in opening) opening.stream.once('close', done);
+    else done();
+    return opening;
   }
 
   /** Ends every running command (their process groups on the host included). */
@@ -105,6 +118,7 @@ class SshTransport implements Transport {
 export class SshPool {
   private readonly config: SSHConfig;
   private readonly maxChannels: number;
+  private readonly budget: ConnectionBudget;
   private readonly connections = new Map<string, { connection: SshConnection; users: number }>();
   private readonly transports = new Set<SshTransport>();
   private closing: Promise<void> | undefined;
@@ -116,6 +130,7 @@ export class SshPool {
       throw new RangeError(`maxChannelsPerConnection must be an integer >= 2 (one is kept for kills), got ${this.maxChannels}`);
     }
     this.config = loadSshConfig(options.sshConfigPath);
+    this.budget = new ConnectionBudget(options.connections ?? DEFAULT_CONNECTIONS);
   }
 
   transportFor(spec: SshHostSpec): Transport {
@@ -134,7 +149,7 @@ export class SshPool {
       return failed({ code: 'CONFIG', message: `${spec.role} (${spec.host}): ${(error as Error).message}` });
     }
     const key = destinationKey(target);
-    const entry = this.connections.get(key) ?? { connection: new SshConnection(target, this.maxChannels), users: 0 };
+    const entry = this.connections.get(key) ?? { connection: new SshConnection(target, this.maxChannels, this.budget), users: 0 };
     entry.users += 1;
     this.connections.set(key, entry);
     return ok({ connection: entry.connection, target });
