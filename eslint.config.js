@@ -18,7 +18,8 @@ const PROCESS_STREAMS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  // The benchmark's preload is plain CommonJS for `node --require`, outside the TypeScript project.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/bench/peak-rss.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,15 +1,14 @@
 // What each command does, in terms of the app layer; program.ts only declares the options.
-import { describePlan, renderPlan, type PlannedCheck } from '../app/describe-plan.js';
-import { planDot, planMermaid } from '../app/plan-picture.js';
+// What only one command needs is imported where it runs: `validate` loads no SSH, no terminal
+// view and no plan picture (npm run bench measures the start-up of each command).
+import type { PlannedCheck } from '../app/describe-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { loadInventory, loadPlans, loadVarsFiles, secretsOf } from '../app/load-plans.js';
-import { runPlans } from '../app/run-runbooks.js';
 import { selectPlans } from '../app/select.js';
 import { selectHosts, type Shard } from '../app/select-hosts.js';
 import type { Inventory } from '../runbook/inventory.js';
 import { errorText } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
-import { liveProgress } from '../progress/live.js';
 import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsTTY, stdout } from './io.js';
 import { checkTargetsWritable, reportTargets, writeReports } from './reporting.js';
 import { interruptController } from './interrupt.js';
@@ -73,9 +72,10 @@ const progressLines = () => ({
  * Progress on stderr (stdout stays the report): the live view on a terminal, plain lines when
  * stderr is a file or a pipe, on CI, or with --verbose; nothing with --quiet.
  */
-const progressFor = (options: RunOptions) => {
+const progressFor = async (options: RunOptions) => {
   if (options.quiet) return NO_PROGRESS;
   if (options.verbose || !stderrIsTTY() || onCi()) return progressLines();
+  const { liveProgress } = await import('../progress/live.js');
   const live = liveProgress(progressStream());
   return {
     listener: { onEvent: live.onEvent, onListenerError: (error: unknown) => stderr(`runbook: the live progress stopped: ${errorText(error)}`) },
@@ -102,7 +102,8 @@ export const runAction = async (files: string[], options: RunOptions): Promise<v
   const controller = interruptController();
   const { plans: loaded, inventory } = await load(files, options);
   const plans = select(loaded, options, inventory);
-  const progress = progressFor(options);
+  const progress = await progressFor(options);
+  const { runPlans } = await import('../app/run-runbooks.js');
   const report = await runPlans(plans, {
     concurrency: options.concurrency,
     ...(options.shard === undefined ? {} : { shard: options.shard }),
@@ -132,17 +133,18 @@ export const validateAction = async (files: string[], options: CommonOptions): P
 
 export type PlanFormat = 'text' | 'json' | 'mermaid' | 'dot';
 
-const PLAN_RENDERERS: Record<PlanFormat, (plan: Plan, steps: readonly PlannedCheck[]) => string> = {
-  text: renderPlan,
-  json: (plan, steps) => `${JSON.stringify({ runbook: plan.runbook.file, title: plan.runbook.title, checks: steps }, null, 2)}\n`,
-  mermaid: planMermaid,
-  dot: planDot,
+const PLAN_RENDERERS: Record<PlanFormat, () => Promise<(plan: Plan, steps: readonly PlannedCheck[]) => string>> = {
+  text: async () => (await import('../app/describe-plan.js')).renderPlan,
+  json: () => Promise.resolve((plan, steps) => `${JSON.stringify({ runbook: plan.runbook.file, title: plan.runbook.title, checks: steps }, null, 2)}\n`),
+  mermaid: async () => (await import('../app/plan-picture.js')).planMermaid,
+  dot: async () => (await import('../app/plan-picture.js')).planDot,
 };
 
 export const planAction = async (file: string, options: CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number }): Promise<void> => {
   const { plans, inventory } = await load([file], options);
   const [plan] = select(plans, options, inventory);
-  const steps = describePlan(plan!, options.timeout);
-  stdout(PLAN_RENDERERS[options.json ? 'json' : options.format](plan!, steps));
+  const { describePlan } = await import('../app/describe-plan.js');
+  const render = await PLAN_RENDERERS[options.json ? 'json' : options.format]();
+  stdout(render(plan!, describePlan(plan!, options.timeout)));
   setExitCode(EXIT_CODES.pass);
 };

@@ -3,7 +3,7 @@
 // The greeting is read from the bytes themselves (mysql-packets.ts); login and query are mysql2's,
 // which knows the authentication plugins. Every path ends with the stream destroyed.
 import type { Duplex } from 'node:stream';
-import mysql, { type Connection, type QueryError } from 'mysql2';
+import type { Connection, QueryError } from 'mysql2';
 import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
@@ -111,6 +111,8 @@ class Conversation {
   }
 
   async login(login: MysqlLogin, budget: PhaseBudget, serverVersion: string): Promise<MysqlAnswer> {
+    // Loaded when a login is tried, not with the check kinds: validate and plan never need it.
+    const { default: mysql } = await import('mysql2');
     const connection = mysql.createConnection({
       stream: this.tap,
       user: login.user,

@@ -20,27 +20,26 @@ export const KILL_GRACE_MS = 2000;
 const quote = (text: string): string => shellQuote.quote([text]);
 
 /**
- * Stage 1 runs `timeout` (which makes itself a process group leader unless it already leads the
- * session) and stage 2 inside it, so the group stage 2 reports is the one the script runs in.
- * Without sudo the login shell already leads a session of its own (sshd calls setsid), and there
- * timeout keeps that group.
+ * Runs in the login shell itself (any POSIX shell; under sudo, in /bin/sh): reports the process
+ * group, then execs coreutils `timeout` with the script under /bin/sh. After `exec timeout` the
+ * group is this shell's PID: timeout either leads it already (sshd made the login shell a session
+ * leader) or makes it so (it calls setpgid(0, 0)), and exec keeps the PID. So the group can be said
+ * before timeout runs, and the script costs one fork and two execs more than `ssh HOST SCRIPT`
+ * (timeout, sh), not a chain of shells. Without timeout (a busybox host) the script runs in the
+ * shell's own group, read from /proc (or ps).
  */
-const STAGE1 = [
-  's=$1; shift',
-  'if [ -n "$2" ] && command -v timeout >/dev/null 2>&1; then',
-  `  exec timeout -k ${HOST_BOUND_SLACK_S} "$2" /bin/sh -c "$s" rb "$@"`,
+const STAGE = [
+  'if [ -n "$rb_b" ] && command -v timeout >/dev/null 2>&1; then rb_t=1; rb_g=$$',
+  'else',
+  '  rb_t=; rb_g=; read -r _ _ _ _ rb_g _ 2>/dev/null </proc/$$/stat',
+  '  case $rb_g in ""|*[!0-9]*) rb_g=$(ps -o pgid= -p $$ | tr -d " ");; esac',
   'fi',
-  'exec /bin/sh -c "$s" rb "$@"',
-].join('\n');
-
-const STAGE2 = [
-  'g=; read -r _ _ _ _ g _ 2>/dev/null </proc/$$/stat',
-  'case $g in ""|*[!0-9]*) g=$(ps -o pgid= -p $$ | tr -d " ");; esac',
-  'printf "%s %s\\n" "$1" "$g"',
-  'printf "%s\\n" "$1" >&2',
+  'printf "%s %s\\n" "$rb_m" "$rb_g"',
+  'printf "%s\\n" "$rb_m" >&2',
   // The same words and numbers on every host, as the local transport does: output parses alike.
   'LC_ALL=C; export LC_ALL',
-  'exec /bin/sh -c "$3"',
+  `if [ -n "$rb_t" ]; then exec timeout -k ${HOST_BOUND_SLACK_S} "$rb_b" /bin/sh -c "$rb_s"; fi`,
+  'exec /bin/sh -c "$rb_s"',
 ].join('\n');
 
 /**
@@ -72,8 +71,9 @@ export function wrapCommand(script: string, options: { become: boolean; timeoutM
   const bound = Number.isFinite(options.timeoutMs) && options.timeoutMs > 0
     ? (Math.ceil(options.timeoutMs / 100) / 10 + HOST_BOUND_SLACK_S).toFixed(1)
     : '';
-  const args = [STAGE2, marker, bound, script].map(quote).join(' ');
-  return { command: `exec ${elevate(options.become)}/bin/sh -c ${quote(STAGE1)} rb ${args}`, marker };
+  const stage = `rb_s=${quote(script)}; rb_m=${marker}; rb_b=${bound}\n${STAGE}`;
+  // sudo needs a program to run: the stage goes to /bin/sh there; otherwise the login shell runs it.
+  return { command: options.become ? `exec ${elevate(true)}/bin/sh -c ${quote(stage)}` : stage, marker };
 }
 
 export function killCommand(pgids: readonly number[], become: boolean): string {
