@@ -58,6 +58,8 @@ export interface WhenSource {
  * other checks' outcomes or fields, or the run's variables. The checks it asks about finish first.
  */
 export const compileWhen = (source: RunbookSource, check: Check, whens: readonly WhenSource[], all: readonly Check[], vars: Readonly<Record<string, VarValue>>, problems: Diagnostic[]): CheckWhen | undefined => {
+  // Most checks have no `when`: the map of every check is built only for those that do.
+  if (whens.length === 0) return undefined;
   const context = compileContext(new Map(all.map((other) => [other.id, other])), vars);
   const compiled = whens.flatMap(({ raw, at }) => {
     try {
