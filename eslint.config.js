@@ -19,7 +19,7 @@ const PROCESS_STREAMS = [
 
 export default tseslint.config(
   // The benchmark's preload is plain CommonJS for `node --require`, outside the TypeScript project.
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/bench/peak-rss.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/bench/peak-rss.cjs', 'schemas/runbook.validate.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

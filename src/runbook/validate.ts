@@ -1,22 +1,33 @@
 // Validates parsed YAML against the generated schema and rewrites ajv's errors for operators:
 // "questions[0].checks[1] has unknown property "prot"; did you mean "port"?" at the key's line.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CHECK_KIND_KEYS } from '../checks/registry.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { referencePattern } from '../model/references.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { show } from '../matchers/format.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
-import { buildRunbookSchema } from './schema.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
 let compiled: ValidateFunction | undefined;
 
+/** From the package root, where both src/runbook and dist/runbook reach it. */
+const PRECOMPILED = '../../schemas/runbook.validate.cjs';
+
+/**
+ * The validator `npm run schema` generates with the schemas (ajv's standalone code, see
+ * runbook/runbook-ajv.ts): compiling the schema at every start cost about 230 ms of `runbook
+ * validate`'s 730, and loading ajv itself 40 more. test/schemas.test.ts fails while it is stale.
+ */
 const validator = (): ValidateFunction => {
-  // patternErrorMessage is an annotation for editors and for the messages below, not a rule.
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false })
-    .addVocabulary(['patternErrorMessage'])
-    .compile(buildRunbookSchema());
+  if (compiled) return compiled;
+  try {
+    compiled = createRequire(import.meta.url)(PRECOMPILED) as ValidateFunction;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error('schemas/runbook.validate.cjs is missing: run npm run schema', { cause: error });
+  }
   return compiled;
 };
 
