@@ -4,7 +4,8 @@
 import { setMaxListeners } from 'node:events';
 import { assembleReport, type RunbookRun } from '../execute/assemble.js';
 import { formatDuration } from '../model/duration.js';
-import type { EventListener, ExecutionEvent, HostRef } from '../execute/events.js';
+import type { EventListener, ExecutionEvent, HostRef, RunbookStart } from '../execute/events.js';
+import { instancesByCheck } from '../plan/instances.js';
 import { diagnose } from '../execute/diagnose.js';
 import { executePlan } from '../execute/scheduler.js';
 import type { RunReport } from '../model/report.js';
@@ -86,7 +87,13 @@ const runStart = (plans: readonly Plan[], transports: TransportSet, startedAt: D
   type: 'run-start',
   startedAt: startedAt.toISOString(),
   checks: plans.reduce((sum, plan) => sum + plan.instances.length, 0),
-  runbooks: plans.map((plan) => ({
+  runbooks: plans.map((plan) => runbookStart(plan, transports)),
+});
+
+/** A runbook as a view lays it out before anything ends: each question's checks, where and on how many hosts. */
+const runbookStart = (plan: Plan, transports: TransportSet): RunbookStart => {
+  const hostsOfCheck = instancesByCheck(plan.instances);
+  return {
     file: plan.runbook.file,
     title: plan.runbook.title,
     checks: plan.instances.length,
@@ -97,12 +104,12 @@ const runStart = (plans: readonly Plan[], transports: TransportSet, startedAt: D
       checks: question.checks.map((check) => ({
         id: check.id,
         host: roleRef(check.on, plan.runbook.hosts[check.on]!, transports),
-        hosts: plan.instances.filter((instance) => instance.check.id === check.id).length,
+        hosts: hostsOfCheck.get(check.id)?.length ?? 0,
         informational: check.informational,
       })),
     })),
-  })),
-});
+  };
+};
 
 /** Told from the report, so a view's summary can never disagree with it. */
 const runEnd = (report: RunReport): ExecutionEvent => ({

@@ -53,15 +53,14 @@ const checksReadBy = (runbook: Runbook, rule: DiagnosisRule): string[] => {
 interface HostView {
   /** Undefined: the rule reads no fleet, and is judged once. */
   readonly hostName?: string;
-  readonly view: Map<string, CheckRun>;
+  readonly view: ReadonlyMap<string, CheckRun>;
 }
 
 /**
  * The views a rule is judged in: one per host of the first fleet role it reads, where that role's
  * checks are the host's own runs; one view of every check when it reads no fleet.
  */
-const viewsFor = (runbook: Runbook, rule: DiagnosisRule, byCheck: ReadonlyMap<string, readonly CheckRun[]>): HostView[] => {
-  const whole = new Map([...byCheck].map(([id, runs]) => [id, combinedRun(runs)]));
+const viewsFor = (runbook: Runbook, rule: DiagnosisRule, byCheck: ReadonlyMap<string, readonly CheckRun[]>, whole: ReadonlyMap<string, CheckRun>): HostView[] => {
   const fleetRun = checksReadBy(runbook, rule).flatMap((id) => byCheck.get(id) ?? []).find((run) => run.result.hostName !== undefined);
   if (!fleetRun) return [{ view: whole }];
   const role = fleetRun.result.host;
@@ -114,5 +113,7 @@ const joinHosts = (judged: readonly Judged[]): Finding[] => {
 
 export const diagnose = (runbook: Runbook, runs: readonly CheckRun[]): Finding[] => {
   const byCheck = groupBy(runs, (run) => run.result.id);
-  return runbook.diagnosis.flatMap((rule) => joinHosts(viewsFor(runbook, rule, byCheck).flatMap((view) => judge(runbook, rule, view))));
+  // Every check as one run for all its hosts: the same for every rule, so made once.
+  const whole = new Map([...byCheck].map(([id, checkRuns]) => [id, combinedRun(checkRuns)]));
+  return runbook.diagnosis.flatMap((rule) => joinHosts(viewsFor(runbook, rule, byCheck, whole).flatMap((view) => judge(runbook, rule, view))));
 };

@@ -3,20 +3,17 @@
 // the diagnosis for rules judged host by host.
 import type { CheckInstance } from '../plan/instances.js';
 import { seenInstances } from '../plan/instances.js';
-import type { Status } from '../model/outcome.js';
 import type { CheckRun } from './run-check.js';
 import { worstStatus } from './verdict.js';
 
-/** Passed only when every host passed; otherwise the worst of them. */
-const fleetStatus = (statuses: readonly Status[]): Status => (statuses.every((status) => status === 'pass') ? 'pass' : worstStatus(statuses));
-
 /**
- * Several hosts' runs of one check as one: its status as above; no fields and no captures, since
+ * Several hosts' runs of one check as one: passed only when every host passed, otherwise the worst
+ * of them (worstStatus ranks pass last); no fields and no captures, since
  * no one host's values can stand for the others' (a rule that quotes them is judged per host instead).
  */
 export const combinedRun = (runs: readonly CheckRun[]): CheckRun => {
   if (runs.length === 1) return runs[0]!;
-  const status = fleetStatus(runs.map((run) => run.result.status));
+  const status = worstStatus(runs.map((run) => run.result.status));
   const first = runs.find((run) => run.result.status === status) ?? runs[0]!;
   const missingTools = runs.flatMap((run) => run.result.missingTools);
   return { result: { ...first.result, status, captures: {}, observed: {}, missingTools }, fields: {} };

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { parseHTML } from 'linkedom';
-import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../src/model/report.js';
 import { githubReporter } from '../../src/report/github.js';
@@ -17,6 +16,7 @@ import { htmlReporter } from '../../src/report/html.js';
 import { junitReporter } from '../../src/report/junit.js';
 import { tapReporter } from '../../src/report/tap.js';
 import { fleetFinding, fleetReport, namesOf, outcomesOf } from '../helpers/fleet-report.js';
+import { parseTap } from '../helpers/tap.js';
 
 const SCREEN = { colors: false };
 
@@ -97,31 +97,6 @@ describe('junit on a fleet', () => {
 });
 
 // ---- TAP: read back by node-tap's own parser, strict ----------------------------------------------
-
-interface ParsedTap {
-  readonly asserts: Result[];
-  readonly children: ParsedTap[];
-  readonly comments: string[];
-  results?: FinalResults;
-}
-
-const listen = (parser: Parser): ParsedTap => {
-  const parsed: ParsedTap = { asserts: [], children: [], comments: [] };
-  parser.on('assert', (result: Result) => parsed.asserts.push(result));
-  parser.on('child', (child: Parser) => parsed.children.push(listen(child)));
-  parser.on('comment', (comment: string) => parsed.comments.push(comment));
-  parser.on('complete', (results: FinalResults) => {
-    parsed.results = results;
-  });
-  return parsed;
-};
-
-const parseTap = (text: string): ParsedTap => {
-  const parser = new Parser({ strict: true });
-  const parsed = listen(parser);
-  parser.end(text);
-  return parsed;
-};
 
 describe('tap on a fleet', () => {
   const parsed = parseTap(tapReporter.render(REPORT, SCREEN));

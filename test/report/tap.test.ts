@@ -1,12 +1,13 @@
 // The TAP reporter, read back by node-tap's own parser (tap-parser): counts, subtests, directives,
 // and YAML diagnostics that parse back to the data, whatever the reasons and the output hold.
-import { Parser, type FinalResults, type Result } from 'tap-parser';
+import type { FinalResults } from 'tap-parser';
 import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { ExpectationResult } from '../../src/model/outcome.js';
 import type { Finding, RunReport } from '../../src/model/report.js';
 import { tapReporter } from '../../src/report/tap.js';
 import { evidence, RUNBOOK, reportOf } from '../helpers/report-fixture.js';
+import { parseTap, type ParsedTap } from '../helpers/tap.js';
 
 // ---- Reports: a real runbook, loaded, with outcomes given per check (test/helpers/report-fixture.ts)
 
@@ -18,38 +19,6 @@ const failedExpectation = (actual: string): ExpectationResult => ({
   actual,
   message: `stdout expected to contain ":5432", got ${JSON.stringify(actual)}`,
 });
-
-// ---- Parsing: tap-parser, strict, every level kept ---------------------------------------------
-
-interface ParsedTap {
-  readonly asserts: Result[];
-  readonly children: ParsedTap[];
-  readonly comments: string[];
-  readonly extra: string[];
-  readonly versions: number[];
-  results?: FinalResults;
-}
-
-const listen = (parser: Parser): ParsedTap => {
-  const parsed: ParsedTap = { asserts: [], children: [], comments: [], extra: [], versions: [] };
-  parser.on('assert', (result: Result) => parsed.asserts.push(result));
-  parser.on('child', (child: Parser) => parsed.children.push(listen(child)));
-  parser.on('comment', (comment: string) => parsed.comments.push(comment));
-  parser.on('extra', (extra: string) => parsed.extra.push(extra));
-  parser.on('version', (version: number) => parsed.versions.push(version));
-  parser.on('complete', (results: FinalResults) => {
-    parsed.results = results;
-  });
-  return parsed;
-};
-
-/** Strict: a line that is not TAP fails the stream, so none may slip in. */
-const parseTap = (text: string): ParsedTap => {
-  const parser = new Parser({ strict: true });
-  const parsed = listen(parser);
-  parser.end(text);
-  return parsed;
-};
 
 const resultsOf = (parsed: ParsedTap): FinalResults => {
   if (!parsed.results) throw new Error('the TAP stream did not complete');

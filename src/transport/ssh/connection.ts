@@ -102,9 +102,16 @@ export class SshConnection implements BudgetedConnection {
 
   /** Resolves once the connection is up or has failed (never rejects), or when `signal` aborts. */
   async warmUp(signal: AbortSignal): Promise<void> {
-    if (this.link || this.failure || this.closed) return;
-    const settled = this.client().then(() => undefined, () => undefined);
-    await Promise.race([settled, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+    if (this.link || this.failure || this.closed || signal.aborted) return;
+    // Every check of every host waiting here listens on the run's one signal: each stops listening once settled.
+    let stopWaiting = (): void => undefined;
+    const aborted = new Promise<void>((resolve) => {
+      const onAbort = (): void => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+      stopWaiting = () => signal.removeEventListener('abort', onAbort);
+    });
+    await Promise.race([this.client().then(() => undefined, () => undefined), aborted]);
+    stopWaiting();
   }
 
   /** Ends a command's process group on the host (TERM, then KILL after a grace period). */
