@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The installed entry point: the compiled CLI lives in dist/ (built by `npm run build`, run by `npm ci`).
-import '../dist/cli/main.js';
+// The installed entry point: the CLI bundled into dist/bundle/ (npm run build, run by npm ci).
+import '../dist/bundle/main.js';

@@ -4,15 +4,19 @@
 // whether each target of the benchmark issue holds. It brings the namespace lab up and down itself
 // (root), and writes every figure to a JSON file as well.
 //
-//   npm run bench [-- --runs 5] [--fleet 50,200] [--checks 2000,20000] [--only startup,fleet,validate]
-//                 [--json bench/latest.json]
+//   npm run bench [-- --runs 5] [--fleet 50,200] [--checks 2000,20000] [--with-ansible]
+//                 [--only startup,validate,article,fleet] [--json bench/latest.json]
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Lab, Scenario } from '../../test/lab/lab.js';
+import { ansibleRuns, type AnsibleRun } from './ansible.js';
+import { ARTICLE_RUNBOOK, articleConnectTimeoutMs, articleEnvironment, articleOpenSshScript, articleVariables } from './article.js';
 import { coldOpenSshScript, fleetNames, fleetRunbook, script, warmOpenSshScripts } from './fleet.js';
 import { generatedRunbook } from './generated.js';
 import { statsOf, timeCommand, type Command, type Stats } from './measure.js';
+import { ssh2FloorCommand } from './ssh2-floor.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/runbook.js');
@@ -44,6 +48,8 @@ interface Baseline {
 interface Workload {
   readonly name: string;
   readonly title: string;
+  /** Once, before its runs: the lab scenario it needs. */
+  readonly prepare?: () => Promise<void>;
   readonly product: Command;
   readonly baselines: readonly Baseline[];
   /** From the medians (ms) and the peak RSS (MiB, median): the targets to report. */
@@ -54,6 +60,8 @@ const ratio = (text: string, value: number, limit: number): Target => ({ text, v
 
 const runbook = (...args: string[]): Command => ({ argv: ['node', BIN, ...args], peakRss: true, env: { NO_COLOR: '1', CI: 'true' } });
 
+const exitedAsExpected = (command: Command, exitCode: number | null): boolean => exitCode === (command.expectedExit ?? 0);
+
 /** Runs each workload `runs` times, alternating the order of product and baselines from run to run. */
 const measure = async (workload: Workload, runs: number): Promise<Row> => {
   const times: Record<string, number[]> = { product: [], ...Object.fromEntries(workload.baselines.map((baseline) => [baseline.name, []])) };
@@ -61,7 +69,7 @@ const measure = async (workload: Workload, runs: number): Promise<Row> => {
   const failures: string[] = [];
   const runProduct = async (): Promise<void> => {
     const timed = await timeCommand(workload.product);
-    if (timed.exitCode !== 0) failures.push(`runbook exited ${timed.exitCode}: ${timed.stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (!exitedAsExpected(workload.product, timed.exitCode)) failures.push(`runbook exited ${timed.exitCode}: ${timed.stderr.trim().split('\n').at(-1) ?? ''}`);
     times.product!.push(timed.wallMs);
     if (timed.peakRssMiB !== undefined) rss.push(timed.peakRssMiB);
   };
@@ -69,9 +77,10 @@ const measure = async (workload: Workload, runs: number): Promise<Row> => {
     if (baseline.before) await timeCommand(baseline.before);
     const timed = await timeCommand(baseline.command);
     if (baseline.after) await timeCommand(baseline.after);
-    if (timed.exitCode !== 0) failures.push(`${baseline.name} exited ${timed.exitCode}: ${timed.stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (!exitedAsExpected(baseline.command, timed.exitCode)) failures.push(`${baseline.name} exited ${timed.exitCode}: ${timed.stderr.trim().split('\n').at(-1) ?? ''}`);
     times[baseline.name]!.push(timed.wallMs);
   };
+  await workload.prepare?.();
   for (let run = 0; run < runs; run += 1) {
     const steps = [runProduct, ...workload.baselines.map((baseline) => () => runBaseline(baseline))];
     for (const step of run % 2 === 0 ? steps : steps.reverse()) await step();
@@ -108,7 +117,15 @@ const startupWorkloads = (): Workload[] =>
 /** Targets of the fleet at 50 hosts and at 200 (the issue's workloads 4, 5 and 6). */
 const FLEET_TARGETS: Record<number, { cold: number; rss: number; warm?: number }> = { 50: { cold: 0.45, warm: 1.0, rss: 100 }, 200: { cold: 0.4, rss: 130 } };
 
-const fleetWorkload = (size: number, sshConfig: string, work: string): Workload => {
+/** At most 1/15 of Ansible's time: the issue's "at least 15 times faster". */
+const ANSIBLE_FACTOR = 15;
+
+const ansibleBaseline = (run: AnsibleRun | undefined): Baseline[] => (run ? [{ name: 'ansible', command: run.command, after: run.after }] : []);
+
+const ansibleTarget = (medians: Readonly<Record<string, number>>): Target[] =>
+  medians.ansible === undefined ? [] : [ratio(`≤ ${(1 / ANSIBLE_FACTOR).toFixed(3)}× ansible (${ANSIBLE_FACTOR}× faster)`, medians.product! / medians.ansible, 1 / ANSIBLE_FACTOR)];
+
+const fleetWorkload = (size: number, sshConfig: string, work: string, ansible?: AnsibleRun): Workload => {
   const hosts = fleetNames(size);
   const file = join(work, `fleet-${size}.yaml`);
   writeFileSync(file, fleetRunbook(size));
@@ -129,13 +146,47 @@ const fleetWorkload = (size: number, sshConfig: string, work: string): Workload 
         command: { argv: [script(work, `warm-run-${size}.sh`, warm.run)] },
         after: { argv: [script(work, `warm-close-${size}.sh`, warm.close)] },
       },
+      { name: 'ssh2 bare (floor)', command: { argv: ssh2FloorCommand(ROOT, work, sshConfig, hosts) } },
+      ...ansibleBaseline(ansible),
     ],
     targets: (medians, rss) => [
       ...(targets ? [ratio(`≤ ${targets.cold}× openssh cold`, medians.product! / medians['openssh cold']!, targets.cold)] : []),
       ...(targets?.warm ? [ratio(`≤ ${targets.warm}× openssh warm`, medians.product! / medians['openssh warm']!, targets.warm)] : []),
       ...(targets && rss !== undefined ? [ratio(`peak RSS ≤ ${targets.rss} MiB`, rss, targets.rss)] : []),
+      ...ansibleTarget(medians),
     ],
   };
+};
+
+/** The shipped runbook on the lab's app and db, in a scenario, against the OpenSSH script of the same probes. */
+const articleWorkloads = (lab: Lab, work: string, ansible?: AnsibleRun): Workload[] => {
+  const product = (expectedExit: number): Command => ({
+    ...runbook('run', join(ROOT, ARTICLE_RUNBOOK), '--ssh-config', lab.sshConfigPath, ...articleVariables, '--quiet'),
+    env: { NO_COLOR: '1', CI: 'true', ...articleEnvironment },
+    expectedExit,
+  });
+  const openssh: Baseline = { name: 'openssh script', command: { argv: [script(work, 'article.sh', articleOpenSshScript(lab.sshConfigPath))] } };
+  const inScenario = (scenario: Scenario) => () => lab.setScenario(scenario);
+  const timeoutMs = articleConnectTimeoutMs(ROOT);
+  const limitS = timeoutMs / 1000 + 0.5;
+  return [
+    {
+      name: 'article-healthy',
+      title: 'the shipped runbook, healthy (app, db)',
+      prepare: inScenario('healthy'),
+      product: product(0),
+      baselines: [openssh, ...ansibleBaseline(ansible)],
+      targets: (medians) => [ratio('≤ 1.0× openssh script', medians.product! / medians['openssh script']!, 1)],
+    },
+    {
+      name: 'article-port-filtered',
+      title: 'the shipped runbook, database port filtered',
+      prepare: inScenario('port-filtered'),
+      product: product(1),
+      baselines: [openssh],
+      targets: (medians) => [ratio(`wall ≤ connect timeout ${timeoutMs / 1000} s + 0.5 s (seconds)`, medians.product! / 1000, limitS)],
+    },
+  ];
 };
 
 const validateWorkload = (checks: number, work: string): Workload => {
@@ -178,7 +229,8 @@ const main = async (): Promise<number> => {
       runs: { type: 'string', default: '5' },
       fleet: { type: 'string', default: '50,200' },
       checks: { type: 'string', default: '2000,20000' },
-      only: { type: 'string', default: 'startup,fleet,validate' },
+      only: { type: 'string', default: 'startup,validate,article,fleet' },
+      'with-ansible': { type: 'boolean', default: false },
       json: { type: 'string', default: join(ROOT, 'bench/latest.json') },
     },
   });
@@ -196,14 +248,23 @@ const main = async (): Promise<number> => {
   try {
     if (only.includes('startup')) for (const workload of startupWorkloads()) record(await measure(workload, runs));
     if (only.includes('validate')) for (const count of checks) record(await measure(validateWorkload(count, work), runs));
-    if (only.includes('fleet') && fleets.length > 0) {
-      if (process.getuid?.() !== 0) throw new Error('the fleet workloads need the namespace lab: run npm run bench as root (or --only startup,validate)');
+    const labWorkloads = only.includes('article') || (only.includes('fleet') && fleets.length > 0);
+    if (labWorkloads) {
+      if (process.getuid?.() !== 0) throw new Error('the article and fleet workloads need the namespace lab: run npm run bench as root (or --only startup,validate)');
       const { startLab } = await import('../../test/lab/lab.js');
       const lab = await startLab({ waitMs: 60_000 });
       try {
-        for (const size of fleets) {
-          if (lab.fleet.length < size) await lab.addFleet(size - lab.fleet.length);
-          record(await measure(fleetWorkload(size, lab.sshConfigPath, work), runs));
+        const ansible = values['with-ansible'] ? ansibleRuns(work, lab.sshConfigPath, fleetNames(fleets[0] ?? 0)) : undefined;
+        if (only.includes('article')) {
+          for (const workload of articleWorkloads(lab, work, ansible?.article)) record(await measure(workload, runs));
+          await lab.setScenario('healthy');
+        }
+        if (only.includes('fleet')) {
+          for (const size of fleets) {
+            if (lab.fleet.length < size) await lab.addFleet(size - lab.fleet.length);
+            // Ansible at the first size only: the issue's fleet (50 hosts); at 200 it would fork 200 Pythons.
+            record(await measure(fleetWorkload(size, lab.sshConfigPath, work, size === fleets[0] ? ansible?.fleet : undefined), runs));
+          }
         }
       } finally {
         await lab.down();

@@ -19,6 +19,8 @@ export interface Command {
   readonly cwd?: string;
   /** Preload scripts/bench/peak-rss.cjs (a node command only) and report its peak RSS. */
   readonly peakRss?: boolean;
+  /** The exit code of a run that did its work (default 0): a runbook that finds a fault exits 1. */
+  readonly expectedExit?: number;
 }
 
 const PRELOAD = join(import.meta.dirname, 'peak-rss.cjs');

@@ -52,9 +52,20 @@ export const replyTo = (packets: readonly Packet[], client: string): Reply => {
   return answer.flags.includes('R') ? 'rst' : 'syn-ack';
 };
 
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** A packet to the client that answers a SYN, for waiting on tcpdump's output. */
 export const replyPattern = (client: string): RegExp =>
-  new RegExp(`> ${client.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+: Flags \\[(S\\.|R\\.?)\\]`);
+  new RegExp(`> ${escaped(client)}\\.\\d+: Flags \\[(S\\.|R\\.?)\\]`);
+
+/**
+ * Output holding the client's first SYN and `count - 1` retransmissions of it (the same source
+ * port): the connection replyTo judges.
+ */
+export const synPattern = (client: string, count: number): RegExp => {
+  const syn = (port: string) => `IP6? ${escaped(client)}\\.${port} > \\S+: Flags \\[S\\]`;
+  return new RegExp(`^(?:(?!${syn('\\d+')})[^])*${syn('(\\d+)')}(?:[^]*?${syn('\\1\\b')}){${count - 1}}`);
+};
 
 export const captureFields = (stdout: string, client: string) => {
   const { packets, lines } = parsePackets(stdout);
@@ -78,7 +89,12 @@ export interface PacketCaptureSpec {
 
 const DEFAULT_DURATION_MS = 3000;
 const DEFAULT_PACKETS = 10;
-/** After the trigger, how long a reply may still take to be printed. */
+/**
+ * How long after the client's SYN reached us a reply may still be on its way. The capture host
+ * answers a SYN (or resets it) in the instant it arrives, and tcpdump prints both lines together;
+ * only their way to this process can lag. So the wait counts from the last SYN of the connection
+ * replyTo judges: after a trigger that waited out its own timeout (dropped SYNs), none is left.
+ */
 const REPLY_GRACE_MS = 1000;
 
 interface Capture {
@@ -144,13 +160,36 @@ const triggerProblem = (outcome: CommandOutcome, role: string): Observation | un
   return { fields: {}, error, ...(tool && outcome.exitCode === 127 ? { missingTools: [{ tool, host: role }] } : {}) };
 };
 
+/**
+ * Notes when the client's first SYN, and each retransmission of it, reaches us in the capture's
+ * output, until `done` settles: the time of the last one, or undefined when none came.
+ */
+const lastSynArrival = (capture: RunningCommand, client: string, done: Promise<unknown>, timeoutMs: number): (() => number | undefined) => {
+  let last: number | undefined;
+  let finished = false;
+  void done.finally(() => (finished = true));
+  const watch = async (count: number): Promise<void> => {
+    while (!finished && (await capture.waitForOutput('stdout', synPattern(client, count), timeoutMs))) {
+      last = performance.now();
+      count += 1;
+    }
+  };
+  void watch(1);
+  return () => last;
+};
+
 const runTrigger = async (capture: RunningCommand, { settings, trigger: step }: Steps, context: ObserveContext, startedAt: number) => {
-  const trigger = await runStep(context, step);
+  const triggerRun = runStep(context, step);
+  const lastSyn = lastSynArrival(capture, settings.client, triggerRun, settings.durationMs);
+  const trigger = await triggerRun;
   const problem = triggerProblem(trigger, step.host);
   if (problem) return { problem };
-  // The reply is usually printed by now; else wait a little, never past tcpdump's own end.
-  const left = settings.durationMs - (performance.now() - startedAt);
-  if (left > 0) await capture.waitForOutput('stdout', replyPattern(settings.client), Math.min(REPLY_GRACE_MS, left));
+  // The reply is usually printed by now; else wait a little (see REPLY_GRACE_MS), never past tcpdump's own end.
+  const now = performance.now();
+  const synAt = lastSyn();
+  const grace = REPLY_GRACE_MS - (synAt === undefined ? 0 : now - synAt);
+  const left = settings.durationMs - (now - startedAt);
+  if (left > 0 && grace > 0) await capture.waitForOutput('stdout', replyPattern(settings.client), Math.min(grace, left));
   const note = `trigger on ${step.host} exited ${String(trigger.exitCode)}${trigger.stderr.trim() ? `: ${firstLine(trigger.stderr)}` : ''}`;
   return { note };
 };

@@ -1,7 +1,7 @@
 // The `packet_capture:` check kind: its YAML form, and tcpdump on db while app connects, recorded
 // in every lab scenario (the capture's outcome, then the trigger's).
 import { describe, expect, test } from 'vitest';
-import { captureFields, packetCapture, parsePackets, replyTo } from '../../src/checks/packet-capture.js';
+import { captureFields, packetCapture, parsePackets, replyTo, synPattern } from '../../src/checks/packet-capture.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { loadFixture, notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 
@@ -128,6 +128,26 @@ describe('packet_capture: reading tcpdump lines', () => {
     const fields = captureFields(`${stdout}\n\n`, C);
     expect(fields.packets).toBe(fields.lines.split('\n').length);
     expect(fields.client_packets + fields.server_packets).toBe(fields.packets);
+  });
+
+  // How long the check still waits for a reply counts from the last SYN of the connection replyTo
+  // judges: its first SYN and the retransmissions of it, not other connections' SYNs.
+  test('synPattern: the client\'s first SYN, then retransmissions from that same port only', () => {
+    const lines = [
+      line(`${C}.5`, '10.200.0.82.3306', 'S'),
+      line(`${C}.7`, '10.200.0.82.3306', 'S'),
+      line(`${C}.7`, '10.200.0.82.3306', 'S'),
+      line(`${C}.50`, '10.200.0.82.3306', 'S'),
+      line(`${C}.5`, '10.200.0.82.3306', 'S'),
+    ];
+    const upTo = (count: number) => lines.slice(0, count).join('\n');
+    expect(synPattern(C, 1).test(upTo(0))).toBe(false);
+    expect(synPattern(C, 1).test(upTo(1))).toBe(true);
+    expect(synPattern(C, 2).test(upTo(3))).toBe(false);
+    expect(synPattern(C, 2).test(upTo(4))).toBe(false);
+    expect(synPattern(C, 2).test(upTo(5))).toBe(true);
+    expect(synPattern(C, 3).test(upTo(5))).toBe(false);
+    expect(synPattern('10.200.0.21', 1).test(upTo(5))).toBe(false);
   });
 
   test('IPv6 addresses', () => {

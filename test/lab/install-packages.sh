@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the namespace lab and the tests need (xmllint checks JUnit reports
 # against the XSD, graphviz renders plan pictures, chromium screenshots the HTML report, tmux is
-# the terminal for the live progress), without starting any system daemon.
+# the terminal for the live progress, ansible-core is `npm run bench -- --with-ansible`'s baseline),
+# without starting any system daemon.
 # Idempotent: when every package is already installed it only checks and exits (fast path).
 # policy-rc.d choice: if /usr/sbin/policy-rc.d is absent we create one (exit 101) for the
 # duration of the install and remove it on exit, so the machine is left as we found it;
@@ -10,7 +11,7 @@ set -euo pipefail
 
 PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client tcpdump nmap
   netcat-openbsd lsof iputils-ping nftables iproute2 procps sudo
-  libxml2-utils graphviz chromium tmux)
+  libxml2-utils graphviz chromium tmux ansible-core)
 DAEMONS='^(sshd|mariadbd|mysqld|mysqld_safe)$'
 POLICY=/usr/sbin/policy-rc.d
 

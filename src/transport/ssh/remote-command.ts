@@ -45,12 +45,17 @@ const STAGE = [
 /**
  * TERM the groups, wait for them to go (at most the grace period), then KILL what is left. Zombies
  * do not count: `kill -0` sees them until reaped, and a container whose PID 1 never reaps keeps them.
+ * `kill -0` first, though: a group with no process at all, not even a zombie, is gone without
+ * reading /proc. Most groups end a moment after TERM, so the first looks come sooner than the
+ * 0.1 s steps of the grace period: a stopped capture is reported without a tenth of a second's wait.
  */
 const KILL = [
   'grace=$1; shift',
   'for g; do kill -TERM -"$g" 2>/dev/null || kill -TERM "$g" 2>/dev/null; done',
   'live() {',
-  '  [ -r /proc/self/stat ] || { for g; do kill -0 -"$g" 2>/dev/null && return 0; done; return 1; }',
+  '  for g; do kill -0 -"$g" 2>/dev/null && break; g=; done',
+  '  [ -n "$g" ] || return 1',
+  '  [ -r /proc/self/stat ] || return 0',
   '  for f in /proc/[0-9]*/stat; do',
   '    { read -r _ _ s _ p _ <"$f"; } 2>/dev/null || continue',
   '    [ "$s" = Z ] && continue',
@@ -58,6 +63,7 @@ const KILL = [
   '  done',
   '  return 1',
   '}',
+  'for d in 0.01 0.02 0.05; do live "$@" || exit 0; sleep $d; done',
   'i=0',
   'while live "$@" && [ "$i" -lt "$grace" ]; do sleep 0.1; i=$((i+1)); done',
   'if live "$@"; then for g; do kill -KILL -"$g" 2>/dev/null; done; fi',
