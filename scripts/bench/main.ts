@@ -147,6 +147,7 @@ const fleetWorkload = (size: number, sshConfig: string, work: string, ansible?: 
         after: { argv: [script(work, `warm-close-${size}.sh`, warm.close)] },
       },
       { name: 'ssh2 bare (floor)', command: { argv: ssh2FloorCommand(ROOT, work, sshConfig, hosts) } },
+      { name: 'ssh2 + runbook\'s wrapper', command: { argv: ssh2FloorCommand(ROOT, work, sshConfig, hosts, true) } },
       ...ansibleBaseline(ansible),
     ],
     targets: (medians, rss) => [

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
+import { wrapCommand } from '../../src/transport/ssh/remote-command.js';
 import { FLEET_COMMANDS, script } from './fleet.js';
 
 interface Destination {
@@ -27,12 +28,18 @@ const destinations = (sshConfig: string, hosts: readonly string[]): Destination[
   });
 };
 
-/** A plain Node script (no TypeScript loader to start) written into `dir`; returns its argv. */
-export const ssh2FloorCommand = (root: string, dir: string, sshConfig: string, hosts: readonly string[]): string[] => {
-  const path = script(dir, `ssh2-floor-${hosts.length}.mjs`, `import { readFileSync } from 'node:fs';
+/**
+ * A plain Node script (no TypeScript loader to start) written into `dir`; returns its argv.
+ * `wrapped`: each command as runbook sends it (its process group reported, bounded on the host by
+ * coreutils timeout, under /bin/sh), to tell what the wrapper costs the hosts from what runbook
+ * itself costs.
+ */
+export const ssh2FloorCommand = (root: string, dir: string, sshConfig: string, hosts: readonly string[], wrapped = false): string[] => {
+  const commands = wrapped ? FLEET_COMMANDS.map((command) => wrapCommand(command, { become: false, timeoutMs: 30_000 }).command) : FLEET_COMMANDS;
+  const path = script(dir, `ssh2-${wrapped ? 'wrapped' : 'floor'}-${hosts.length}.mjs`, `import { readFileSync } from 'node:fs';
 import ssh2 from ${JSON.stringify(join(root, 'node_modules/ssh2/lib/index.js'))};
 const destinations = ${JSON.stringify(destinations(sshConfig, hosts))};
-const commands = ${JSON.stringify(FLEET_COMMANDS)};
+const commands = ${JSON.stringify(commands)};
 const run = (client, command) => new Promise((resolve, reject) => client.exec(command, (error, channel) => {
   if (error) return reject(error);
   channel.resume();

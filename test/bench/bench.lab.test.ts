@@ -38,7 +38,7 @@ describeLab('npm run bench (lab)', () => {
       expect(workload.peakRssMiB?.median, workload.name).toBeGreaterThan(20);
     }
     const fleet = result.workloads.find((workload) => workload.name === 'fleet-3')!;
-    expect(Object.keys(fleet.baselines)).toEqual(['openssh cold', 'openssh cold curve25519', 'openssh warm', 'ssh2 bare (floor)', 'ansible']);
+    expect(Object.keys(fleet.baselines)).toEqual(['openssh cold', 'openssh cold curve25519', 'openssh warm', 'ssh2 bare (floor)', "ssh2 + runbook's wrapper", 'ansible']);
     for (const stats of Object.values(fleet.baselines)) expect(stats.median).toBeGreaterThan(0);
     // Ansible runs at the first fleet size only.
     expect(Object.keys(result.workloads.find((workload) => workload.name === 'fleet-4')!.baselines)).not.toContain('ansible');

@@ -67,8 +67,9 @@ function refuse(target: SshTarget, name: string, key: Buffer, entries: KnownHost
 
 export function hostKeyCheck(target: SshTarget): HostKeyCheck {
   const name = knownHostName(target.hostKeyAlias ?? target.hostName, target.port);
-  const entries = readKnownHosts([...target.userKnownHostsFiles, ...target.globalKnownHostsFiles]);
-  const known = entries.filter((e) => e.marker === undefined && hostsFieldMatches(e.hosts, name));
+  // Only the lines about this host are kept for the key's check: the connection holds them while it lives.
+  const entries = readKnownHosts([...target.userKnownHostsFiles, ...target.globalKnownHostsFiles]).filter((e) => hostsFieldMatches(e.hosts, name));
+  const known = entries.filter((e) => e.marker === undefined);
   const preferred = [...new Set(known.flatMap((e) => algorithmsFor(e.keyType)))].filter((a) => ALGORITHMS.includes(a));
   let refusal: TransportError | undefined;
   return {

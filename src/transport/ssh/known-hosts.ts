@@ -39,11 +39,27 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
   return text.split('\n').flatMap((line, index) => parseLine(line, file, index + 1) ?? []);
 }
 
+/**
+ * Each file parsed once per change: a fleet's hosts all check their keys against the same files,
+ * and reading them again for each host cost 200 reads, parses and copies at 200 hosts (about 20 MB
+ * held while the connections lived). An append (accept-new) changes size and mtime: read again.
+ */
+const parsedFiles = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly entries: KnownHostEntry[] }>();
+
+const entriesOf = (file: string): KnownHostEntry[] => {
+  const { mtimeMs, size } = statSync(file);
+  const cached = parsedFiles.get(file);
+  if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.entries;
+  const entries = parseKnownHosts(readFileSync(file, 'utf8'), file);
+  parsedFiles.set(file, { mtimeMs, size, entries });
+  return entries;
+};
+
 /** Missing or unreadable files count as empty, as for ssh. */
 export function readKnownHosts(files: readonly string[]): KnownHostEntry[] {
   return files.flatMap((file) => {
     try {
-      return parseKnownHosts(readFileSync(file, 'utf8'), file);
+      return entriesOf(file);
     } catch {
       return [];
     }
@@ -56,13 +72,17 @@ function hashedMatches(field: string, name: string): boolean {
   return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
 }
 
+/** Most known_hosts names are literal: compared as text (without case), a regex only for `*` and `?`. */
+const patternMatches = (pattern: string, name: string): boolean =>
+  /[*?]/.test(pattern) ? wildcardRegExp(pattern, { ignoreCase: true }).test(name) : pattern.toLowerCase() === name.toLowerCase();
+
 /** A negated pattern that matches vetoes the whole line, whatever else matches (ssh's match_hostname). */
 export function hostsFieldMatches(field: string, name: string): boolean {
   if (field.startsWith('|')) return hashedMatches(field, name);
   let matched = false;
   for (const pattern of field.split(',')) {
     const negated = pattern.startsWith('!');
-    if (!wildcardRegExp(negated ? pattern.slice(1) : pattern, { ignoreCase: true }).test(name)) continue;
+    if (!patternMatches(negated ? pattern.slice(1) : pattern, name)) continue;
     if (negated) return false;
     matched = true;
   }
