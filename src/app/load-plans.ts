@@ -2,7 +2,8 @@
 // together, and nothing runs if any file is invalid.
 import { InputError, type Diagnostic } from '../errors/diagnostic.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
-import { loadRunbookFile, readText } from '../runbook/load.js';
+import { loadRunbookFile } from '../runbook/load.js';
+import { readText } from '../runbook/read-text.js';
 import type { Overrides } from '../runbook/normalize.js';
 import { mergeVarsFiles, parseVarsFile, undeclaredInVarsFile, type VarsFile } from '../runbook/vars-file.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';

@@ -13,10 +13,22 @@ export const SHIPPED_RUNBOOKS_DIR = fileURLToPath(new URL('../../runbooks/', imp
 
 const isFile = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() ?? false;
 
+/**
+ * What is at a path the operator gave: a file (or a pipe: `runbook run <(generate)`), nothing, or
+ * something that is no runbook, said as such rather than "no such file".
+ */
+const entryAt = async (path: string): Promise<'readable' | 'missing' | 'a directory' | 'a device or a socket'> => {
+  const entry = await stat(path).catch(() => undefined);
+  if (!entry) return 'missing';
+  if (entry.isFile() || entry.isFIFO()) return 'readable';
+  return entry.isDirectory() ? 'a directory' : 'a device or a socket';
+};
+
 export const shippedRunbooks = async (): Promise<string[]> =>
   (await readdir(SHIPPED_RUNBOOKS_DIR).catch(() => [] as string[])).filter((name) => /\.ya?ml$/.test(name)).sort();
 
-const found = async (path: string, displayName: string): Promise<FoundRunbook> => ({ path, displayName, realPath: await realpath(path) });
+// A pipe (`<(generate)`, /dev/fd/63) has no real path: it is its own.
+const found = async (path: string, displayName: string): Promise<FoundRunbook> => ({ path, displayName, realPath: await realpath(path).catch(() => path) });
 
 /** A shipped runbook by its name, with or without `.yaml`. */
 const shippedNamed = async (name: string): Promise<FoundRunbook | undefined> => {
@@ -29,7 +41,13 @@ const shippedNamed = async (name: string): Promise<FoundRunbook | undefined> => 
 
 /** A path as given (how messages name it, too), else a shipped runbook of that name. */
 export const locateRunbook = async (name: string): Promise<FoundRunbook> => {
-  if (await isFile(name)) return found(name, name);
+  const entry = await entryAt(name);
+  if (entry === 'readable') return found(name, name);
+  if (entry !== 'missing') {
+    const inside = entry === 'a directory' ? (await runbooksIn(name)).sort() : [];
+    const hint = inside.length > 0 ? `the runbooks in it: ${inside.map((file) => join(name, file)).join(', ')}` : 'name a runbook file (.yaml)';
+    throw new InputError([{ code: 'RB_FILE', message: `${name}: is ${entry}, not a runbook file`, hint }]);
+  }
   const looksLikePath = name.includes('/') && !name.startsWith('runbooks/');
   const shippedName = basename(name);
   const shippedOne = looksLikePath ? undefined : await shippedNamed(shippedName);

@@ -6,7 +6,7 @@ import { InputError, errorText, type Diagnostic } from '../errors/diagnostic.js'
 import { failed, ok, type Result } from '../model/result.js';
 import type { RunReport } from '../model/report.js';
 import { REPORT_SCHEMA } from '../report/report-schema.js';
-import { readText } from '../runbook/load.js';
+import { readText } from '../runbook/read-text.js';
 import { reportVersionProblem, type ReportFile } from './merge-reports.js';
 
 let compiled: ValidateFunction | undefined;
@@ -46,9 +46,12 @@ const schemaProblem = (file: string, data: unknown): Diagnostic | undefined => {
   return usage(`${file}: ${first ? describeError(first) : 'does not match schemas/report.schema.json'}`, hint);
 };
 
+/** A shard's JSON report carries every host's evidence: far more than a runbook, still bounded. */
+const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+
 /** The report in a file, or the one problem that stops it being one. */
 const readReport = async (file: string): Promise<Result<RunReport, Diagnostic>> => {
-  const text = await readText(file);
+  const text = await readText(file, MAX_REPORT_BYTES);
   if (!text.ok) return failed(usage(`${file}: cannot read it: ${text.error}`));
   let data: unknown;
   try {

@@ -1,8 +1,9 @@
 // The only module that touches the process's streams, environment and exit code: everything else
 // returns data. Every byte it writes (stdout, stderr, --output files) passes the secrets' mask.
 /* eslint-disable no-restricted-properties -- this is the one place allowed to use process streams */
-import { appendFile, rename, writeFile, access, constants } from 'node:fs/promises';
+import { appendFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { errorText } from '../errors/diagnostic.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { redactor, type Redact } from '../secrets/redact.js';
 
@@ -77,13 +78,40 @@ export const setExitCode = (code: number): void => {
   process.exitCode = code;
 };
 
-/** Checked before the run, so a typo in --output costs nothing. */
-export const outputWritable = async (file: string): Promise<boolean> =>
-  access(dirname(resolve(file)), constants.W_OK).then(() => true, () => false);
+/**
+ * Checked before the run, so a bad --output costs nothing: why a report could not be written to
+ * `file`, or undefined. Its directory must take a new file (the report goes to a temporary file
+ * beside it, then over it), which a file created and removed there proves where permission bits
+ * cannot (a read-only or virtual file system, /proc); the path itself must be a file, if anything.
+ */
+export const outputProblem = async (file: string): Promise<string | undefined> => {
+  const target = await stat(file).catch(() => undefined);
+  if (target?.isDirectory()) return 'it is a directory';
+  if (target && !target.isFile()) return 'it is not a regular file';
+  const directory = dirname(resolve(file));
+  const parent = await stat(directory).catch(() => undefined);
+  if (!parent) return 'its directory does not exist';
+  if (!parent.isDirectory()) return `${directory} is not a directory`;
+  const probe = temporaryBeside(file);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (error) {
+    return `its directory does not take new files (${(error as NodeJS.ErrnoException).code ?? errorText(error)})`;
+  }
+  await unlink(probe).catch(() => undefined);
+  return undefined;
+};
 
-/** Written whole or not at all: a reader never sees half a report. */
+const temporaryBeside = (file: string): string => `${file}.${process.pid}.tmp`;
+
+/** Written whole or not at all: a reader never sees half a report, and a failed write leaves no temporary file. */
 export const writeAtomically = async (file: string, text: string): Promise<void> => {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, mask(text));
-  await rename(temporary, file);
+  const temporary = temporaryBeside(file);
+  try {
+    await writeFile(temporary, mask(text));
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
 };

@@ -1,6 +1,6 @@
 // Parsers for option values: each bad value is a usage error naming the option and what it expects.
 import { InvalidArgumentError } from 'commander';
-import { parseDurationText } from '../model/duration.js';
+import { durationExpectation, parseDurationText } from '../model/duration.js';
 
 export const collectPair = (flag: string) => (value: string, previous: Record<string, string> = {}): Record<string, string> => {
   const at = value.indexOf('=');
@@ -19,7 +19,7 @@ export const parsePositiveInteger = (value: string): number => {
 
 export const parseDurationOption = (value: string): number => {
   const parsed = parseDurationText(value);
-  if (parsed === undefined) throw new InvalidArgumentError(`expected a duration such as 500ms, 5s or 2m, got "${value}"`);
+  if (parsed === undefined) throw new InvalidArgumentError(`expected ${durationExpectation(value)}, got "${value}"`);
   return parsed;
 };
 

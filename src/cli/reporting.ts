@@ -5,7 +5,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { errorText, usageError } from '../errors/diagnostic.js';
 import type { RunReport } from '../model/report.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/registry.js';
-import { appendText, colorWanted, environment, outputWritable, stderr, stdout, writeAtomically } from './io.js';
+import { appendText, colorWanted, environment, outputProblem, stderr, stdout, writeAtomically } from './io.js';
 
 export interface ReportTarget {
   readonly reporter: ReporterName;
@@ -47,10 +47,11 @@ export const reportTargets = (specs: readonly string[] | undefined, output: stri
   return targets;
 };
 
-/** Before the run: every report file's directory exists and is writable. */
+/** Before the run: every report file can be written (see outputProblem). */
 export const checkTargetsWritable = async (targets: readonly ReportTarget[]): Promise<void> => {
   for (const { reporter, file, given } of targets) {
-    if (file !== undefined && !(await outputWritable(file))) throw usageError(`${given ?? `--reporter ${reporter}:${file}`}: its directory does not exist or is not writable`);
+    const problem = file === undefined ? undefined : await outputProblem(file);
+    if (problem !== undefined) throw usageError(`${given ?? `--reporter ${reporter}:${file}`}: ${problem}`, 'name a file in a directory you can write to');
   }
 };
 

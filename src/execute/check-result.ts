@@ -4,6 +4,7 @@ import { checkKindOf } from '../checks/registry.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
 import type { CheckInstance } from '../plan/instances.js';
+import { escapeControl } from './evidence.js';
 import type { Verdict } from './reason.js';
 
 /** What running the check added; a check that never ran has none of it. */
@@ -30,8 +31,10 @@ export const checkResult = (check: Check, { target, hostName }: Placement, verdi
   target,
   ...(hostName === undefined ? {} : { hostName }),
   status: verdict.status,
-  ...(verdict.reason ? { reason: verdict.reason } : {}),
-  ...(seen.hint !== undefined ? { hint: seen.hint } : {}),
+  // Reasons, hints and notes carry what hosts printed (a first line of stderr, a captured value):
+  // shown as \xNN, no control character of theirs reaches an operator's terminal (evidence.ts).
+  ...(verdict.reason ? { reason: escapeControl(verdict.reason) } : {}),
+  ...(seen.hint !== undefined ? { hint: escapeControl(seen.hint) } : {}),
   durationMs: seen.durationMs,
   evidence: seen.evidence,
   expectations: seen.expectations,
@@ -39,7 +42,7 @@ export const checkResult = (check: Check, { target, hostName }: Placement, verdi
   observed: seen.observed,
   missingTools: seen.missingTools,
   informational: check.informational,
-  notes: seen.notes,
+  notes: seen.notes.map(escapeControl),
   startedAt: seen.startedAt,
   location: { file: check.location.file, line: check.location.line, col: check.location.col },
 });

@@ -14,6 +14,7 @@ import type { DiagnosisRule, Runbook } from '../model/runbook.js';
 import { renderTemplate, type Lookup } from '../plan/template.js';
 import { combinedRun } from './fleet-view.js';
 import type { CheckRun } from './run-check.js';
+import { escapeControl } from './evidence.js';
 
 /** "nc, nmap on client; lsof, tcpdump on server": each tool once per host, stable order. */
 export const describeMissingTools = (runs: readonly CheckRun[]): string => {
@@ -95,8 +96,9 @@ const judge = (runbook: Runbook, rule: DiagnosisRule, { hostName, view }: HostVi
   const finding: Finding = {
     runbook: runbook.file,
     id: rule.id,
-    message: renderTemplate(rule.finding, lookup, 'value'),
-    ...(rule.hint ? { hint: renderTemplate(rule.hint, lookup, 'value') } : {}),
+    // Fields and captures come from hosts: no control character of theirs may reach a terminal.
+    message: escapeControl(renderTemplate(rule.finding, lookup, 'value')),
+    ...(rule.hint ? { hint: escapeControl(renderTemplate(rule.hint, lookup, 'value')) } : {}),
     evidence,
   };
   return [{ ...(hostName === undefined ? {} : { hostName }), finding }];

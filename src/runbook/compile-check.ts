@@ -8,7 +8,7 @@ import { compileRegex } from '../matchers/regex.js';
 import { MatcherCompileError } from '../matchers/types.js';
 import type { CompiledMatcher } from '../model/matcher.js';
 import { DEFAULT_RETRY_INTERVAL_MS, type CaptureBinding, type CaptureSpec, type Check, type Expectation, type FieldType, type RetryPolicy } from '../model/runbook.js';
-import { parseDuration, parseDurationText } from '../model/duration.js';
+import { durationExpectation, parseDuration, parseDurationText, writtenValue } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 import { capturesIn, substituteIn, substituteText, substituteVars, type Vars } from './substitute.js';
 
@@ -129,7 +129,9 @@ const durationAt = (source: RunbookSource, written: unknown, at: Path, vars: Var
   const value = substituteVars(written, vars);
   const ms = typeof value === 'number' ? parseDuration(value) : parseDurationText(String(value).trim());
   if (ms === undefined) {
-    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(at)} must be a duration such as 500ms, 5s or 2m, got ${JSON.stringify(value)} from ${JSON.stringify(written).slice(1, -1)}`, location: source.locate(at) });
+    // "from ${vars.wait}" only when a reference gave the value.
+    const from = Object.is(written, value) ? '' : ` from ${typeof written === 'string' ? written : writtenValue(written)}`;
+    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(at)} must be ${durationExpectation(value as string | number)}, got ${writtenValue(value)}${from}`, location: source.locate(at) });
   }
   return ms;
 };

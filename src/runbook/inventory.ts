@@ -361,7 +361,7 @@ const readYamlChildren = (reader: YamlReader, parent: string, value: unknown, pa
 };
 
 const readYaml = (draft: Draft, text: string): void => {
-  const { source, diagnostics } = parseRunbookSource(draft.file, text);
+  const { source, diagnostics } = parseRunbookSource(draft.file, text, { foreignTags: 'keep' });
   draft.diagnostics.push(...diagnostics);
   if (diagnostics.length > 0 || source.data === null || source.data === undefined) return;
   if (!isMap(source.data)) {

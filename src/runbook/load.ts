@@ -1,10 +1,9 @@
 // Entry point of the load stage: file -> parsed YAML -> schema -> includes -> model, every problem collected.
-import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { failed, ok, type Result } from '../model/result.js';
 import type { Runbook } from '../model/runbook.js';
 import { importClashes, includesOfText, loadIncludes, withImports, type FoundRunbook, type Imports, type IncludeChain, type IncludeFiles } from './include.js';
 import { normalizeRunbook, runbookVars, type Overrides } from './normalize.js';
+import { readText } from './read-text.js';
 import { asRecord, parseRunbookSource, type RunbookSource } from './source.js';
 import { validateAgainstSchema, type SchemaCheck } from './validate.js';
 import type { VarsFile } from './vars-file.js';
@@ -36,15 +35,6 @@ export const loadRunbookText = (file: string, text: string, overrides: Overrides
   if (diagnostics.length > 0) return { diagnostics };
   const schema = validateAgainstSchema(source);
   return compiled(source, schema, overrides, includesOfText(source, schema));
-};
-
-/** A file's text, or why it cannot be read, in words ("is a directory", not EISDIR). */
-export const readText = async (path: string): Promise<Result<string>> => {
-  try {
-    return ok(await readFile(path, 'utf8'));
-  } catch (error) {
-    return failed((error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message);
-  }
 };
 
 const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Origin): Promise<LoadResult> => {

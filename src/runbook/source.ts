@@ -3,6 +3,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
+import { contentProblems, documentData } from './yaml-content.js';
 import { yamlDiagnostics } from './yaml-errors.js';
 
 export type Path = readonly (string | number)[];
@@ -44,17 +45,30 @@ const walk = (doc: Document, path: Path): { node: Node | undefined; keyNode: Nod
   return { node: node ?? undefined, keyNode };
 };
 
-export const parseRunbookSource = (file: string, text: string): { source: RunbookSource; diagnostics: Diagnostic[] } => {
+export interface ParseOptions {
+  /**
+   * Tags beyond YAML's plain ones are refused (default): a runbook has none. An Ansible inventory
+   * may carry `!vault` values of variables runbook never reads, so it keeps them.
+   */
+  readonly foreignTags?: 'refuse' | 'keep';
+}
+
+export const parseRunbookSource = (file: string, text: string, options: ParseOptions = {}): { source: RunbookSource; diagnostics: Diagnostic[] } => {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
   const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   const locate = (path: Path, target: 'key' | 'value' = 'value'): SourceLocation => {
     const { node, keyNode } = walk(doc, path);
     const chosen = target === 'key' && keyNode ? keyNode : node;
     return locationAt(file, counter, chosen?.range?.[0] ?? 0);
   };
-  const data: unknown = diagnostics.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
-  return { source: { file, data, locate }, diagnostics };
+  // Every problem of the file at once, in the order of the file: a repeated key beside a syntax error.
+  diagnostics.push(...contentProblems(doc, file, text, counter, { tags: options.foreignTags !== 'keep' }));
+  diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
+  if (diagnostics.length > 0) return { source: { file, data: undefined, locate }, diagnostics };
+  const converted = documentData(doc, file, counter);
+  if ('problem' in converted) return { source: { file, data: undefined, locate }, diagnostics: [converted.problem] };
+  return { source: { file, data: converted.data, locate }, diagnostics };
 };
 
 /** `questions[3].checks[0].expect`: the spelling every message uses for a place in the file. */

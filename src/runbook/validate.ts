@@ -8,6 +8,7 @@ import { referencePattern } from '../model/references.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { show } from '../matchers/format.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
+import { durationExpectation, MAX_DURATION_MS, writtenValue } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
 let compiled: ValidateFunction | undefined;
@@ -97,13 +98,13 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     case 'required':
       return { message: `is missing required property "${String(params.missingProperty)}"` };
     case 'type':
-      return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : JSON.stringify(data)}` };
+      return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}` };
     case 'const':
-      return secretDefault(error.instancePath) ?? { message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(data)}` };
+      return secretDefault(error.instancePath) ?? { message: `must be ${JSON.stringify(params.allowedValue)}, got ${writtenValue(data)}` };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const hint = didYouMean(String(data), allowed);
-      return { message: `must be one of ${allowed.join(', ')}, got ${JSON.stringify(data)}`, ...(hint ? { hint } : {}) };
+      return { message: `must be one of ${allowed.join(', ')}, got ${writtenValue(data)}`, ...(hint ? { hint } : {}) };
     }
     case 'pattern': {
       const sentence = parentSchema?.patternErrorMessage as string | undefined;
@@ -114,8 +115,11 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       if (propertyName !== undefined) {
         return { message: `has invalid name ${JSON.stringify(propertyName)}: ${sentence ?? `must match ${String(params.pattern)}`}`, at: 'key', path: [...toPath(error.instancePath), propertyName] };
       }
-      return { message: `must be ${numericMistake(parentSchema, data) ?? wanted}, got ${JSON.stringify(data)}` };
+      return { message: `must be ${numericMistake(parentSchema, data) ?? wanted}, got ${writtenValue(data)}` };
     }
+    case 'maximum':
+      // A duration's bound (DURATION_SCHEMA's maximum) is a day, said as one; other bounds (ports, counts) as the number.
+      return { message: `${parentSchema?.maximum === MAX_DURATION_MS / 1000 ? `must be ${durationExpectation(data as number)}` : (error.message ?? 'is too large')}, got ${writtenValue(data)}` };
     case 'minItems':
     case 'minProperties':
     case 'minLength':

@@ -1,9 +1,10 @@
 // Bad input end to end: one line per problem with file:line:col and a code, exit 2, no stack trace,
 // nothing on stdout, nothing run.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runbookWith, runCli } from '../helpers/run-cli.js';
+import { execa } from 'execa';
+import { BIN, inlineFiles, runbookWith, runCli, startCli } from '../helpers/run-cli.js';
 
 const BROKEN = `version: 1
 title: Broken
@@ -45,6 +46,72 @@ describe('invalid input', () => {
     expect(result.stderr).toMatch(/^y\.yaml:\d+:\d+: .+ \[RB_YAML\]\n$/);
   });
 
+  // What YAML parses without an error but a runbook cannot hold: each one line at its node, exit 2,
+  // never "internal error" (a document whose conversion to data threw used to exit 70).
+  test.each([
+    ['an alias that names no anchor', 'version: 1\ntitle: t\nhosts: { here: local }\nquestions: *qs\n', 'a.yaml:4:12: the alias *qs names no anchor defined before it; define &qs on a value above this line, or remove the alias [RB_YAML]'],
+    [
+      'an alias bomb',
+      `version: 1\ntitle: t\nhosts: { here: local }\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n${Array.from({ length: 8 }, (_, i) => `x${i + 1}: &x${i + 1} [${Array.from({ length: 10 }, () => `*x${i}`).join(', ')}]`).join('\n')}\nquestions: []\n`,
+      'a.yaml:5:10: aliases here expand into more than 1000 copies of what they name; write the repeated part once (an include, or a variable) instead of aliases of aliases [RB_YAML]',
+    ],
+    ['an unknown tag, which YAML would drop', 'version: 1\ntitle: t\nhosts: { here: local }\nquestions:\n  - id: q\n    title: q\n    checks:\n      - { id: c, on: here, run: !shell "touch ran-marker" }\n', 'a.yaml:8:33: the tag !shell is not supported in a runbook; remove it; to keep a value that starts with "!", quote it [RB_YAML]'],
+    ['a binary value', 'version: 1\ntitle: t\nhosts: { here: local }\nvars: !!binary ""\nquestions: []\n', 'a.yaml:4:7: the tag !!binary is not supported in a runbook; remove it; to keep a value that starts with "!", quote it [RB_YAML]'],
+  ])('%s: one line at the node, exit 2', async (_name, text, line) => {
+    const result = await runCli({ 'a.yaml': text }, ['run', 'a.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(lines(result.stderr)).toEqual([line]);
+    expect(existsSync(join(result.dir, 'ran-marker'))).toBe(false);
+  });
+
+  // A timeout of 2^31 ms or more fired at once; .inf was reported as "got null".
+  test.each([
+    ['timeout: 600h', 'a.yaml:11:18: questions[0].checks[0].timeout must be at most 24h, the longest any timeout or wait may be, got "600h" [RB_SCHEMA]'],
+    ['timeout: 90000', 'a.yaml:11:18: questions[0].checks[0].timeout must be at most 24h, the longest any timeout or wait may be, got 90000 [RB_SCHEMA]'],
+    ['timeout: .inf', 'a.yaml:11:18: questions[0].checks[0].timeout must be a string or a number, got .inf [RB_SCHEMA]'],
+    ['timeout: .nan', 'a.yaml:11:18: questions[0].checks[0].timeout must be a string or a number, got .nan [RB_SCHEMA]'],
+  ])('%s: one line saying what it must be', async (setting, line) => {
+    const result = await runCli({ 'a.yaml': runbookWith(`      - id: c\n        on: here\n        ${setting}\n        run: "true"\n`) }, ['validate', 'a.yaml']);
+    expect(lines(result.stderr)).toEqual([line]);
+    expect(result.exitCode).toBe(2);
+  });
+
+  test('a NUL in a value is refused where it is written (it used to validate, then fail as an internal error)', async () => {
+    const result = await runCli({ 'a.yaml': runbookWith('      - id: c\n        on: here\n        run: "echo a\\0b"\n') }, ['run', 'a.yaml']);
+    expect(lines(result.stderr)).toEqual(['a.yaml:11:14: the value holds a NUL character ("\\0"), which no command, file name or variable can carry; remove it [RB_YAML]']);
+    expect(result.exitCode).toBe(2);
+  });
+
+  test('bytes that are not UTF-8 are refused, never replaced and run', async () => {
+    const dir = inlineFiles({});
+    writeFileSync(join(dir, 'a.yaml'), Buffer.concat([Buffer.from(runbookWith('      - id: c\n        on: here\n        run: "touch ran-\n'), 'utf8').subarray(0, -1), Buffer.from([0xff]), Buffer.from('marker"\n')]));
+    const result = await startCli(dir, ['run', 'a.yaml']);
+    expect(String(result.stderr)).toBe('a.yaml: cannot read the runbook: is not UTF-8 text: byte 0xff at line 11, column 25 (save it as UTF-8) [RB_FILE]\n');
+    expect(result.exitCode).toBe(2);
+    expect(readdirSync(dir)).toEqual(['a.yaml']);
+  });
+
+  test('a file above the size limit is refused before it is parsed', async () => {
+    const result = await runCli({ 'a.yaml': `version: 1\ntitle: "${'x'.repeat(9 * 1024 * 1024)}"\n` }, ['validate', 'a.yaml']);
+    expect(result.stderr).toBe('a.yaml: cannot read the runbook: is larger than 8 MiB, the most such a file may hold [RB_FILE]\n');
+    expect(result.exitCode).toBe(2);
+  });
+
+  // The YAML library compared each key with every one before it (80,000 keys: 90 s); now one pass.
+  test('80,000 keys in one map: read in one pass, the repeated one reported at its line', async () => {
+    const keys = Array.from({ length: 80_000 }, (_, index) => `  k${index}: ${index}`).join('\n');
+    const result = await runCli({ 'a.yaml': `version: 1\ntitle: t\nvars:\n${keys}\n  k7: again\nhosts: { here: local }\nquestions: []\n` }, ['validate', 'a.yaml']);
+    expect(lines(result.stderr)).toEqual(['a.yaml:80004:3: Map keys must be unique: "k7" is already at line 11 [RB_YAML]']);
+    expect(result.exitCode).toBe(2);
+  });
+
+  test('plain tags that say what YAML would say anyway are fine', async () => {
+    const result = await runCli({ 'a.yaml': 'version: !!int 1\ntitle: !!str t\nhosts: !!map { here: local }\nquestions: !!seq\n  - { id: q, title: q, checks: [{ id: c, on: here, run: !!str "true" }] }\n' }, ['validate', 'a.yaml']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
   test('problems of several files are all reported, a missing file among them', async () => {
     const result = await runCli({ 'x.yaml': BROKEN }, ['validate', 'x.yaml', 'missing.yaml']);
     expect(result.exitCode).toBe(2);
@@ -52,10 +119,20 @@ describe('invalid input', () => {
     expect(result.stderr).toContain('missing.yaml: no such file, and no shipped runbook of that name');
   });
 
-  test('a directory instead of a file', async () => {
+  test('a directory instead of a file: said as such, with the runbooks in it', async () => {
     const result = await runCli({ 'sub/r.yaml': runbookWith('      - id: a\n        on: here\n        run: "true"\n') }, ['run', 'sub']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^sub: no such file, and no shipped runbook of that name; .* \[RB_FILE\]\n$/);
+    expect(result.stderr).toBe('sub: is a directory, not a runbook file; the runbooks in it: sub/r.yaml [RB_FILE]\n');
+  });
+
+  test('a device is no runbook (it used to be "no such file"); a pipe is read like a file', async () => {
+    const device = await runCli({}, ['validate', '/dev/null']);
+    expect(device.exitCode).toBe(2);
+    expect(device.stderr).toBe('/dev/null: is a device or a socket, not a runbook file; name a runbook file (.yaml) [RB_FILE]\n');
+    const piped = await execa('bash', ['-c', `node ${JSON.stringify(BIN)} validate <(printf 'version: 1\ntitle: t\nhosts: { here: local }\nquestions:\n  - { id: q, title: q, checks: [{ id: c, on: here, run: "true" }] }\n')`], { reject: false });
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toMatch(/^\/dev\/fd\/\d+: valid \(1 questions?, 1 checks?\)$/);
+    expect(piped.exitCode).toBe(0);
   });
 
   test.each([
@@ -63,6 +140,9 @@ describe('invalid input', () => {
     [['run', 'x.yaml', '--reporter', 'xml'], /^--reporter xml: there is no reporter "xml"; did you mean "html"\? \[RB_USAGE\]\n$/],
     [['run', 'x.yaml', '--concurrency', '0'], /expected a whole number of at least 1, got "0"/],
     [['run', 'x.yaml', '--timeout', 'soon'], /expected a duration such as 500ms, 5s or 2m, got "soon"/],
+    // 2^31 ms and more: Node's timers would fire at once, so the run would time out every check.
+    [['run', 'x.yaml', '--timeout', '2147484'], /expected at most 24h, the longest any timeout or wait may be, got "2147484"/],
+    [['run', 'x.yaml', '--deadline', '600h'], /expected at most 24h, the longest any timeout or wait may be, got "600h"/],
     [['run', 'x.yaml', '--var', 'novalue'], /--var expects name=value, got "novalue"/],
     [['run', 'x.yaml', '--bogus'], /unknown option '--bogus'/],
     [['rn', 'x.yaml'], /unknown command 'rn'[\s\S]*Did you mean run\?/],

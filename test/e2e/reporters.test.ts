@@ -2,7 +2,7 @@
 // on stdout, every target checked before anything runs, a reporter that fails taking none of the
 // others down, and GitHub's step summary when GitHub Actions runs us.
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { Parser } from 'tap-parser';
@@ -56,7 +56,7 @@ describe('--reporter NAME[:FILE], repeatable', () => {
       [['--reporter', 'json:a.out', '--reporter', 'tap:a.out'], '--reporter: two reports would be written to a.out; give each its own file [RB_USAGE]\n'],
       [['--reporter', 'human', '--reporter', 'json', '--output', 'x.json'], '--output x.json: it names the file of one reporter given without a file, and there are 2; give each reporter its own file: --reporter NAME:FILE [RB_USAGE]\n'],
       [['--reporter', 'junit:'], '--reporter junit:: a file must follow the colon; e.g. --reporter junit:report.out, or --reporter junit for stdout [RB_USAGE]\n'],
-      [['--reporter', 'junit:no/such/dir/x.xml'], '--reporter junit:no/such/dir/x.xml: its directory does not exist or is not writable [RB_USAGE]\n'],
+      [['--reporter', 'junit:no/such/dir/x.xml'], '--reporter junit:no/such/dir/x.xml: its directory does not exist; name a file in a directory you can write to [RB_USAGE]\n'],
     ];
     for (const [args, message] of cases) {
       const result = await runCli({ 'r.yaml': RUNBOOK }, ['run', 'r.yaml', ...args]);
@@ -65,9 +65,9 @@ describe('--reporter NAME[:FILE], repeatable', () => {
   });
 
   test('a reporter that fails takes none of the others down, and the exit code stays the run\'s', async () => {
-    const dir = inlineFiles({ 'r.yaml': RUNBOOK });
-    // A directory where the JSON report should go: it cannot be renamed over, so that reporter fails.
-    mkdirSync(join(dir, 'taken'));
+    // A directory where the JSON report should go, made by a check once the run started (a bad
+    // --reporter file is refused before the run): the report cannot be renamed over it, so that reporter fails.
+    const dir = inlineFiles({ 'r.yaml': runbookWith(check('fine', 'run: mkdir taken') + check('broken', 'run: echo oops; exit 2') + check('after', 'run: "true"\ndepends_on: [broken]')) });
     const result = await startCli(dir, ['run', 'r.yaml', '--quiet', '--reporter', 'json:taken', '--reporter', 'junit:junit.xml', '--reporter', 'human']);
     expect(result.exitCode).toBe(1);
     expect(String(result.stdout)).toMatch(/Result: FAIL, exit code 1/);

@@ -1,6 +1,6 @@
 // `runbook run` end to end through the built CLI: verdicts, exit codes, reports, captures, timeouts,
 // concurrency, overrides and interruption, as an operator or a CI job would see them.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { inlineFiles, runbookWith, runCli, startCli, validateReport } from '../helpers/run-cli.js';
@@ -78,11 +78,21 @@ describe('runbook run', () => {
     expect(report.status).toBe('pass');
   });
 
-  test('an unwritable --output is refused before anything runs', async () => {
-    const result = await runCli({ 'r.yaml': runbookWith(check('mark', 'run: touch ran-marker')) }, ['run', 'r.yaml', '--output', 'no/such/dir/report.json']);
+  // Each refused before anything runs (they used to surface after the checks, as exit 70, with the
+  // report lost and a temporary file left): one line, exit 2, no marker, nothing left beside it.
+  test.each([
+    ['no/such/dir/report.json', 'its directory does not exist'],
+    ['out', 'it is a directory'],
+    ['r.yaml/report.json', `${'DIR'}/r.yaml is not a directory`],
+    ['/proc/version', 'its directory does not take new files (ENOENT)'],
+    ['/dev/null', 'it is not a regular file'],
+  ])('--output %s is refused before anything runs', async (output, why) => {
+    const files = { 'r.yaml': runbookWith(check('mark', 'run: touch ran-marker')), 'out/keep': '' };
+    const result = await runCli(files, ['run', 'r.yaml', '--output', output]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^--output no\/such\/dir\/report\.json: its directory does not exist or is not writable \[RB_USAGE\]\n$/);
+    expect(result.stderr).toBe(`--output ${output}: ${why.replace('DIR', result.dir)}; name a file in a directory you can write to [RB_USAGE]\n`);
     expect(existsSync(join(result.dir, 'ran-marker'))).toBe(false);
+    expect(readdirSync(result.dir).sort()).toEqual(['out', 'r.yaml']);
   });
 
   test('--var overrides a default; an unknown --var is a usage error with a suggestion', async () => {
@@ -155,6 +165,20 @@ describe('runbook run', () => {
     expect(result.stdout).toContain('carriage\\rreturn');
     // eslint-disable-next-line no-control-regex
     expect(result.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
+  // Not only the evidence: a reason made of raw stderr (exit 127), a finding and a hint built from a
+  // captured value, a C1 control (U+009B, a one-byte CSI), on stdout and in the progress on stderr.
+  test('what a host prints reaches no terminal raw through reasons, findings or hints either', async () => {
+    const hostile = 'printf "\\033]0;owned\\007\\302\\2332J\\n"';
+    const runbook = runbookWith(
+      `${check('banner', `run: '${hostile}'\ncapture:\n  banner: { from: stdout }`)}${check('missing', `run: '${hostile} >&2; exit 127'`)}`,
+    ) + `diagnosis:\n  - id: odd\n    when: { check: banner, status: pass }\n    finding: 'the banner is \${captures.banner}'\n    hint: 'look at \${captures.banner}'\n`;
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--verbose']);
+    expect(result.stdout).toContain('the banner is \\x1b]0;owned\\x07\\x9b2J');
+    expect(result.stdout).toContain('look at \\x1b]0;owned\\x07\\x9b2J');
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout + result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
   test('colours only when asked or on a terminal', async () => {

@@ -69,10 +69,13 @@ export const reportOf = (outcomes: Readonly<Record<string, Outcome>>, options: R
   const results = runbook.questions.flatMap((question) =>
     question.checks.map((check) => {
       const { status, reason, hint, evidence: seen = [], expectations = [] } = outcomes[check.id] ?? { status: 'pass' };
-      return checkResult(check, { target: describeHost(runbook.hosts[check.on]!.members[0]!) }, { status, ...(reason !== undefined ? { reason } : {}) }, {
+      const result = checkResult(check, { target: describeHost(runbook.hosts[check.on]!.members[0]!) }, { status, ...(reason !== undefined ? { reason } : {}) }, {
         durationMs: 5, evidence: seen, expectations, captures: {}, observed: {}, missingTools: [], notes: [], startedAt: '2026-01-01T00:00:00.000Z',
         ...(hint !== undefined ? { hint } : {}),
       });
+      // As given, even where checkResult would escape control characters: each reporter must hold
+      // against any text on its own (tap.test.ts's hostile reasons), whatever reaches it in a run.
+      return { ...result, ...(reason !== undefined ? { reason } : {}), ...(hint !== undefined ? { hint } : {}) };
     }),
   );
   const meta = { tool: { name: 'runbook', version: '0.0.0' }, startedAt: new Date(0), durationMs: 1234, interrupted: options.interrupted ?? false };

@@ -1,7 +1,7 @@
 // The settings probes share (ports, hosts, durations): their schema fragments, and their checks
 // once `${vars.x}` / `${captures.x}` are resolved, since a captured value is only known at run time.
 import shellQuote from 'shell-quote';
-import { DURATION_SCHEMA, parseDuration, parseDurationText } from '../../model/duration.js';
+import { DURATION_SCHEMA, durationExpectation, parseDuration, parseDurationText } from '../../model/duration.js';
 import { patterned, type JsonSchema } from '../../model/json-schema.js';
 import { ID_PATTERN } from '../../model/names.js';
 import { isPort, MAX_PORT, MIN_PORT, PORT_RANGE } from '../../model/port.js';
@@ -71,7 +71,7 @@ export const resolveDuration = (raw: string | number | undefined, resolve: Templ
   if (raw === undefined) return ok(byDefaultMs);
   const value = typeof raw === 'number' ? raw : resolve.value(raw).trim();
   const ms = typeof value === 'number' ? parseDuration(value) : parseDurationText(value);
-  return ms === undefined ? failed(`${field} must be a duration such as 500ms, 2s or 1m, got ${shown(String(value))}`) : ok(ms);
+  return ms === undefined ? failed(`${field} must be ${durationExpectation(value, '500ms, 2s or 1m')}, got ${shown(String(value))}`) : ok(ms);
 };
 
 /** Seconds as tools take them: "2", "0.5" (three decimals at most). */

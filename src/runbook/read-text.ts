@@ -1,0 +1,77 @@
+// Reading an operator's file as text, bounded and exact: a runbook, a vars file, an inventory, a
+// report to merge. The text is what the operator wrote or nothing: invalid UTF-8 used to become
+// U+FFFD and the altered command ran; a 50 MB file took seconds and gigabytes to parse.
+import { open } from 'node:fs/promises';
+import { failed, ok, type Result } from '../model/result.js';
+
+/**
+ * The most a runbook, vars file or inventory may hold. A runbook of 20,000 generated checks is about
+ * 2 MB; what parses slowly or fills memory (a 50 MB scalar: 7 s, 1.8 GB) is far beyond.
+ */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+
+/** At most `limit + 1` bytes: enough to know the file is too large, from a pipe as from a file. */
+const readBounded = async (path: string, limit: number): Promise<Buffer> => {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, limit + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) break;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    await handle.close();
+  }
+};
+
+/** The first byte that is not UTF-8: the longest prefix that decodes (an unfinished character may end it) stops there. */
+const firstInvalidByte = (bytes: Buffer): number => {
+  const decodes = (length: number): boolean => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let [low, high] = [0, bytes.length];
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (decodes(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+};
+
+const lineAndColumn = (bytes: Buffer, offset: number): string => {
+  const before = bytes.subarray(0, offset);
+  const lineStart = before.lastIndexOf(0x0a) + 1;
+  let line = 1;
+  for (const byte of before) if (byte === 0x0a) line += 1;
+  return `line ${line}, column ${offset - lineStart + 1}`;
+};
+
+/** A file's text, or why it cannot be read, in words ("is a directory", not EISDIR). */
+export const readText = async (path: string, limit = MAX_INPUT_BYTES): Promise<Result<string>> => {
+  let bytes: Buffer;
+  try {
+    bytes = await readBounded(path, limit);
+  } catch (error) {
+    return failed((error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message);
+  }
+  if (bytes.length > limit) return failed(`is larger than ${mib(limit)}, the most such a file may hold`);
+  try {
+    return ok(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+  } catch {
+    const at = firstInvalidByte(bytes);
+    return failed(`is not UTF-8 text: byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at ${lineAndColumn(bytes, at)} (save it as UTF-8)`);
+  }
+};
