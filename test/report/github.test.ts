@@ -141,7 +141,8 @@ const HOSTILE = [
 ].join('\n');
 
 describe('github reporter: hostile text', () => {
-  const runbook = RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, ''))}`);
+  // A runbook cannot hold a NUL (refused where it is written): the title carries the rest.
+  const runbook = RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, '').replace(/\0/g, ''))}`);
   const report = reportOf(
     { 'db-listen': { status: 'fail', reason: HOSTILE, hint: HOSTILE, evidence: [evidence(HOSTILE, HOSTILE)] }, 'ping-db': { status: 'fail', reason: HOSTILE } },
     { runbook, file: 'dir, with:colons/web%0A.yaml', findings: [{ ...finding('evil'), message: HOSTILE, hint: HOSTILE }] },
@@ -224,7 +225,8 @@ describe('github reporter: step summary', () => {
   });
 
   describe('with hostile text', () => {
-    const runbook = RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, ''))}`);
+    // A runbook cannot hold a NUL (refused where it is written): the title carries the rest.
+  const runbook = RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, '').replace(/\0/g, ''))}`);
     const report = reportOf(
       { 'db-listen': { status: 'fail', reason: HOSTILE, hint: HOSTILE, evidence: [evidence(HOSTILE, `${HOSTILE}\n</pre></details><script>alert(2)</script>`)] } },
       { runbook, findings: [{ ...finding('evil'), message: HOSTILE, hint: HOSTILE }] },
