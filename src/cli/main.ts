@@ -1,4 +1,5 @@
 // Entry point: runs the program and turns every failure into one line and a documented exit code.
+import './linear-regex.js';
 import { CommanderError } from 'commander';
 import { errorText, formatDiagnostic, InputError } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
@@ -10,7 +11,8 @@ const debugWanted = (argv: readonly string[]): boolean => argv.includes('--debug
 const handleFailure = (error: unknown, argv: readonly string[]): void => {
   if (error instanceof CommanderError) {
     // commander has already printed its one-line message (with a suggestion where it has one).
-    const informational = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+    // `runbook` alone also shows the help, as an error (commander's exit code 1): a usage error here.
+    const informational = (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') && error.exitCode === 0;
     setExitCode(informational ? EXIT_CODES.pass : EXIT_CODES.invalid);
     return;
   }

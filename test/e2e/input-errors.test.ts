@@ -135,6 +135,13 @@ describe('invalid input', () => {
     expect(piped.exitCode).toBe(0);
   });
 
+  test('runbook with no command: the help on stderr, exit 2 (it used to exit 0)', async () => {
+    const result = await runCli({}, []);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Usage: runbook \[options\] \[command\]\n/);
+  });
+
   test.each([
     [['run'], /missing required argument 'files'/],
     [['run', 'x.yaml', '--reporter', 'xml'], /^--reporter xml: there is no reporter "xml"; did you mean "html"\? \[RB_USAGE\]\n$/],

@@ -181,6 +181,15 @@ describe('runbook run', () => {
     expect(result.stdout + result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
+  // It backtracked for about 66 s on 31 bytes, past the check's timeout and deaf to SIGINT; the
+  // linear engine answers at once (a hang here ends in the test's own timeout, a failure).
+  test('a catastrophic regex answers at once, and the check fails as it should', async () => {
+    const runbook = runbookWith(check('greedy', `run: printf '${'a'.repeat(31)}b'\nexpect:\n  stdout: { regex: '^(a+)+$' }`));
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--timeout', '5s']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`FAIL  greedy on here (local): stdout expected to match /^(a+)+$/, got "${'a'.repeat(31)}b"`);
+  });
+
   test('colours only when asked or on a terminal', async () => {
     const files = { 'r.yaml': runbookWith(check('ok', 'run: "true"')) };
     expect((await runCli(files, ['run', 'r.yaml'])).stdout).not.toContain('\x1b[');
