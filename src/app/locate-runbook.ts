@@ -8,7 +8,7 @@ import { InputError } from '../errors/diagnostic.js';
 import { failed, ok } from '../model/result.js';
 import type { FoundRunbook, IncludeFiles } from '../runbook/include.js';
 
-/** src/app and dist/app both sit two levels below the package root, beside runbooks/. */
+/** src/app, dist/app and the bundle (dist/bundle) all sit two levels below the package root, beside runbooks/. */
 export const SHIPPED_RUNBOOKS_DIR = fileURLToPath(new URL('../../runbooks/', import.meta.url));
 
 const isFile = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() ?? false;

@@ -8,6 +8,7 @@ import { firstLine, missingProgram, notFoundProgram, runStep } from './probes/at
 import { defineCheckKind } from './probes/define-kind.js';
 import { durationSchema, isIpLiteral, isPending, resolveDuration, ROLE_SCHEMA, seconds } from './probes/values.js';
 import type { CommandStep, Observation, ObserveContext, Probe, ProbeSettings } from './types.js';
+import { escapeRegExp } from '../model/regexp.js';
 
 // tcpdump -n lines (`... IP 10.200.0.216.45678 > 10.200.0.82.3306: Flags [S], ...`) read as packets
 // between a client and a server. The reply to the client's SYN is the proof: [S.] someone accepts,
@@ -52,18 +53,16 @@ export const replyTo = (packets: readonly Packet[], client: string): Reply => {
   return answer.flags.includes('R') ? 'rst' : 'syn-ack';
 };
 
-const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A packet to the client that answers a SYN, for waiting on tcpdump's output. */
 export const replyPattern = (client: string): RegExp =>
-  new RegExp(`> ${escaped(client)}\\.\\d+: Flags \\[(S\\.|R\\.?)\\]`);
+  new RegExp(`> ${escapeRegExp(client)}\\.\\d+: Flags \\[(S\\.|R\\.?)\\]`);
 
 /**
  * Output holding the client's first SYN and `count - 1` retransmissions of it (the same source
  * port): the connection replyTo judges.
  */
 export const synPattern = (client: string, count: number): RegExp => {
-  const syn = (port: string) => `IP6? ${escaped(client)}\\.${port} > \\S+: Flags \\[S\\]`;
+  const syn = (port: string) => `IP6? ${escapeRegExp(client)}\\.${port} > \\S+: Flags \\[S\\]`;
   return new RegExp(`^(?:(?!${syn('\\d+')})[^])*${syn('(\\d+)')}(?:[^]*?${syn('\\1\\b')}){${count - 1}}`);
 };
 

@@ -5,11 +5,11 @@ import { roleAndTarget } from '../model/host-address.js';
 import { groupBy } from '../model/group-by.js';
 import type { Status } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
+import { escapeRegExp } from '../model/regexp.js';
 
 /** What stands for each host's own names in a group's shared reason. */
 export const HOST_PLACEHOLDER = 'HOST';
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The address in a target: `root@10.0.0.7:22` → `10.0.0.7`, `[fe80::1]:22` → `fe80::1`. */
 const addressOf = (target: string): string => target.replace(/^[^@]*@/, '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');

@@ -8,12 +8,12 @@ import { referencePattern } from '../model/references.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { show } from '../matchers/format.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
-import { durationExpectation, MAX_DURATION_MS, writtenValue } from '../model/duration.js';
+import { DURATION_SCHEMA, durationExpectation, writtenValue } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
 let compiled: ValidateFunction | undefined;
 
-/** From the package root, where both src/runbook and dist/runbook reach it. */
+/** From the package root, which src/runbook, dist/runbook and the bundle in dist/bundle all reach so. */
 const PRECOMPILED = '../../schemas/runbook.validate.cjs';
 
 /**
@@ -119,7 +119,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     }
     case 'maximum':
       // A duration's bound (DURATION_SCHEMA's maximum) is a day, said as one; other bounds (ports, counts) as the number.
-      return { message: `${parentSchema?.maximum === MAX_DURATION_MS / 1000 ? `must be ${durationExpectation(data as number)}` : (error.message ?? 'is too large')}, got ${writtenValue(data)}` };
+      return { message: `${parentSchema?.maximum === DURATION_SCHEMA.maximum ? `must be ${durationExpectation(data as number)}` : (error.message ?? 'is too large')}, got ${writtenValue(data)}` };
     case 'minItems':
     case 'minProperties':
     case 'minLength':

@@ -3,6 +3,7 @@
 // or a matcher's `got "..."` (or both); each spelling is masked, the longest first.
 import shellQuote from 'shell-quote';
 import type { Runbook } from '../model/runbook.js';
+import { escapeRegExp } from '../model/regexp.js';
 
 /** What a secret's value is replaced by, whatever its length. */
 export const REDACTED = '***';
@@ -30,7 +31,6 @@ export const spellingsOf = (value: string): string[] => {
   return [...new Set([...plain, ...escaped, ...escaped.map(jsonEscaped)])];
 };
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every non-empty value is masked, however short: the runbook said it is secret. */
 export const redactor = (secrets: readonly string[]): Redact => {

@@ -4,6 +4,7 @@
 import { failed, ok, type Failed, type Ok, type Result } from '../../model/result.js';
 import type { CommandOutcome } from '../../transport/types.js';
 import type { CommandStep, MissingTool, ObserveContext, Observation } from '../types.js';
+import { escapeRegExp } from '../../model/regexp.js';
 
 /** What one tool's run told: a value, a real error (stop here), or "cannot answer here" (`tryNext`). */
 export type Reading<T> = Ok<T> | (Failed<string> & { readonly tryNext?: true });
@@ -43,7 +44,7 @@ export const listWords = (words: readonly string[]): string =>
 
 /** Which program a 127 is about: the one the shell's "not found" line names, else the main tool. */
 export const missingProgram = (outcome: CommandOutcome, tool: string, alsoNeeds: readonly string[] = []): string => {
-  const named = [tool, ...alsoNeeds].find((name) => new RegExp(`(^|[\\s:'"/])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(['":]|$|\\s)`, 'm').test(outcome.stderr));
+  const named = [tool, ...alsoNeeds].find((name) => new RegExp(`(^|[\\s:'"/])${escapeRegExp(name)}(['":]|$|\\s)`, 'm').test(outcome.stderr));
   return named ?? tool;
 };
 
