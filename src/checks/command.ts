@@ -41,6 +41,7 @@ export const command = defineCheckKind({
   fields: { exit_code: 'number', stdout: 'text', stderr: 'text' },
   defaultExpect: { exit_code: 0 },
   keptExpect: { exit_code: 0 },
+  shellFields: [[]],
   probe: (spec: string, { resolve }) => {
     const step: CommandStep = { type: 'command', tool: 'sh', label: 'sh -c', script: resolve.shell(spec) };
     return ok({ target: step, steps: [step] });

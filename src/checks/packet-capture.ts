@@ -239,6 +239,7 @@ export const packetCapture = defineCheckKind({
   fields: { packets: 'number', client_packets: 'number', server_packets: 'number', reply: 'text', lines: 'text' },
   defaultExpect: { client_packets: { ge: 1 } },
   roleFields: [['trigger', 'on']],
+  shellFields: [['trigger', 'run']],
   probe,
   observe,
 });

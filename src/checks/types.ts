@@ -168,6 +168,12 @@ export interface CheckKindAbout<Spec> {
    * `[['trigger', 'on']]`): the planner checks them, and an include maps them to its roles.
    */
   readonly roleFields?: readonly (readonly string[])[];
+  /**
+   * Where the spec holds shell command lines (`[[]]`: the spec itself, as `run:`), which the probe
+   * resolves with `resolve.shell`: the load refuses a reference there that the shell would never
+   * expand or would parse again as code (model/shell-places.ts).
+   */
+  readonly shellFields?: readonly (readonly string[])[];
 }
 
 /** What a kind's file declares; defineCheckKind (probes/define-kind.ts) derives the rest from it. */
@@ -188,6 +194,8 @@ export interface CheckKind<Spec = never> extends CheckKindAbout<Spec> {
   describe(spec: Spec, resolve: TemplateResolver): string;
   /** Builds the probe with the time the context has left, then observes through its steps only. */
   observe(spec: Spec, context: ObserveContext): Promise<Observation>;
+  /** The command lines at its `shellFields`, each with its path below the kind's key. */
+  shellTexts(spec: Spec): { readonly at: readonly string[]; readonly text: string }[];
   /** The roles at its `roleFields` (also asked of a spec that failed the schema: no trust). */
   otherHosts(spec: Spec): string[];
   /** The spec with each role at its `roleFields` renamed (an included runbook's role, to the including one's). */

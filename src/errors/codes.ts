@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   RB_UNKNOWN_VAR: '`${vars.x}` names a variable that `vars` does not define',
   RB_UNKNOWN_CAPTURE: '`${captures.x}` names a capture no check defines',
   RB_CAPTURE_SCOPE: 'a check uses a capture without depending on the check that produces it',
+  RB_UNSAFE_REFERENCE: 'a reference in a command line stands where the shell never expands it or parses its value again as code',
   RB_DIAGNOSIS: 'a diagnosis rule names an unknown check or field, or has a malformed condition',
   RB_MATCHER: 'an expectation cannot be compiled (wrong field type, bad regex, unknown field)',
   RB_INCLUDE: 'an include names a missing file, closes a cycle, or does not fit (a role, a variable, a clashing id)',

@@ -2,6 +2,7 @@
 // `${tools.missing}`) at run time. Any other `${...}` is the shell's own and passes through untouched.
 import shellQuote from 'shell-quote';
 import { replaceReferences, type Lookup } from '../model/references.js';
+import { renderShellText } from '../model/shell-places.js';
 import type { VarValue } from '../model/runbook.js';
 
 export { findReferences, type Namespace, type Reference } from '../model/references.js';
@@ -11,9 +12,13 @@ export { stringsIn } from '../model/yaml-values.js';
 
 export type { Lookup } from '../model/references.js';
 
-/** Quoting makes a captured `x; rm -rf /` one argument, never code. Unresolved references stay as written. */
+/**
+ * A value never becomes code: in a command line (`shell`) it is one quoted word, or a variable the
+ * line sets first where it stands in quotes (model/shell-places.ts), so a captured `x; rm -rf /` or
+ * `$(touch pwned)` stays text. Unresolved references stay as written.
+ */
 export const renderTemplate = (text: string, lookup: Lookup, mode: 'shell' | 'value'): string =>
-  replaceReferences(text, lookup, mode === 'shell' ? (value) => shellQuote.quote([value]) : undefined);
+  mode === 'shell' ? renderShellText(text, lookup, (value) => shellQuote.quote([value])) : replaceReferences(text, lookup);
 
 /**
  * What a check's text resolves against: the run's variables and the captures made so far. `shell`

@@ -8,6 +8,7 @@ import { compileRegex } from '../matchers/regex.js';
 import { MatcherCompileError } from '../matchers/types.js';
 import type { CompiledMatcher } from '../model/matcher.js';
 import { DEFAULT_RETRY_INTERVAL_MS, type CaptureBinding, type CaptureSpec, type Check, type Expectation, type FieldType, type RetryPolicy } from '../model/runbook.js';
+import { shellPlaceProblems } from '../model/shell-places.js';
 import { durationExpectation, parseDuration, parseDurationText, writtenValue } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 import { capturesIn, substituteIn, substituteText, substituteVars, type Vars } from './substitute.js';
@@ -105,12 +106,15 @@ const compileCaptureExpectations = (source: RunbookSource, raw: Raw, { path, var
   return expectations;
 };
 
-/** `isClean` tells which parts passed the schema; the others were reported already and are left out. */
 /** The kind's own load-time checks, for the parts of its spec that passed the schema. */
 const kindProblems = (source: RunbookSource, kind: CheckKind<unknown>, spec: unknown, specPath: Path, problems: Diagnostic[]): void => {
   for (const { at, message } of kind.problems?.(spec) ?? []) {
     const where = [...specPath, ...at];
     problems.push({ code: 'RB_SCHEMA', message: `${formatPath(where)} ${message}`, location: source.locate(where) });
+  }
+  for (const { at, text } of kind.shellTexts(spec)) {
+    const where = [...specPath, ...at];
+    for (const message of shellPlaceProblems(text)) problems.push({ code: 'RB_UNSAFE_REFERENCE', message: `${formatPath(where)} ${message}`, location: source.locate(where) });
   }
 };
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeLab } from '../lab/describe-lab.js';
 import { startLab, type Lab } from '../lab/lab.js';
 import { inlineFiles, runCli, startCli } from '../helpers/run-cli.js';
+import { ACCEPTED, PAYLOADS, capturedRunbook, matrixRunbook } from '../helpers/injection-matrix.js';
 
 const RUNBOOK = `version: 1
 title: Lab over SSH
@@ -56,6 +57,27 @@ describeLab('runbook run over SSH (lab)', () => {
     expect(checks['server-name']).toMatchObject({ status: 'pass', target: 'root@10.200.0.82:22' });
     expect(checks['client-name']).toMatchObject({ status: 'pass', target: 'root@10.200.0.216:22' });
     expect(result.report!.runbooks[0]!.hosts).toEqual({ client: 'app', server: 'db' });
+  });
+
+  test('hostile values stay text over SSH too: every payload in every accepted place, from vars and from a capture', async () => {
+    const mark = `/tmp/runbook-pwned-${process.pid}`;
+    const hosts = { server: 'db' };
+    const matrix = await cli([], { 'r.yaml': matrixRunbook(mark, 'server', hosts) });
+    const checks = Object.values(checksOf(matrix.report));
+    expect(checks).toHaveLength(PAYLOADS(mark).length * ACCEPTED.length);
+    expect(checks.filter((check) => check.status !== 'pass').map((check) => `${check.id}: ${check.reason ?? ''}`)).toEqual([]);
+    const payloadFile = `/tmp/runbook-payload-${process.pid}`;
+    writeFileSync(payloadFile, PAYLOADS(mark)[0]!);
+    try {
+      const captured = await cli([], { 'r.yaml': capturedRunbook(mark, 'server', hosts, payloadFile) });
+      expect(Object.values(checksOf(captured.report)).filter((check) => check.status !== 'pass')).toEqual([]);
+    } finally {
+      rmSync(payloadFile, { force: true });
+    }
+    // The mark would be on the host: ask it there, as well as here.
+    const look = await cli([], { 'r.yaml': `version: 1\ntitle: t\nhosts: { server: db }\nquestions:\n  - id: q\n    title: q\n    checks:\n      - { id: no-mark, on: server, run: "test ! -e ${mark}" }\n` });
+    expect(look.exitCode, look.stderr).toBe(0);
+    expect(existsSync(mark)).toBe(false);
   });
 
   test('--host points a role elsewhere: the same runbook, another environment', async () => {

@@ -91,6 +91,12 @@ export const defineCheckKind = <Spec, Target>(definition: CheckKindDefinition<Sp
   ...(definition.keptExpect ? { keptExpect: definition.keptExpect } : {}),
   ...(definition.problems ? { problems: (spec: Spec) => definition.problems?.(spec) ?? [] } : {}),
   ...(definition.roleFields ? { roleFields: definition.roleFields } : {}),
+  ...(definition.shellFields ? { shellFields: definition.shellFields } : {}),
+  shellTexts: (spec: Spec) =>
+    (definition.shellFields ?? []).flatMap((at) => {
+      const text = valueAt(spec, at);
+      return typeof text === 'string' ? [{ at, text }] : [];
+    }),
   otherHosts: (spec: Spec) => (definition.roleFields ?? []).map((path) => valueAt(spec, path)).filter((role): role is string => typeof role === 'string'),
   renameRoles: (spec: Spec, rename: (role: string) => string) =>
     (definition.roleFields ?? []).reduce<Spec>((renamed, path) => replacedAt(renamed, path, rename), spec),
