@@ -22,7 +22,7 @@ const openPool = (options: SshOptions): SshPool => {
 };
 
 export const createTransports = (hosts: readonly HostSpec[], ssh: SshOptions): TransportSet => {
-  const local = new LocalTransport();
+  const local = new LocalTransport(ssh.hurry);
   const pool = hosts.some((host) => host.kind === 'ssh') ? openPool(ssh) : undefined;
   const made = new Map<string, Transport>();
   const make = (spec: HostSpec): Transport => {

@@ -11,7 +11,7 @@ import { errorText } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
 import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsTTY, stdout } from './io.js';
 import { checkTargetsWritable, reportTargets, writeReports } from './reporting.js';
-import { interruptController } from './interrupt.js';
+import { interruptions } from './interrupt.js';
 import type { ExecutionEvent } from '../execute/events.js';
 import { progressLine } from '../progress/lines.js';
 
@@ -99,7 +99,7 @@ const load = async (files: readonly string[], options: CommonOptions) => {
 export const runAction = async (files: string[], options: RunOptions): Promise<void> => {
   const targets = reportTargets(options.reporter, options.output);
   await checkTargetsWritable(targets);
-  const controller = interruptController();
+  const interrupted = interruptions();
   const { plans: loaded, inventory } = await load(files, options);
   const plans = select(loaded, options, inventory);
   const progress = await progressFor(options);
@@ -108,11 +108,12 @@ export const runAction = async (files: string[], options: RunOptions): Promise<v
     concurrency: options.concurrency,
     ...(options.shard === undefined ? {} : { shard: options.shard }),
     defaultTimeoutMs: options.timeout,
-    signal: controller.signal,
+    signal: interrupted.signal,
     ...(options.deadline === undefined ? {} : { deadlineMs: options.deadline }),
     ...progress.listener,
     ssh: {
       connections: options.connections,
+      hurry: interrupted.hurry,
       ...(options.sshConfig === undefined ? {} : { sshConfigPath: options.sshConfig }),
       ...(options.sshStrictHostKeyChecking === undefined ? {} : { strictHostKeyChecking: options.sshStrictHostKeyChecking }),
     },

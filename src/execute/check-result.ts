@@ -4,7 +4,7 @@ import { checkKindOf } from '../checks/registry.js';
 import type { CheckResult } from '../model/report.js';
 import type { Check } from '../model/runbook.js';
 import type { CheckInstance } from '../plan/instances.js';
-import { escapeControl } from './evidence.js';
+import { escapeControl, reportedCapture } from './evidence.js';
 import type { Verdict } from './reason.js';
 
 /** What running the check added; a check that never ran has none of it. */
@@ -38,7 +38,7 @@ export const checkResult = (check: Check, { target, hostName }: Placement, verdi
   durationMs: seen.durationMs,
   evidence: seen.evidence,
   expectations: seen.expectations,
-  captures: seen.captures,
+  captures: Object.fromEntries(Object.entries(seen.captures).map(([name, value]) => [name, reportedCapture(value)])),
   observed: seen.observed,
   missingTools: seen.missingTools,
   informational: check.informational,

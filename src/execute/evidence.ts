@@ -34,6 +34,13 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 export const escapeControl = (text: string): string =>
   text.replace(CONTROL, (char) => (char === '\r' ? '\\r' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
+/** A captured value as the report keeps it (the checks that read it get it whole). */
+export const CAPTURE_REPORT_MAX_CHARS = 4096;
+
+/** A captured value for the report: bounded like the evidence, its control characters shown as \xNN. */
+export const reportedCapture = (value: string): string =>
+  escapeControl(value.length > CAPTURE_REPORT_MAX_CHARS ? `${value.slice(0, CAPTURE_REPORT_MAX_CHARS)}… (${value.length} chars)` : value);
+
 const clip = (line: string): string =>
   line.length > EXCERPT_MAX_LINE_CHARS ? `${line.slice(0, EXCERPT_MAX_LINE_CHARS)}… (${line.length} chars)` : line;
 

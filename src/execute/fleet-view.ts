@@ -16,7 +16,7 @@ export const combinedRun = (runs: readonly CheckRun[]): CheckRun => {
   const status = worstStatus(runs.map((run) => run.result.status));
   const first = runs.find((run) => run.result.status === status) ?? runs[0]!;
   const missingTools = runs.flatMap((run) => run.result.missingTools);
-  return { result: { ...first.result, status, captures: {}, observed: {}, missingTools }, fields: {} };
+  return { result: { ...first.result, status, captures: {}, observed: {}, missingTools }, fields: {}, captures: {} };
 };
 
 /** By check id, the runs `instance` sees among those finished (instance keys to runs). */
@@ -36,4 +36,4 @@ export const viewOf = (
 
 /** The captured values in a view: a capture of the same host, or of a role with one host. */
 export const capturesIn = (view: ReadonlyMap<string, CheckRun>): Map<string, string> =>
-  new Map([...view.values()].flatMap((run) => Object.entries(run.result.captures)));
+  new Map([...view.values()].flatMap((run) => Object.entries(run.captures)));

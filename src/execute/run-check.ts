@@ -165,6 +165,8 @@ class Observer {
 export interface CheckRun {
   readonly result: CheckResult;
   readonly fields: Readonly<Record<string, MatchValue>>;
+  /** What it captured, whole: the checks that read a capture get this; the report keeps it bounded. */
+  readonly captures: Readonly<Record<string, string>>;
 }
 
 const OBSERVED_TEXT_LIMIT = 4096;
@@ -217,18 +219,19 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
     ...(captured.missing ? { missingCapture: captured.missing } : {}),
     ...stoppedFacts(env),
   });
+  // What was captured was observed: a diagnosis may quote it ("/var is 97% full") even when its matcher failed.
+  const kept = verdict.status === 'error' ? {} : captured.values;
   const placement = { target: env.transportFor(check.on).description, ...(env.hostName === undefined ? {} : { hostName: env.hostName }) };
   const result = checkResult(check, placement, verdict, {
     ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
     durationMs: Math.round(performance.now() - started),
     evidence: observer.records.map((record) => maskedEvidence(record, mask)),
     expectations: verdict.status === 'error' ? [] : expectations,
-    // What was captured was observed: a diagnosis may quote it ("/var is 97% full") even when its matcher failed.
-    captures: verdict.status === 'error' ? {} : captured.values,
+    captures: kept,
     observed: observedForReport(observation.fields, mask),
     missingTools: [...(observation.missingTools ?? [])],
     notes: [...(observation.notes ?? [])],
     startedAt,
   });
-  return { result, fields: observation.fields };
+  return { result, fields: observation.fields, captures: kept };
 };

@@ -52,13 +52,14 @@ const DEPENDENCY_WORDS = { fail: 'failed', error: 'could not be checked', skippe
 const skipped = (instance: CheckInstance, target: string, reason: string): CheckRun => ({
   result: checkResult(instance.check, placementOf(instance, target), { status: 'skipped', reason }),
   fields: {},
+  captures: {},
 });
 
 /** After an interruption, a check that never started is skipped; after the deadline, it could not be checked. */
 const notStarted = (instance: CheckInstance, target: string, stoppedBecause: string | undefined): CheckRun =>
   stoppedBecause === undefined
     ? skipped(instance, target, 'the run was interrupted before it started')
-    : { result: checkResult(instance.check, placementOf(instance, target), { status: 'error', reason: `not started: ${stoppedBecause}` }), fields: {} };
+    : { result: checkResult(instance.check, placementOf(instance, target), { status: 'error', reason: `not started: ${stoppedBecause}` }), fields: {}, captures: {} };
 
 /** A `when` that does not hold skips the check, and says which. */
 const unmetWhen = (instance: CheckInstance, view: ReadonlyMap<string, CheckRun>): string | undefined => {

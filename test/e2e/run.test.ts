@@ -213,4 +213,71 @@ describe('runbook run', () => {
     const pid = Number(readFileSync(join(dir, 'long.pid'), 'utf8'));
     expect(existsSync(`/proc/${pid}`)).toBe(false);
   });
+
+  test('a captured value is bounded in the report, and whole for the checks that read it', async () => {
+    const runbook = runbookWith(
+      check('big', "run: printf '\\033]0;title\\007'; head -c 100000 /dev/zero | tr '\\0' x\ncapture:\n  big: { from: stdout }") +
+      check('reader', 'run: printf %s ${captures.big} | wc -c\ndepends_on: [big]\nexpect:\n  stdout: { equals: 100010 }'),
+    );
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const captured = result.report!.questions[0]!.checks[0]!.captures['big']!;
+    // Its terminal escape shown as \xNN, as in the evidence.
+    expect(captured).toBe(`\\x1b]0;title\\x07${'x'.repeat(4086)}… (100010 chars)`);
+  });
+
+  /** Whether a process of this group still runs (a zombie not yet reaped does not count). */
+  const groupRuns = (pgid: number): boolean => {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return false;
+    }
+    return readdirSync('/proc').some((entry) => /^\d+$/.test(entry) && (() => {
+      try {
+        const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        return fields[0] !== 'Z' && Number(fields[2]) === pgid;
+      } catch {
+        return false;
+      }
+    })());
+  };
+
+  test('a second SIGINT kills what ignores TERM at once, and the partial report is still written', async () => {
+    // The shell and its sleep ignore TERM: only KILL ends them, and the first SIGINT's grace is 2 s.
+    const dir = inlineFiles({ 'r.yaml': runbookWith(check('stubborn', "run: trap '' TERM; echo $$ > group.pid; sleep 30; sleep 30")) });
+    const cli = startCli(dir, ['run', 'r.yaml', ...json]);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(dir, 'group.pid')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const pgid = Number(readFileSync(join(dir, 'group.pid'), 'utf8'));
+    const first = Date.now();
+    cli.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(groupRuns(pgid)).toBe(true); // TERM alone did not end it
+    cli.kill('SIGINT');
+    const result = await cli;
+    // Waiting out the first SIGINT's grace would take 2 s from it; the second kills at once.
+    expect(Date.now() - first).toBeLessThan(1800);
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr)).toContain('killing what still runs now');
+    const report = JSON.parse(String(result.stdout)) as { interrupted: boolean; questions: { checks: { id: string; status: string }[] }[] };
+    expect(report.interrupted).toBe(true);
+    expect(report.questions[0]!.checks).toMatchObject([{ id: 'stubborn', status: 'error' }]);
+    expect(groupRuns(pgid)).toBe(false);
+  });
+
+  test('what a command leaves behind ends with it, and a leftover holding its output does not make it time out', async () => {
+    const runbook = runbookWith(
+      check('background', 'run: echo $$ > background.pid; nohup sleep 30 >/dev/null 2>&1 & echo started\nexpect:\n  stdout: { equals: started }') +
+      check('holder', 'run: echo $$ > holder.pid; (trap "" TERM; sleep 30) & echo ok; exit 3\ntimeout: 10s\nexpect:\n  exit_code: 3\n  stdout: { equals: ok }'),
+    );
+    const started = Date.now();
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    expect(result.report!.questions[0]!.checks.map((c) => [c.id, c.status, c.reason])).toEqual([
+      ['background', 'pass', undefined],
+      ['holder', 'pass', undefined],
+    ]);
+    expect(Date.now() - started).toBeLessThan(9000); // never the holder's 10 s timeout
+    for (const name of ['background.pid', 'holder.pid']) expect(groupRuns(Number(readFileSync(join(result.dir, name), 'utf8')))).toBe(false);
+  });
 });

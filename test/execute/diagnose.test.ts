@@ -50,6 +50,7 @@ const run = (id: string, status: Status, fields: Record<string, MatchValue> = {}
     captures: {}, observed: {}, missingTools, informational: false, notes: [], startedAt: '2026-01-01T00:00:00.000Z', location: { file: 't.yaml', line: 1, col: 1 }, ...(status === 'pass' ? {} : { reason: `${id} ${status}` }),
   },
   fields,
+  captures: {},
 });
 
 const ids = (runs: CheckRun[]) => diagnose(runbook, runs).map((finding) => finding.id);

@@ -9,6 +9,12 @@ import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, Str
 const KILL_GRACE_MS = 2000;
 /** After SIGKILL, output pipes held by an escaped grandchild are closed so the run never hangs. */
 const PIPE_GRACE_MS = 1000;
+/**
+ * Once the shell has exited, what it left in its group (`nohup x &`, a daemon holding our stdout)
+ * gets TERM at once and KILL this much later, and our end of the pipes closes then: the command's
+ * exit code stands, never a false "timed out" while a leftover keeps the output open.
+ */
+const LEFTOVER_GRACE_MS = 200;
 
 /**
  * detached: its own process group, killed as a whole. stdin: a pipe that gets the request's input
@@ -22,6 +28,17 @@ const signalGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
     process.kill(-pid, signal);
   } catch {
     // ESRCH: the group is already gone, which is what we wanted.
+  }
+};
+
+/** Whether any process is left in the group (signal 0 checks without sending). */
+const groupAlive = (pid: number | undefined): boolean => {
+  if (pid === undefined) return false;
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 };
 
@@ -53,6 +70,7 @@ class LocalCommand implements RunningCommand {
     // A command that exits without reading its input closes the pipe under us: EPIPE is no error here.
     this.child.stdin?.on('error', () => undefined);
     this.child.stdin?.end(request.stdin ?? '');
+    this.child.once('exit', () => this.endLeftovers());
     const timer = setTimeout(() => this.end('timeout'), request.timeoutMs);
     const onAbort = () => this.end('canceled');
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -74,6 +92,33 @@ class LocalCommand implements RunningCommand {
     await this.result;
   }
 
+  /** The operator asked twice: no grace any more, the group is killed and its pipes closed now. */
+  killNow(): void {
+    this.end('canceled');
+    signalGroup(this.child.pid, 'SIGKILL');
+    this.closePipes();
+  }
+
+  private endLeftovers(): void {
+    const pid = this.child.pid;
+    if (!groupAlive(pid)) return;
+    signalGroup(pid, 'SIGTERM');
+    // Not one of killTimers, which the outcome clears: a leftover ignoring TERM is still killed.
+    const timer = setTimeout(() => {
+      signalGroup(pid, 'SIGKILL');
+      this.closePipes();
+    }, LEFTOVER_GRACE_MS);
+    // Most leftovers end on TERM: once the group is empty, nothing is left to wait for.
+    void this.result.then(() => {
+      if (!groupAlive(pid)) clearTimeout(timer);
+    });
+  }
+
+  private closePipes(): void {
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+  }
+
   /** The first reason wins: a command stopped after it timed out still reports the timeout. */
   private end(reason: Termination): void {
     if (this.termination !== undefined) return;
@@ -81,10 +126,7 @@ class LocalCommand implements RunningCommand {
     const pid = this.child.pid;
     signalGroup(pid, 'SIGTERM');
     this.killTimers.push(setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
-    this.killTimers.push(setTimeout(() => {
-      this.child.stdout?.destroy();
-      this.child.stderr?.destroy();
-    }, KILL_GRACE_MS + PIPE_GRACE_MS));
+    this.killTimers.push(setTimeout(() => this.closePipes(), KILL_GRACE_MS + PIPE_GRACE_MS));
   }
 
   private outcome(result: { exitCode?: number | undefined; signal?: string | undefined; cause?: unknown; failed: boolean }, durationMs: number): CommandOutcome {
@@ -107,6 +149,13 @@ export class LocalTransport implements Transport {
   readonly description = 'local';
   private readonly running = new Set<LocalCommand>();
   private readonly streams = new OpenStreams();
+
+  /** `hurry`: aborted when the operator interrupts a second time; every running command is killed at once. */
+  constructor(hurry?: AbortSignal) {
+    hurry?.addEventListener('abort', () => {
+      for (const command of this.running) command.killNow();
+    }, { once: true });
+  }
 
   start(request: CommandRequest): RunningCommand {
     const command = new LocalCommand(request);

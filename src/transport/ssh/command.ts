@@ -11,6 +11,14 @@ import { MarkerFilter } from './marker-filter.js';
 
 // After a kill we wait this long for the channel to report the end before giving up on it.
 const SETTLE_MS = KILL_GRACE_MS + 3000;
+// After a kill without grace (a second interruption), as long for the host to say it is done.
+const HURRIED_SETTLE_MS = 1000;
+/**
+ * The command has exited (exit-status came) but its channel stays open: something it left behind
+ * holds its output. After this long that leftover group is killed and the channel closed, so the
+ * command's own exit code stands, never a false "timed out".
+ */
+const LEFTOVER_GRACE_MS = 200;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class RemoteCommand implements RunningCommand {
@@ -30,6 +38,7 @@ export class RemoteCommand implements RunningCommand {
   private termination: Termination | undefined;
   private timers: NodeJS.Timeout[] = [];
   private settled = false;
+  private leftoverTimer: NodeJS.Timeout | undefined;
   private readonly bytes = { stdout: 0, stderr: 0 };
 
   constructor(private readonly connection: SshConnection, private readonly request: CommandRequest, private readonly become: boolean) {
@@ -53,6 +62,30 @@ export class RemoteCommand implements RunningCommand {
 
   async stop(): Promise<void> {
     await this.terminate('stopped');
+  }
+
+  /** The operator asked twice: the group is killed without grace, and the outcome waits for it a moment only. */
+  killNow(): void {
+    if (this.settled) return;
+    if (!this.termination) void this.terminate('canceled');
+    if (this.pgid !== undefined) void this.connection.killGroup(this.pgid, this.become, true);
+    this.later(HURRIED_SETTLE_MS, () => {
+      this.channel?.close();
+      this.finish(undefined);
+    });
+  }
+
+  /**
+   * Once the command has exited, its channel should close as soon as its output is drained; output
+   * still arriving restarts the wait, so only a silent, open channel counts as a leftover's.
+   */
+  private watchForLeftovers(channel: ClientChannel): void {
+    clearTimeout(this.leftoverTimer);
+    if (this.settled) return;
+    this.leftoverTimer = setTimeout(() => {
+      if (this.pgid !== undefined) void this.connection.killGroup(this.pgid, this.become);
+      channel.close();
+    }, LEFTOVER_GRACE_MS);
   }
 
   /** Ends the command for `reason`; the first reason wins. Resolves once the outcome is known. */
@@ -84,9 +117,21 @@ export class RemoteCommand implements RunningCommand {
   private attach(channel: ClientChannel): void {
     this.channel = channel;
     this.ranAt = Date.now();
-    channel.on('data', (data: Buffer) => this.collect('stdout', this.stdout.push(data)));
-    channel.stderr.on('data', (data: Buffer) => this.collect('stderr', this.stderr.push(data)));
-    channel.on('exit', (code: number | null, signal?: string) => (this.exit = { code: signal ? null : code, signal: signal ?? null }));
+    const afterExit = (): void => {
+      if (this.exit) this.watchForLeftovers(channel);
+    };
+    channel.on('data', (data: Buffer) => {
+      this.collect('stdout', this.stdout.push(data));
+      afterExit();
+    });
+    channel.stderr.on('data', (data: Buffer) => {
+      this.collect('stderr', this.stderr.push(data));
+      afterExit();
+    });
+    channel.on('exit', (code: number | null, signal?: string) => {
+      this.exit = { code: signal ? null : code, signal: signal ?? null };
+      afterExit();
+    });
     channel.on('close', () => this.finish(this.verdict()));
     // Then end-of-file: a command reading its input never waits for more.
     channel.end(this.request.stdin ?? '');
@@ -138,6 +183,7 @@ export class RemoteCommand implements RunningCommand {
     if (this.settled) return;
     this.settled = true;
     this.timers.forEach(clearTimeout);
+    clearTimeout(this.leftoverTimer);
     const { stdout, stderr } = this.output.end();
     const end = Date.now();
     this.settle({

@@ -114,9 +114,9 @@ export class SshConnection implements BudgetedConnection {
     stopWaiting();
   }
 
-  /** Ends a command's process group on the host (TERM, then KILL after a grace period). */
-  killGroup(pgid: number, become: boolean): Promise<void> {
-    return this.killer.kill(pgid, become);
+  /** Ends a command's process group on the host (TERM, then KILL after a grace period, or at once `now`). */
+  killGroup(pgid: number, become: boolean, now = false): Promise<void> {
+    return this.killer.kill(pgid, become, now);
   }
 
   /** A control channel on the live connection only: a kill is pointless on a fresh one. */

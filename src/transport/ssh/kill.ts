@@ -9,15 +9,22 @@ interface Batch {
   readonly done: Promise<void>;
 }
 
+/** Kills as sudo or not, with a grace period or none: each kind batches on its own. */
+type BatchKind = `${boolean}/${boolean}`;
+
 export class GroupKiller {
-  private readonly next = new Map<boolean, Batch>();
-  private readonly busy = new Map<boolean, Promise<void>>();
+  private readonly next = new Map<BatchKind, Batch>();
+  private readonly busy = new Map<BatchKind, Promise<void>>();
 
   constructor(private readonly open: (command: string) => Promise<ClientChannel>) {}
 
-  /** Resolves once the group is gone or killed, or once trying is pointless (connection gone). */
-  kill(pgid: number, become: boolean): Promise<void> {
-    const batch = this.next.get(become) ?? this.schedule(become);
+  /**
+   * Resolves once the group is gone or killed, or once trying is pointless (connection gone).
+   * `now` skips the grace period, alongside any kill still waiting out its own.
+   */
+  kill(pgid: number, become: boolean, now = false): Promise<void> {
+    const kind: BatchKind = `${become}/${now}`;
+    const batch = this.next.get(kind) ?? this.schedule(kind, become, now);
     batch.pgids.add(pgid);
     return batch.done;
   }
@@ -27,21 +34,21 @@ export class GroupKiller {
     await Promise.all([...this.busy.values()]);
   }
 
-  private schedule(become: boolean): Batch {
+  private schedule(kind: BatchKind, become: boolean, now: boolean): Batch {
     const pgids = new Set<number>();
-    const previous = this.busy.get(become) ?? Promise.resolve();
+    const previous = this.busy.get(kind) ?? Promise.resolve();
     const done = previous.then(async () => {
-      this.next.delete(become); // later kills form the next batch
-      await this.run([...pgids], become).catch(() => undefined);
+      this.next.delete(kind); // later kills form the next batch
+      await this.run([...pgids], become, now).catch(() => undefined);
     });
     const batch = { pgids, done };
-    this.next.set(become, batch);
-    this.busy.set(become, done);
+    this.next.set(kind, batch);
+    this.busy.set(kind, done);
     return batch;
   }
 
-  private async run(pgids: number[], become: boolean): Promise<void> {
-    const channel = await this.open(killCommand(pgids, become));
+  private async run(pgids: number[], become: boolean, now: boolean): Promise<void> {
+    const channel = await this.open(killCommand(pgids, become, now));
     await new Promise<void>((resolve) => {
       channel.on('close', () => resolve());
       channel.resume();

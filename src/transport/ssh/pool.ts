@@ -26,6 +26,8 @@ export interface SshOptions {
   maxChannelsPerConnection?: number;
   /** `--connections`: connections open or being set up at once, across hosts (default DEFAULT_CONNECTIONS). */
   connections?: number;
+  /** Aborted when the operator interrupts a second time: every running command is killed without grace. */
+  hurry?: AbortSignal;
 }
 
 
@@ -101,6 +103,11 @@ class SshTransport implements Transport {
     return opening;
   }
 
+  /** Kills every running command's group at once, without the grace period (a second interruption). */
+  killAllNow(): void {
+    for (const command of this.running) command.killNow();
+  }
+
   /** Ends every running command (their process groups on the host included). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.running].map((command) => command.stop()));
@@ -131,6 +138,9 @@ export class SshPool {
     }
     this.config = loadSshConfig(options.sshConfigPath);
     this.budget = new ConnectionBudget(options.connections ?? DEFAULT_CONNECTIONS);
+    options.hurry?.addEventListener('abort', () => {
+      for (const transport of this.transports) transport.killAllNow();
+    }, { once: true });
   }
 
   transportFor(spec: SshHostSpec): Transport {

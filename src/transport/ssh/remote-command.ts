@@ -82,6 +82,7 @@ export function wrapCommand(script: string, options: { become: boolean; timeoutM
   return { command: options.become ? `exec ${elevate(true)}/bin/sh -c ${quote(stage)}` : stage, marker };
 }
 
-export function killCommand(pgids: readonly number[], become: boolean): string {
-  return `exec ${elevate(become)}/bin/sh -c ${quote(KILL)} rb ${KILL_GRACE_MS / 100} ${pgids.join(' ')}`;
+/** `now`: no grace period (the operator interrupted twice): KILL follows TERM at once. */
+export function killCommand(pgids: readonly number[], become: boolean, now = false): string {
+  return `exec ${elevate(become)}/bin/sh -c ${quote(KILL)} rb ${now ? 0 : KILL_GRACE_MS / 100} ${pgids.join(' ')}`;
 }
