@@ -2,6 +2,7 @@
 // per check, solid arrows for depends_on and dashed "when" arrows for the checks a `when:` waits
 // for, nodes coloured by host role. Both languages are drawn from one language-neutral picture so
 // they always show the same graph; only naming and escaping differ.
+import { groupBy } from '../model/group-by.js';
 import type { Plan } from '../plan/plan.js';
 import type { PlannedCheck } from './describe-plan.js';
 
@@ -68,17 +69,21 @@ const nodeLines = (step: PlannedCheck): string[] => [
   ...(step.when === undefined ? [] : [`when: ${step.when}`]),
 ];
 
-/** Questions in file order; a question no check of the plan belongs to draws no (empty) cluster. */
+/**
+ * Questions in file order; a question no check of the plan belongs to draws no (empty) cluster.
+ * Steps are grouped by question and roles indexed once: a scan of every step per question (and of
+ * every role per step) was quadratic in a plan of thousands of questions.
+ */
 const clustersOf = (plan: Plan, steps: readonly PlannedCheck[], roles: readonly string[]): PictureCluster[] => {
   const titles = new Map(plan.runbook.questions.map((question) => [question.id, question.title]));
   const questionIds = [...new Set([...titles.keys(), ...steps.map((step) => step.question)])];
+  const stepsOf = groupBy(steps, (step) => step.question);
+  const roleIndex = new Map(roles.map((role, index) => [role, index]));
   return questionIds
     .map((questionId, index) => ({
       key: `q${index + 1}`,
       title: titles.get(questionId) ?? questionId,
-      nodes: steps
-        .filter((step) => step.question === questionId)
-        .map((step) => ({ key: nodeKey(step), lines: nodeLines(step), hostIndex: roles.indexOf(step.host) })),
+      nodes: (stepsOf.get(questionId) ?? []).map((step) => ({ key: nodeKey(step), lines: nodeLines(step), hostIndex: roleIndex.get(step.host) ?? -1 })),
     }))
     .filter((cluster) => cluster.nodes.length > 0);
 };

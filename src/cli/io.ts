@@ -18,8 +18,16 @@ export const hideSecrets = (values: readonly string[]): void => {
   mask = redactor(secrets);
 };
 
+// A reader that stops early (`runbook plan | head`) closes the pipe: the rest is not wanted, which
+// is no error of ours. Writes after that are dropped; the exit code stays the run's.
+let stdoutClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutClosed = true;
+});
+
 export const stdout = (text: string): void => {
-  process.stdout.write(mask(text));
+  if (!stdoutClosed) process.stdout.write(mask(text));
 };
 
 /** As is: commander's help and errors end their own lines. */

@@ -2,6 +2,7 @@
 // outcome, or a value it observed, with the same matchers as `expect`, compiled against the field's type.
 import { didYouMean } from '../errors/did-you-mean.js';
 import { compileMatcher } from '../matchers/compile.js';
+import { rangeOfField } from '../matchers/range.js';
 import { MatcherCompileError } from '../matchers/types.js';
 import { STATUSES, type Status } from '../model/outcome.js';
 import type { Check, Condition } from '../model/runbook.js';
@@ -24,9 +25,9 @@ const fieldCondition = (raw: Raw, at: Path, check: Check, context: CompileContex
   const type = fields[field];
   if (!type) throw new ConditionProblem(`names field "${field}", which check "${check.id}" does not observe`, [...at, 'field'], didYouMean(field, Object.keys(fields)) ?? `its fields: ${Object.keys(fields).join(', ')}`);
   try {
-    return { kind: 'field', check: check.id, field, matcher: compileMatcher(raw.matches, type) };
+    return { kind: 'field', check: check.id, field, matcher: compileMatcher(raw.matches, type, rangeOfField(field)) };
   } catch (error) {
-    if (error instanceof MatcherCompileError) throw new ConditionProblem(error.message, [...at, 'matches', ...error.at]);
+    if (error instanceof MatcherCompileError) throw new ConditionProblem(error.message, [...at, 'matches', ...error.at], error.hint);
     throw error;
   }
 };

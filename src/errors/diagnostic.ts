@@ -26,10 +26,29 @@ export class InputError extends Error {
 /** `runbooks/x.yaml:41:13`: how every message points at a place in a file. */
 export const formatLocation = ({ file, line, col }: SourceLocation): string => `${file}:${line}:${col}`;
 
+// C0 controls (line breaks and tabs too), DEL, C1 and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `\n`, `\x1b`, `\u2028`: a character as a JavaScript string literal escapes it. */
+const escaped = (char: string): string => {
+  const code = char.charCodeAt(0);
+  return NAMED[char] ?? (code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`);
+};
+
+/**
+ * A message may quote what the file holds (a key, a role, a check id), and that may hold a line
+ * break or a terminal escape: escaped, every diagnostic stays one line and nothing in it can move
+ * the cursor or retitle the operator's terminal.
+ */
+const printable = (text: string): string => text.replace(UNPRINTABLE, escaped);
+
 export const formatDiagnostic = ({ code, message, location, hint }: Diagnostic): string => {
   const where = location ? `${formatLocation(location)}: ` : '';
   const advice = hint ? `; ${hint}` : '';
-  return `${where}${message}${advice} [${code}]`;
+  return printable(`${where}${message}${advice} [${code}]`);
 };
 
 export const usageError = (message: string, hint?: string): InputError =>

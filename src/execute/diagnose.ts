@@ -26,29 +26,41 @@ export const describeMissingTools = (runs: readonly CheckRun[]): string => {
     .join('; ');
 };
 
+/**
+ * What a finding's references stand for in one view. The captures of every run are gathered only
+ * when a reference asks for one: gathered for every rule that holds, they were quadratic.
+ */
 const lookupFor = (runbook: Runbook, view: ReadonlyMap<string, CheckRun>): Lookup => {
-  const runs = [...view.values()];
-  const captures = Object.assign({}, ...runs.map((run) => run.result.captures)) as Record<string, string>;
+  let captures: Record<string, string> | undefined;
+  const capturesOf = (): Record<string, string> => (captures ??= Object.assign({}, ...[...view.values()].map((run) => run.result.captures)) as Record<string, string>);
   return ({ namespace, name }) => {
     if (namespace === 'vars') return Object.hasOwn(runbook.vars, name) ? String(runbook.vars[name]) : undefined;
-    if (namespace === 'captures') return captures[name] ?? '(not captured)';
-    if (namespace === 'tools') return describeMissingTools(runs);
+    if (namespace === 'captures') return capturesOf()[name] ?? '(not captured)';
+    if (namespace === 'tools') return describeMissingTools([...view.values()]);
     const { check, field } = fieldReference(name);
     const value = view.get(check)?.fields[field];
     return value === undefined || value === null ? '(not observed)' : String(value).trim();
   };
 };
 
-/** The checks a rule reads: in its condition, its `${fields.CHECK.x}`, and those making its `${captures.x}`. */
-const checksReadBy = (runbook: Runbook, rule: DiagnosisRule): string[] => {
-  const references = [rule.finding, rule.hint ?? ''].flatMap(findReferences);
-  const captured = new Set(references.filter((reference) => reference.namespace === 'captures').map((reference) => reference.name));
-  const producers = runbook.questions.flatMap((question) => question.checks).filter((check) => check.captures.some((capture) => captured.has(capture.name)));
-  return [...new Set([
-    ...checksAskedBy(rule.when),
-    ...references.filter((reference) => reference.namespace === 'fields').map((reference) => fieldReference(reference.name).check),
-    ...producers.map((check) => check.id),
-  ])];
+/**
+ * The checks a rule reads: in its condition, its `${fields.CHECK.x}`, and those making its
+ * `${captures.x}`, in file order. Which checks capture each name is indexed once for all rules:
+ * searching every check for each rule was quadratic.
+ */
+const checksReaderOf = (runbook: Runbook): ((rule: DiagnosisRule) => string[]) => {
+  const checks = runbook.questions.flatMap((question) => question.checks);
+  const capturing = groupBy(checks.flatMap((check, index) => check.captures.map((capture) => ({ name: capture.name, index }))), ({ name }) => name);
+  return (rule) => {
+    const references = [rule.finding, rule.hint ?? ''].flatMap(findReferences);
+    const captured = new Set(references.filter((reference) => reference.namespace === 'captures').map((reference) => reference.name));
+    const producers = [...new Set([...captured].flatMap((name) => (capturing.get(name) ?? []).map(({ index }) => index)))].sort((a, b) => a - b);
+    return [...new Set([
+      ...checksAskedBy(rule.when),
+      ...references.filter((reference) => reference.namespace === 'fields').map((reference) => fieldReference(reference.name).check),
+      ...producers.map((index) => checks[index]!.id),
+    ])];
+  };
 };
 
 interface HostView {
@@ -61,8 +73,8 @@ interface HostView {
  * The views a rule is judged in: one per host of the first fleet role it reads, where that role's
  * checks are the host's own runs; one view of every check when it reads no fleet.
  */
-const viewsFor = (runbook: Runbook, rule: DiagnosisRule, byCheck: ReadonlyMap<string, readonly CheckRun[]>, whole: ReadonlyMap<string, CheckRun>): HostView[] => {
-  const fleetRun = checksReadBy(runbook, rule).flatMap((id) => byCheck.get(id) ?? []).find((run) => run.result.hostName !== undefined);
+const viewsFor = (checksRead: readonly string[], byCheck: ReadonlyMap<string, readonly CheckRun[]>, whole: ReadonlyMap<string, CheckRun>): HostView[] => {
+  const fleetRun = checksRead.flatMap((id) => byCheck.get(id) ?? []).find((run) => run.result.hostName !== undefined);
   if (!fleetRun) return [{ view: whole }];
   const role = fleetRun.result.host;
   const onRole = [...byCheck].filter(([, runs]) => runs[0]?.result.host === role && runs[0].result.hostName !== undefined);
@@ -117,5 +129,6 @@ export const diagnose = (runbook: Runbook, runs: readonly CheckRun[]): Finding[]
   const byCheck = groupBy(runs, (run) => run.result.id);
   // Every check as one run for all its hosts: the same for every rule, so made once.
   const whole = new Map([...byCheck].map(([id, checkRuns]) => [id, combinedRun(checkRuns)]));
-  return runbook.diagnosis.flatMap((rule) => joinHosts(viewsFor(runbook, rule, byCheck, whole).flatMap((view) => judge(runbook, rule, view))));
+  const checksReadBy = checksReaderOf(runbook);
+  return runbook.diagnosis.flatMap((rule) => joinHosts(viewsFor(checksReadBy(rule), byCheck, whole).flatMap((view) => judge(runbook, rule, view))));
 };

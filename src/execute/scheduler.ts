@@ -5,9 +5,9 @@
 // with that reason, on that host only; after an interruption nothing new starts.
 import type { HostSpec } from '../model/runbook.js';
 import { conditionHolds } from '../conditions/registry.js';
-import { runsAfter, transitiveDependencies } from '../plan/graph.js';
 import { instancePrerequisites, instancesByCheck, seenInstances, type CheckInstance } from '../plan/instances.js';
 import type { Plan } from '../plan/plan.js';
+import { readableChecks } from '../plan/reads.js';
 import { refusedTransport, type Transport } from '../transport/types.js';
 import { checkResult, placementOf } from './check-result.js';
 import { factsOf } from './facts.js';
@@ -104,9 +104,8 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
   const byCheck = instancesByCheck(plan.instances);
   const finished = new Map<string, CheckRun>();
   const running = new Map<string, Promise<CheckRun>>();
-  const checksById = new Map(plan.order.map((check) => [check.id, check]));
-  // What a check may read: its `when` targets, and captures of anything it depends on, directly or not.
-  const visible = new Map(plan.order.map((check) => [check.id, [...new Set([...runsAfter(check), ...transitiveDependencies(check, checksById)])]]));
+  // What a check may read: its `when` targets, and the captures it uses of what it depends on, directly or not.
+  const visible = readableChecks(plan.order);
 
   const attempt = async (instance: CheckInstance): Promise<CheckRun> => {
     await Promise.all(instancePrerequisites(instance, byCheck).flatMap((other) => running.get(other.key) ?? []));

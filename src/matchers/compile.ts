@@ -3,27 +3,39 @@
 import type { CompiledMatcher } from '../model/matcher.js';
 import type { FieldType } from '../model/runbook.js';
 import { MATCHERS, type MatcherName } from './registry.js';
-import { MatcherCompileError, type CompileContext } from './types.js';
+import { checkEqualityValue } from './range.js';
+import { MatcherCompileError, type CompileContext, type IntegerRange } from './types.js';
 
 type Path = readonly (string | number)[];
 
 const isMatcherName = (name: string): name is MatcherName => Object.hasOwn(MATCHERS, name);
 
-const childContext = (fieldType: FieldType, at: Path): CompileContext => ({
+/** A nested matcher keeps the field's range, unless it reads another value (line_count's count). */
+const childContext = (fieldType: FieldType, at: Path, range: IntegerRange | undefined): CompileContext => ({
   fieldType,
-  compileChild: (child, below, childType) => compileAt(child, childType ?? fieldType, [...at, ...below]),
+  ...(range ? { range } : {}),
+  compileChild: (child, below, childType) => compileAt(child, childType ?? fieldType, [...at, ...below], childType ? undefined : range),
 });
 
-const compileAt = (expression: unknown, fieldType: FieldType, at: Path): CompiledMatcher => {
+/** Problems found by a matcher are at its own key unless it names a place below it. */
+const placed = (error: unknown, at: Path): unknown =>
+  error instanceof MatcherCompileError && error.at.length === 0 ? new MatcherCompileError(error.message, at, error.hint) : error;
+
+const compileAt = (expression: unknown, fieldType: FieldType, at: Path, range?: IntegerRange): CompiledMatcher => {
   // A plain list is all_of without the key: its items' paths must not name a key absent from the file.
-  if (Array.isArray(expression)) return MATCHERS.all_of.compile(expression, childContext(fieldType, at));
+  if (Array.isArray(expression)) return MATCHERS.all_of.compile(expression, childContext(fieldType, at, range));
   // A variable's value substituted for a bare number (`count: ${vars.min}`) may be its text.
   if (typeof expression === 'string' && fieldType === 'number' && expression.trim() !== '' && Number.isFinite(Number(expression))) {
-    return compileAt(Number(expression), fieldType, at);
+    return compileAt(Number(expression), fieldType, at, range);
   }
   if (typeof expression === 'number') {
     if (fieldType !== 'number') throw new MatcherCompileError(`a bare number compares numbers; this value is text: write {equals: "${expression}"} or {gt: ...}`, at);
-    return compileAt({ equals: expression }, fieldType, at);
+    try {
+      checkEqualityValue(expression, range);
+    } catch (error) {
+      throw placed(error, at);
+    }
+    return compileAt({ equals: expression }, fieldType, at, range);
   }
   const entries = typeof expression === 'object' && expression !== null ? Object.entries(expression as Record<string, unknown>) : [];
   const [entry] = entries;
@@ -35,13 +47,15 @@ const compileAt = (expression: unknown, fieldType: FieldType, at: Path): Compile
     throw new MatcherCompileError(`${name} applies to ${definition.accepts.join(' or ')} values, this value is a ${fieldType}`, at);
   }
   try {
-    return definition.compile(argument, childContext(fieldType, [...at, name]));
+    return definition.compile(argument, childContext(fieldType, [...at, name], range));
   } catch (error) {
-    if (error instanceof MatcherCompileError && error.at.length === 0) throw new MatcherCompileError(error.message, [...at, name]);
-    throw error;
+    throw placed(error, [...at, name]);
   }
 };
 
-/** `at` in a thrown MatcherCompileError is relative to the expression's own position. */
-export const compileMatcher = (expression: unknown, fieldType: FieldType): CompiledMatcher =>
-  compileAt(expression, fieldType, []);
+/**
+ * `at` in a thrown MatcherCompileError is relative to the expression's own position. With a
+ * `range`, every value written for the field must be one it can take (matchers/range.ts).
+ */
+export const compileMatcher = (expression: unknown, fieldType: FieldType, range?: IntegerRange): CompiledMatcher =>
+  compileAt(expression, fieldType, [], range);

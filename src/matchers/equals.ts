@@ -1,6 +1,7 @@
 // Exact equality: numbers compare as numbers, text compares without its trailing newline.
 import type { MatchValue } from '../model/matcher.js';
 import { asNumber, show, withoutTrailingNewlines } from './format.js';
+import { checkEqualityValue } from './range.js';
 import type { MatcherDefinition } from './types.js';
 
 const same = (value: MatchValue, expected: string | number | boolean): boolean => {
@@ -15,7 +16,8 @@ export const equals: MatcherDefinition = {
   summary: 'the value is exactly this (text without its trailing newline, or a number)',
   accepts: ['text', 'number'],
   schema: { type: ['string', 'number', 'boolean'] },
-  compile: (argument) => {
+  compile: (argument, { range }) => {
+    checkEqualityValue(argument, range);
     const expected = argument as string | number | boolean;
     return {
       describe: `equals ${JSON.stringify(expected)}`,

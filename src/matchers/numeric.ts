@@ -4,6 +4,7 @@ import { patterned } from '../model/json-schema.js';
 import { referencePattern } from '../model/references.js';
 import { MatcherCompileError, type MatcherDefinition } from './types.js';
 import { asNumber, show } from './format.js';
+import { checkBound } from './range.js';
 
 /** A number, or a reference to one: `${vars.max}` is substituted while loading, `${captures.max}` as its check runs. */
 export const NUMBER_OR_REFERENCE = { type: ['number', 'string'], ...patterned(`^${referencePattern('vars', 'captures')}$`, 'a number, or a variable or a capture such as "${vars.max}"') };
@@ -25,8 +26,9 @@ export const comparison = (
   summary: `the value, read as a number, is ${words} this`,
   accepts: ['text', 'number'],
   schema: NUMBER_OR_REFERENCE,
-  compile: (argument) => {
+  compile: (argument, { range }) => {
     const limit = numberArgument(argument);
+    checkBound({ name, words, holds }, limit, range);
     return {
       describe: `${symbol} ${limit}`,
       test: (value) => {

@@ -4,9 +4,22 @@ import type { CompiledMatcher } from '../model/matcher.js';
 import type { FieldType } from '../model/runbook.js';
 import type { JsonSchema } from '../model/json-schema.js';
 
+/** The values a numeric field can take (matchers/range.ts): an exit code is an integer from 0 to 255. */
+export interface IntegerRange {
+  readonly min: number;
+  readonly max: number;
+  /** What a value of the field is, for messages: `exit code`, and with its article: `an exit code`. */
+  readonly noun: string;
+  readonly a: string;
+  /** What the values mean, for the hint. */
+  readonly meaning: string;
+}
+
 export interface CompileContext {
   /** The type of value the compiled matcher will be given. */
   readonly fieldType: FieldType;
+  /** The values the field can take, when they are bounded: a value written outside them is refused. */
+  readonly range?: IntegerRange;
   /** Compiles a nested matcher expression (for `not`, `all_of`...); `at` is its path below this matcher. */
   compileChild(expression: unknown, at: readonly (string | number)[], fieldType?: FieldType): CompiledMatcher;
 }
@@ -24,11 +37,14 @@ export interface MatcherDefinition {
 
 export class MatcherCompileError extends Error {
   readonly at: readonly (string | number)[];
+  /** What to do about it, when the message alone does not say. */
+  readonly hint: string | undefined;
 
-  constructor(message: string, at: readonly (string | number)[] = []) {
+  constructor(message: string, at: readonly (string | number)[] = [], hint?: string) {
     super(message);
     this.name = 'MatcherCompileError';
     this.at = at;
+    this.hint = hint;
   }
 }
 

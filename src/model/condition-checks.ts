@@ -17,3 +17,20 @@ export const checksAskedBy = (condition: Condition): string[] => {
       return [];
   }
 };
+
+/** Whether the condition asks, anywhere inside it, if some check lacked a tool: a question about every check it can see. */
+export const asksAboutMissingTools = (condition: Condition): boolean => {
+  switch (condition.kind) {
+    case 'tool-missing':
+      return true;
+    case 'all':
+    case 'any':
+      return condition.conditions.some(asksAboutMissingTools);
+    case 'not':
+      return asksAboutMissingTools(condition.condition);
+    case 'status':
+    case 'field':
+    case 'var':
+      return false;
+  }
+};

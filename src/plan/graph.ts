@@ -1,19 +1,30 @@
 // The dependency graph of checks: unknown targets, cycles (every name and location in the cycle),
-// and a stable execution order (file order wherever the graph allows).
+// and a stable execution order (file order wherever the graph allows). Each pass visits every
+// check and edge a bounded number of times, and none recurses: a runbook of 20,000 checks in one
+// chain plans in linear time and cannot overflow the stack.
 import { formatLocation, type Diagnostic } from '../errors/diagnostic.js';
-import { didYouMean } from '../errors/did-you-mean.js';
+import { didYouMeanAmong } from '../errors/did-you-mean.js';
 import type { Check, Question } from '../model/runbook.js';
+
+/** The first of `items` with each id, as `items.find` would pick it, in one pass. */
+const firstById = <T extends { readonly id: string }>(items: readonly T[]): Map<string, T> => {
+  const byId = new Map<string, T>();
+  for (const item of items) if (!byId.has(item.id)) byId.set(item.id, item);
+  return byId;
+};
 
 export const unknownDependencies = (checks: readonly Check[], questions: readonly Question[]): Diagnostic[] => {
   const ids = checks.map((check) => check.id);
   const known = new Set(ids);
+  const questionById = firstById(questions);
+  const suggestCheck = didYouMeanAmong(ids);
   return checks.flatMap((check) =>
     check.dependsOn.flatMap((target, index) => {
       if (known.has(target)) return [];
-      const question = questions.find((q) => q.id === target);
+      const question = questionById.get(target);
       const hint = question
         ? `depends_on names checks; question "${target}" has ${question.checks.map((c) => `"${c.id}"`).join(', ')}`
-        : didYouMean(target, ids.filter((id) => id !== check.id)); // a check cannot depend on itself
+        : suggestCheck(target, check.id); // a check cannot depend on itself
       return [{ code: 'RB_UNKNOWN_DEPENDENCY' as const, message: `check "${check.id}" depends on unknown check "${target}"`, location: check.dependsOnLocations[index] ?? check.location, ...(hint ? { hint } : {}) }];
     }),
   );
@@ -22,25 +33,53 @@ export const unknownDependencies = (checks: readonly Check[], questions: readonl
 /** The checks that must finish before this one starts: its dependencies and those its `when` asks about. */
 export const runsAfter = (check: Check): readonly string[] => [...check.dependsOn, ...(check.when?.waitsFor ?? [])];
 
-/** Each cycle once, found by a depth-first walk in file order so the report is stable. */
+/** A check being walked by dependencyCycles: what it runs after, and how far the walk has gone through them. */
+interface Frame {
+  readonly check: Check;
+  readonly targets: readonly string[];
+  next: number;
+}
+
+/**
+ * Each cycle once, found by a depth-first walk in file order so the report is stable. The walk
+ * keeps its own stack of frames (a chain of 20,000 checks would overflow the call stack) and
+ * where each check stands on the trail (looking it up there would be quadratic).
+ */
 export const dependencyCycles = (checks: readonly Check[]): Diagnostic[] => {
   const byId = new Map(checks.map((check) => [check.id, check]));
   const state = new Map<string, 'visiting' | 'done'>();
   const trail: Check[] = [];
+  const trailIndex = new Map<Check, number>();
+  const frames: Frame[] = [];
   const problems: Diagnostic[] = [];
-  const visit = (check: Check): void => {
+  const enter = (check: Check): void => {
     state.set(check.id, 'visiting');
+    trailIndex.set(check, trail.length);
     trail.push(check);
-    for (const target of runsAfter(check)) {
-      const next = byId.get(target);
-      if (!next) continue;
-      if (state.get(target) === 'visiting') problems.push(describeCycle([...trail.slice(trail.indexOf(next)), next]));
-      else if (!state.has(target)) visit(next);
-    }
+    frames.push({ check, targets: runsAfter(check), next: 0 });
+  };
+  const leave = ({ check }: Frame): void => {
+    frames.pop();
     trail.pop();
+    trailIndex.delete(check);
     state.set(check.id, 'done');
   };
-  for (const check of checks) if (!state.has(check.id)) visit(check);
+  for (const root of checks) {
+    if (state.has(root.id)) continue;
+    enter(root);
+    for (let frame = frames.at(-1); frame; frame = frames.at(-1)) {
+      if (frame.next === frame.targets.length) {
+        leave(frame);
+        continue;
+      }
+      const target = frame.targets[frame.next++]!;
+      const next = byId.get(target);
+      if (!next) continue;
+      // -1 (the last check of the trail) where a repeated id put another check of that id on it.
+      if (state.get(target) === 'visiting') problems.push(describeCycle([...trail.slice(trailIndex.get(next) ?? -1), next]));
+      else if (!state.has(target)) enter(next);
+    }
+  }
   return problems;
 };
 
@@ -95,11 +134,12 @@ class MinHeap {
  */
 export const executionOrder = (checks: readonly Check[]): Check[] => {
   const position = new Map(checks.map((check, index) => [check.id, index]));
-  const waitingOn = checks.map((check) => new Set(runsAfter(check).filter((id) => position.has(id))).size);
+  const waitingOn: number[] = [];
   const dependents = new Map<string, number[]>();
   checks.forEach((check, index) => {
-    for (const id of new Set(runsAfter(check))) {
-      if (!position.has(id)) continue;
+    const targets = new Set(runsAfter(check).filter((id) => position.has(id)));
+    waitingOn.push(targets.size);
+    for (const id of targets) {
       const list = dependents.get(id);
       if (list) list.push(index);
       else dependents.set(id, [index]);
@@ -116,7 +156,12 @@ export const executionOrder = (checks: readonly Check[]): Check[] => {
   return order;
 };
 
-/** Every check `check` depends on, directly or through others. */
+/**
+ * Every check `check` depends on, directly or through others: linear in the checks it reaches, so
+ * quadratic if asked of every check of a long chain. Only what needs the whole set asks it (a
+ * `when` that asks whether any tool was missing); whether one check depends on another is
+ * plan/reachability.ts's, for many pairs at once.
+ */
 export const transitiveDependencies = (check: Check, byId: ReadonlyMap<string, Check>): Set<string> => {
   const seen = new Set<string>();
   const pending = [...check.dependsOn];

@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import type { Check, Runbook, SourceLocation } from '../model/runbook.js';
-import { transitiveDependencies } from './graph.js';
+import { dependsOnEach } from './reachability.js';
 import { findReferences, stringsIn, type Reference } from './template.js';
 
 export const referencesOf = (check: Check): Reference[] => [
@@ -11,52 +11,81 @@ export const referencesOf = (check: Check): Reference[] => [
   ...(check.hint ? findReferences(check.hint) : []),
 ];
 
-/** Each reference with where to point a problem: the spec (or hint), or the expectation that reads a capture. */
-const placedReferences = (check: Check): { reference: Reference; location: SourceLocation }[] => [
+interface PlacedReference {
+  readonly reference: Reference;
+  /** Where to point a problem: the spec (or hint), or the expectation that reads a capture. */
+  readonly location: SourceLocation;
+}
+
+const placedReferences = (check: Check): PlacedReference[] => [
   ...referencesOf(check).map((reference) => ({ reference, location: check.specLocation })),
   ...check.expectations.flatMap(({ withCaptures, location }) =>
     (withCaptures?.names ?? []).map((name) => ({ reference: { namespace: 'captures' as const, name }, location }))),
 ];
 
-const producers = (checks: readonly Check[]): Map<string, Check> =>
-  new Map(checks.flatMap((check) => check.captures.map((capture) => [capture.name, check] as const)));
-
-interface CaptureUse {
-  readonly check: Check;
-  readonly name: string;
-  readonly location: SourceLocation;
-}
-
-const checkCapture = ({ check, name, location }: CaptureUse, producer: Check | undefined, byId: ReadonlyMap<string, Check>, allCaptures: string[]): Diagnostic[] => {
-  if (!producer) {
-    const hint = didYouMean(name, allCaptures);
-    return [{ code: 'RB_UNKNOWN_CAPTURE', message: `check "${check.id}" uses \${captures.${name}}, which no check captures`, location, ...(hint ? { hint } : {}) }];
-  }
-  if (transitiveDependencies(check, byId).has(producer.id)) return [];
-  return [{
-    code: 'RB_CAPTURE_SCOPE',
-    message: `check "${check.id}" uses \${captures.${name}} from check "${producer.id}" without depending on it`,
-    location,
-    hint: producer.id === check.id ? 'a check cannot read its own capture' : `add depends_on: [${producer.id}]`,
-  }];
+/** Each reference of the check once, the first place it is written. */
+const distinctReferences = (check: Check): PlacedReference[] => {
+  const seen = new Set<string>();
+  return placedReferences(check).filter(({ reference: { namespace, name } }) => {
+    const key = `${namespace}.${name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 };
 
+/** The check capturing each name (the last, should two capture one: that is reported when the runbook loads). */
+export const producers = (checks: readonly Check[]): Map<string, Check> =>
+  new Map(checks.flatMap((check) => check.captures.map((capture) => [capture.name, check] as const)));
+
+/** The captures a check reads, each once: in its spec, its hint and its expectations. */
+export const capturesReadBy = (check: Check): string[] =>
+  distinctReferences(check).flatMap(({ reference: { namespace, name } }) => (namespace === 'captures' ? [name] : []));
+
+interface Use extends PlacedReference {
+  readonly check: Check;
+}
+
+const unknownCapture = ({ check, reference: { name }, location }: Use, allCaptures: readonly string[]): Diagnostic => {
+  const hint = didYouMean(name, allCaptures);
+  return { code: 'RB_UNKNOWN_CAPTURE', message: `check "${check.id}" uses \${captures.${name}}, which no check captures`, location, ...(hint ? { hint } : {}) };
+};
+
+const captureOutOfScope = ({ check, reference: { name }, location }: Use, producer: Check): Diagnostic => ({
+  code: 'RB_CAPTURE_SCOPE',
+  message: `check "${check.id}" uses \${captures.${name}} from check "${producer.id}" without depending on it`,
+  location,
+  hint: producer.id === check.id ? 'a check cannot read its own capture' : `add depends_on: [${producer.id}]`,
+});
+
+const varProblem = (runbook: Runbook, { check, reference: { namespace, name } }: Use, varNames: readonly string[]): Diagnostic[] => {
+  if (namespace === 'fields' || namespace === 'tools') {
+    return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${${namespace}.${name}}, which only diagnosis findings can use`, location: check.specLocation }];
+  }
+  if (Object.hasOwn(runbook.vars, name)) return [];
+  const hint = didYouMean(name, varNames) ?? `declare it under vars (declared: ${varNames.join(', ') || 'none'})`;
+  return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${vars.${name}}, which vars does not declare`, location: check.specLocation, hint }];
+};
+
+/**
+ * Every problem of every check's references, in file order. Whether each capture is in scope is
+ * answered for all reads together (plan/reachability.ts), not by collecting each reader's
+ * dependencies, which is quadratic in a long chain.
+ */
 export const referenceProblems = (runbook: Runbook, checks: readonly Check[]): Diagnostic[] => {
-  const byId = new Map(checks.map((check) => [check.id, check]));
   const captured = producers(checks);
+  const allCaptures = [...captured.keys()];
   const varNames = Object.keys(runbook.vars);
-  return checks.flatMap((check) => {
-    const seen = new Set<string>();
-    return placedReferences(check).flatMap(({ reference: { namespace, name }, location }) => {
-      if (seen.has(`${namespace}.${name}`)) return [];
-      seen.add(`${namespace}.${name}`);
-      if (namespace === 'captures') return checkCapture({ check, name, location }, captured.get(name), byId, [...captured.keys()]);
-      if (namespace === 'fields' || namespace === 'tools') {
-        return [{ code: 'RB_UNKNOWN_VAR' as const, message: `check "${check.id}" uses \${${namespace}.${name}}, which only diagnosis findings can use`, location: check.specLocation }];
-      }
-      if (Object.hasOwn(runbook.vars, name)) return [];
-      const hint = didYouMean(name, varNames) ?? `declare it under vars (declared: ${varNames.join(', ') || 'none'})`;
-      return [{ code: 'RB_UNKNOWN_VAR' as const, message: `check "${check.id}" uses \${vars.${name}}, which vars does not declare`, location: check.specLocation, hint }];
-    });
+  const uses: Use[] = checks.flatMap((check) => distinctReferences(check).map((placed) => ({ ...placed, check })));
+  const reads = uses.flatMap((use) => {
+    const producer = use.reference.namespace === 'captures' ? captured.get(use.reference.name) : undefined;
+    return producer ? [{ use, reader: use.check, producer }] : [];
+  });
+  const inScope = new Map(dependsOnEach(checks, reads).map((answer, index) => [reads[index]!.use, answer]));
+  return uses.flatMap((use) => {
+    if (use.reference.namespace !== 'captures') return varProblem(runbook, use, varNames);
+    const producer = captured.get(use.reference.name);
+    if (!producer) return [unknownCapture(use, allCaptures)];
+    return inScope.get(use) ? [] : [captureOutOfScope(use, producer)];
   });
 };

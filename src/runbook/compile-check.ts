@@ -4,8 +4,9 @@ import { checkKindOf, type CheckKindKey } from '../checks/registry.js';
 import type { CheckKind } from '../checks/types.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { compileMatcher } from '../matchers/compile.js';
+import { middleOf, rangeOfField } from '../matchers/range.js';
 import { compileRegex } from '../matchers/regex.js';
-import { MatcherCompileError } from '../matchers/types.js';
+import { MatcherCompileError, type IntegerRange } from '../matchers/types.js';
 import type { CompiledMatcher } from '../model/matcher.js';
 import { DEFAULT_RETRY_INTERVAL_MS, type CaptureBinding, type CaptureSpec, type Check, type Expectation, type FieldType, type RetryPolicy } from '../model/runbook.js';
 import { shellPlaceProblems } from '../model/shell-places.js';
@@ -18,7 +19,7 @@ type Raw = Record<string, unknown>;
 const matcherProblem = (source: RunbookSource, path: Path, error: unknown): Diagnostic => {
   if (!(error instanceof MatcherCompileError)) throw error;
   const at = [...path, ...error.at];
-  return { code: 'RB_MATCHER', message: `${formatPath(at)} ${error.message}`, location: source.locate(at) };
+  return { code: 'RB_MATCHER', message: `${formatPath(at)} ${error.message}`, location: source.locate(at), ...(error.hint ? { hint: error.hint } : {}) };
 };
 
 /** The author's expectations and, for fields they leave alone, the kind's kept ones; else its defaults. */
@@ -42,9 +43,12 @@ const placeholder = (index: number): string => `-98765${1000 + index}`;
  * so a bad shape is still an error at load; compiled again with the real values as its check runs.
  * The plan describes it with its references, as written.
  */
-const compileWithCaptures = (expression: unknown, type: FieldType): { matcher: CompiledMatcher; withCaptures?: CaptureBinding } => {
+const compileWithCaptures = (expression: unknown, type: FieldType, range: IntegerRange | undefined): { matcher: CompiledMatcher; withCaptures?: CaptureBinding } => {
   const names = capturesIn(expression);
-  if (names.length === 0) return { matcher: compileMatcher(expression, type) };
+  if (names.length === 0) return { matcher: compileMatcher(expression, type, range) };
+  // The values written beside the captures must fit the field's range; a capture, known only as
+  // its check runs, stands in as a value every comparison within the range lets through.
+  if (range) compileMatcher(substituteIn(expression, 'captures', () => String(middleOf(range))), type, range);
   const bind = (captured: (name: string) => string | undefined) => compileMatcher(substituteIn(expression, 'captures', captured), type);
   const shape = bind((name) => placeholder(names.indexOf(name)));
   const describe = names.reduce((text, name, index) => text.replaceAll(placeholder(index), `\${captures.${name}}`), shape.describe);
@@ -57,7 +61,7 @@ const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, ra
   for (const [field, expression, from] of expectationsOf(kind, declared)) {
     const at = from === 'declared' ? [...path, 'expect', field] : [...path];
     try {
-      expectations.push({ field, ...compileWithCaptures(expression, kind.fields[field]!), location: source.locate(at) });
+      expectations.push({ field, ...compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field)), location: source.locate(at) });
     } catch (error) {
       problems.push(matcherProblem(source, at, error));
     }
@@ -98,7 +102,7 @@ const compileCaptureExpectations = (source: RunbookSource, raw: Raw, { path, var
     if (expression === undefined) continue;
     const at = [...path, 'capture', name, 'expect'];
     try {
-      expectations.push({ field: name, ofCapture: true, ...compileWithCaptures(substituteVars(expression, vars), 'text'), location: source.locate(at) });
+      expectations.push({ field: name, ofCapture: true, ...compileWithCaptures(substituteVars(expression, vars), 'text', undefined), location: source.locate(at) });
     } catch (error) {
       problems.push(matcherProblem(source, at, error));
     }
@@ -131,11 +135,13 @@ export interface CheckContext {
 /** A duration written at `at` (`5s`, a number of seconds, or a variable holding one); reported when it is none. */
 const durationAt = (source: RunbookSource, written: unknown, at: Path, vars: Vars, problems: Diagnostic[]): number | undefined => {
   const value = substituteVars(written, vars);
-  const ms = typeof value === 'number' ? parseDuration(value) : parseDurationText(String(value).trim());
+  // A variable may hold a boolean (`wait: true`): anything but a number is read as its text.
+  const given = typeof value === 'number' ? value : String(value).trim();
+  const ms = typeof given === 'number' ? parseDuration(given) : parseDurationText(given);
   if (ms === undefined) {
     // "from ${vars.wait}" only when a reference gave the value.
     const from = Object.is(written, value) ? '' : ` from ${typeof written === 'string' ? written : writtenValue(written)}`;
-    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(at)} must be ${durationExpectation(value as string | number)}, got ${writtenValue(value)}${from}`, location: source.locate(at) });
+    problems.push({ code: 'RB_SCHEMA', message: `${formatPath(at)} must be ${durationExpectation(given)}, got ${writtenValue(value)}${from}`, location: source.locate(at) });
   }
   return ms;
 };

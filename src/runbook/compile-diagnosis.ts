@@ -56,11 +56,11 @@ export interface WhenSource {
 /**
  * A check's `when:`, and its question's, compiled like a diagnosis condition: a condition over
  * other checks' outcomes or fields, or the run's variables. The checks it asks about finish first.
+ * `checks` is every check by id, built once by the caller: once per `when` was quadratic.
  */
-export const compileWhen = (source: RunbookSource, check: Check, whens: readonly WhenSource[], all: readonly Check[], vars: Readonly<Record<string, VarValue>>, problems: Diagnostic[]): CheckWhen | undefined => {
-  // Most checks have no `when`: the map of every check is built only for those that do.
+export const compileWhen = (source: RunbookSource, check: Check, whens: readonly WhenSource[], checks: ReadonlyMap<string, Check>, vars: Readonly<Record<string, VarValue>>, problems: Diagnostic[]): CheckWhen | undefined => {
   if (whens.length === 0) return undefined;
-  const context = compileContext(new Map(all.map((other) => [other.id, other])), vars);
+  const context = compileContext(checks, vars);
   const compiled = whens.flatMap(({ raw, at }) => {
     try {
       const condition = compileCondition(raw, at, context);
@@ -76,12 +76,26 @@ export const compileWhen = (source: RunbookSource, check: Check, whens: readonly
   return { condition, text: compiled.map((part) => part.text).join(' and '), waitsFor: [...new Set(checksAskedBy(condition))] };
 };
 
-/** Every `${...}` in a finding must name something the run will know, or the sentence would lie. */
-const checkFindingReferences = (text: string, at: Path, vars: readonly string[], checks: ReadonlyMap<string, Check>): void => {
+/** What a finding's references may name: gathered once for every rule (once per rule was quadratic). */
+interface FindingNames {
+  readonly vars: readonly string[];
+  readonly declared: ReadonlySet<string>;
+  readonly captures: readonly string[];
+  readonly captured: ReadonlySet<string>;
+  readonly checks: ReadonlyMap<string, Check>;
+}
+
+const findingNames = (vars: Readonly<Record<string, VarValue>>, checks: ReadonlyMap<string, Check>): FindingNames => {
   const captures = [...checks.values()].flatMap((check) => check.captures.map((capture) => capture.name));
+  const names = Object.keys(vars);
+  return { vars: names, declared: new Set(names), captures, captured: new Set(captures), checks };
+};
+
+/** Every `${...}` in a finding must name something the run will know, or the sentence would lie. */
+const checkFindingReferences = (text: string, at: Path, { vars, declared, captures, captured, checks }: FindingNames): void => {
   for (const { namespace, name } of findReferences(text)) {
-    if (namespace === 'vars' && !vars.includes(name)) throw new ConditionProblem(`uses \${vars.${name}}, which vars does not declare`, at, didYouMean(name, vars));
-    if (namespace === 'captures' && !captures.includes(name)) throw new ConditionProblem(`uses \${captures.${name}}, which no check captures`, at, didYouMean(name, captures));
+    if (namespace === 'vars' && !declared.has(name)) throw new ConditionProblem(`uses \${vars.${name}}, which vars does not declare`, at, didYouMean(name, vars));
+    if (namespace === 'captures' && !captured.has(name)) throw new ConditionProblem(`uses \${captures.${name}}, which no check captures`, at, didYouMean(name, captures));
     if (namespace === 'tools' && name !== 'missing') throw new ConditionProblem(`uses \${tools.${name}}; the only one is \${tools.missing}`, at);
     if (namespace === 'fields') {
       const { check: checkId, field } = fieldReference(name);
@@ -102,13 +116,15 @@ export const compileDiagnosis = (
   vars: Readonly<Record<string, VarValue>>,
 ): DiagnosisRule[] => {
   const byId = new Map(checks.map((check) => [check.id, check]));
+  const context = compileContext(byId, vars);
+  const names = findingNames(vars, byId);
   return (Array.isArray(rules) ? (rules as Raw[]) : []).flatMap((raw, index) => {
     const path: Path = ['diagnosis', index];
     if (!isClean(path)) return [];
     try {
-      const when = compileCondition(raw.when, [...path, 'when'], compileContext(byId, vars));
-      checkFindingReferences(raw.finding as string, [...path, 'finding'], Object.keys(vars), byId);
-      if (typeof raw.hint === 'string') checkFindingReferences(raw.hint, [...path, 'hint'], Object.keys(vars), byId);
+      const when = compileCondition(raw.when, [...path, 'when'], context);
+      checkFindingReferences(raw.finding as string, [...path, 'finding'], names);
+      if (typeof raw.hint === 'string') checkFindingReferences(raw.hint, [...path, 'hint'], names);
       return [{ id: raw.id as string, when, finding: raw.finding as string, location: source.locate([...path, 'id']), ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}) }];
     } catch (error) {
       problems.push(conditionDiagnostic(source, error));

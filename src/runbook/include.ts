@@ -121,6 +121,9 @@ export const importClashes = (own: IncludedParts, imports: Imports): Diagnostic[
   return imports.brought.flatMap((brought) => clashesOf(brought, taken));
 };
 
+/** The role of ours an included role runs on: its `hosts:` entry (own keys only: a role may be named `constructor`), else its own name. */
+const mappedRole = (entry: Entry, role: string): string => (Object.hasOwn(entry.hosts, role) ? entry.hosts[role]! : role);
+
 /** The included runbook's roles, each to one of ours: mapped by `hosts:`, else the role of the same name. */
 const roleProblems = (entry: Entry, included: Runbook, roles: readonly string[], source: RunbookSource, found: FoundRunbook): Diagnostic[] => {
   const theirs = Object.keys(included.hosts);
@@ -133,7 +136,7 @@ const roleProblems = (entry: Entry, included: Runbook, roles: readonly string[],
   // A role the included runbook does not define is reported in its own file, once.
   const used = [...new Set(included.questions.flatMap((question) => question.checks).flatMap((check) => [check.on, ...checkKindOf(check).otherHosts(check.spec)]))]
     .filter((role) => theirs.includes(role));
-  const unmapped = used.filter((role) => !roles.includes(entry.hosts[role] ?? role)).map((role) => {
+  const unmapped = used.filter((role) => !roles.includes(mappedRole(entry, role))).map((role) => {
     const mapped = Object.hasOwn(entry.hosts, role);
     return {
       code: 'RB_INCLUDE' as const,
@@ -221,7 +224,7 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
     const renamed = namespaced(loaded.runbook, {
       ...(entry.as === undefined ? {} : { prefix: entry.as }),
       varSpace: varSpaceFor(entry, found.value, spaces),
-      role: (role) => entry.hosts[role] ?? role,
+      role: (role) => mappedRole(entry, role),
     });
     brought.push({
       parts: renamed,

@@ -589,29 +589,56 @@ const readIni = (draft: Draft, text: string): void => {
 // ---------------------------------------------------------------------------------------------
 // From what was read to the inventory: cycles, the implicit groups, depths, precedence.
 
-/** Each cycle of children reported once, at the child that closes it, and that edge dropped. */
+/** A group on the way down from where the search for cycles started, with the children it has yet to look at. */
+interface Step {
+  readonly name: string;
+  readonly via?: ChildRef;
+  readonly refs: readonly ChildRef[];
+  next: number;
+}
+
+const reportCycle = (draft: Draft, loop: readonly Step[], ref: ChildRef): void => {
+  const names = [...loop.map((step) => step.name), ref.name].map((step) => `"${step}"`).join(' -> ');
+  const places = [...loop.slice(1).map((step) => step.via!.location), ref.location].map(formatLocation).join(' -> ');
+  report(draft, ref.location, `groups ${names} form a cycle of children: ${places}`, 'a group cannot contain itself, directly or through its children');
+};
+
+/**
+ * Each cycle of children reported once, at the child that closes it, and that edge dropped. A
+ * depth-first search with a stack of its own: groups may nest thousands deep (an INI file of
+ * `[gN:children]` sections), deeper than the call stack goes.
+ */
 const dropCycles = (draft: Draft): void => {
   const done = new Set<string>();
-  const path: { name: string; via?: ChildRef }[] = [];
-  const visit = (name: string, via?: ChildRef): void => {
-    path.push({ name, ...(via ? { via } : {}) });
-    const group = draft.groups.get(name)!;
-    for (const ref of [...group.children]) {
-      const start = path.findIndex((step) => step.name === ref.name);
-      if (start !== -1) {
-        const loop = path.slice(start);
-        const names = [...loop.map((step) => step.name), ref.name].map((step) => `"${step}"`).join(' -> ');
-        const places = [...loop.slice(1).map((step) => step.via!.location), ref.location].map(formatLocation).join(' -> ');
-        report(draft, ref.location, `groups ${names} form a cycle of children: ${places}`, 'a group cannot contain itself, directly or through its children');
-        group.children.splice(group.children.indexOf(ref), 1);
+  const path: Step[] = [];
+  const onPath = new Map<string, number>();
+  const enter = (name: string, via?: ChildRef): void => {
+    onPath.set(name, path.length);
+    path.push({ name, ...(via ? { via } : {}), refs: [...draft.groups.get(name)!.children], next: 0 });
+  };
+  for (const root of draft.groups.keys()) {
+    if (done.has(root)) continue;
+    enter(root);
+    while (path.length > 0) {
+      const step = path.at(-1)!;
+      const ref = step.refs[step.next];
+      step.next += 1;
+      if (ref === undefined) {
+        done.add(step.name);
+        onPath.delete(step.name);
+        path.pop();
+        continue;
+      }
+      const start = onPath.get(ref.name);
+      if (start !== undefined) {
+        reportCycle(draft, path.slice(start), ref);
+        const children = draft.groups.get(step.name)!.children;
+        children.splice(children.indexOf(ref), 1);
       } else if (!done.has(ref.name)) {
-        visit(ref.name, ref);
+        enter(ref.name, ref);
       }
     }
-    done.add(name);
-    path.pop();
-  };
-  for (const name of draft.groups.keys()) if (!done.has(name)) visit(name);
+  }
 };
 
 /**
@@ -639,32 +666,52 @@ interface Shape {
   readonly parents: ReadonlyMap<string, readonly string[]>;
 }
 
+/** Children and parents of every group, each list in inventory order; one pass over the children. */
 const shapeOf = (draft: Draft): Shape => {
   const children = new Map([...draft.groups.values()].map((group) => [group.name, group.children.map((ref) => ref.name)]));
-  const parents = new Map([...draft.groups.keys()].map((name) => [name, [...children].filter(([, kids]) => kids.includes(name)).map(([parent]) => parent)]));
+  const parents = new Map<string, string[]>([...draft.groups.keys()].map((name) => [name, []]));
+  for (const [parent, kids] of children) for (const kid of kids) parents.get(kid)?.push(parent);
   return { children, parents };
 };
 
-/** Ansible's depth: the longest way down from `all` (0). A child group is deeper than every parent. */
+/**
+ * Ansible's depth: the longest way down from `all` (0). A child group is deeper than every parent.
+ * A depth-first search over parents with a stack of its own (groups may nest thousands deep): a
+ * group's parents are measured before it. A parent still being measured closes a loop through
+ * `all` (a group that names `all` as its child); it adds nothing, as a cycle must not.
+ */
 const depthsOf = (shape: Shape): Map<string, number> => {
   const depths = new Map<string, number>();
-  const depthOf = (name: string): number => {
-    const known = depths.get(name);
-    if (known !== undefined) return known;
-    const depth = Math.max(0, ...(shape.parents.get(name) ?? []).map((parent) => depthOf(parent) + 1));
-    depths.set(name, depth);
-    return depth;
-  };
-  for (const name of shape.children.keys()) depthOf(name);
+  const entered = new Set<string>();
+  for (const start of shape.children.keys()) {
+    const stack = [start];
+    while (stack.length > 0) {
+      const name = stack.at(-1)!;
+      const parents = shape.parents.get(name) ?? [];
+      if (depths.has(name)) {
+        stack.pop();
+      } else if (!entered.has(name)) {
+        entered.add(name);
+        for (const parent of parents) if (!entered.has(parent)) stack.push(parent);
+      } else {
+        stack.pop();
+        depths.set(name, parents.reduce((deepest, parent) => Math.max(deepest, (depths.get(parent) ?? -1) + 1), 0));
+      }
+    }
+  }
   return depths;
 };
 
 /** The group and every group below it, level by level, each level in the order written. */
 const groupAndBelow = (name: string, shape: Shape): string[] => {
   const seen = [name];
+  const known = new Set(seen);
   for (let level = [name]; level.length > 0; ) {
-    level = [...new Set(level.flatMap((group) => shape.children.get(group) ?? []))].filter((child) => !seen.includes(child));
-    seen.push(...level);
+    level = [...new Set(level.flatMap((group) => shape.children.get(group) ?? []))].filter((child) => !known.has(child));
+    for (const group of level) {
+      known.add(group);
+      seen.push(group);
+    }
   }
   return seen;
 };

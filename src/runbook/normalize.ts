@@ -58,19 +58,21 @@ const findDuplicates = (entries: { id: string; path: Path; location: SourceLocat
 };
 
 /** `on`, and the roles a kind reaches besides it (a capture's trigger host), must all be defined. */
-const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, RoleHosts>>, roles: string[]): Diagnostic[] =>
-  checks.flatMap((check) => {
+const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, RoleHosts>>, roles: string[]): Diagnostic[] => {
+  const written = new Set(roles);
+  return checks.flatMap((check) => {
     const used = [
       { role: check.on, what: 'runs on', location: check.onLocation },
       ...checkKindOf(check).otherHosts(check.spec).map((role) => ({ role, what: 'uses', location: check.specLocation })),
     ];
     return used
-      .filter(({ role }) => !Object.hasOwn(hosts, role) && !roles.includes(role))
+      .filter(({ role }) => !Object.hasOwn(hosts, role) && !written.has(role))
       .map(({ role, what, location }) => {
         const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
         return { code: 'RB_UNKNOWN_HOST' as const, message: `check "${check.id}" ${what} unknown host role "${role}"`, location, hint };
       });
   });
+};
 
 const duplicateCaptures = (checks: readonly Check[]): Diagnostic[] => {
   const owner = new Map<string, string>();
@@ -138,12 +140,12 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       ...(typeof question.hint === 'string' ? { hint: shown(question.hint) } : {}),
     });
   });
-  const parsedChecks = [...imported, ...parsed.flatMap((question) => question.checks)];
   // `when` may ask about any check, so it is compiled once every check is known.
+  const checksById = new Map([...imported, ...parsed.flatMap((question) => question.checks)].map((check) => [check.id, check]));
   const questions = parsed.map((question) => ({
     ...question,
     checks: question.checks.map((check) => {
-      const when = compileWhen(source, check, whenSources.get(check) ?? [], parsedChecks, vars, problems);
+      const when = compileWhen(source, check, whenSources.get(check) ?? [], checksById, vars, problems);
       return when ? { ...check, when } : check;
     }),
   }));

@@ -32,8 +32,8 @@ const readBounded = async (path: string, limit: number): Promise<Buffer> => {
   }
 };
 
-/** The first byte that is not UTF-8: the longest prefix that decodes (an unfinished character may end it) stops there. */
-const firstInvalidByte = (bytes: Buffer): number => {
+/** The length of the longest prefix that decodes (an unfinished character may end it): the first bad byte, or one that cut a character short, is there. */
+const decodablePrefix = (bytes: Buffer): number => {
   const decodes = (length: number): boolean => {
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
@@ -49,6 +49,27 @@ const firstInvalidByte = (bytes: Buffer): number => {
     else high = middle - 1;
   }
   return low;
+};
+
+/** How many bytes a UTF-8 character takes, from its lead byte; 0 for a continuation byte (10xxxxxx). */
+const sequenceLength = (byte: number): number => {
+  if (byte < 0x80) return 1;
+  if (byte < 0xc0) return 0;
+  if (byte < 0xe0) return 2;
+  return byte < 0xf0 ? 3 : 4;
+};
+
+/**
+ * Where the bad character starts, given the longest prefix that decodes: a character that prefix
+ * ends inside of (`caf\xe9` then a newline, or the file's end) is bad from its lead byte on, not
+ * from the byte that cut it short.
+ */
+const brokenCharacterStart = (bytes: Buffer, decodable: number): number => {
+  for (let at = decodable - 1; at >= Math.max(0, decodable - 3); at -= 1) {
+    const length = sequenceLength(bytes[at]!);
+    if (length > 0) return at + length > decodable ? at : decodable;
+  }
+  return decodable;
 };
 
 const lineAndColumn = (bytes: Buffer, offset: number): string => {
@@ -71,7 +92,9 @@ export const readText = async (path: string, limit = MAX_INPUT_BYTES): Promise<R
   try {
     return ok(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
-    const at = firstInvalidByte(bytes);
-    return failed(`is not UTF-8 text: byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at ${lineAndColumn(bytes, at)} (save it as UTF-8)`);
+    const decodable = decodablePrefix(bytes);
+    const at = brokenCharacterStart(bytes, decodable);
+    const where = `byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at ${lineAndColumn(bytes, at)}`;
+    return failed(`is not UTF-8 text: ${decodable < bytes.length ? where : `it ends inside a character, ${where}`} (save it as UTF-8)`);
   }
 };

@@ -23,11 +23,25 @@ const placeOf = (path: Path, kindKeys: readonly string[]): Place | undefined => 
   return { checkedByPlanner: inCheck && (kindKeys.includes(key) || key === 'hint'), takesCaptures: inCheck && inExpectation };
 };
 
-const stringsWithPaths = (value: unknown, path: Path): [string, Path][] => {
-  if (typeof value === 'string') return [[value, path]];
-  if (Array.isArray(value)) return value.flatMap((item, index) => stringsWithPaths(item, [...path, index]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => stringsWithPaths(item, [...path, key]));
-  return [];
+/**
+ * Calls `visit` with every string in `value` and its path, in document order. The path is one array
+ * the walk pushes to and pops from, valid only during the call (copy it to keep it): a copy per
+ * value made up much of a 20,000-check runbook's load. Recursion is as deep as the file nests,
+ * which the parser bounds.
+ */
+const eachString = (value: unknown, path: (string | number)[], visit: (text: string, path: Path) => void): void => {
+  if (typeof value === 'string') {
+    visit(value, path);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const step = (key: string | number, item: unknown): void => {
+    path.push(key);
+    eachString(item, path, visit);
+    path.pop();
+  };
+  if (Array.isArray(value)) value.forEach((item, index) => step(index, item));
+  else for (const [key, item] of Object.entries(value)) step(key, item);
 };
 
 const OTHER_NAMESPACE_HINT = 'runbook fills in ${vars.NAME} (set with --var, RUNBOOK_VAR_NAME or the file) and ${captures.NAME}; for the shell\'s own variables write $NAME';
@@ -52,15 +66,20 @@ const referenceProblem = (reference: ReturnType<typeof referenceLike>[number], p
 };
 
 /** Every misplaced or unknown reference in the file, each at its own line and column. */
-export const referencePlaceProblems = (source: RunbookSource, vars: Vars, kindKeys: readonly string[]): Diagnostic[] =>
-  stringsWithPaths(source.data, []).flatMap(([text, path]) => {
+export const referencePlaceProblems = (source: RunbookSource, vars: Vars, kindKeys: readonly string[]): Diagnostic[] => {
+  const problems: Diagnostic[] = [];
+  eachString(source.data, [], (text, path) => {
+    // Most strings hold no reference at all: they are passed over before any regex or path work.
+    if (!text.includes('${')) return;
     const place = placeOf(path, kindKeys);
-    if (!place) return [];
+    if (!place) return;
     const seen = new Set<string>();
-    return referenceLike(text).flatMap((reference) => {
-      if (seen.has(reference.text)) return [];
+    for (const reference of referenceLike(text)) {
+      if (seen.has(reference.text)) continue;
       seen.add(reference.text);
       const problem = referenceProblem(reference, place, vars);
-      return problem ? [problemAt(source, path, { ...problem, message: `${formatPath(path)} ${problem.message}` })] : [];
-    });
+      if (problem) problems.push(problemAt(source, [...path], { ...problem, message: `${formatPath(path)} ${problem.message}` }));
+    }
   });
+  return problems;
+};

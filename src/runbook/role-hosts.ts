@@ -108,9 +108,10 @@ export interface RoleSources {
 export const buildRoles = (source: RunbookSource, raw: Raw, { overrides, inventory, isClean }: RoleSources, problems: Diagnostic[]): Record<string, RoleHosts> => {
   const roles: Record<string, RoleHosts> = {};
   for (const [role, entry] of Object.entries(raw)) {
-    if (overrides[role] === undefined && !isClean(['hosts', role])) continue;
+    // Own keys only: a role named `constructor` has no `--host` override, whatever Object.prototype holds.
+    const override = Object.hasOwn(overrides, role) ? overrides[role] : undefined;
+    if (override === undefined && !isClean(['hosts', role])) continue;
     const become = asRecord(entry).become === true;
-    const override = overrides[role];
     const origin: Origin = override === undefined ? { location: source.locate(['hosts', role]) } : { flag: `--host ${role}=${override}` };
     const context: RoleContext = { role, become, inventory, origin, problems };
     roles[role] = override === undefined ? rolesOfEntry(context, entry) : rolesOfText(context, override);

@@ -1,10 +1,12 @@
 // A parsed runbook file that remembers where every value came from, so any later stage can point an
 // error at file:line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
 import { contentProblems, documentData } from './yaml-content.js';
+import { nestingProblem, parseWithinDepth } from './yaml-depth.js';
 import { yamlDiagnostics } from './yaml-errors.js';
+import { lineCounterOf } from './text-lines.js';
 
 export type Path = readonly (string | number)[];
 
@@ -24,13 +26,32 @@ const locationAt = (file: string, counter: LineCounter, offset: number): SourceL
   return { file, line, col };
 };
 
+/**
+ * Each map's pairs by key, made the first time a path passes through it: locating every problem of
+ * a file with 20,000 keys in one map must not search the map 20,000 times. The first pair of a key
+ * wins, as a search from the start would find it.
+ */
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+const pairAt = (map: YAMLMap, key: string): Pair | undefined => {
+  let index = pairsByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items) {
+      if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
+    }
+    pairsByKey.set(map, index);
+  }
+  return index.get(key);
+};
+
 /** The deepest node along `path`, and whether the whole path was found. */
 const walk = (doc: Document, path: Path): { node: Node | undefined; keyNode: Node | undefined } => {
   let node = doc.contents as Node | null | undefined;
   let keyNode: Node | undefined;
   for (const step of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
+      const pair = pairAt(node, String(step));
       if (!pair) return { node: node, keyNode: undefined };
       keyNode = pair.key as Node;
       node = pair.value as Node | null;
@@ -53,9 +74,18 @@ export interface ParseOptions {
   readonly foreignTags?: 'refuse' | 'keep';
 }
 
+/** Nested too deep to be parsed: the one problem of the file, at the list or map that went one level too deep. */
+const tooDeep = (file: string, location: SourceLocation): { source: RunbookSource; diagnostics: Diagnostic[] } => ({
+  source: { file, data: undefined, locate: () => location },
+  diagnostics: [nestingProblem(location)],
+});
+
 export const parseRunbookSource = (file: string, text: string, options: ParseOptions = {}): { source: RunbookSource; diagnostics: Diagnostic[] } => {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  // Lines counted in the text: the parser's own count loses line breaks in some broken documents.
+  const counter = lineCounterOf(text);
+  const parsed = parseWithinDepth(text);
+  if ('tooDeepAt' in parsed) return tooDeep(file, { file, ...parsed.tooDeepAt });
+  const { doc } = parsed;
   const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   const locate = (path: Path, target: 'key' | 'value' = 'value'): SourceLocation => {
     const { node, keyNode } = walk(doc, path);

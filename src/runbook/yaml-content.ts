@@ -1,12 +1,15 @@
 // What YAML parses without complaint but a runbook cannot hold: a key said twice, a NUL character,
-// aliases that name no anchor or expand into more than a runbook needs (an "alias bomb"), and tags.
+// aliases that name no anchor, stand inside the value they name (which would hold itself) or
+// expand into more than a runbook needs (an "alias bomb"), lists and maps nested deeper than
+// yaml-depth.ts allows once aliases stand for what they name, and tags.
 // A tag either changes what a value is in ways the schema cannot explain (`!!binary ""` becomes
 // bytes, `!!set` a map of nulls) or, unknown (`!shell`), is dropped by the parser: the value would
 // run as if the tag were not there. Each is one diagnostic at the node, before the document
 // becomes data.
-import { isAlias, isMap, isNode, isScalar, visit, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, visit, type Alias, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
+import { composedDepthProblem } from './yaml-depth.js';
 
 /** Aliases resolved when the document becomes data: far more than any runbook repeats, far fewer than a bomb needs. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -62,26 +65,43 @@ const duplicateKeys = (map: YAMLMap, at: At): Diagnostic[] => {
   return problems;
 };
 
-/** Repeated keys, unresolvable aliases and (unless `tags` is false) unsupported tags, in document order. */
+/** `x: &a [*a]`: the alias is inside the value it names, which would then contain itself without end. */
+const selfAlias = (alias: Alias, at: At): Diagnostic => ({
+  code: 'RB_YAML',
+  message: `the alias *${alias.source} stands inside the value &${alias.source} names, which would then hold itself without end`,
+  location: at(alias),
+  hint: 'an alias can only repeat a value written whole before it',
+});
+
+/** Repeated keys, unresolvable aliases, NUL characters, (unless `tags` is false) unsupported tags in document order; then nesting too deep. */
 export const contentProblems = (doc: Document, file: string, text: string, counter: LineCounter, check: { tags: boolean }): Diagnostic[] => {
   const at: At = (node, part) => {
     const { line, col } = counter.linePos(part === 'tag' ? tagOffset(text, node) : (node.range?.[0] ?? 0));
     return { file, line, col };
   };
   const problems: Diagnostic[] = [];
+  // What each alias stands for, found in the same pass: the last node before it with its anchor, as
+  // Alias.resolve finds it (which visits the whole document again for every alias).
+  const anchored = new Map<string, Node>();
+  const targets = new Map<Alias, Node>();
   visit(doc, {
-    Node: (_key, node) => {
+    Node: (_key, node, path) => {
       if (isMap(node)) problems.push(...duplicateKeys(node, at));
       if (isAlias(node)) {
-        if (!node.resolve(doc)) problems.push({ code: 'RB_YAML', message: `the alias *${node.source} names no anchor defined before it`, location: at(node), hint: `define &${node.source} on a value above this line, or remove the alias` });
+        const target = anchored.get(node.source);
+        if (!target) problems.push({ code: 'RB_YAML', message: `the alias *${node.source} names no anchor defined before it`, location: at(node), hint: `define &${node.source} on a value above this line, or remove the alias` });
+        else if (path.includes(target)) problems.push(selfAlias(node, at));
+        else targets.set(node, target);
         return;
       }
+      if (isNode(node) && node.anchor) anchored.set(node.anchor, node);
       const problem = check.tags && isNode(node) ? tagProblem(node, at) : undefined;
       if (problem) problems.push(problem);
       if (isScalar(node) && typeof node.value === 'string' && node.value.includes('\0')) problems.push(nulProblem(node, at));
     },
   });
-  return problems;
+  const tooDeep = composedDepthProblem(doc, at, targets);
+  return tooDeep ? [...problems, tooDeep] : problems;
 };
 
 /** The document as data; an alias bomb (too many aliases to resolve) becomes a diagnostic at its first alias. */

@@ -3,6 +3,7 @@
 // in YAML stream"): those are echoes of the same mistake, not new ones, and are dropped.
 import type { LineCounter, YAMLError } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { lineCounterOf } from './text-lines.js';
 
 interface Spot {
   readonly line: number;
@@ -78,7 +79,13 @@ const libraryWords = (message: string): string => (message.split('\n')[0] ?? mes
 /** An echo of an earlier error: the parser reporting every token it could no longer place. */
 const isEcho = (error: YAMLError): boolean => error.code === 'UNEXPECTED_TOKEN' && /in YAML stream/.test(error.message);
 
-export const yamlDiagnostics = (file: string, text: string, errors: readonly YAMLError[], counter: LineCounter): Diagnostic[] => {
+/**
+ * `_parserLines` is the parser's own count of lines, which misses line breaks in exactly the broken
+ * documents these errors come from (text-lines.ts): positions are counted in the text instead.
+ */
+export const yamlDiagnostics = (file: string, text: string, errors: readonly YAMLError[], _parserLines?: LineCounter): Diagnostic[] => {
+  if (errors.length === 0) return [];
+  const counter = lineCounterOf(text);
   const lines = text.split('\n');
   const reportedLines = new Set<number>();
   return errors.flatMap((error, index) => {

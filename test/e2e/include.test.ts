@@ -153,6 +153,18 @@ questions:
   });
 });
 
+describe('a role named like a property of every object', () => {
+  test('constructor is mapped like any other role', async () => {
+    // Found by fuzzing: looked up in the include's `hosts:` (a plain object, whose prototype has a
+    // `constructor`), the role was taken as mapped to a function, and the include refused.
+    const lib = 'version: 1\ntitle: Lib\nhosts:\n  constructor: local\nquestions:\n  - id: lib-q\n    title: Q\n    checks:\n      - { id: lib-check, on: constructor, run: "true" }\n';
+    const main = 'version: 1\ntitle: Main\nhosts:\n  constructor: local\ninclude:\n  - file: lib/lib.yaml\n';
+    const result = await runCli({ 'main.yaml': main, 'lib/lib.yaml': lib }, ['plan', 'main.yaml']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('1. lib-check [lib-q] on constructor');
+  });
+});
+
 describe('the shipped web-host.yaml: local-host, web-service and a disk template, composed', () => {
   test('passes against a real HTTP server, and names a full log disk across two includes', async () => {
     const server = await startServer();

@@ -649,6 +649,22 @@ const ROWS: Row[] = [
       ['RB_DUPLICATE_ID', 14, 14, 'questions[1].checks[1] check id "c2" is already used by questions[0].checks[1] at x.yaml:9:14'],
     ],
   },
+  {
+    // Found by fuzzing: the YAML parser's own line count skips the line break inside the scalar it
+    // could not place, so its last error was put at line 2, column 6, past the end of that line.
+    name: 'YAML syntax: an error after a line break the parser lost count of',
+    yaml: '[\n{}n\nt',
+    want: [
+      ['RB_YAML', 2, 3, 'Unexpected scalar at node end'],
+      ['RB_YAML', 3, 2, 'Flow sequence must end with a ]'],
+    ],
+  },
+  {
+    // Found by fuzzing: a variable holding a boolean, used as a duration, was an internal error (exit 70).
+    name: 'a duration from a variable that holds a boolean',
+    yaml: 'version: 1\ntitle: t\nvars: {wait: true}\nhosts: {server: local}\nquestions:\n  - {id: q, title: Q, checks: [{id: c, on: server, run: "true", timeout: "${vars.wait}"}]}\n',
+    want: [['RB_SCHEMA', 6, 74, 'questions[0].checks[0].timeout must be a duration such as 500ms, 5s or 2m, got true from ${vars.wait}']],
+  },
 ];
 
 const byPosition = (a: Diagnostic, b: Diagnostic): number =>
@@ -679,6 +695,14 @@ describe('invalid runbooks: every diagnostic with code, line and column', () => 
     const [row] = ROWS.filter((candidate) => candidate.name.startsWith('unknown property, pointed'));
     const [diagnostic] = loadRunbookText('x.yaml', dedent(row!.yaml)).diagnostics;
     expect(formatDiagnostic(diagnostic!)).toBe('x.yaml:11:9: questions[0].checks[0] has unknown property "expct"; did you mean "expect"? [RB_SCHEMA]');
+  });
+
+  test('what a message quotes from the file prints escaped: one line, no terminal control', () => {
+    // Found by fuzzing: a key holding a line break printed as two lines; one holding ESC could clear the screen.
+    const [diagnostic] = loadRunbookText('x.yaml', 'version: 1\ntitle: t\nhosts: {server: local}\nquestions: []\n"a\\nb\\e[2J\\x9b\\u2028": 1\n').diagnostics.filter((found) => found.message.includes('unknown property'));
+    expect(formatDiagnostic(diagnostic!)).toBe(
+      'x.yaml:5:1: the runbook has unknown property "a\\nb\\x1b[2J\\x9b\\u2028"; expected one of: version, title, description, vars, hosts, questions, defaults, include, diagnosis [RB_SCHEMA]',
+    );
   });
 
   test("a secret's default is refused without repeating it", () => {

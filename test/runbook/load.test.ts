@@ -94,6 +94,9 @@ const VALID: [string, string][] = [
     `,
   ],
   ['a runbook in flow style', '{version: 1, title: t, hosts: {h: local}, questions: [{id: q, title: Q, checks: [{id: c, on: h, run: "true"}]}]}'],
+  // Found by fuzzing: the role was looked up among the --host overrides, a plain object, whose
+  // prototype has a `constructor` (an internal error, exit 70).
+  ['a role named like a property of every object', '{version: 1, title: t, hosts: {constructor: local}, questions: [{id: q, title: Q, checks: [{id: c, on: constructor, run: "true"}]}]}'],
 ];
 
 const TIMEOUTS: [string, number | undefined][] = [
