@@ -7,6 +7,7 @@ import { readdirSync, readlinkSync, readFileSync, rmSync, existsSync } from 'nod
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { describeLab } from '../lab/describe-lab.js';
 import { startLab, type Lab } from '../lab/lab.js';
+import { waitUntil } from '../lab/proc.js';
 import { inlineFiles, startCli } from '../helpers/run-cli.js';
 
 interface ReportedCheck {
@@ -26,10 +27,9 @@ const checksOf = (report: Report): Record<string, ReportedCheck> =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const waitFor = async (condition: () => boolean, ms = 15_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await sleep(50);
-  if (!condition()) throw new Error('timed out waiting for the run to get there');
+/** The lab's own poll (lab/proc.ts), failing the test when the run never gets there. */
+const waitFor = async (condition: () => boolean): Promise<void> => {
+  if (!(await waitUntil(condition, 15_000))) throw new Error('timed out waiting for the run to get there');
 };
 
 /** Every process in the host's PID namespace (sshd is its PID 1), seen from here. */
