@@ -303,11 +303,9 @@ class Scanner {
     REFERENCE_AT.lastIndex = index;
     const match = REFERENCE_AT.exec(this.text);
     if (!match || (match[1] !== 'vars' && match[1] !== 'captures')) return undefined;
-    const site: PendingSite = { start: index, end: index + match[0].length, namespace: match[1], name: match[2]!, place };
-    this.sites.push(site);
-    command.addSite(site);
+    const end = this.record({ start: index, end: index + match[0].length, namespace: match[1], name: match[2]!, place }, command);
     command.add('$');
-    return site.end;
+    return end;
   }
 
   private singleQuoted(index: number, command: SimpleCommand, inherited: ShellPlace | undefined): number {
@@ -325,10 +323,15 @@ class Scanner {
   private markReferences(from: number, to: number, command: SimpleCommand, place: ShellPlace, word?: number): void {
     for (const match of this.text.slice(from, to).matchAll(REFERENCE)) {
       if (match[1] !== 'vars' && match[1] !== 'captures') continue;
-      const site: PendingSite = { start: from + match.index, end: from + match.index + match[0].length, namespace: match[1], name: match[2]!, place };
-      this.sites.push(site);
-      command.addSite(site, word);
+      this.record({ start: from + match.index, end: from + match.index + match[0].length, namespace: match[1], name: match[2]!, place }, command, word);
     }
+  }
+
+  /** A site found: kept for the result, and in its command (and those around it) to be settled. */
+  private record(site: PendingSite, command: SimpleCommand, word?: number): number {
+    this.sites.push(site);
+    command.addSite(site, word);
+    return site.end;
   }
 
   /** Inside `"..."` (closer `"`) or an unquoted here-document body (up to `limit`): `$`, backquotes and `\` work. */
