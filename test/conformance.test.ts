@@ -13,6 +13,7 @@ import { runCheck } from '../src/execute/run-check.js';
 import { EXIT_CODES } from '../src/model/exit-codes.js';
 import { buildPlan } from '../src/plan/plan.js';
 import { REPORTERS } from '../src/report/registry.js';
+import { reportOf } from './helpers/report-fixture.js';
 import { includeFiles, locateRunbook } from '../src/app/locate-runbook.js';
 import { loadRunbookFile, loadRunbookText } from '../src/runbook/load.js';
 import { buildRunbookSchema } from '../src/runbook/schema.js';
@@ -102,6 +103,14 @@ describe('diagnosis conditions', () => {
 describe('reporters', () => {
   test.each(Object.keys(REPORTERS))('%s has a README row', (name) => {
     expect(section('## Reports')).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+  });
+  // A replay must never pass for a live check, whatever format a CI job reads.
+  test.each(Object.entries(REPORTERS))('%s says a replayed report is a replay', async (_, load) => {
+    const reporter = await load();
+    const replay = { from: 'incidents/db-outage', recordedAt: '2026-11-30T08:00:00.000Z', unused: [] };
+    const rendered = reporter.render({ ...reportOf({}), replay }, { colors: false });
+    expect(rendered).toMatch(/REPLAY|replayed|"replay": \{/);
+    expect(reporter.render(reportOf({}), { colors: false })).not.toMatch(/REPLAY|replayed|"replay": \{/);
   });
 });
 

@@ -8,7 +8,7 @@ import type { EventListener, ExecutionEvent, HostRef, RunbookStart } from '../ex
 import { instancesByCheck } from '../plan/instances.js';
 import { diagnose } from '../execute/diagnose.js';
 import { executePlan } from '../execute/scheduler.js';
-import type { RunReport } from '../model/report.js';
+import type { ReplayMark, RunReport } from '../model/report.js';
 import type { Overrides } from '../runbook/normalize.js';
 import type { Plan } from '../plan/plan.js';
 import type { RoleHosts } from '../model/runbook.js';
@@ -16,7 +16,7 @@ import { describeRole } from '../model/host-address.js';
 import { redactData, redactor, type Redact } from '../secrets/redact.js';
 import { loadPlans, secretsOf } from './load-plans.js';
 import type { SshOptions } from '../transport/ssh/pool.js';
-import { createTransports, type TransportSet } from './transports.js';
+import { createTransports, type TransportFactory, type TransportSet } from './transports.js';
 import { TOOL } from './tool.js';
 import type { Shard } from './select-hosts.js';
 
@@ -38,6 +38,10 @@ export interface RunSettings {
   readonly deadlineMs?: number;
   /** `--shard i/n`: said in the report, for merge-reports. */
   readonly shard?: Shard;
+  /** Who answers the checks: the hosts (by default), the hosts watched by a recorder, or a recording. */
+  readonly transports?: TransportFactory;
+  /** A replay says so in the report, and what of the recording it never asked. */
+  readonly replay?: () => ReplayMark;
 }
 
 /** The interruption and the deadline as one signal, and how to tell the second apart. */
@@ -136,7 +140,7 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
   // Every running command listens for the interruption: many at once is expected, not a leak.
   const { signal, stoppedBecause } = stopSignals(request);
   setMaxListeners(0, request.signal, signal);
-  const transports = createTransports(plans.flatMap((plan) => plan.instances.map((instance) => instance.host)), request.ssh);
+  const transports = (request.transports ?? createTransports)(plans.flatMap((plan) => plan.instances.map((instance) => instance.host)), request.ssh);
   const runs: RunbookRun[] = [];
   try {
     emit(runStart(plans, transports, startedAt));
@@ -156,7 +160,7 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
   } finally {
     await transports.close();
   }
-  const report = redactData(assembleReport(runs, { tool: TOOL, startedAt, durationMs: performance.now() - started, interrupted: request.signal.aborted, ...(request.shard ? { shard: request.shard } : {}) }), redact);
+  const report = redactData(assembleReport(runs, { tool: TOOL, startedAt, durationMs: performance.now() - started, interrupted: request.signal.aborted, ...(request.shard ? { shard: request.shard } : {}), ...(request.replay ? { replay: request.replay() } : {}) }), redact);
   emit(runEnd(report));
   return report;
 };

@@ -21,6 +21,9 @@ const openPool = (options: SshOptions): SshPool => {
   }
 };
 
+/** What makes a run's transports: createTransports, or record and replay (tape.ts) in its place. */
+export type TransportFactory = (hosts: readonly HostSpec[], ssh: SshOptions) => TransportSet;
+
 export const createTransports = (hosts: readonly HostSpec[], ssh: SshOptions): TransportSet => {
   const local = new LocalTransport(ssh.hurry);
   const pool = hosts.some((host) => host.kind === 'ssh') ? openPool(ssh) : undefined;

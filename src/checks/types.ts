@@ -4,7 +4,7 @@ import type { JsonSchema } from '../model/json-schema.js';
 import type { MatchValue } from '../model/matcher.js';
 import type { FieldType } from '../model/runbook.js';
 import type { Result } from '../model/result.js';
-import type { CommandOutcome, RunningCommand, StreamOpening } from '../transport/types.js';
+import type { AttemptStep, CommandOutcome, RunningCommand, StreamOpening } from '../transport/types.js';
 
 export interface TemplateResolver {
   /** For a shell command line: each substituted value is quoted as one shell word. */
@@ -18,12 +18,16 @@ export interface RunOptions {
   readonly host?: string;
   /** The command's standard input: how a secret reaches a tool without appearing in its command line. */
   readonly stdin?: string;
+  /** Set by the probe's context (define-kind.ts), never by a kind's code: which declared step this is. */
+  readonly step?: AttemptStep;
 }
 
 export interface ConnectOptions {
   readonly host?: string;
   /** Longest wait for the connection, capped by what is left of the check's timeout. */
   readonly timeoutMs: number;
+  /** Set by the probe's context (define-kind.ts), never by a kind's code: which declared step this is. */
+  readonly step?: AttemptStep;
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { PlannedCheck } from '../app/describe-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { loadInventory, loadPlans, loadVarsFiles, secretsOf } from '../app/load-plans.js';
+import { NO_TAPE, type TapeSetup } from '../app/tape-setup.js';
 import { selectPlans } from '../app/select.js';
 import { selectHosts, type Shard } from '../app/select-hosts.js';
 import type { Inventory } from '../runbook/inventory.js';
@@ -52,6 +53,8 @@ export interface RunOptions extends CommonOptions, SelectionOptions {
   readonly verbose?: boolean;
   readonly quiet?: boolean;
   readonly deadline?: number;
+  readonly record?: string;
+  readonly replay?: string;
 }
 
 const NO_PROGRESS = { listener: {}, finished: () => Promise.resolve() };
@@ -96,15 +99,26 @@ const load = async (files: readonly string[], options: CommonOptions) => {
   return { plans, inventory };
 };
 
+/** Record and replay are loaded only when asked for. */
+const tapeFor = async (files: readonly string[], options: RunOptions): Promise<TapeSetup> => {
+  if (options.replay === undefined && options.record === undefined) return NO_TAPE;
+  const { replaySetup, recordSetup } = await import('../app/tape.js');
+  const given = { vars: options.var ?? {}, hosts: options.host ?? {}, environment: runbookVarsInEnvironment() };
+  return options.replay !== undefined ? replaySetup(options.replay, given) : recordSetup(options.record!, files, given);
+};
+
 export const runAction = async (files: string[], options: RunOptions): Promise<void> => {
   const targets = reportTargets(options.reporter, options.output);
   await checkTargetsWritable(targets);
+  const tape = await tapeFor(files, options);
   const interrupted = interruptions();
-  const { plans: loaded, inventory } = await load(files, options);
-  const plans = select(loaded, options, inventory);
+  const effective: RunOptions = { ...options, ...(tape.vars ? { var: tape.vars } : {}), ...(tape.hosts ? { host: tape.hosts } : {}) };
+  const { plans: loaded, inventory } = await load(files, effective);
+  const plans = select(loaded, effective, inventory);
   const progress = await progressFor(options);
   const { runPlans } = await import('../app/run-runbooks.js');
   const report = await runPlans(plans, {
+    ...tape.settings(plans),
     concurrency: options.concurrency,
     ...(options.shard === undefined ? {} : { shard: options.shard }),
     defaultTimeoutMs: options.timeout,
@@ -121,6 +135,8 @@ export const runAction = async (files: string[], options: RunOptions): Promise<v
   await progress.finished();
   await writeReports(report, targets, { color: options.color, verbose: options.verbose });
   setExitCode(report.exitCode);
+  // As for a report file: a recording that cannot be written is said, and the run's exit code stands.
+  await tape.save(plans).catch((error: unknown) => stderr(`runbook: the recording could not be written to ${options.record ?? ''}: ${errorText(error)}`));
 };
 
 export const validateAction = async (files: string[], options: CommonOptions): Promise<void> => {

@@ -5,6 +5,7 @@ import { EXIT_CODES, EXIT_CODE_MEANINGS } from '../model/exit-codes.js';
 import { DEFAULT_CONNECTIONS } from '../model/limits.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { REPORTER_NAMES } from '../report/registry.js';
+import type { TestCommandOptions } from './test-action.js';
 import type { PlanFormat, RunOptions, CommonOptions, SelectionOptions } from './actions.js';
 import { stdout, writeStderr } from './io.js';
 import { collectList, collectPair, parseDurationOption, parsePositiveInteger, parseShard } from './options.js';
@@ -66,6 +67,8 @@ export const buildProgram = (): Command => {
     .addOption(timeoutOption())
     .option('--deadline <duration>', 'a limit for the whole run: what still runs then is stopped and what has not started is not (both "could not check"); e.g. 5m', parseDurationOption)
     .option('--ssh-config <file>', 'ssh_config to read, like ssh -F (default ~/.ssh/config, then /etc/ssh/ssh_config)')
+    .addOption(new Option('--record <dir>', 'also write every command and stream each check ran, with what came back (secrets masked), into DIR: one file per check and host').conflicts('replay'))
+    .option('--replay <dir>', 'answer the checks from a recording (--record) instead of the hosts: the same verdicts and diagnosis, the report marked as a replay')
     .addOption(
       new Option('--ssh-strict-host-key-checking <mode>', 'yes: only hosts in known_hosts; accept-new: also record new hosts (changed keys are always refused)').choices(['yes', 'accept-new']),
     )
@@ -81,6 +84,8 @@ export const buildProgram = (): Command => {
       'RUNBOOK_VAR_db_password="$DB_PASSWORD" runbook run app-login.yaml --tag db',
       'runbook run web-tier.yaml --inventory hosts.ini --limit \'web:!web07\' --reporter junit:junit.xml',
       'runbook run web-tier.yaml --inventory hosts.yaml --shard 2/3 --reporter json:shard-2.json',
+      'runbook run mysql-connectivity.yaml --record incidents/2026-12-01   # keep what the hosts said',
+      'runbook run mysql-connectivity.yaml --replay incidents/2026-12-01   # the same report, no host asked',
     ))
     .action(async (files: string[], options: RunOptions) => (await import('./actions.js')).runAction(files, options));
 
@@ -100,6 +105,21 @@ export const buildProgram = (): Command => {
     .option('--json', 'the same as --format json')
     .addOption(timeoutOption())
     .action(async (file: string, options: PlanOptions) => (await import('./actions.js')).planAction(file, options));
+
+  program.command('test').argument('<dirs...>', 'recordings (runbook run --record DIR), each with an expect.yaml')
+    .description('replay each recording against its runbook and compare the verdicts and findings with its expect.yaml; exit 1 on any difference')
+    .option('--runbook <file>', 'replay this runbook instead of the one expect.yaml or the recording names (a changed copy, say)')
+    .option('--update', 'write expect.yaml from what the replay gives instead of comparing (read it before you keep it)')
+    .option('--var <name=value>', 'set a variable over the recorded one (repeatable)', collectPair('--var'))
+    .option('--concurrency <n>', 'checks replayed at once', parsePositiveInteger, DEFAULT_CONCURRENCY)
+    .addOption(timeoutOption())
+    .addHelpText('after', examples(
+      'runbook run mysql-connectivity.yaml --record incidents/db-2026-12-01    # during the incident',
+      'runbook test incidents/db-2026-12-01 --update                            # write expect.yaml; read it, keep it',
+      'runbook test incidents/*                                                 # in CI: every incident still diagnosed right',
+      'runbook test test/fixtures/recordings/* --runbook my-changed-copy.yaml',
+    ))
+    .action(async (dirs: string[], options: TestCommandOptions) => (await import('./test-action.js')).testAction(dirs, options));
 
   program.command('merge-reports').argument('<files...>', 'JSON reports of runbook run --shard i/n, one per shard')
     .description('join the JSON reports of a sharded run into the report of the whole run, judged again as one run (require: counts every shard\'s hosts), with its exit code')

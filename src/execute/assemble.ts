@@ -2,7 +2,7 @@
 // decided here once, for every reporter.
 import { groupBy } from '../model/group-by.js';
 import { DEFAULT_REQUIRE } from '../model/require.js';
-import { REPORT_VERSION, type CheckResult, type Finding, type QuestionResult, type RunbookSummary, type RunReport } from '../model/report.js';
+import { REPORT_VERSION, type CheckResult, type Finding, type QuestionResult, type ReplayMark, type RunbookSummary, type RunReport } from '../model/report.js';
 import type { Runbook } from '../model/runbook.js';
 import { describeRole } from '../model/host-address.js';
 import { countStatuses, exitCodeFor, gatingStatuses, questionVerdict, worstStatus } from './verdict.js';
@@ -19,6 +19,7 @@ export interface RunMeta {
   readonly durationMs: number;
   readonly interrupted: boolean;
   readonly shard?: { readonly index: number; readonly total: number };
+  readonly replay?: ReplayMark;
 }
 
 /** A question none of whose checks ran on any host (all left out by --limit or --shard) is not reported. */
@@ -81,6 +82,7 @@ export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunR
     exitCode: exitCodeFor(gating, meta.interrupted),
     interrupted: meta.interrupted,
     ...(meta.shard ? { shard: meta.shard } : {}),
+    ...(meta.replay ? { replay: meta.replay } : {}),
     summary: {
       questions: countStatuses(questionStatuses),
       checks: countStatuses(questions.flatMap((question) => question.checks.map((check) => check.status))),

@@ -8,7 +8,7 @@ import type { CheckResult } from '../model/report.js';
 import { failed, ok, type Result } from '../model/result.js';
 import type { Check, Expectation, VarValue } from '../model/runbook.js';
 import { makeResolver } from '../plan/template.js';
-import { notRun, type CommandOutcome, type RunningCommand, type StreamOpening, type Transport } from '../transport/types.js';
+import { notRun, type AttemptOrigin, type CommandOutcome, type RunningCommand, type StreamOpening, type Transport } from '../transport/types.js';
 import { checkResult } from './check-result.js';
 import { evidenceFor } from './evidence.js';
 import { checkVerdict, type CommandRecord } from './reason.js';
@@ -32,6 +32,8 @@ export interface CheckEnvironment {
   readonly mask?: (text: string) => string;
   /** Why `signal` fired, when it is not an interruption (the run's deadline): said in the reasons. */
   readonly stoppedBecause?: () => string | undefined;
+  /** The runbook and the host of this instance, said with every attempt (record and replay file them so). */
+  readonly instance?: { readonly runbook: string; readonly host: string };
 }
 
 /** The value an expectation looks at: an observed field, or one of the check's own captured values. */
@@ -129,12 +131,19 @@ class Observer {
     return transport.description === 'local' ? name : `${name} (${transport.description})`;
   }
 
+  /** Who asks, for the transport: absent outside a scheduled run (a test of one check). */
+  private origin(role: string): { origin?: AttemptOrigin } {
+    const { instance } = this.env;
+    return instance ? { origin: { runbook: instance.runbook, check: this.check.id, host: instance.host, role } } : {};
+  }
+
   private start(script: string, options: RunOptions = {}): RunningCommand {
     const role = options.host ?? this.check.on;
     const transport = this.env.transportFor(role);
     const become = this.check.become ?? this.env.becomeFor(role);
     const stdin = options.stdin === undefined ? {} : { stdin: options.stdin };
-    const running = transport.start({ script, timeoutMs: this.remainingMs(), signal: this.env.signal, become, ...stdin });
+    const step = options.step ? { step: options.step } : {};
+    const running = transport.start({ script, timeoutMs: this.remainingMs(), signal: this.env.signal, become, ...stdin, ...step, ...this.origin(role) });
     const recorded = running.result.then((outcome) => {
       this.records.push({ host: this.where(role, transport), command: script, outcome });
       return outcome;
@@ -147,7 +156,7 @@ class Observer {
     const role = options.host ?? this.check.on;
     const transport = this.env.transportFor(role);
     const timeoutMs = Math.min(options.timeoutMs, this.remainingMs());
-    const opening = await transport.openStream({ ...target, timeoutMs, signal: this.env.signal });
+    const opening = await transport.openStream({ ...target, timeoutMs, signal: this.env.signal, ...(options.step ? { step: options.step } : {}), ...this.origin(role) });
     if ('transportError' in opening) {
       this.records.push({ host: this.where(role, transport), command: opening.via, outcome: notRun(opening.transportError, opening.durationMs) });
     }

@@ -126,6 +126,7 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
         captures: capturesIn(view),
         transportFor,
         becomeFor: becomeOf(plan, instance),
+        instance: { runbook: plan.runbook.file, host: instance.host.name },
         ...(instance.fleet ? { hostName: instance.host.name } : {}),
       };
       return withRetries(instance.check, options.signal, () => runCheck(instance.check, environment));

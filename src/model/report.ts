@@ -88,6 +88,16 @@ export interface RunbookSummary {
   readonly hosts: Readonly<Record<string, string>>;
 }
 
+/**
+ * A run answered from a recording (`run --replay DIR`), never from hosts: every reporter says so.
+ * `unused`: what the recording holds that no check asked for this time.
+ */
+export interface ReplayMark {
+  readonly from: string;
+  readonly recordedAt: string;
+  readonly unused: readonly { readonly runbook: string; readonly check: string; readonly host: string; readonly attempt: string }[];
+}
+
 export interface RunReport {
   readonly reportVersion: typeof REPORT_VERSION;
   readonly tool: { readonly name: string; readonly version: string };
@@ -101,6 +111,8 @@ export interface RunReport {
   readonly shard?: { readonly index: number; readonly total: number };
   /** A report made by `merge-reports`: the shards it joined. */
   readonly mergedShards?: readonly { readonly index: number; readonly total: number }[];
+  /** Set when the run replayed a recording instead of asking hosts. */
+  readonly replay?: ReplayMark;
   readonly summary: { readonly questions: Counts; readonly checks: Counts };
   readonly runbooks: readonly RunbookSummary[];
   readonly questions: readonly QuestionResult[];

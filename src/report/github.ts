@@ -4,6 +4,7 @@
 // ended alike make one annotation and one summary entry, grouped as the human report groups them:
 // GitHub shows only ten error annotations per step, which one check failing on 200 hosts would use up.
 import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
+import { replayLines } from './replay-note.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
 import { groupHosts, listHostNames, whereRan as where, type HostGroup } from './host-groups.js';
@@ -150,7 +151,7 @@ const findingAnnotation = (finding: Finding): Annotation => ({
 const countText = (what: string, counts: Counts): string =>
   `${counts.total} ${what}: ${STATUSES.map((status) => `${counts[status]} ${status}`).join(', ')}`;
 
-const verdictText = (report: RunReport): string => `${report.status}${report.interrupted ? ' (interrupted)' : ''}, exit code ${report.exitCode}`;
+const verdictText = (report: RunReport): string => `${report.status}${report.interrupted ? ' (interrupted)' : ''}${report.replay ? ' (replayed, no host asked)' : ''}, exit code ${report.exitCode}`;
 
 /** The notices GitHub would drop are named in the summary, so nothing disappears without a word. */
 const summaryAnnotation = (report: RunReport, annotations: readonly Annotation[], findingsLeftOut: number): Annotation => {
@@ -275,6 +276,7 @@ const renderStepSummary = (report: RunReport): string =>
   [
     heading(report),
     '',
+    ...replayLines(report).flatMap((line) => [`> ${inline(line)}`, '']),
     `${report.runbooks.length === 1 ? 'Runbook' : 'Runbooks'}: ${report.runbooks.map((runbook) => `${inline(runbook.title)} (${inline(runbook.file)})`).join(', ')}`,
     '',
     `${countText('questions', report.summary.questions)}; ${countText('checks', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,

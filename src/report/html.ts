@@ -8,6 +8,7 @@
 // ever made by the `html` template tag below, which escapes whatever it is given that is not already
 // markup. A host printing `</pre><script>` therefore shows those characters and ends nothing.
 import { roleAndTarget } from '../model/host-address.js';
+import { replayLines } from './replay-note.js';
 import { STATUSES, type Evidence, type Excerpt, type ExpectationResult, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunbookSummary, RunReport } from '../model/report.js';
 import { decidesQuestion } from './gating.js';
@@ -425,6 +426,7 @@ header.run { border: 1px solid var(--line); border-left: 8px solid var(--c); bor
 .verdict { font-size: 1.1rem; margin: .2rem 0 .6rem; }
 .verdict .badge { font-size: .95rem; min-width: 6rem; }
 .interrupted { color: var(--fail); }
+.replay { margin: 0; padding: .6em 1em; background: var(--error-bg, #fff3cd); border-bottom: 2px solid var(--error, #b8860b); }
 dl.facts { display: flex; flex-wrap: wrap; gap: .2rem 1.6rem; margin: .4rem 0; }
 dl.facts div { display: flex; gap: .4rem; align-items: baseline; }
 dt { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
@@ -505,7 +507,7 @@ footer { margin-top: 2.5rem; font-size: .8rem; color: var(--muted); }
 `;
 
 const pageTitle = (report: RunReport): string =>
-  `${LABEL[report.status]}: ${report.runbooks.map((runbook) => runbook.title).join(' · ') || 'runbook'} — runbook report`;
+  `${report.replay ? 'REPLAY · ' : ''}${LABEL[report.status]}: ${report.runbooks.map((runbook) => runbook.title).join(' · ') || 'runbook'} — runbook report`;
 
 const renderPage = (report: RunReport): string => {
   const anchors = anchorsOf(report);
@@ -521,6 +523,7 @@ const renderPage = (report: RunReport): string => {
 <style>${new Markup(STYLE)}</style>
 </head>
 <body>
+${report.replay ? html`<p class="replay" id="replay">${replayLines(report).map((line, index) => (index === 0 ? html`<strong>${line}</strong>` : html`<br>${line}`))}</p>` : ''}
 ${runHeader(report)}
 <main>
 ${diagnosisPart(report, anchors)}

@@ -4,6 +4,7 @@
 // as one line with one host's evidence, so that 200 hosts read as a handful of lines; `--verbose`
 // lists every host instead.
 import { styleText } from 'node:util';
+import { replayLines } from './replay-note.js';
 import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { describeRequire } from '../model/require.js';
@@ -174,8 +175,10 @@ export const humanReporter: Reporter = {
       const idWidth = Math.max(0, ...questions.map((question) => question.id.length));
       return [paint(screen, 'bold', `${runbook.title}  (${runbook.file})`), ...questions.flatMap((question) => questionLines(screen, question, idWidth)), ''];
     });
-    const result = `${label(screen, report.status).trim()}${report.interrupted ? ' (interrupted)' : ''}, exit code ${report.exitCode}`;
+    const result = `${label(screen, report.status).trim()}${report.interrupted ? ' (interrupted)' : ''}${report.replay ? ' (replayed)' : ''}, exit code ${report.exitCode}`;
+    const replay = replayLines(report);
     return [
+      ...(replay.length > 0 ? [paint(screen, 'bold', replay[0]!), ...replay.slice(1), ''] : []),
       ...sections.flat(),
       ...diagnosisLines(screen, report.diagnosis),
       ...shardLines(report),

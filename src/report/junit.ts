@@ -10,6 +10,7 @@
 // forBuilder() before any text reaches it: XML 1.0 cannot carry some characters at all, and
 // xmlbuilder2 leaves an `&` that looks like an entity reference unescaped (see forBuilder()).
 import { create } from 'xmlbuilder2';
+import { replaySentence } from './replay-note.js';
 import type { Evidence, Excerpt, Status } from '../model/outcome.js';
 import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
@@ -247,7 +248,9 @@ export const junitReporter: Reporter = {
     ];
     // The totals are the sums of what the suites say, which is what CI servers recount from the testcases.
     const { tests, failures, errors } = sumCounts(counts);
-    root.att(safeAttributes({ name: 'runbook', tests, failures, errors, time: seconds(report.durationMs) }));
+    // A replay is named so on the one element every CI server shows: a replay is never a live check.
+    const name = report.replay ? `runbook ${replaySentence(report.replay)}` : 'runbook';
+    root.att(safeAttributes({ name, tests, failures, errors, time: seconds(report.durationMs) }));
     return `${document.end({ prettyPrint: true, wellFormed: true })}\n`;
   },
 };

@@ -176,6 +176,26 @@ export const REPORT_SCHEMA: JsonSchema = {
     interrupted: { type: 'boolean' },
     shard: { ...SHARD, description: 'runbook run --shard i/n: this report holds that part of the hosts' },
     mergedShards: { type: 'array', items: SHARD, description: 'a report made by runbook merge-reports: the shards it joined' },
+    replay: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['from', 'recordedAt', 'unused'],
+      description: 'runbook run --replay DIR: the checks were answered from this recording, no host was asked',
+      properties: {
+        from: { type: 'string', description: 'the recording directory' },
+        recordedAt: { type: 'string', description: 'when the recording was made (ISO 8601)' },
+        unused: {
+          type: 'array',
+          description: 'what the recording holds that no check asked for in this replay',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['runbook', 'check', 'host', 'attempt'],
+            properties: { runbook: { type: 'string' }, check: { type: 'string' }, host: { type: 'string' }, attempt: { type: 'string' } },
+          },
+        },
+      },
+    },
     summary: { type: 'object', additionalProperties: false, required: ['questions', 'checks'], properties: { questions: COUNTS, checks: COUNTS } },
     runbooks: { type: 'array', items: RUNBOOK },
     questions: { type: 'array', items: QUESTION },

@@ -2,6 +2,7 @@
 // question, preceded by its checks (on a fleet, one per check and host) as a 4-space indented subtest. A TAP 13 harness reads the same
 // stream: it sees one test point per question and ignores the indented lines and `# Subtest` comments.
 import { roleAndTarget } from '../model/host-address.js';
+import { replayLines } from './replay-note.js';
 import { Document, visit } from 'yaml';
 import type { Evidence, ExpectationResult, Excerpt } from '../model/outcome.js';
 import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
@@ -179,6 +180,7 @@ export const tapReporter: Reporter = {
     [
       'TAP version 14',
       `1..${report.questions.length}`,
+      ...replayLines(report).map((line) => `# ${line}`),
       ...questionLines(report),
       ...diagnosisLines(report.diagnosis),
       ...bailOut(report),

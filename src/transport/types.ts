@@ -2,6 +2,20 @@
 // implement Transport. Everyone but app/ sees only these types.
 import type { Duplex } from 'node:stream';
 
+/**
+ * Who asks for a command or a stream: the check, on which host of its role, and the role of the
+ * host that runs it (a capture's trigger runs on another). Record and replay file attempts under it.
+ */
+export interface AttemptOrigin {
+  /** The runbook file, as the report names it. */
+  readonly runbook: string;
+  readonly check: string;
+  /** The host of the check's role this instance runs on (a fleet's member, or the role's one host). */
+  readonly host: string;
+  /** The role of the host the attempt runs on. */
+  readonly role: string;
+}
+
 export interface CommandRequest {
   /** A POSIX shell command line, run as `/bin/sh -c SCRIPT` on the host. */
   readonly script: string;
@@ -16,6 +30,17 @@ export interface CommandRequest {
    * The way to hand a command a secret: unlike its command line, nobody else on the host sees it.
    */
   readonly stdin?: string;
+  readonly origin?: AttemptOrigin;
+  readonly step?: AttemptStep;
+}
+
+/**
+ * Which step of its probe an attempt is (`runbook plan` names steps so), and whether it is a
+ * fallback, tried because the steps before could not answer: a recording says which one answered.
+ */
+export interface AttemptStep {
+  readonly label: string;
+  readonly fallback: boolean;
 }
 
 /** Why the transport, not the command, ended a command. */
@@ -59,6 +84,8 @@ export interface StreamRequest {
   /** Waiting longer than this for the connection means the SYN went unanswered: `timeout`. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  readonly origin?: AttemptOrigin;
+  readonly step?: AttemptStep;
 }
 
 /**

@@ -2,37 +2,20 @@
 // lab, `runbook run mysql-connectivity.yaml` must give the exit code, every question's status and
 // exactly the findings that are true, and never a `fail` because a tool was missing.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Status } from '../../src/model/outcome.js';
 import type { Scenario } from '../lab/faults.js';
 import { describeLab } from '../lab/describe-lab.js';
 import { startLab, type Lab } from '../lab/lab.js';
 import { LAB_DB } from '../lab/topology.js';
-import { runCli } from '../helpers/run-cli.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, startCli } from '../helpers/run-cli.js';
+import { reportWithoutTimings } from '../helpers/report-timings.js';
+import { ARTICLE_CREDENTIALS, ARTICLE_ENVIRONMENT, ARTICLE_EXPECTED } from '../helpers/article-scenarios.js';
 
-type Questions = Record<'service-up' | 'port-listening' | 'hosts-reach' | 'client-connects' | 'proof' | 'database-answers', Status>;
-
-const healthy: Questions = { 'service-up': 'pass', 'port-listening': 'pass', 'hosts-reach': 'pass', 'client-connects': 'pass', proof: 'pass', 'database-answers': 'pass' };
-const refusedRemotely = { 'client-connects': 'fail', proof: 'fail', 'database-answers': 'fail' } as const;
-/** TCP is fine in these: only the database's own answer tells. */
-const silentDatabase = { ...healthy, 'database-answers': 'fail' } as const;
-
-const EXPECTED: Record<Scenario, { exitCode: number; questions: Questions; findings: string[] }> = {
-  healthy: { exitCode: 0, questions: healthy, findings: [] },
-  'icmp-blocked': { exitCode: 0, questions: healthy, findings: ['icmp-filtered'] },
-  'mysql-down': { exitCode: 1, questions: { ...healthy, 'service-up': 'fail', 'port-listening': 'skipped', ...refusedRemotely }, findings: ['service-down'] },
-  'bind-localhost': { exitCode: 1, questions: { ...healthy, 'port-listening': 'fail', ...refusedRemotely }, findings: ['bound-to-loopback'] },
-  'port-filtered': { exitCode: 1, questions: { ...healthy, ...refusedRemotely }, findings: ['port-filtered'] },
-  'wrong-port': { exitCode: 1, questions: { ...healthy, 'port-listening': 'fail', ...refusedRemotely }, findings: ['wrong-port'] },
-  // The database is asked over a forwarded channel: no tool on the host is needed for that.
-  'tools-missing': { exitCode: 3, questions: { ...healthy, 'client-connects': 'error', proof: 'error' }, findings: ['tool-missing'] },
-  'mysql-hung': { exitCode: 1, questions: silentDatabase, findings: ['service-hung'] },
-  'access-denied': { exitCode: 1, questions: silentDatabase, findings: ['access-denied'] },
-  'too-many-connections': { exitCode: 1, questions: silentDatabase, findings: ['too-many-connections'] },
-};
-
-/** The app's credentials, as a CI job would pass them: the password only in the environment. */
-const CREDENTIALS = ['--var', `db_user=${LAB_DB.user}`, '--var', `db_name=${LAB_DB.database}`];
-const ENVIRONMENT = { RUNBOOK_VAR_db_password: LAB_DB.password };
+const EXPECTED = ARTICLE_EXPECTED;
+const CREDENTIALS = ARTICLE_CREDENTIALS;
+const ENVIRONMENT = ARTICLE_ENVIRONMENT;
 
 describeLab('the shipped mysql-connectivity runbook tells the truth in every fault (lab)', () => {
   let lab: Lab;
@@ -43,10 +26,15 @@ describeLab('the shipped mysql-connectivity runbook tells the truth in every fau
     await lab?.down();
   });
 
+  /** Each scenario's run, recorded: the last test replays them all with the lab healthy. */
+  const recorded: { scenario: string; dir: string; report: string; exitCode: number }[] = [];
+
   test.each(Object.entries(EXPECTED))('%s', async (scenario, expected) => {
     await lab.setScenario(scenario as Scenario);
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-recorded-'));
     const started = performance.now();
-    const result = await runCli({}, ['run', 'mysql-connectivity.yaml', '--reporter', 'json', '--ssh-config', lab.sshConfigPath, ...CREDENTIALS], ENVIRONMENT);
+    const result = await runCli({}, ['run', 'mysql-connectivity.yaml', '--reporter', 'json', '--ssh-config', lab.sshConfigPath, ...CREDENTIALS, '--record', join(dir, 'rec')], ENVIRONMENT);
+    recorded.push({ scenario, dir, report: result.stdout, exitCode: result.exitCode });
     const elapsedMs = performance.now() - started;
     const report = result.report!;
     expect(report, result.stderr).toBeDefined();
@@ -65,6 +53,18 @@ describeLab('the shipped mysql-connectivity runbook tells the truth in every fau
       const connect = report.questions.flatMap((q) => q.checks).find((c) => c.id === 'client-connect')!;
       expect(connect.observed.state).toBe('filtered');
       expect(connect.durationMs).toBeLessThan(2000 + 1000);
+    }
+  });
+
+  test('each run replayed from its recording with the lab healthy gives its report, byte for byte apart from timings', async () => {
+    await lab.setScenario('healthy');
+    expect(recorded.map(({ scenario }) => scenario)).toEqual(Object.keys(EXPECTED));
+    for (const { scenario, dir, report, exitCode } of recorded) {
+      const replay = await startCli(dir, ['run', 'mysql-connectivity.yaml', '--replay', 'rec', '--reporter', 'json', '--quiet']);
+      expect(replay.exitCode, scenario).toBe(exitCode);
+      expect(reportWithoutTimings(String(replay.stdout)), scenario).toBe(reportWithoutTimings(report));
+      expect(String(replay.stdout)).not.toContain(LAB_DB.password);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -3,6 +3,7 @@
 // what `runbook plan` shows is what runs.
 import { REFERENCE } from '../../model/references.js';
 import type { CheckKind, CheckKindDefinition, ObserveContext, Observation, Probe, ProbeStep, TemplateResolver } from '../types.js';
+import type { AttemptStep } from '../../transport/types.js';
 
 /** What identifies a step on its host: its command line or its destination. */
 const stepIdentity = (step: ProbeStep): string => (step.type === 'command' ? step.script : `${step.to.host}:${step.to.port}`);
@@ -23,24 +24,19 @@ const unresolvedIn = (probe: Probe): string | undefined => {
  * it (on that host), else it throws and the check reports an internal error naming the step.
  */
 const declaredOnly = (probe: Probe, context: ObserveContext): ObserveContext => {
-  const declared = new Set(probe.steps.map((step) => stepKey(step.host ?? context.host, stepIdentity(step))));
-  const allow = (role: string | undefined, text: string): void => {
-    if (!declared.has(stepKey(role ?? context.host, text))) throw new Error(`it tried a step its probe does not declare, on ${role ?? context.host}: ${text}`);
+  // Each step's label, and whether it belongs to a fallback (an alternative after the first).
+  const declared = new Map(alternatives(probe.steps).flatMap((group, index) =>
+    group.map((step): [string, AttemptStep] => [stepKey(step.host ?? context.host, stepIdentity(step)), { label: step.label, fallback: index > 0 }])));
+  const allow = (role: string | undefined, text: string): AttemptStep => {
+    const step = declared.get(stepKey(role ?? context.host, text));
+    if (!step) throw new Error(`it tried a step its probe does not declare, on ${role ?? context.host}: ${text}`);
+    return step;
   };
   return {
     ...context,
-    run: (script, options) => {
-      allow(options?.host, script);
-      return context.run(script, options);
-    },
-    start: (script, options) => {
-      allow(options?.host, script);
-      return context.start(script, options);
-    },
-    connect: (target, options) => {
-      allow(options.host, `${target.host}:${target.port}`);
-      return context.connect(target, options);
-    },
+    run: (script, options) => context.run(script, { ...options, step: allow(options?.host, script) }),
+    start: (script, options) => context.start(script, { ...options, step: allow(options?.host, script) }),
+    connect: (target, options) => context.connect(target, { ...options, step: allow(options.host, `${target.host}:${target.port}`) }),
   };
 };
 

@@ -1,0 +1,69 @@
+// What a recording holds: every attempt a check made on a host (a command line, or a TCP stream
+// with what the far end sent), with what came back. The recorder writes these, the replay answers
+// from them; app/recording.ts puts them in files.
+import type { AttemptOrigin, AttemptStep, CommandOutcome, StreamFailure, TransportError } from '../types.js';
+
+interface AttemptBase {
+  readonly origin: AttemptOrigin;
+  /** The transport's name for the host, as the evidence says it: `db (root@10.200.0.82:22)`. */
+  readonly target: string;
+  /** When the attempt started (ISO 8601). */
+  readonly startedAt: string;
+  /** Which step of the probe it was, and whether a fallback: with the exit codes, which one answered. */
+  readonly step?: AttemptStep;
+}
+
+export interface RecordedCommand extends AttemptBase {
+  readonly type: 'command';
+  readonly script: string;
+  readonly stdin?: string;
+  readonly become: boolean;
+  readonly outcome: CommandOutcome;
+}
+
+/**
+ * One turn of a stream: bytes the far end sent (base64: a protocol is bytes), how many bytes we
+ * sent (only how many: they may carry a login, and the replay needs only the count to keep turns),
+ * the far end closing, or the stream failing.
+ */
+export type ExchangeStep = { readonly received: string } | { readonly sent: number } | { readonly end: true } | { readonly error: string };
+
+export type RecordedOpening =
+  | { readonly durationMs: number; readonly via: string }
+  | { readonly durationMs: number; readonly via: string; readonly failure: StreamFailure; readonly message: string }
+  | { readonly durationMs: number; readonly via: string; readonly transportError: TransportError };
+
+export interface RecordedStream extends AttemptBase {
+  readonly type: 'stream';
+  readonly to: { readonly host: string; readonly port: number };
+  readonly opening: RecordedOpening;
+  /** Empty when no stream was opened. */
+  readonly exchange: readonly ExchangeStep[];
+}
+
+export type RecordedAttempt = RecordedCommand | RecordedStream;
+
+/** The instance an attempt belongs to: one check on one host of its role. */
+export const instanceOf = (origin: AttemptOrigin): string => `${origin.runbook}\n${origin.check}\n${origin.host}`;
+
+/** What an attempt asks, apart from who asks: a command line, or a stream's destination. */
+export type Asked =
+  | { readonly type: 'command'; readonly script: string; readonly stdin?: string; readonly become: boolean }
+  | { readonly type: 'stream'; readonly to: { readonly host: string; readonly port: number } };
+
+/**
+ * What makes two attempts of one instance the same: where it runs and exactly what it runs (or
+ * where it connects). Retries repeat an attempt; the replay hands out its recordings in order.
+ */
+export const attemptKey = (role: string, attempt: Asked): string =>
+  attempt.type === 'command'
+    ? ['command', role, attempt.become ? 'sudo' : '', attempt.script, attempt.stdin ?? ''].join('\n')
+    : ['stream', role, `${attempt.to.host}:${attempt.to.port}`].join('\n');
+
+/** How an attempt is named in a message: its first line, shortened. */
+export const attemptText = (attempt: Asked): string => {
+  if (attempt.type === 'stream') return `a stream to ${attempt.to.host}:${attempt.to.port}`;
+  const first = attempt.script.split('\n')[0] ?? '';
+  const line = first.length > 120 ? `${first.slice(0, 120)}…` : first;
+  return `\`${line}${attempt.script.includes('\n') && first.length <= 120 ? ' …' : ''}\``;
+};
