@@ -12,7 +12,8 @@ set -euo pipefail
 PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client tcpdump nmap
   netcat-openbsd lsof iputils-ping nftables iproute2 procps sudo
   libxml2-utils graphviz chromium tmux ansible-core)
-DAEMONS='^(sshd|mariadbd|mysqld|mysqld_safe)$'
+# One name per pgrep: it matches the 15-character process name, and warns on a longer pattern.
+DAEMONS=(sshd mariadbd mysqld mysqld_safe)
 POLICY=/usr/sbin/policy-rc.d
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -33,7 +34,7 @@ missing_packages() {
 root_ns_daemons() {
   local self_ns pid
   self_ns=$(readlink /proc/self/ns/pid)
-  for pid in $(pgrep -x -d ' ' "$DAEMONS" || true); do
+  for pid in $(for name in "${DAEMONS[@]}"; do pgrep -x "$name" || true; done); do
     [[ $(readlink "/proc/$pid/ns/pid" 2>/dev/null) == "$self_ns" ]] && echo "$pid"
   done | sort
 }

@@ -2,6 +2,7 @@
 // as sshd's login shell does: the marker carries the right group, the output after it is the
 // command's byte for byte, and the kill script ends a whole group, TERM-deaf members included.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { killCommand, wrapCommand } from '../../src/transport/ssh/remote-command.js';
 import { MarkerFilter } from '../../src/transport/ssh/marker-filter.js';
@@ -15,8 +16,9 @@ interface Ran {
 }
 
 /** `setsid bash -c COMMAND`: like sshd, a session leader whose shell runs the command line. */
-function runAsLoginShell(command: string, onStdout?: (chunk: Buffer) => void): Promise<Ran> {
-  const child = spawn('setsid', ['bash', '-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runAsLoginShell(command: string, onStdout?: (chunk: Buffer) => void, stdin?: string): Promise<Ran> {
+  const child = spawn('setsid', ['bash', '-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end(stdin ?? '');
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => { out.push(chunk); onStdout?.(chunk); });
@@ -26,6 +28,16 @@ function runAsLoginShell(command: string, onStdout?: (chunk: Buffer) => void): P
   })));
 }
 
+/** The process's state letter, or undefined once it is gone or a zombie (this machine's init may never reap it). */
+const liveState = (pid: number): string | undefined => {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state === 'Z' ? undefined : state;
+  } catch {
+    return undefined;
+  }
+};
+
 function strip(marker: string, data: Buffer): { rest: string; pgid: string | undefined } {
   let pgid: string | undefined;
   const rest = new MarkerFilter(marker, (value) => (pgid = value)).push(data).toString('utf8');
@@ -33,20 +45,57 @@ function strip(marker: string, data: Buffer): { rest: string; pgid: string | und
 }
 
 describe('wrapper', () => {
-  test('reports the session group, then the output exactly as printed', async () => {
+  test('reports the command\'s own group, apart from the login shell, then the output exactly as printed', async () => {
     const script = `printf 'noise-free\\n\\tü "q" '"'"'s'"'"' \\\\n no newline at end'; printf 'e1\\ne2' >&2; exit 7`;
     const wrapped = wrapCommand(script, { become: false, timeoutMs: 5000 });
     const ran = await runAsLoginShell(`echo login-shell-noise; echo noise >&2; ${wrapped.command}`);
     const stdout = strip(wrapped.marker, ran.stdout);
     expect(stdout.rest).toBe('noise-free\n\tü "q" \'s\' \\n no newline at end');
     expect(strip(wrapped.marker, ran.stderr).rest).toBe('e1\ne2');
-    expect(Number(stdout.pgid)).toBe(ran.pid);
+    expect(Number(stdout.pgid)).not.toBe(ran.pid);
     expect(ran.code).toBe(7);
   });
 
-  test('a command killed by a signal dies of that signal, through timeout', async () => {
+  test('the group it reports is the one the script runs in, and the script sees no arguments', async () => {
+    const wrapped = wrapCommand('read -r _ _ _ _ g _ </proc/$$/stat; echo "$g $# $0"', { become: false, timeoutMs: 5000 });
+    const stdout = strip(wrapped.marker, (await runAsLoginShell(wrapped.command)).stdout);
+    expect(stdout.rest).toBe(`${stdout.pgid} 0 /bin/sh\n`);
+  });
+
+  test('the command reads the channel\'s input, not /dev/null', async () => {
+    const wrapped = wrapCommand('read -r line; echo "got $line"', { become: false, timeoutMs: 5000 });
+    expect(strip(wrapped.marker, (await runAsLoginShell(wrapped.command, undefined, 'the secret\n')).stdout).rest).toBe('got the secret\n');
+  });
+
+  test('a command killed by a signal dies of that signal, through timeout and the waiting shell', async () => {
     const ran = await runAsLoginShell(wrapCommand('kill -SEGV $$', { become: false, timeoutMs: 5000 }).command);
     expect(ran.signal).toBe('SIGSEGV');
+  });
+
+  test.each(['exit 143', 'sh -c "exit 143"', 'true; (exit 143)'])('an exit code above 128 stays an exit code: %s', async (script) => {
+    const ran = await runAsLoginShell(wrapCommand(script, { become: false, timeoutMs: 5000 }).command);
+    expect({ code: ran.code, signal: ran.signal }).toEqual({ code: 143, signal: null });
+  });
+
+  test('what the command leaves in its group (nohup x &) is ended when it exits, a TERM-deaf one too; its exit code stands', async () => {
+    const script = "nohup sleep 30 >/dev/null 2>&1 & echo $!; (trap '' TERM; exec sleep 31) >/dev/null 2>&1 & echo $!; exit 5";
+    const wrapped = wrapCommand(script, { become: false, timeoutMs: 60_000 });
+    const started = Date.now();
+    const ran = await runAsLoginShell(wrapped.command);
+    const pids = strip(wrapped.marker, ran.stdout).rest.trim().split('\n').map(Number);
+    expect(ran.code).toBe(5);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(liveState(pid), `pid ${pid}`).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  test('a leftover that holds the output does not hold the command open', async () => {
+    const wrapped = wrapCommand('sleep 30 & echo started', { become: false, timeoutMs: 60_000 });
+    const started = Date.now();
+    const ran = await runAsLoginShell(wrapped.command);
+    expect(strip(wrapped.marker, ran.stdout).rest).toBe('started\n');
+    expect(ran.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   test('LC_ALL=C, as the local transport runs commands', async () => {

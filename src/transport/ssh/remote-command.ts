@@ -20,25 +20,58 @@ export const KILL_GRACE_MS = 2000;
 const quote = (text: string): string => shellQuote.quote([text]);
 
 /**
- * Runs in the login shell itself (any POSIX shell; under sudo, in /bin/sh): reports the process
- * group, then execs coreutils `timeout` with the script under /bin/sh. After `exec timeout` the
- * group is this shell's PID: timeout either leads it already (sshd made the login shell a session
- * leader) or makes it so (it calls setpgid(0, 0)), and exec keeps the PID. So the group can be said
- * before timeout runs, and the script costs one fork and two execs more than `ssh HOST SCRIPT`
- * (timeout, sh), not a chain of shells. Without timeout (a busybox host) the script runs in the
- * shell's own group, read from /proc (or ps).
+ * Runs in the login shell itself (any POSIX shell; under sudo, in /bin/sh). With coreutils
+ * `timeout`, the command runs in a group of its own, apart from the login shell: timeout leads it
+ * (it calls setpgid(0, 0)), so the group is timeout's PID, which the command's shell tells first,
+ * as its parent's ($PPID), before it runs the script: the group always comes before any output.
+ * The login shell waits for it, then ends whatever the command left in its group (`nohup x &`):
+ * TERM, then KILL 0.2 s later, as the local transport does, and only then exits as the command
+ * did. To tell `exit 143` from a death by SIGTERM, the command's shell reports its exit status
+ * from an EXIT trap on a pipe of its own (fd 4, closed for the script, so no leftover holds it);
+ * with no status reported it died of a signal, and the login shell dies of the same one. That
+ * costs one fork more than `ssh HOST SCRIPT` (timeout, sh), and `kill -0` on the group, a builtin,
+ * when nothing was left (a look through /proc only when something was, zombies aside). Without
+ * timeout (a busybox host) the script runs in the login shell's own group, read from /proc (or
+ * ps), and what it leaves behind is not told apart from it.
  */
+const COMMAND_SHELL = [
+  'printf "%s" "$PPID" >&4',
+  'printf "%s %s\\n" "$1" "$PPID"',
+  'printf "%s\\n" "$1" >&2',
+  `trap 'printf " %s" "$?" >&4' EXIT`,
+  'rb_s=$2; set --',
+  'eval "$rb_s" 4>&-',
+].join('\n');
+
 const STAGE = [
-  'if [ -n "$rb_b" ] && command -v timeout >/dev/null 2>&1; then rb_t=1; rb_g=$$',
-  'else',
-  '  rb_t=; rb_g=; read -r _ _ _ _ rb_g _ 2>/dev/null </proc/$$/stat',
-  '  case $rb_g in ""|*[!0-9]*) rb_g=$(ps -o pgid= -p $$ | tr -d " ");; esac',
-  'fi',
-  'printf "%s %s\\n" "$rb_m" "$rb_g"',
-  'printf "%s\\n" "$rb_m" >&2',
   // The same words and numbers on every host, as the local transport does: output parses alike.
   'LC_ALL=C; export LC_ALL',
-  `if [ -n "$rb_t" ]; then exec timeout -k ${HOST_BOUND_SLACK_S} "$rb_b" /bin/sh -c "$rb_s"; fi`,
+  'if [ -n "$rb_b" ] && command -v timeout >/dev/null 2>&1; then',
+  '  rb_left() {',
+  '    [ -r /proc/self/stat ] || return 0',
+  '    for f in /proc/[0-9]*/stat; do',
+  '      { read -r _ _ s _ p _ <"$f"; } 2>/dev/null || continue',
+  '      [ "$p" = "$1" ] && [ "$s" != Z ] && return 0',
+  '    done',
+  '    return 1',
+  '  }',
+  '  exec 5>&1',
+  `  rb_x=$(timeout -k ${HOST_BOUND_SLACK_S} "$rb_b" /bin/sh -c ${quote(COMMAND_SHELL)} /bin/sh "$rb_m" "$rb_s" 4>&1 1>&5 5>&-)`,
+  '  rb_r=$?',
+  '  exec 5>&-',
+  '  set -- $rb_x',
+  // kill -0 sees zombies too (an init that never reaps keeps them): only a live member counts.
+  '  if [ -n "$1" ] && kill -0 -"$1" 2>/dev/null && rb_left "$1"; then',
+  '    kill -TERM -"$1" 2>/dev/null; sleep 0.2; kill -KILL -"$1" 2>/dev/null',
+  '  fi',
+  '  [ -n "$2" ] && exit "$2"',
+  '  if [ "$rb_r" -gt 128 ] && [ "$rb_r" -lt 160 ]; then ulimit -c 0 2>/dev/null; kill -"$((rb_r - 128))" $$; fi',
+  '  exit "$rb_r"',
+  'fi',
+  'rb_g=; read -r _ _ _ _ rb_g _ 2>/dev/null </proc/$$/stat',
+  'case $rb_g in ""|*[!0-9]*) rb_g=$(ps -o pgid= -p $$ | tr -d " ");; esac',
+  'printf "%s %s\\n" "$rb_m" "$rb_g"',
+  'printf "%s\\n" "$rb_m" >&2',
   'exec /bin/sh -c "$rb_s"',
 ].join('\n');
 

@@ -32,8 +32,12 @@ class Exchange {
     if (!this.steps.some((known) => 'end' in known || 'error' in known)) this.steps.push(step);
   }
 
-  toSteps(): ExchangeStep[] {
-    return this.steps.map((step) => ('bytes' in step ? { received: Buffer.concat(step.bytes).toString('base64') } : step));
+  /**
+   * The turns, what the far end sent masked too: a server may echo what it was sent. Byte for byte
+   * (latin1 maps each byte to one character), so only a secret's bytes change.
+   */
+  toSteps(mask: Mask): ExchangeStep[] {
+    return this.steps.map((step) => ('bytes' in step ? { received: Buffer.from(mask(Buffer.concat(step.bytes).toString('latin1')), 'latin1').toString('base64') } : step));
   }
 }
 
@@ -133,7 +137,7 @@ export class Recorder {
       ...(request.step ? { step: request.step } : {}),
       to: { host: request.host, port: request.port },
       opening: recorded,
-      exchange: exchange.toSteps(),
+      exchange: exchange.toSteps(this.mask),
     });
     if (!('stream' in opening)) {
       settle(attempt('transportError' in opening
