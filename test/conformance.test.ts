@@ -149,6 +149,9 @@ describe('README examples', () => {
  * the steps `runbook plan` prints, in order, on the same hosts.
  */
 const EVERY_KIND: Readonly<Record<CheckKindKey, string>> = {
+  dns: 'dns: { name: localhost, timeout: 1s }',
+  file: 'file: { path: "/etc/${vars.port}.cnf", contains: "port=${vars.port}", regex: "^port *= *(\\\\d+)" }',
+  http: 'http: { url: "https://127.0.0.1:${vars.port}/health", headers: { authorization: "Bearer ${vars.secret}" }, follow_redirects: 2 }',
   listening: 'listening: { port: "${vars.port}" }',
   mysql: 'mysql: { host: 127.0.0.1, port: "${vars.port}", user: app, password: "${vars.secret}", database: appdb }',
   packet_capture: 'packet_capture: { filter: "port ${vars.port}", client: 127.0.0.1, trigger: { on: there, run: "nc -z 127.0.0.1 ${vars.port}" } }',
@@ -156,7 +159,9 @@ const EVERY_KIND: Readonly<Record<CheckKindKey, string>> = {
   port_scan: 'port_scan: { host: localhost, port: "${vars.port}", timeout: 9s }',
   process: 'process: { name: "mysqld|mariadbd" }',
   run: 'run: echo "${vars.port}"',
+  service: 'service: { name: "mysql-${vars.port}", journal_lines: 5 }',
   tcp_connect: 'tcp_connect: { host: 127.0.0.1, port: "${vars.port}", timeout: 60s }',
+  tls: 'tls: { host: 127.0.0.1, port: "${vars.port}", name: db.example.com }',
 };
 
 const everyKindRunbook = (): string => `version: 1

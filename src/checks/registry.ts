@@ -1,17 +1,25 @@
 // Every check kind, by the YAML key that selects it. Adding one: a file in this folder plus one line
 // here (kept sorted); schema, loader, planner, executor and conformance test read this table.
 import { command } from './command.js';
+import { dns } from './dns.js';
+import { fileCheck } from './file.js';
+import { http } from './http.js';
 import { listening } from './listening.js';
 import { mysqlCheck } from './mysql.js';
 import { packetCapture } from './packet-capture.js';
 import { ping } from './ping.js';
 import { portScan } from './port-scan.js';
 import { processCheck } from './process.js';
+import { service } from './service.js';
 import { tcpConnect } from './tcp-connect.js';
+import { tls } from './tls.js';
 import type { CheckKind } from './types.js';
 
 /* eslint sort-keys: ["error", "asc"] -- one line per check kind, easy to scan */
 export const CHECK_KINDS = {
+  dns,
+  file: fileCheck,
+  http,
   listening,
   mysql: mysqlCheck,
   packet_capture: packetCapture,
@@ -19,7 +27,9 @@ export const CHECK_KINDS = {
   port_scan: portScan,
   process: processCheck,
   run: command,
+  service,
   tcp_connect: tcpConnect,
+  tls,
 } as const satisfies Record<string, CheckKind<never>>;
 
 export type CheckKindKey = keyof typeof CHECK_KINDS;

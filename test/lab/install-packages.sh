@@ -11,9 +11,10 @@ set -euo pipefail
 
 PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client tcpdump nmap
   netcat-openbsd lsof iputils-ping nftables iproute2 procps sudo
-  libxml2-utils graphviz chromium tmux ansible-core)
+  libxml2-utils graphviz chromium tmux ansible-core
+  curl openssl nginx-light dnsmasq-base dnsutils)
 # One name per pgrep: it matches the 15-character process name, and warns on a longer pattern.
-DAEMONS=(sshd mariadbd mysqld mysqld_safe)
+DAEMONS=(sshd mariadbd mysqld mysqld_safe nginx dnsmasq)
 POLICY=/usr/sbin/policy-rc.d
 
 if [[ $(id -u) -ne 0 ]]; then

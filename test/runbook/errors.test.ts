@@ -137,7 +137,7 @@ const ROWS: Row[] = [
               run: echo
               retries: 3
     `,
-    want: [['RB_SCHEMA', 11, 9, 'questions[0].checks[0] has unknown property "retries"', 'expected one of: listening, mysql, packet_capture, ping, port_scan, process, run, tcp_connect, id, on, expect, capture, depends_on, timeout, become, informational, hint']],
+    want: [['RB_SCHEMA', 11, 9, 'questions[0].checks[0] has unknown property "retries"', 'expected one of: dns, file, http, listening, mysql, packet_capture, ping, port_scan, process, run, service, tcp_connect, tls, id, on, expect, capture, depends_on, timeout, become, informational, hint']],
   },
   {
     name: 'an unknown field under expect',
@@ -296,7 +296,7 @@ const ROWS: Row[] = [
               expect:
                 exit_code: 0
     `,
-    want: [['RB_SCHEMA', 8, 9, 'questions[0].checks[0] must say what to run: one of listening, mysql, packet_capture, ping, port_scan, process, run, tcp_connect']],
+    want: [['RB_SCHEMA', 8, 9, 'questions[0].checks[0] must say what to run: one of dns, file, http, listening, mysql, packet_capture, ping, port_scan, process, run, service, tcp_connect, tls']],
   },
   {
     name: 'bad durations',

@@ -122,9 +122,10 @@ describe('kill script', () => {
     const ran = await runAsLoginShell(wrapped.command, (chunk) => filter.push(chunk));
     expect(ran.signal).toBe('SIGKILL');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
-    expect(Date.now() - started).toBeLessThan(4000);
+    // After the 2 s grace, never the sleeps' 30 s: a loaded CI machine took 5 s once.
+    expect(Date.now() - started).toBeLessThan(12_000);
     expect((await killed)?.code).toBe(0);
-  }, 10_000);
+  }, 20_000);
 
   test('a group that is already gone is not an error', async () => {
     expect((await runAsLoginShell(killCommand([999_999], false))).code).toBe(0);

@@ -138,6 +138,13 @@ interface CheckPlace {
 
 /** A valid spec of each kind; a Record over every key, so a kind added to the registry must be added here. */
 const SPECS: Record<CheckKindKey, (place: CheckPlace) => fc.Arbitrary<Json>> = {
+  dns: () => fc.record({ name: fc.constantFrom('db.example.com', 'localhost', '${vars.host_ip}'), server: host, type: fc.constantFrom('A', 'AAAA'), timeout: duration }, { requiredKeys: ['name'] }),
+  file: () => fc.record({ path: fc.constantFrom('/etc/mysql/my.cnf', '/etc/${vars.env}/my.cnf'), contains: fc.constantFrom('bind-address', '${vars.process}'), regex: regexArb(['^bind-address\\s*=\\s*(\\S+)', '(?<value>\\d+)', '^(a+)+$']), max_bytes: fc.integer({ min: 1, max: 4096 }) }, { requiredKeys: ['path'] }),
+  http: () =>
+    fc.record(
+      { url: fc.constantFrom('http://127.0.0.1/', 'https://db.example.com:8443/health?x=1', 'http://${vars.host_ip}:${vars.port}/'), method: fc.constantFrom('GET', 'HEAD', 'POST'), headers: fc.constant({ accept: 'text/plain' }), timeout: duration, follow_redirects: fc.integer({ min: 0, max: 10 }), insecure: fc.boolean() },
+      { requiredKeys: ['url'] },
+    ),
   listening: ({ names, dependsOn }) => {
     const captures = captureRefs(names, dependsOn);
     return fc.oneof(fc.record({ port }), fc.record({ pid: captures.length > 0 ? fc.constantFrom(...captures) : fc.integer({ min: 1, max: 99999 }) }));
@@ -156,7 +163,9 @@ const SPECS: Record<CheckKindKey, (place: CheckPlace) => fc.Arbitrary<Json>> = {
   port_scan: () => fc.record({ host, port: port, timeout: duration }, { requiredKeys: ['host', 'port'] }),
   process: () => fc.oneof(fc.record({ name: fc.constantFrom('mysqld', 'sshd') }), fc.record({ command: fc.constant('nginx: master'), user: fc.constant('root') }, { requiredKeys: ['command'] })),
   run: ({ names, dependsOn }) => textWithRefs(names, dependsOn, ['echo ok', 'ss -ltnH', 'pgrep -a mysqld', 'test -s /var/cache/warm', 'true']),
+  service: () => fc.record({ name: fc.constantFrom('nginx', 'mariadb.service', 'getty@tty1.service', '${vars.process}'), journal_lines: fc.integer({ min: 0, max: 50 }) }, { requiredKeys: ['name'] }),
   tcp_connect: () => fc.record({ host, port: port, timeout: duration }, { requiredKeys: ['host', 'port'] }),
+  tls: () => fc.record({ host, port: port, name: fc.constantFrom('db.example.com', '${vars.host_ip}'), timeout: duration }, { requiredKeys: ['host'] }),
 };
 
 // --- conditions ----------------------------------------------------------------------------------
