@@ -12,7 +12,7 @@ import { answered, type Attempt, firstLine, noAnswer, type Reading, tryInOrder }
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { handshake } from './probes/tls-session.js';
-import { durationSchema, resolveDuration, seconds, shellWord } from './probes/values.js';
+import { durationSchema, resolveDuration, resolveHost, seconds, shellWord } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -25,6 +25,7 @@ export interface HttpSpec {
   readonly timeout?: string | number;
   readonly follow_redirects?: number;
   readonly insecure?: boolean;
+  readonly name?: string;
 }
 
 /** The first 64 KiB of a body are kept for the expectations; the rest is counted, not held. */
@@ -40,6 +41,10 @@ interface Target {
   readonly port: number;
   /** The Host header: the URL's host as written there (brackets and port included). */
   readonly authority: string;
+  /** The server name: SNI, and what the certificate is checked against (the Host header's name). */
+  readonly serverName: string;
+  /** With `name`: curl's --connect-to, so that curl too asks `name` while it connects to the URL's host. */
+  readonly connectTo?: string;
   /** The path and query, as sent. */
   readonly path: string;
   readonly method: string;
@@ -82,12 +87,20 @@ const targetOf = (spec: HttpSpec, resolve: TemplateResolver): Result<Target> => 
   if (!timeout.ok) return timeout;
   const secure = url.protocol === 'https:';
   const headers = Object.fromEntries(Object.entries(spec.headers ?? {}).map(([name, value]) => [name, resolve.value(value)]));
+  const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
+  const named = spec.name === undefined ? undefined : resolveHost(spec.name, resolve, 'name');
+  if (named && !named.ok) return named;
+  const name = named?.value;
+  const asked = name === undefined ? undefined : new URL(url.href);
+  if (asked && name !== undefined) asked.hostname = name;
   return ok({
-    url: url.href,
+    url: (asked ?? url).href,
     secure,
     host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
-    authority: url.host,
+    port,
+    authority: (asked ?? url).host,
+    serverName: (name ?? url.hostname).replace(/^\[|\]$/g, ''),
+    ...(name === undefined ? {} : { connectTo: `${name}:${port}:${url.hostname}:${port}` }),
     path: `${url.pathname}${url.search}`,
     method: spec.method ?? 'GET',
     headers,
@@ -196,7 +209,7 @@ type Opened = StreamOpening & { stream: Duplex };
 /** TLS first when https; a certificate unfit to serve stops here, as curl would, unless `insecure`. */
 const secured = async (target: Target, opening: Opened, context: ObserveContext, fields: Partial<Fields>): Promise<{ stream: Duplex } | { stop: Partial<Fields> }> => {
   if (!target.secure) return { stream: opening.stream };
-  const shaken = await handshake(opening.stream, target.host, Math.min(target.timeoutMs, context.remainingMs()), context.signal);
+  const shaken = await handshake(opening.stream, target.serverName, Math.min(target.timeoutMs, context.remainingMs()), context.signal);
   if ('failure' in shaken) return { stop: { ...fields, state: 'tls-error', error: `TLS handshake failed: ${shaken.message}` } };
   const { facts } = shaken;
   Object.assign(fields, { tls_state: facts.state, tls_days_left: facts.daysLeft, tls_protocol: facts.protocol });
@@ -247,6 +260,7 @@ const configValue = (text: string): string => `"${text.replace(/\\/g, '\\\\').re
 export const curlConfig = (target: Target): string =>
   [
     `url = ${configValue(target.url)}`,
+    ...(target.connectTo === undefined ? [] : [`connect-to = ${configValue(target.connectTo)}`]),
     // HEAD as curl's own --head: with -X HEAD curl would wait for a body that never comes.
     target.method === 'HEAD' ? 'head' : `request = ${configValue(target.method)}`,
     ...Object.entries(withUserAgent(target.headers)).map(([name, value]) => `header = ${configValue(`${name}: ${value}`)}`),
@@ -339,7 +353,7 @@ const probe = (spec: HttpSpec, { resolve, timeoutMs }: ProbeSettings): Result<Pr
   if (!target.ok) return target;
   const { host, port, method, url } = target.value;
   const within = withinCheck(target.value.timeoutMs, timeoutMs);
-  const stream: StreamStep = { type: 'stream', tool: 'ssh-forward', label: `HTTP ${method} ${url} over ssh -W (a socket when local)`, to: { host, port }, timeoutMs: within };
+  const stream: StreamStep = { type: 'stream', tool: 'ssh-forward', label: `HTTP ${method} ${url}${target.value.connectTo === undefined ? '' : ` at ${host}:${port}`} over ssh -W (a socket when local)`, to: { host, port }, timeoutMs: within };
   const fallback: Attempt<Partial<Fields>> = { type: 'command', tool: 'curl', order: 'else', label: 'curl', script: curlScript(target.value, within), stdin: curlConfig(target.value), read: readCurl };
   return ok({ target: { target: target.value, stream, fallback }, steps: [stream, fallback] });
 };
@@ -389,6 +403,7 @@ export const http = defineCheckKind({
       body: { type: 'string', description: 'the request body' },
       timeout: durationSchema('5s, for the connection and again for the answer'),
       follow_redirects: { type: 'integer', minimum: 0, maximum: 10, description: 'redirects to follow within the same scheme, host and port (default 0)' },
+      name: { type: 'string', minLength: 1, description: "the server's name, when the URL holds its address: sent as Host and SNI, and checked against the certificate (curl's --connect-to)" },
       insecure: { type: 'boolean', description: 'ask even when the certificate is expired, untrusted or for another name (default false)' },
     },
   },

@@ -69,6 +69,9 @@ describe('http: through the CLI, against real servers on loopback', () => {
       `      - { id: expired, on: here, http: { url: "${url(servers.https.expired, '/', 'https')}" } }`,
       `      - { id: expired-anyway, on: here, http: { url: "${url(servers.https.expired, '/', 'https')}", insecure: true } }`,
       `      - { id: plain-as-https, on: here, http: { url: "${url(servers.http, '/', 'https')}" } }`,
+      `      - { id: other-name, on: here, http: { url: "${url(servers.https['wrong-name'], '/', 'https')}" } }`,
+      `      - { id: host-header, on: here, http: { url: "${url(servers.http, '/host')}", name: web.test }, expect: { body: { equals: "web.test:${servers.http}" } } }`,
+      `      - { id: named, on: here, http: { url: "${url(servers.https['wrong-name'], '/', 'https')}", name: other.example } }`,
     ].join('\n'));
     expect(checks['ok']).toMatchObject({ status: 'pass', observed: { state: 'answered', status: 200, body: 'hello ok\n', body_bytes: 9, redirects: 0, tool: 'socket' } });
     expect(checks['ok']!.observed['latency_ms']).toBeGreaterThanOrEqual(0);
@@ -85,6 +88,9 @@ describe('http: through the CLI, against real servers on loopback', () => {
     expect(checks['expired']).toMatchObject({ status: 'fail', observed: { state: 'tls-error', tls_state: 'expired', error: 'the certificate is not fit to serve: expired (CERT_HAS_EXPIRED)' } });
     expect(checks['expired-anyway']).toMatchObject({ status: 'pass', observed: { state: 'answered', status: 200, tls_state: 'expired' } });
     expect(checks['expired-anyway']!.observed['tls_days_left']).toBeLessThan(0);
+    expect(checks['other-name']).toMatchObject({ status: 'fail', observed: { state: 'tls-error', tls_state: 'name-mismatch' } });
+    expect(checks['host-header']).toMatchObject({ status: 'pass' });
+    expect(checks['named']).toMatchObject({ status: 'pass', observed: { state: 'answered', status: 200, tls_state: 'valid' } });
     expect(checks['plain-as-https']).toMatchObject({ status: 'fail', observed: { state: 'tls-error', error: expect.stringMatching(/^TLS handshake failed: .*wrong version number/) as unknown } });
   });
 
@@ -132,6 +138,11 @@ describe('http: curl on the host where sshd will not forward (real curl, real se
     expect((await withoutForwarding({ url: at(servers.silent), timeout: '500ms' })).fields).toMatchObject({ state: 'timeout' });
   });
 
+  test('with `name`, curl asks that name while it connects to the URL\'s address (--connect-to)', async () => {
+    const seen = await withoutForwarding({ url: at(servers.http, '/host'), name: 'other.example' });
+    expect(seen.fields).toMatchObject({ state: 'answered', status: 200, body: `other.example:${servers.http}` });
+  });
+
   test('an expired certificate is a TLS error unless insecure', async () => {
     expect((await withoutForwarding({ url: at(servers.https.expired, '/', 'https') })).fields).toMatchObject({ state: 'tls-error' });
     expect((await withoutForwarding({ url: at(servers.https.expired, '/', 'https'), insecure: true })).fields).toMatchObject({ state: 'answered', status: 200 });
@@ -154,7 +165,7 @@ describe('http: curl on the host where sshd will not forward (real curl, real se
   });
 
   test('the script: options only; the config: url, method, headers, body', () => {
-    const target = { url: 'http://db/', secure: false, host: 'db', port: 80, authority: 'db', path: '/', method: 'GET', headers: { a: 'b' }, body: '', timeoutMs: 2000, follow: 2, insecure: true };
+    const target = { url: 'http://db/', secure: false, host: 'db', port: 80, authority: 'db', serverName: 'db', path: '/', method: 'GET', headers: { a: 'b' }, body: '', timeoutMs: 2000, follow: 2, insecure: true };
     expect(curlScript(target, 2000).split('\n')[1]).toBe(`{ curl -sS -i -K - --max-time 2 --connect-timeout 2 -k -L --max-redirs 2 -w '%{stderr}==curl %{http_code} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total} %{num_redirects} %{size_download}\\n'; echo "==exit $?" >&2; } | { head -c 81920; cat >/dev/null; }`);
     expect(curlConfig({ ...target, headers: { 'User-Agent': 'mine' } })).toBe('url = "http://db/"\nrequest = "GET"\nheader = "User-Agent: mine"');
     expect(curlConfig(target)).toBe('url = "http://db/"\nrequest = "GET"\nheader = "user-agent: runbook"\nheader = "a: b"');

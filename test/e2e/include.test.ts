@@ -173,10 +173,13 @@ describe('the shipped web-host.yaml: local-host, web-service and a disk template
     expect(healthy.exitCode, healthy.stderr).toBe(0);
     expect(healthy.report!.questions.map((question) => question.id)).toEqual([
       'host.shell-works', 'host.disk-space', 'host.loopback-up', 'host.process-table',
-      'service.process-running', 'service.port-listening', 'service.http-answers', 'service.disk-space',
+      'service.process-running', 'service.port-listening', 'service.http-answers', 'service.certificate', 'service.disk-space',
       'logs.disk-space',
     ]);
     expect(checkOf(healthy.report!, 'service.web-process').captures).toEqual({ 'service.pid': String(server.pid) });
+    // Its client role is mapped to web: the request starts on the web host; plain http, so no certificate.
+    expect(checkOf(healthy.report!, 'service.http-get')).toMatchObject({ host: 'web', status: 'pass', captures: { 'service.http_status': '200' } });
+    expect(checkOf(healthy.report!, 'service.tls-certificate')).toMatchObject({ host: 'web', status: 'skipped' });
     const full = await runCli({}, ['run', 'web-host.yaml', ...vars, '--var', 'max_log_used_percent=0', '--reporter', 'json']);
     expect(full.exitCode).toBe(1);
     const used = checkOf(full.report!, 'logs.disk-usage').captures['logs.used_percent']!;

@@ -1,14 +1,16 @@
 // The README's "Writing a runbook" walks a newcomer through two shipped runbooks: web-service.yaml
 // and dns-and-time.yaml. This drives both through the built CLI, for real: the web service against
-// a real HTTP server on 127.0.0.1 started here, and dns-and-time against this machine, whose
-// verdicts are worked out here from /proc, /etc/resolv.conf and PATH. It also keeps the README
-// honest: its YAML excerpts are the shipped files' text, and its plan excerpt is what plan prints.
+// a real HTTP(S) server on 127.0.0.1 started here (its certificates made by the real openssl), and
+// dns-and-time against this machine, whose verdicts are worked out here from /proc,
+// /etc/resolv.conf and PATH. It also keeps the README honest: its YAML excerpts are the shipped
+// files' text, and its plan excerpt is what plan prints.
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { parse } from 'yaml';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
+import { makeCertificates } from '../helpers/certificates.js';
 import { ROOT, runCli, validateReport } from '../helpers/run-cli.js';
 import { startServer, type Server } from '../helpers/web-server.js';
 
@@ -77,36 +79,60 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     return [...values].flatMap(([name, value]) => ['--var', `${name}=${value}`]);
   };
 
-  test('passes while the server answers: its pid, its socket, its 200, the disk', async () => {
+  test('passes while the server answers: its pid, its socket, its 200, the disk; no https, so no certificate question', async () => {
     const server = await startServer();
     const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server)]);
     expect(exitCode).toBe(0);
-    expect(questionStatuses(report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'pass', 'disk-space': 'pass' });
+    expect(report.status).toBe('skipped');
+    expect(questionStatuses(report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'pass', certificate: 'skipped', 'disk-space': 'pass' });
     expect(check(report, 'web-process').captures).toEqual({ pid: String(server.pid) });
     expect(check(report, 'web-listens').observed).toMatchObject({ addresses: `127.0.0.1:${String(server.port)}`, pids: String(server.pid), scope: 'loopback' });
-    expect(check(report, 'http-get').captures).toEqual({ http_status: '200' });
+    expect(check(report, 'http-get')).toMatchObject({ host: 'client', captures: { http_status: '200' }, observed: { state: 'answered', status: 200 } });
+    expect(check(report, 'tls-certificate').reason).toBe('its when does not hold: { var: scheme, matches: { equals: https } }');
+    expect(check(report, 'docroot-exists').observed.state).toBe('directory');
     expect(check(report, 'docroot-usage').captures.used_percent).toMatch(/^\d+$/);
     expect(report.diagnosis).toEqual([]);
   });
 
-  test('without curl on the host, bash asks over /dev/tcp: the same 200, the same 503', async () => {
+  test('without curl on the host the http check still answers (runbook\'s own client), and no tool is missing', async () => {
     const server = await startServer();
     const PATH = pathWithout('curl');
     const ok = await run(['web-service.yaml', ...varsFor(server)], { PATH });
     expect(ok.exitCode).toBe(0);
-    expect(check(ok.report, 'http-get')).toMatchObject({ status: 'pass', captures: { http_status: '200' }, missingTools: [] });
+    expect(check(ok.report, 'http-get')).toMatchObject({ status: 'pass', captures: { http_status: '200' }, observed: { tool: 'socket' }, missingTools: [] });
+    expect(ok.report.questions.flatMap((question) => question.checks).filter((c) => c.missingTools.length > 0)).toEqual([]);
     const broken = await run(['web-service.yaml', ...varsFor(server, 'path=/broken')], { PATH });
-    expect(check(broken.report, 'http-get')).toMatchObject({ status: 'fail', reason: 'stdout expected to match /^[23]\\d\\d$/, got "503\\n"' });
+    expect(check(broken.report, 'http-get')).toMatchObject({ status: 'fail', reason: 'status expected to be less than 400, got 503', observed: { tool: 'socket' }, missingTools: [] });
   });
 
   test('an error page fails the HTTP question, and the diagnosis names it http-error', async () => {
     const server = await startServer();
     const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, 'path=/broken')]);
     expect(exitCode).toBe(1);
-    expect(questionStatuses(report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'fail', 'disk-space': 'pass' });
-    expect(report.questions.find((question) => question.id === 'http-answers')!.reason).toBe('http-get: stdout expected to match /^[23]\\d\\d$/, got "503\\n"');
+    expect(questionStatuses(report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'fail', certificate: 'skipped', 'disk-space': 'pass' });
+    expect(report.questions.find((question) => question.id === 'http-answers')!.reason).toBe('http-get: status expected to be less than 400, got 503');
     expect(findings(report)).toEqual(['http-error']);
     expect(report.diagnosis[0]!.message).toBe(`port ${String(server.port)} accepts connections, but GET /broken answers "503": the server is up and the request fails inside it`);
+  });
+
+  test('a 502 is the upstream\'s fault: bad-gateway, and not http-error', async () => {
+    const server = await startServer();
+    const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, 'path=/bad-gateway')]);
+    expect(exitCode).toBe(1);
+    expect(check(report, 'http-get')).toMatchObject({ status: 'fail', reason: 'status expected to be less than 400, got 502', captures: { http_status: '502' } });
+    expect(findings(report)).toEqual(['bad-gateway']);
+    expect(report.diagnosis[0]!.message).toBe('the web server answers 502: it is up, and the application behind it (its upstream) does not answer it');
+  });
+
+  test('asked on an address where the server does not listen, the client is refused: listens-elsewhere names where it does', async () => {
+    // 127.0.0.2 is this machine too, but a server bound to 127.0.0.1 refuses it.
+    const server = await startServer();
+    const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, 'address=127.0.0.2')]);
+    expect(exitCode).toBe(1);
+    expect(questionStatuses(report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'fail', certificate: 'skipped', 'disk-space': 'pass' });
+    expect(check(report, 'port-open').reason).toBe('state expected to equal "open", got "refused"');
+    expect(findings(report)).toEqual(['listens-elsewhere']);
+    expect(report.diagnosis[0]!.message).toBe(`${server.name} runs, but 127.0.0.2:${String(server.port)} refuses the client: it listens only on 127.0.0.1:${String(server.port)}`);
   });
 
   test('once the server is stopped: process and HTTP fail, the listener is skipped, and the finding is service-down', async () => {
@@ -114,11 +140,12 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     await server.stop();
     const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server)]);
     expect(exitCode).toBe(1);
-    expect(questionStatuses(report)).toEqual({ 'process-running': 'fail', 'port-listening': 'skipped', 'http-answers': 'fail', 'disk-space': 'pass' });
+    expect(questionStatuses(report)).toEqual({ 'process-running': 'fail', 'port-listening': 'skipped', 'http-answers': 'fail', certificate: 'skipped', 'disk-space': 'pass' });
     expect(check(report, 'web-process').reason).toBe('count expected to be at least 1, got 0');
     expect(check(report, 'web-listens').reason).toBe('dependency "web-process" failed');
     expect(check(report, 'port-open').reason).toBe('state expected to equal "open", got "refused"');
     expect(check(report, 'http-get').reason).toBe('dependency "port-open" failed');
+    expect(check(report, 'tls-certificate').reason).toBe('dependency "port-open" failed');
     expect(findings(report)).toEqual(['service-down']);
     expect(report.diagnosis[0]!.message).toBe(`no ${server.name} process runs and nothing accepts connections on 127.0.0.1:${String(server.port)}: the web service is down`);
   });
@@ -128,7 +155,7 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     const files = { 'here.yaml': `process: ${server.name}\nport: ${String(server.port)}\ndocroot: ${tmpdir()}\n` };
     const fromEnv = await run(['web-service.yaml', '--vars-file', 'here.yaml'], { RUNBOOK_VAR_max_used_percent: '0' }, files);
     expect(fromEnv.exitCode).toBe(1);
-    expect(questionStatuses(fromEnv.report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'pass', 'disk-space': 'fail' });
+    expect(questionStatuses(fromEnv.report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'pass', certificate: 'skipped', 'disk-space': 'fail' });
     const used = check(fromEnv.report, 'docroot-usage').evidence[0]!.stdout.text.trim();
     expect(used).toMatch(/^\d+$/);
     expect(check(fromEnv.report, 'docroot-usage').reason).toBe(`stdout expected to be less than 0, got ${used}`);
@@ -143,14 +170,66 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     const server = await startServer();
     const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, 'docroot=/nonexistent/www')]);
     expect(exitCode).toBe(1);
-    expect(check(report, 'docroot-exists')).toMatchObject({ status: 'fail', hint: '/nonexistent/www is not a directory on this host; set docroot to the server\'s document root' });
+    expect(check(report, 'docroot-exists')).toMatchObject({
+      status: 'fail',
+      reason: 'state expected to equal "directory", got "missing"',
+      hint: '/nonexistent/www is not a directory on this host; set docroot to the server\'s document root',
+    });
     expect(check(report, 'docroot-usage').status).toBe('skipped');
   });
 
   test('a limit that is no number is refused before anything runs', async () => {
     const result = await runCli({}, ['validate', 'web-service.yaml', '--var', 'max_used_percent=lots']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/web-service\.yaml:\d+:\d+: questions\[3\]\.checks\[1\]\.expect\.stdout\[1\]\.lt must be a number, got "lots" \[RB_MATCHER\]/);
+    expect(result.stderr).toMatch(/web-service\.yaml:\d+:\d+: questions\[4\]\.checks\[1\]\.expect\.stdout\[1\]\.lt must be a number, got "lots" \[RB_MATCHER\]/);
+  });
+});
+
+describe('web-service.yaml with scheme=https: the certificate question (certificates from the real openssl)', () => {
+  /** A CA of the test's own and certificates it signed for web.test and 127.0.0.1; an HTTPS server serving `served`. */
+  const httpsService = async (served: 'valid' | 'expired') => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-guide-certs-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const certificates = makeCertificates(dir, 'web.test');
+    const server = await startServer({ keyFile: certificates.keyFile, certFile: certificates.files[served] });
+    const args = ['web-service.yaml', '--var', `process=${server.name}`, '--var', `port=${String(server.port)}`, '--var', `docroot=${tmpdir()}`, '--var', 'scheme=https', '--var', 'name=web.test'];
+    return { args, port: server.port, trustingTheCa: { NODE_EXTRA_CA_CERTS: certificates.caFile } };
+  };
+
+  test('a valid certificate from a CA given in NODE_EXTRA_CA_CERTS passes; min_days_left is the renewal gate', async () => {
+    const { args, trustingTheCa } = await httpsService('valid');
+    const valid = await run(args, trustingTheCa);
+    expect(valid.exitCode).toBe(0);
+    expect(questionStatuses(valid.report)).toEqual({ 'process-running': 'pass', 'port-listening': 'pass', 'http-answers': 'pass', certificate: 'pass', 'disk-space': 'pass' });
+    expect(check(valid.report, 'http-get').observed).toMatchObject({ state: 'answered', status: 200, tls_state: 'valid' });
+    const daysLeft = check(valid.report, 'tls-certificate').observed.days_left;
+    expect(daysLeft).toBeGreaterThanOrEqual(88);
+    const gated = await run([...args, '--var', `min_days_left=${String(Number(daysLeft) + 1)}`], trustingTheCa);
+    expect(gated.exitCode).toBe(1);
+    expect(check(gated.report, 'tls-certificate')).toMatchObject({ status: 'fail', reason: `days_left expected to be at least ${String(Number(daysLeft) + 1)}, got ${String(daysLeft)}` });
+    expect(findings(gated.report)).toEqual(['certificate-unfit']);
+  });
+
+  test('without the CA the certificate is untrusted, and http refuses to ask: certificate-unfit, not an HTTP finding', async () => {
+    const { args } = await httpsService('valid');
+    const { exitCode, report } = await run(args);
+    expect(exitCode).toBe(1);
+    expect(check(report, 'http-get')).toMatchObject({ status: 'fail', reason: 'state expected to equal "answered", got "tls-error"', observed: { tls_state: 'untrusted' } });
+    expect(check(report, 'tls-certificate')).toMatchObject({ status: 'fail', observed: { state: 'untrusted', trust_error: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } });
+    expect(findings(report)).toEqual(['certificate-unfit']);
+    expect(report.diagnosis[0]!.message).toMatch(/^the certificate served on 127\.0\.0\.1:\d+ for web\.test is untrusted, with \d+ days left$/);
+  });
+
+  test('an expired certificate: certificate-expired, naming the date', async () => {
+    const { args, port, trustingTheCa } = await httpsService('expired');
+    const { exitCode, report } = await run(args, trustingTheCa);
+    expect(exitCode).toBe(1);
+    expect(questionStatuses(report)).toMatchObject({ 'http-answers': 'fail', certificate: 'fail' });
+    const notAfter = check(report, 'tls-certificate').observed.not_after;
+    expect(check(report, 'tls-certificate')).toMatchObject({ reason: 'state expected to equal "valid", got "expired"' });
+    expect(findings(report)).toEqual(['certificate-expired']);
+    expect(notAfter).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(report.diagnosis[0]!.message).toBe(`the certificate served on 127.0.0.1:${String(port)} expired on ${String(notAfter)}: clients refuse the connection`);
   });
 });
 
@@ -179,7 +258,8 @@ describe('dns-and-time.yaml on this machine', () => {
 
     expect(statuses['nameserver-configured']).toBe(hasNameserver ? 'pass' : 'fail');
     expect(statuses['name-resolves']).toBe('pass');
-    expect(check(report, 'resolve-name').captures.address).toMatch(/^(127\.\d+\.\d+\.\d+|::1)$/);
+    expect(check(report, 'resolve-name')).toMatchObject({ kind: 'dns', observed: { state: 'resolved', tool: 'getent' } });
+    expect(check(report, 'resolve-name').captures.address).toMatch(/^127\.\d+\.\d+\.\d+$/);
     expect(statuses['time-daemon']).toBe(daemon ? 'pass' : 'fail');
     if (!daemon) {
       expect(report.questions.find((question) => question.id === 'clock-synchronised')).toMatchObject({ status: 'skipped', reason: 'ntp-synchronized: dependency "time-daemon" failed' });
@@ -268,7 +348,7 @@ describe('the README walk-through shows the shipped files and real output', () =
   test('both runbooks validate, as the guide says', async () => {
     const result = await runCli({}, ['validate', 'web-service.yaml', 'dns-and-time.yaml']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/web-service\.yaml: valid \(4 questions, 6 checks\)\n.*dns-and-time\.yaml: valid \(4 questions, 5 checks\)\n$/);
+    expect(result.stdout).toMatch(/web-service\.yaml: valid \(5 questions, 7 checks\)\n.*dns-and-time\.yaml: valid \(4 questions, 5 checks\)\n$/);
   });
 });
 

@@ -2,7 +2,7 @@
 // question's verdict and exactly the findings that are true. The lab test checks it against the
 // live lab; the recordings of test/fixtures/recordings/ carry it as their expect.yaml.
 import type { Status } from '../../src/model/outcome.js';
-import type { Scenario } from '../lab/faults.js';
+import type { ArticleScenario as Scenario } from '../lab/faults.js';
 import { LAB_DB } from '../lab/topology.js';
 
 export type ArticleQuestions = Record<'service-up' | 'port-listening' | 'hosts-reach' | 'client-connects' | 'proof' | 'database-answers', Status>;

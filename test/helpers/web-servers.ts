@@ -13,13 +13,14 @@ import { recordingContext, type Recorded } from '../fixtures/probes/fixture.js';
 import { type CertificateName, type Certificates, makeCertificates } from './certificates.js';
 import { runbookWith, runCli } from './run-cli.js';
 
-/** /: 200 "hello ok"; /broken: 502; /moved: 302 to /; /away: 302 to another host; /slow: never answers; /echo: the request back. */
+/** /: 200 "hello ok"; /host: the Host header; /broken: 502; /moved: 302 to /; /away: 302 to another host; /slow: never answers; /echo: the request back. */
 const answer = (request: IncomingMessage, response: ServerResponse): void => {
   const routes: Record<string, () => void> = {
     '/broken': () => response.writeHead(502).end('bad gateway\n'),
     '/moved': () => response.writeHead(302, { location: '/' }).end(),
     '/away': () => response.writeHead(302, { location: 'http://other.example/' }).end(),
     '/slow': () => undefined,
+    '/host': () => response.writeHead(200).end(request.headers.host ?? ''),
     '/echo': () => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));

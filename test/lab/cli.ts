@@ -2,7 +2,7 @@
 //   npx tsx test/lab/cli.ts up | down [--force] | scenario NAME | status | fleet N | db-password
 // The lab is recorded in the state dir, so each command may run in a new process. `up` prints
 // the ssh_config path on stdout (and nothing else), also when the lab is already up.
-import { isScenario, SCENARIOS } from './faults.js';
+import { DNS_SCENARIOS, isScenario, SCENARIOS, WEB_SCENARIOS } from './faults.js';
 import { attachLab, startLab, type Lab } from './lab.js';
 import { isAlive, isStopped } from './proc.js';
 import { labInUse, loadState } from './state.js';
@@ -10,7 +10,9 @@ import { teardown } from './teardown.js';
 import { LAB_DB } from './topology.js';
 
 const USAGE = `usage: cli.ts up | down [--force] | scenario NAME | status | fleet N | db-password
-scenarios: ${SCENARIOS.join(', ')}`;
+scenarios: ${SCENARIOS.join(', ')}
+web: ${WEB_SCENARIOS.join(', ')}
+dns: ${DNS_SCENARIOS.join(', ')}`;
 
 function requireLab(): Lab {
   const lab = attachLab();

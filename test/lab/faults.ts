@@ -2,7 +2,8 @@
 // converges the lab to it, so any scenario can follow any other.
 import { CORE_HOSTS, MYSQL_PORT } from './topology.js';
 
-export type Scenario =
+/** The article's scenarios (the MySQL walk-through): the shipped mysql-connectivity runbook's. */
+export type ArticleScenario =
   | 'healthy'
   | 'icmp-blocked'
   | 'mysql-down'
@@ -13,6 +14,28 @@ export type Scenario =
   | 'mysql-hung'
   | 'access-denied'
   | 'too-many-connections';
+
+/** web-service.yaml's: nginx on db in front of an upstream, asked from app. */
+export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'upstream-down' | 'cert-expired' | 'web-port-filtered';
+
+/** dns-resolution.yaml's: dnsmasq on db, app's resolver. */
+export type DnsScenario = 'dns-healthy' | 'resolver-down' | 'resolver-filtered' | 'name-missing' | 'wrong-address';
+
+export type Scenario = ArticleScenario | WebScenario | DnsScenario;
+
+/** nginx (80 and 443) on db and the upstream it proxies to on 127.0.0.1:8080. */
+export interface WebFault {
+  /** The address nginx listens on; null: nginx does not run. */
+  nginxBind: '0.0.0.0' | '127.0.0.1' | null;
+  certificate: 'valid' | 'expired';
+  upstream: boolean;
+}
+
+/** dnsmasq on db's address, authoritative for `lab`. */
+export interface DnsFault {
+  /** What it answers for web.lab; null: NXDOMAIN. */
+  webAddress: string | null;
+}
 
 export interface Fault {
   /** mysqld's extra arguments, or null when mysqld must not run. */
@@ -27,13 +50,20 @@ export interface Fault {
   dbRules: readonly string[];
   /** Network tools hidden on app and db by an overlay on /usr/bin. */
   toolsMissing: boolean;
+  /** The web stack on db; null: not running (the database's scenarios). */
+  web: WebFault | null;
+  /** dnsmasq on db; null: not running, so app's lookups are refused at once (ICMP port unreachable). */
+  dns: DnsFault | null;
 }
 
 const HEALTHY: Fault = {
-  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false,
+  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false, web: null, dns: null,
 };
 
-export const FAULTS: Readonly<Record<Scenario, Fault>> = {
+const WEB_UP: Fault = { ...HEALTHY, web: { nginxBind: '0.0.0.0', certificate: 'valid', upstream: true } };
+const DNS_UP: Fault = { ...HEALTHY, dns: { webAddress: CORE_HOSTS.db.ip } };
+
+const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
   healthy: HEALTHY,
   'icmp-blocked': { ...HEALTHY, dbRules: ['icmp type echo-request drop'] },
   'mysql-down': { ...HEALTHY, mysqldArgs: null },
@@ -49,7 +79,30 @@ export const FAULTS: Readonly<Record<Scenario, Fault>> = {
   'too-many-connections': { ...HEALTHY, heldConnections: 10 },
 };
 
-export const SCENARIOS = Object.keys(FAULTS) as Scenario[];
+const WEB_FAULTS: Readonly<Record<WebScenario, Fault>> = {
+  'web-healthy': WEB_UP,
+  'nginx-down': { ...WEB_UP, web: { ...WEB_UP.web!, nginxBind: null } },
+  'nginx-bind-localhost': { ...WEB_UP, web: { ...WEB_UP.web!, nginxBind: '127.0.0.1' } },
+  'upstream-down': { ...WEB_UP, web: { ...WEB_UP.web!, upstream: false } },
+  'cert-expired': { ...WEB_UP, web: { ...WEB_UP.web!, certificate: 'expired' } },
+  'web-port-filtered': { ...WEB_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} tcp dport { 80, 443 } drop`] },
+};
+
+const DNS_FAULTS: Readonly<Record<DnsScenario, Fault>> = {
+  'dns-healthy': DNS_UP,
+  'resolver-down': HEALTHY,
+  'resolver-filtered': { ...DNS_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} udp dport 53 drop`, `ip saddr ${CORE_HOSTS.app.ip} tcp dport 53 drop`] },
+  'name-missing': { ...DNS_UP, dns: { webAddress: null } },
+  // An address in the lab where nothing lives (WRONG_WEB_ADDRESS in web-dns.ts).
+  'wrong-address': { ...DNS_UP, dns: { webAddress: '10.200.0.99' } },
+};
+
+export const FAULTS: Readonly<Record<Scenario, Fault>> = { ...ARTICLE_FAULTS, ...WEB_FAULTS, ...DNS_FAULTS };
+
+/** The article's scenarios: what the shipped MySQL runbook, its recordings and LAB-NOTES cover. */
+export const SCENARIOS = Object.keys(ARTICLE_FAULTS) as ArticleScenario[];
+export const WEB_SCENARIOS = Object.keys(WEB_FAULTS) as WebScenario[];
+export const DNS_SCENARIOS = Object.keys(DNS_FAULTS) as DnsScenario[];
 
 export function isScenario(name: string): name is Scenario {
   return Object.hasOwn(FAULTS, name);

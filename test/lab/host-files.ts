@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NOFORWARD_SSH_PORT } from './topology.js';
+import { CORE_HOSTS, NOFORWARD_SSH_PORT } from './topology.js';
 
 export interface NamedAddress {
   name: string;
@@ -50,6 +50,10 @@ export async function writeHostFiles(hostDir: string, name: string, authorizedKe
   await writeFile(join(hostDir, 'etc', 'hostname'), `${name}\n`, { mode: 0o644 });
   await writeFile(join(hostDir, 'root', '.ssh', 'authorized_keys'), `${authorizedKeys.join('\n')}\n`, { mode: 0o600 });
   await writeFile(join(hostDir, 'sshd_config'), sshdConfig(hostDir), { mode: 0o600 });
+  // app's resolver is db's dnsmasq (dns-resolution.yaml's scenarios). Where it does not run, db
+  // answers "port unreachable" and a lookup fails at once, as against 127.0.0.1; one try of 1 s
+  // where a firewall drops it (resolver-filtered).
+  if (name === 'app') await writeFile(join(hostDir, 'etc', 'resolv.conf'), `nameserver ${CORE_HOSTS.db.ip}\noptions timeout:1 attempts:1\n`, { mode: 0o644 });
 }
 
 /**

@@ -21,7 +21,12 @@ mkdir -m 0755 /run/sshd
 mount --bind "$host_dir/etc/hostname" /etc/hostname
 mount --bind "$etc_dir/hosts" /etc/hosts
 # Lookups fail at once against 127.0.0.1 instead of waiting on an unreachable resolver (LAB-NOTES 6).
-mount --bind "$etc_dir/resolv.conf" /etc/resolv.conf
+# A host with a resolver of its own (app asks db's dnsmasq) has its own file.
+if [ -f "$host_dir/etc/resolv.conf" ]; then
+  mount --bind "$host_dir/etc/resolv.conf" /etc/resolv.conf
+else
+  mount --bind "$etc_dir/resolv.conf" /etc/resolv.conf
+fi
 # A clean, mode-700 home: no slow .bashrc (LAB-NOTES 5), and StrictModes accepts it (LAB-NOTES 13).
 mount --bind "$host_dir/root" /root
 

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLEAN_ENV } from './command.js';
 import { describeLab } from './describe-lab.js';
-import { SCENARIOS, type Scenario } from './faults.js';
+import { SCENARIOS, type ArticleScenario as Scenario } from './faults.js';
 import { startLab, type Lab } from './lab.js';
 import { findLeftovers, labNamespaceProcesses, NOTHING_LEFT } from './leftovers.js';
 import { isMountPoint } from './netns.js';

@@ -9,6 +9,7 @@ import { convergeAppAccount, createAppAccount, prepareMariadb, setMysqldFrozen, 
 import { isAlive } from './proc.js';
 import type { HostRecord, LabContext } from './state.js';
 import { setToolsHidden } from './tools-overlay.js';
+import { convergeWebAndDns, forgetServices } from './web-dns.js';
 
 function coreHost(ctx: LabContext, name: 'app' | 'db'): HostRecord {
   const host = ctx.state.hosts[name];
@@ -32,6 +33,7 @@ function sameArgs(a: readonly string[], b: readonly string[]): boolean {
 export function forgetDbProcesses(ctx: LabContext): void {
   delete ctx.state.mysqld;
   delete ctx.state.connectionHolder;
+  forgetServices(ctx);
 }
 
 /** mysqld already is what `args` asks for: running with them, or (null) gone and forgotten. */
@@ -110,6 +112,8 @@ export async function applyScenario(ctx: LabContext, scenario: Scenario): Promis
   const hosts = [coreHost(ctx, 'app'), coreHost(ctx, 'db')].filter(running);
   await Promise.all(hosts.map((host) => setToolsHidden(host, fault.toolsMissing)));
   await convergeDatabase(ctx, fault);
+  const db = coreHost(ctx, 'db');
+  if (running(db)) await convergeWebAndDns(ctx, db, fault.web, fault.dns);
 }
 
 /**

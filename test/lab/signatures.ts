@@ -1,6 +1,6 @@
 // LAB-NOTES' "Observed results" table (and "When TCP is fine..."), one row per scenario, in the
 // words of probes.ts. A fault is only useful to a diagnosis if its row differs from every other.
-import type { Scenario } from './faults.js';
+import type { ArticleScenario } from './faults.js';
 import type { Observation } from './probes.js';
 
 const HEALTHY: Observation = {
@@ -17,7 +17,7 @@ const HEALTHY: Observation = {
 
 const REFUSED = { remoteNc: 'refused', nmap: 'closed', tcpdump: '[S] [R.]', mariadb: 'ERROR 2002 (115)' } as const;
 
-export const SIGNATURES: Readonly<Record<Scenario, Observation>> = {
+export const SIGNATURES: Readonly<Record<ArticleScenario, Observation>> = {
   healthy: HEALTHY,
   'icmp-blocked': { ...HEALTHY, ping: 'no reply' },
   'mysql-down': { ...HEALTHY, ...REFUSED, mysqldProcess: false, lsof: 'nothing', listeners: [], localNc: 'refused' },

@@ -42,6 +42,18 @@ export interface HolderRecord {
   maxConnectionsBefore: number;
 }
 
+/** The web and DNS services on db (web-dns.ts). */
+export type ServiceName = 'nginx' | 'upstream' | 'dnsmasq';
+
+export interface ServiceRecord {
+  /** nsenter in the controller's PID namespace; it waits for the service. */
+  launcher: ProcRef;
+  /** The service's main process in db's PID namespace, seen from the controller. */
+  process: ProcRef;
+  /** What it was started with: restarted only when the scenario wants another. */
+  config: string;
+}
+
 export interface LabState {
   version: 1;
   owner: ProcRef;
@@ -62,6 +74,7 @@ export interface LabState {
   hosts: Record<string, HostRecord>;
   mysqld?: MysqldRecord;
   connectionHolder?: HolderRecord;
+  services?: Partial<Record<ServiceName, ServiceRecord>>;
   scenario: Scenario;
   sshOnlyViaBastion: boolean;
 }
@@ -123,6 +136,7 @@ export function labProcesses(state: LabState): ProcRef[] {
   }
   if (state.mysqld) refs.push(state.mysqld.mysqld, state.mysqld.launcher);
   if (state.connectionHolder) refs.push(state.connectionHolder.holder, state.connectionHolder.launcher);
+  for (const service of Object.values(state.services ?? {})) refs.push(service.process, service.launcher);
   return refs;
 }
 
