@@ -8,9 +8,10 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { failed, ok, type Result } from '../model/result.js';
 import type { CommandOutcome, StreamOpening } from '../transport/types.js';
-import { answered, type Attempt, firstLine, noAnswer, type Reading, tryInOrder } from './probes/attempts.js';
+import { type Attempt, firstLine, type Reading } from './probes/attempts.js';
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
+import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
 import { handshake } from './probes/tls-session.js';
 import { durationSchema, resolveDuration, resolveHost, seconds, shellWord } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
@@ -68,7 +69,6 @@ const NO_ANSWER: Fields = {
   location: '', error: '', tls_state: '', tls_days_left: null, tls_protocol: '', tool: '',
 };
 
-const CONNECT_STATES: Readonly<Record<string, string>> = { refused: 'refused', timeout: 'filtered', unreachable: 'unreachable' };
 
 // ---- the spec -------------------------------------------------------------------------------------
 
@@ -358,16 +358,11 @@ const probe = (spec: HttpSpec, { resolve, timeoutMs }: ProbeSettings): Result<Pr
   return ok({ target: { target: target.value, stream, fallback }, steps: [stream, fallback] });
 };
 
-const toolOf = (opening: StreamOpening): string => (opening.via.startsWith('ssh') ? 'ssh-forward' : 'socket');
 
 const withTool = (fields: Partial<Fields>, tool: string): Observation['fields'] => ({ ...NO_ANSWER, ...fields, tool });
 
-const viaCurl = async (steps: Ready, why: string, context: ObserveContext): Promise<Observation> => {
-  const result = await tryInOrder(context, [steps.fallback]);
-  if (!result.ok) return noAnswer({ ...result.error, notes: [why, ...result.error.notes] });
-  const observation = answered(result.value, withTool(result.value.value, 'curl'));
-  return { ...observation, notes: [why, ...(observation.notes ?? [])] };
-};
+const viaCurl = (steps: Ready, why: string, context: ObserveContext): Promise<Observation> =>
+  askedOnHost(context, [steps.fallback], why, (answer) => withTool(answer.value, 'curl'));
 
 const observe = async ({ target: planned }: Probe<Steps>, context: ObserveContext): Promise<Observation> => {
   if (!planned.target || !planned.fallback) return { fields: {}, error: `the url ${planned.stream.label} has no value when the check runs` };
@@ -384,7 +379,7 @@ const observe = async ({ target: planned }: Probe<Steps>, context: ObserveContex
   const spent = Math.round(performance.now() - started) + opening.durationMs;
   const command = `HTTP ${target.method} ${target.url} from ${context.host} (${opening.via})`;
   context.record({ command, transcript: transcript.join('\n') || `connect: ${String(fields.state)}`, ...(fields.error ? { problem: String(fields.error) } : {}), durationMs: spent });
-  return { fields: withTool(fields, toolOf(opening)) };
+  return { fields: withTool(fields, streamTool(opening)) };
 };
 
 const headerName = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$';

@@ -10,10 +10,11 @@ import { PORT_RANGE } from '../model/port.js';
 import { referencePattern } from '../model/references.js';
 import { ok, type Result } from '../model/result.js';
 import type { CommandOutcome, StreamOpening } from '../transport/types.js';
-import { answered, type Attempt, firstLine, noAnswer, type Reading, tryInOrder } from './probes/attempts.js';
+import { type Attempt, firstLine, type Reading } from './probes/attempts.js';
 import { readDevTcp } from './probes/connect-output.js';
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
+import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
 import { judgeGreeting, LOGIN_ERROR_CODES, type MysqlAnswer, type MysqlState, NO_TIMES, serverWords, stoppedAt } from './probes/mysql-answer.js';
 import { type MysqlLogin, speakMysql } from './probes/mysql-session.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, wholeSeconds } from './probes/values.js';
@@ -241,9 +242,7 @@ const fieldsOf = (answer: MysqlAnswer, tool: string): Observation['fields'] => (
 
 const spentMs = ({ times }: MysqlAnswer): number => (times.connect ?? 0) + (times.greeting ?? 0) + (times.login ?? 0) + (times.query ?? 0);
 
-const CONNECT_STATES: Readonly<Record<string, MysqlState>> = { refused: 'refused', timeout: 'filtered', unreachable: 'unreachable' };
 
-const toolOf = (opening: StreamOpening): string => (opening.via.startsWith('ssh') ? 'ssh-forward' : 'socket');
 
 const spoken = (target: Target): string =>
   target.login ? `greeting, login as ${target.login.user}${target.login.database ? ` to ${target.login.database}` : ''}, ${target.login.query}` : 'greeting only (no user: the login is not tried)';
@@ -303,16 +302,12 @@ const probe = (spec: MysqlSpec, { resolve, timeoutMs }: ProbeSettings): Result<P
 const withTool = (answer: MysqlAnswer, tool: string, notes: readonly string[]): Observation => ({ fields: fieldsOf(answer, tool), ...(notes.length > 0 ? { notes: [...notes] } : {}) });
 
 const onHostTools = async ({ target, fallbacks }: Steps, why: string, context: ObserveContext): Promise<Observation> => {
-  const result = await tryInOrder(context, fallbacks);
-  if (!result.ok) return noAnswer({ ...result.error, notes: [why, ...result.error.notes] });
-  const answer = result.value;
-  const observation = answered(answer, fieldsOf(answer.value, answer.tool));
-  const notes = [why, ...(observation.notes ?? [])];
+  const observation = await askedOnHost(context, fallbacks, why, (answer) => fieldsOf(answer.value, answer.tool));
   // Asked to log in, but only the greeting could be read: that is not the answer that was asked for.
-  if (target.login && answer.tool === 'bash' && answer.value.state === 'greeted') {
-    return { ...observation, notes, error: `could not log in from ${context.host}: sshd does not forward and no mariadb or mysql client is installed there; bash read the greeting only` };
+  if (target.login && observation.fields['tool'] === 'bash' && observation.fields['state'] === 'greeted') {
+    return { ...observation, error: `could not log in from ${context.host}: sshd does not forward and no mariadb or mysql client is installed there; bash read the greeting only` };
   }
-  return { ...observation, notes };
+  return observation;
 };
 
 const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext): Promise<Observation> => {
@@ -324,14 +319,14 @@ const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext)
   if ('stream' in opening) {
     const answer = await overStream(target, opening, context);
     context.record({ command: `${command} (${opening.via})`, transcript: answer.transcript.join('\n'), ...(answer.error ? { problem: answer.error } : {}), durationMs: spentMs(answer) });
-    return withTool(answer, toolOf(opening), target.login ? [] : ['no user given: the login was not tried']);
+    return withTool(answer, streamTool(opening), target.login ? [] : ['no user given: the login was not tried']);
   }
   if (opening.failure === 'prohibited') return onHostTools(steps, `${opening.message} on ${context.host}; asked the host's own tools instead`, context);
   const state = CONNECT_STATES[opening.failure];
   if (!state) return { fields: {}, error: opening.failure === 'unresolved' ? `cannot resolve the host: ${opening.message}` : `cannot connect: ${opening.message}` };
   const line = `connect: ${state} after ${opening.durationMs} ms: ${opening.message}`;
   context.record({ command: `${command} (${opening.via})`, transcript: line, problem: opening.message, durationMs: opening.durationMs });
-  return withTool(stoppedAt('connect', state, opening.message, { ...NO_TIMES, connect: opening.durationMs }, [line]), toolOf(opening), []);
+  return withTool(stoppedAt('connect', state, opening.message, { ...NO_TIMES, connect: opening.durationMs }, [line]), streamTool(opening), []);
 };
 
 const referenceOnly = `^${referencePattern('vars')}$`;

@@ -5,10 +5,11 @@
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { ok, type Result } from '../model/result.js';
 import type { CommandOutcome, StreamOpening } from '../transport/types.js';
-import { answered, type Attempt, firstLine, noAnswer, type Reading, tryInOrder } from './probes/attempts.js';
+import { type Attempt, firstLine, type Reading } from './probes/attempts.js';
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
-import { certificateState, handshake, type TlsFacts, type TlsFailure } from './probes/tls-session.js';
+import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
+import { certificateState, daysLeft, handshake, type TlsFacts, type TlsFailure } from './probes/tls-session.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, shellWord } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep } from './types.js';
 
@@ -60,8 +61,6 @@ export const factFields = (facts: TlsFacts): Partial<Fields> => ({
   handshake_ms: facts.handshakeMs,
 });
 
-/** What a connection that did not open tells: the same words as tcp_connect's. */
-export const CONNECT_STATES: Readonly<Record<string, string>> = { refused: 'refused', timeout: 'filtered', unreachable: 'unreachable' };
 
 const targetOf = (spec: TlsSpec, resolve: ProbeSettings['resolve']): Result<Target> => {
   const host = resolveHost(spec.host, resolve);
@@ -120,7 +119,7 @@ export const readOpenssl = (name: string, now = Date.now()) => (outcome: Command
     ok: true,
     value: {
       state,
-      days_left: Math.floor((notAfter - now) / 86_400_000),
+      days_left: daysLeft(notAfter, now),
       not_before: new Date(notBefore).toISOString(),
       not_after: new Date(notAfter).toISOString(),
       subject,
@@ -156,7 +155,6 @@ const probe = (spec: TlsSpec, { resolve, timeoutMs }: ProbeSettings): Result<Pro
 
 const withTool = (fields: Partial<Fields>, tool: string): Observation['fields'] => ({ ...NO_FACTS, ...fields, tool });
 
-const toolOf = (opening: StreamOpening): string => (opening.via.startsWith('ssh') ? 'ssh-forward' : 'socket');
 
 const shake = async (steps: Steps, opening: StreamOpening & { stream: unknown }, context: ObserveContext): Promise<Observation> => {
   const { target } = steps;
@@ -165,13 +163,13 @@ const shake = async (steps: Steps, opening: StreamOpening & { stream: unknown },
   if ('failure' in result) {
     const failure: TlsFailure = result;
     context.record({ command, transcript: `connect: open in ${opening.durationMs} ms\nhandshake: ${failure.message}`, problem: failure.message, durationMs: opening.durationMs + failure.handshakeMs });
-    return { fields: withTool({ state: failure.failure, error: failure.message, connect_ms: opening.durationMs, handshake_ms: failure.handshakeMs }, toolOf(opening)) };
+    return { fields: withTool({ state: failure.failure, error: failure.message, connect_ms: opening.durationMs, handshake_ms: failure.handshakeMs }, streamTool(opening)) };
   }
   result.socket.destroy();
   const { facts } = result;
   const transcript = [`connect: open in ${opening.durationMs} ms`, `handshake: ${facts.protocol} ${facts.cipher} in ${facts.handshakeMs} ms`, `certificate: ${facts.state}, ${facts.daysLeft} days left`, facts.chain].join('\n');
   context.record({ command, transcript, durationMs: opening.durationMs + facts.handshakeMs });
-  return { fields: withTool({ ...factFields(facts), connect_ms: opening.durationMs }, toolOf(opening)) };
+  return { fields: withTool({ ...factFields(facts), connect_ms: opening.durationMs }, streamTool(opening)) };
 };
 
 const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext): Promise<Observation> => {
@@ -181,15 +179,12 @@ const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext)
   if ('stream' in opening) return shake(steps, opening, context);
   if (opening.failure === 'prohibited') {
     const why = `${opening.message} on ${context.host}; asked openssl on the host instead`;
-    const result = await tryInOrder(context, [steps.fallback]);
-    if (!result.ok) return noAnswer({ ...result.error, notes: [why, ...result.error.notes] });
-    const observation = answered(result.value, withTool(result.value.value, 'openssl'));
-    return { ...observation, notes: [why, ...(observation.notes ?? [])] };
+    return askedOnHost(context, [steps.fallback], why, (answer) => withTool(answer.value, 'openssl'));
   }
   const state = CONNECT_STATES[opening.failure];
   if (!state) return { fields: {}, error: opening.failure === 'unresolved' ? `cannot resolve the host: ${opening.message}` : `cannot connect: ${opening.message}` };
   context.record({ command: `TLS from ${context.host} to ${steps.target.host}:${steps.target.port} (${opening.via})`, transcript: `connect: ${state} after ${opening.durationMs} ms`, problem: opening.message, durationMs: opening.durationMs });
-  return { fields: withTool({ state, error: opening.message, connect_ms: opening.durationMs }, toolOf(opening)) };
+  return { fields: withTool({ state, error: opening.message, connect_ms: opening.durationMs }, streamTool(opening)) };
 };
 
 export const tls = defineCheckKind({

@@ -60,6 +60,9 @@ const HEALTHY: Fault = {
   mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false, web: null, dns: null,
 };
 
+/** What dnsmasq answers for web.lab in wrong-address: an address in the lab where nothing lives. */
+export const WRONG_WEB_ADDRESS = '10.200.0.99';
+
 const WEB_UP: Fault = { ...HEALTHY, web: { nginxBind: '0.0.0.0', certificate: 'valid', upstream: true } };
 const DNS_UP: Fault = { ...HEALTHY, dns: { webAddress: CORE_HOSTS.db.ip } };
 
@@ -93,8 +96,7 @@ const DNS_FAULTS: Readonly<Record<DnsScenario, Fault>> = {
   'resolver-down': HEALTHY,
   'resolver-filtered': { ...DNS_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} udp dport 53 drop`, `ip saddr ${CORE_HOSTS.app.ip} tcp dport 53 drop`] },
   'name-missing': { ...DNS_UP, dns: { webAddress: null } },
-  // An address in the lab where nothing lives (WRONG_WEB_ADDRESS in web-dns.ts).
-  'wrong-address': { ...DNS_UP, dns: { webAddress: '10.200.0.99' } },
+  'wrong-address': { ...DNS_UP, dns: { webAddress: WRONG_WEB_ADDRESS } },
 };
 
 export const FAULTS: Readonly<Record<Scenario, Fault>> = { ...ARTICLE_FAULTS, ...WEB_FAULTS, ...DNS_FAULTS };

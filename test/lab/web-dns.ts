@@ -16,8 +16,6 @@ import { CORE_HOSTS } from './topology.js';
 
 export const WEB_NAME = 'web.lab';
 export const UPSTREAM_PORT = 8080;
-/** What dnsmasq answers for web.lab in wrong-address: an address in the lab where nothing lives. */
-export const WRONG_WEB_ADDRESS = '10.200.0.99';
 
 /** The lab CA and its certificates: made once per lab, under the lab's dir. */
 export const certificatesDir = (ctx: LabContext): string => join(ctx.state.dir, 'certs');

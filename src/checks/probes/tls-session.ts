@@ -7,6 +7,9 @@ import type { Duplex } from 'node:stream';
 
 const DAY_MS = 86_400_000;
 
+/** Whole days from `now` to notAfter, negative once it has passed. */
+export const daysLeft = (notAfter: number, now: number): number => Math.floor((notAfter - now) / DAY_MS);
+
 /** What the certificate and the handshake say, in the words the checks report. */
 export interface TlsFacts {
   /** `valid`, `expired`, `not-yet-valid`, `name-mismatch` or `untrusted` (first that applies). */
@@ -77,7 +80,7 @@ export const factsOf = (socket: TLSSocket, name: string, handshakeMs: number, no
     state: certificateState(now, notBefore, notAfter, nameMatches, socket.authorized),
     protocol: socket.getProtocol() ?? '',
     cipher: socket.getCipher()?.standardName ?? '',
-    daysLeft: Math.floor((notAfter - now) / DAY_MS),
+    daysLeft: daysLeft(notAfter, now),
     notBefore: new Date(notBefore).toISOString(),
     notAfter: new Date(notAfter).toISOString(),
     subject: commonName(certificate.subject),
