@@ -40,9 +40,14 @@ export const loadRunbookText = (file: string, text: string, overrides: Overrides
 const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
   const text = await readText(found.path);
   if (!text.ok) return { diagnostics: [{ code: 'RB_FILE', message: `${found.displayName}: cannot read the runbook: ${text.error}` }] };
-  const { source, diagnostics } = parseRunbookSource(found.displayName, text.value);
-  if (diagnostics.length > 0) return { diagnostics };
-  return loadParsed(source, overrides, origin);
+  const loadRead = (quick: boolean): Promise<LoadResult> | LoadResult => {
+    const { source, diagnostics } = parseRunbookSource(found.displayName, text.value, { quick });
+    return diagnostics.length > 0 ? { diagnostics } : loadParsed(source, overrides, origin);
+  };
+  const quickly = await loadRead(true);
+  // A problem anywhere: the text is read again exactly, so that what is reported, and where, is
+  // what the exact reading finds (yaml-quick.ts reads only plain YAML, and quickly).
+  return quickly.diagnostics.length > 0 ? loadRead(false) : quickly;
 };
 
 /** `found.path` is read from disk; `found.displayName` is how messages name the file (as the operator typed it). */

@@ -7,6 +7,7 @@ import { contentProblems, documentData } from './yaml-content.js';
 import { nestingProblem, parseWithinDepth } from './yaml-depth.js';
 import { yamlDiagnostics } from './yaml-errors.js';
 import { lineCounterOf } from './text-lines.js';
+import { quickData } from './yaml-quick.js';
 
 export type Path = readonly (string | number)[];
 
@@ -19,6 +20,8 @@ export interface RunbookSource {
   readonly file: string;
   readonly data: unknown;
   locate(path: Path, target?: 'key' | 'value'): SourceLocation;
+  /** Read by the quick reading (yaml-quick.ts): its places are found only when read. */
+  readonly quick?: true;
 }
 
 const locationAt = (file: string, counter: LineCounter, offset: number): SourceLocation => {
@@ -72,6 +75,12 @@ export interface ParseOptions {
    * may carry `!vault` values of variables runbook never reads, so it keeps them.
    */
   readonly foreignTags?: 'refuse' | 'keep';
+  /**
+   * Read plain YAML with the quick reading (yaml-quick.ts), and anything else exactly: a caller
+   * that asks for it reads the text again exactly when any stage finds a problem (load.ts), so
+   * every problem is found and placed as the exact reading finds and places it.
+   */
+  readonly quick?: boolean;
 }
 
 /** Nested too deep to be parsed: the one problem of the file, at the list or map that went one level too deep. */
@@ -80,7 +89,64 @@ const tooDeep = (file: string, location: SourceLocation): { source: RunbookSourc
   diagnostics: [nestingProblem(location)],
 });
 
+/**
+ * A place found the first time its line or column is read. 20,000 checks hold about 140,000
+ * places; one object of a few fields each (a closure with its getters per place took 750 bytes,
+ * half of the run's memory). Its own enumerable field is the file only, so it is written out by
+ * toJSON, never copied field by field.
+ */
+class PlaceWhenRead implements SourceLocation {
+  #found: SourceLocation | undefined;
+  readonly #placed: () => RunbookSource;
+  readonly #path: Path;
+  readonly #target: 'key' | 'value' | undefined;
+
+  constructor(
+    readonly file: string,
+    placed: () => RunbookSource,
+    path: Path,
+    target: 'key' | 'value' | undefined,
+  ) {
+    this.#placed = placed;
+    this.#path = path;
+    this.#target = target;
+  }
+
+  get line(): number {
+    return this.#place().line;
+  }
+
+  get col(): number {
+    return this.#place().col;
+  }
+
+  toJSON(): SourceLocation {
+    return { file: this.file, line: this.line, col: this.col };
+  }
+
+  #place(): SourceLocation {
+    return (this.#found ??= this.#placed().locate(this.#path, this.#target));
+  }
+}
+
+/**
+ * Data from the quick reading; places from the exact one, read the first time a place is: a
+ * `validate` that finds nothing never reads the text twice.
+ */
+const quickSource = (file: string, data: unknown, exact: () => RunbookSource): RunbookSource => {
+  let exactly: RunbookSource | undefined;
+  const placed = (): RunbookSource => (exactly ??= exact());
+  return { file, data, quick: true, locate: (path, target) => new PlaceWhenRead(file, placed, path, target) };
+};
+
 export const parseRunbookSource = (file: string, text: string, options: ParseOptions = {}): { source: RunbookSource; diagnostics: Diagnostic[] } => {
+  const quick = options.quick ? quickData(text) : undefined;
+  if (quick) return { source: quickSource(file, quick.data, () => exactSource(file, text, options).source), diagnostics: [] };
+  return exactSource(file, text, options);
+};
+
+/** The text read by the YAML library, every problem found and placed at file:line:col. */
+const exactSource = (file: string, text: string, options: ParseOptions): { source: RunbookSource; diagnostics: Diagnostic[] } => {
   // Lines counted in the text: the parser's own count loses line breaks in some broken documents.
   const counter = lineCounterOf(text);
   const parsed = parseWithinDepth(text);

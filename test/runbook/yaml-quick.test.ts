@@ -1,0 +1,116 @@
+// The quick reading of plain YAML (src/runbook/yaml-quick.ts) against the exact one (source.ts):
+// wherever the quick one gives data, the exact one finds no problem in the text and the same data,
+// to the sign of a zero. Fuzzed with the loader's own generators (test/runbook/fuzz/), which write
+// anchors, aliases, tags, merge keys, directives, flow collections and every quoting style.
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { parseRunbookSource } from '../../src/runbook/source.js';
+import { quickData } from '../../src/runbook/yaml-quick.js';
+import { mutated, mutationArb } from './fuzz/mutate.js';
+import { runbookShape } from './fuzz/runbook-shape.js';
+import { serialize, styleArb } from './fuzz/serialize.js';
+import { splicedRunbook, yamlSoup } from './fuzz/yaml-tokens.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const SEED = Number(process.env.FUZZ_SEED ?? 14);
+
+const exactly = (text: string) => parseRunbookSource('case.yaml', text);
+
+/** The exact reading of a text the quick one read: no problem, the same data. */
+const agrees = (text: string): boolean => {
+  const quick = quickData(text);
+  if (!quick) return false;
+  const exact = exactly(text);
+  expect(exact.diagnostics.map((problem) => problem.message)).toEqual([]);
+  expect(quick.data).toEqual(exact.source.data);
+  return true;
+};
+
+const styled = fc.tuple(runbookShape, fc.array(mutationArb, { maxLength: 2 }), styleArb).map(([shape, mutations, style]) => serialize(mutated(shape, mutations), style));
+
+describe(`the quick reading agrees with the exact one wherever it reads (${RUNS} cases, seed ${SEED})`, () => {
+  test.each([
+    ['runbook-shaped documents in every style', styled, 0.5, 0.2],
+    ['good runbooks with a soup of tokens spliced into a line', splicedRunbook(styled), 0.25, 0.01],
+    ['token soup', yamlSoup, 0.25, 0.01],
+  ] as const)('%s', (_name, cases, share, atLeast) => {
+    let read = 0;
+    const runs = Math.max(1, Math.round(RUNS * share));
+    fc.assert(
+      fc.property(cases, (text) => {
+        if (agrees(text)) read += 1;
+      }),
+      { seed: SEED, numRuns: runs },
+    );
+    // Not a property that holds by reading nothing: a good part of the cases take the quick way.
+    expect(read / runs).toBeGreaterThan(atLeast);
+  }, 120_000);
+});
+
+describe('what the quick reading leaves to the exact one', () => {
+  test.each([
+    ['an anchor and its alias', 'a: &x 1\nb: *x\n'],
+    ['an alias of nothing', 'a: *x\n'],
+    ['a plain tag', 'a: !!str 1\n'],
+    ['a tag that changes the value', 'a: !!float 1\n'],
+    ['an unknown tag', 'run: !shell ls\n'],
+    ['the non-specific tag', 'a: ! 1\n'],
+    ['the private tag written out', 'a: !<tag:runbook.invalid,2026:plain> 1\n'],
+    ['a directive', '%YAML 1.1\n---\na: yes\n'],
+    ['a null key', 'null: 1\n'],
+    ['an empty key', ': 1\n'],
+    ['a list as a key', '[a]: 1\n'],
+    ['a map as a key', '{a: 1}: 2\n'],
+    ['an explicit key', '? a\n: 1\n'],
+    ['a repeated key', 'a: 1\na: 2\n'],
+    ['a NUL', 'a: "x\\0y"\n'],
+    ['a key of 1025 characters', `${'k'.repeat(1025)}: 1\n`],
+    ['a second document', 'a: 1\n---\nb: 2\n'],
+    ['nesting deeper than the limit', `${'['.repeat(65)}${']'.repeat(65)}\n`],
+    ['a syntax error', 'a: [1\n'],
+    ['a merge key', 'base: {x: 1}\nm:\n  <<: {y: 2}\n'],
+  ])('%s', (_what, text) => {
+    // The merge key is plain text to both: left to the exact reading only when it reads otherwise.
+    const quick = quickData(text);
+    if (quick) expect(quick.data).toEqual(exactly(text).source.data);
+    else expect(quick).toBeUndefined();
+    if (!text.includes('<<')) expect(quick).toBeUndefined();
+  });
+
+  test('plain scalars become what YAML 1.2 core makes of them, as the exact reading does', () => {
+    const text = [
+      'oct: 0o17', 'hex: 0x1F', 'negzero: -0', 'plus: +12', 'inf: .inf', 'ninf: -.INF', 'nan: .NaN', 'exp: 1e29', 'big: 99999999999999999999',
+      'float: 3.50', 'dot: .5', 'trailing: 5.', 'under: 1_000', 'yes: yes', 't: True', 'tRue: tRue', 'tilde: ~', 'empty:', 'badoct: 0o9',
+      'date: 2001-12-14', 'text: echo ok',
+    ].join('\n');
+    expect(agrees(text)).toBe(true);
+    expect(quickData(text)?.data).toMatchObject({ oct: 15, hex: 31, plus: 12, under: '1_000', yes: 'yes', t: true, tRue: 'tRue', date: '2001-12-14' });
+    expect(Object.is((quickData(text)?.data as { negzero: number }).negzero, -0)).toBe(true);
+  });
+
+  test('an empty file or one of comments is null, as to the YAML library', () => {
+    expect(quickData('')).toEqual({ data: null });
+    expect(quickData('# nothing\n')).toEqual({ data: null });
+  });
+});
+
+describe('a runbook read quickly', () => {
+  const text = 'version: 1\ntitle: t\nhosts:\n  here: local\nquestions:\n  - id: q\n    title: Q\n    checks:\n      - { id: c, on: here, run: "true" }\n';
+
+  test('takes its places from the exact reading the first time one is read', () => {
+    const { source, diagnostics } = parseRunbookSource('quick.yaml', text, { quick: true });
+    expect(diagnostics).toEqual([]);
+    expect(source.quick).toBe(true);
+    const place = source.locate(['questions', 0, 'checks', 0, 'id']);
+    expect(place.file).toBe('quick.yaml');
+    expect([place.line, place.col]).toEqual([9, 15]);
+    expect(JSON.parse(JSON.stringify({ place }))).toEqual({ place: { file: 'quick.yaml', line: 9, col: 15 } });
+    expect(place).toEqual(expect.objectContaining({ file: 'quick.yaml' }));
+    expect(source.locate(['questions', 0, 'checks', 0, 'id'], 'key').col).toBe(11);
+  });
+
+  test('is read exactly when it is not plain YAML', () => {
+    const { source } = parseRunbookSource('tagged.yaml', text.replace('run: "true"', 'run: !!str "true"'), { quick: true });
+    expect(source.quick).toBeUndefined();
+  });
+});
