@@ -62,6 +62,15 @@ const runbook = (...args: string[]): Command => ({ argv: ['node', BIN, ...args],
 
 const exitedAsExpected = (command: Command, exitCode: number | null): boolean => exitCode === (command.expectedExit ?? 0);
 
+/**
+ * What a failed command said last that tells why: Node ends an uncaught error with its version
+ * ("Node.js v20.20.2"), which alone told nothing of a baseline that failed at 200 hosts.
+ */
+const lastWords = (stderr: string): string => {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !/^Node\.js v\d/.test(line));
+  return lines.findLast((line) => /Error|exited|refused|timed? ?out/i.test(line)) ?? lines.at(-1) ?? '';
+};
+
 /** Runs each workload `runs` times, alternating the order of product and baselines from run to run. */
 const measure = async (workload: Workload, runs: number): Promise<Row> => {
   const times: Record<string, number[]> = { product: [], ...Object.fromEntries(workload.baselines.map((baseline) => [baseline.name, []])) };
@@ -69,7 +78,7 @@ const measure = async (workload: Workload, runs: number): Promise<Row> => {
   const failures: string[] = [];
   const runProduct = async (): Promise<void> => {
     const timed = await timeCommand(workload.product);
-    if (!exitedAsExpected(workload.product, timed.exitCode)) failures.push(`runbook exited ${timed.exitCode}: ${timed.stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (!exitedAsExpected(workload.product, timed.exitCode)) failures.push(`runbook exited ${timed.exitCode}: ${lastWords(timed.stderr)}`);
     times.product!.push(timed.wallMs);
     if (timed.peakRssMiB !== undefined) rss.push(timed.peakRssMiB);
   };
@@ -77,7 +86,7 @@ const measure = async (workload: Workload, runs: number): Promise<Row> => {
     if (baseline.before) await timeCommand(baseline.before);
     const timed = await timeCommand(baseline.command);
     if (baseline.after) await timeCommand(baseline.after);
-    if (!exitedAsExpected(baseline.command, timed.exitCode)) failures.push(`${baseline.name} exited ${timed.exitCode}: ${timed.stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (!exitedAsExpected(baseline.command, timed.exitCode)) failures.push(`${baseline.name} exited ${timed.exitCode}: ${lastWords(timed.stderr)}`);
     times[baseline.name]!.push(timed.wallMs);
   };
   await workload.prepare?.();
