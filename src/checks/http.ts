@@ -133,12 +133,24 @@ const headerLines = (response: IncomingMessage): string => {
   return lines.join('\n');
 };
 
-/** The body's first BODY_LIMIT_BYTES as text, and how many bytes came in all. */
+/**
+ * The first `limit` bytes, less a character the limit cuts in two: its first bytes alone would
+ * decode as U+FFFD, a character the server never sent, and a `contains` could not match the text.
+ */
+export const wholeCharacters = (bytes: Buffer, limit: number): Buffer => {
+  if (bytes.length <= limit) return bytes;
+  let end = limit;
+  // 10xxxxxx continues a character that starts before it.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end);
+};
+
+/** The body's first BODY_LIMIT_BYTES as text (whole characters), and how many bytes came in all. */
 const readBody = (response: IncomingMessage): Promise<{ text: string; bytes: number }> =>
   new Promise((resolve) => {
     const kept: Buffer[] = [];
     let bytes = 0;
-    const done = (): void => resolve({ text: Buffer.concat(kept).subarray(0, BODY_LIMIT_BYTES).toString('utf8'), bytes });
+    const done = (): void => resolve({ text: wholeCharacters(Buffer.concat(kept), BODY_LIMIT_BYTES).toString('utf8'), bytes });
     response.on('data', (chunk: Buffer) => {
       if (bytes < BODY_LIMIT_BYTES) kept.push(chunk);
       bytes += chunk.length;

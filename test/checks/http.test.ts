@@ -2,7 +2,7 @@
 // (HTTP, HTTPS with good and bad certificates, a silent port, a closed one); and the curl fallback,
 // run for real, for a host whose sshd will not forward.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BODY_LIMIT_BYTES, curlConfig, curlScript, http, readCurl } from '../../src/checks/http.js';
+import { BODY_LIMIT_BYTES, curlConfig, curlScript, http, readCurl, wholeCharacters } from '../../src/checks/http.js';
 import type { CheckKind } from '../../src/checks/types.js';
 import { LocalTransport } from '../../src/transport/local/transport.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
@@ -118,6 +118,33 @@ describe('http: observed directly, from this machine', () => {
       await transport.close();
       await servers.idle();
     }
+  });
+});
+
+describe('http: a body cut at the limit keeps whole characters', () => {
+  test('a character the limit would cut in two is left out, never turned into U+FFFD', async () => {
+    const transport = new LocalTransport();
+    try {
+      const context = recordingContext({ here: transport }, 'here', {}, []);
+      // "PUT - " (6 bytes) and LIMIT - 7 bytes of y: the euro sign (3 bytes) starts 1 byte before the limit.
+      const body = `${'y'.repeat(BODY_LIMIT_BYTES - 7)}€tail`;
+      const spec = { url: `http://127.0.0.1:${servers.http}/echo`, method: 'PUT', body };
+      const observation = await (http as unknown as CheckKind<unknown>).observe(spec, context);
+      expect(observation.fields['body']).toBe(`PUT - ${'y'.repeat(BODY_LIMIT_BYTES - 7)}`);
+      expect(observation.fields['body_bytes']).toBe(6 + Buffer.byteLength(body));
+    } finally {
+      await transport.close();
+      await servers.idle();
+    }
+  });
+
+  test.each([
+    ['shorter than the limit', 'ab€', 10, 'ab€'],
+    ['cut inside a 3-byte character', 'ab€', 3, 'ab'],
+    ['cut inside a 4-byte character', 'a🙂', 4, 'a'],
+    ['cut right after a whole character', 'ab€c', 5, 'ab€'],
+  ])('%s', (_what, text, limit, kept) => {
+    expect(wholeCharacters(Buffer.from(text), limit).toString('utf8')).toBe(kept);
   });
 });
 
