@@ -20,9 +20,9 @@ export interface RunbookSource {
   readonly file: string;
   readonly data: unknown;
   locate(path: Path, target?: 'key' | 'value'): SourceLocation;
-  /** Read by the quick reading (yaml-quick.ts): its places are found only when read. */
-  readonly quick?: true;
 }
+
+type Locate = RunbookSource['locate'];
 
 const locationAt = (file: string, counter: LineCounter, offset: number): SourceLocation => {
   const { line, col } = counter.linePos(offset);
@@ -97,17 +97,17 @@ const tooDeep = (file: string, location: SourceLocation): { source: RunbookSourc
  */
 class PlaceWhenRead implements SourceLocation {
   #found: SourceLocation | undefined;
-  readonly #placed: () => RunbookSource;
+  readonly #locator: () => Locate;
   readonly #path: Path;
   readonly #target: 'key' | 'value' | undefined;
 
   constructor(
     readonly file: string,
-    placed: () => RunbookSource,
+    locator: () => Locate,
     path: Path,
     target: 'key' | 'value' | undefined,
   ) {
-    this.#placed = placed;
+    this.#locator = locator;
     this.#path = path;
     this.#target = target;
   }
@@ -125,39 +125,53 @@ class PlaceWhenRead implements SourceLocation {
   }
 
   #place(): SourceLocation {
-    return (this.#found ??= this.#placed().locate(this.#path, this.#target));
+    return (this.#found ??= this.#locator()(this.#path, this.#target));
   }
 }
 
-/**
- * Data from the quick reading; places from the exact one, read the first time a place is: a
- * `validate` that finds nothing never reads the text twice.
- */
-const quickSource = (file: string, data: unknown, exact: () => RunbookSource): RunbookSource => {
-  let exactly: RunbookSource | undefined;
-  const placed = (): RunbookSource => (exactly ??= exact());
-  return { file, data, quick: true, locate: (path, target) => new PlaceWhenRead(file, placed, path, target) };
-};
-
-export const parseRunbookSource = (file: string, text: string, options: ParseOptions = {}): { source: RunbookSource; diagnostics: Diagnostic[] } => {
-  const quick = options.quick ? quickData(text) : undefined;
-  if (quick) return { source: quickSource(file, quick.data, () => exactSource(file, text, options).source), diagnostics: [] };
-  return exactSource(file, text, options);
-};
-
-/** The text read by the YAML library, every problem found and placed at file:line:col. */
-const exactSource = (file: string, text: string, options: ParseOptions): { source: RunbookSource; diagnostics: Diagnostic[] } => {
+/** The YAML library's document of the text, and where each path of it is; or where it nests too deep to be parsed. */
+const exactPlaces = (file: string, text: string): { doc: Document.Parsed; counter: LineCounter; locate: Locate } | { tooDeepAt: SourceLocation } => {
   // Lines counted in the text: the parser's own count loses line breaks in some broken documents.
   const counter = lineCounterOf(text);
   const parsed = parseWithinDepth(text);
-  if ('tooDeepAt' in parsed) return tooDeep(file, { file, ...parsed.tooDeepAt });
+  if ('tooDeepAt' in parsed) return { tooDeepAt: { file, ...parsed.tooDeepAt } };
   const { doc } = parsed;
-  const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   const locate = (path: Path, target: 'key' | 'value' = 'value'): SourceLocation => {
     const { node, keyNode } = walk(doc, path);
     const chosen = target === 'key' && keyNode ? keyNode : node;
     return locationAt(file, counter, chosen?.range?.[0] ?? 0);
   };
+  return { doc, counter, locate };
+};
+
+/**
+ * Data from the quick reading; places from the exact one, parsed the first time a place is read
+ * (and only parsed: its problems and data are the quick reading's to say). A `validate` that finds
+ * nothing never parses the text twice.
+ */
+const quickSource = (file: string, text: string, data: unknown): RunbookSource => {
+  let placed: Locate | undefined;
+  const locator = (): Locate => {
+    if (placed) return placed;
+    const places = exactPlaces(file, text);
+    placed = 'tooDeepAt' in places ? () => places.tooDeepAt : places.locate;
+    return placed;
+  };
+  return { file, data, locate: (path, target) => new PlaceWhenRead(file, locator, path, target) };
+};
+
+export const parseRunbookSource = (file: string, text: string, options: ParseOptions = {}): { source: RunbookSource; diagnostics: Diagnostic[] } => {
+  const quick = options.quick ? quickData(text) : undefined;
+  if (quick) return { source: quickSource(file, text, quick.data), diagnostics: [] };
+  return exactSource(file, text, options);
+};
+
+/** The text read by the YAML library, every problem found and placed at file:line:col. */
+const exactSource = (file: string, text: string, options: ParseOptions): { source: RunbookSource; diagnostics: Diagnostic[] } => {
+  const places = exactPlaces(file, text);
+  if ('tooDeepAt' in places) return tooDeep(file, places.tooDeepAt);
+  const { doc, counter, locate } = places;
+  const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   // Every problem of the file at once, in the order of the file: a repeated key beside a syntax error.
   diagnostics.push(...contentProblems(doc, file, text, counter, { tags: options.foreignTags !== 'keep' }));
   diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));

@@ -98,9 +98,9 @@ describe('a runbook read quickly', () => {
   const text = 'version: 1\ntitle: t\nhosts:\n  here: local\nquestions:\n  - id: q\n    title: Q\n    checks:\n      - { id: c, on: here, run: "true" }\n';
 
   test('takes its places from the exact reading the first time one is read', () => {
+    expect(quickData(text)).toBeDefined();
     const { source, diagnostics } = parseRunbookSource('quick.yaml', text, { quick: true });
     expect(diagnostics).toEqual([]);
-    expect(source.quick).toBe(true);
     const place = source.locate(['questions', 0, 'checks', 0, 'id']);
     expect(place.file).toBe('quick.yaml');
     expect([place.line, place.col]).toEqual([9, 15]);
@@ -109,8 +109,12 @@ describe('a runbook read quickly', () => {
     expect(source.locate(['questions', 0, 'checks', 0, 'id'], 'key').col).toBe(11);
   });
 
-  test('is read exactly when it is not plain YAML', () => {
-    const { source } = parseRunbookSource('tagged.yaml', text.replace('run: "true"', 'run: !!str "true"'), { quick: true });
-    expect(source.quick).toBeUndefined();
+  test('is read exactly when it is not plain YAML, its places at once', () => {
+    const tagged = text.replace('run: "true"', 'run: !!str "true"');
+    expect(quickData(tagged)).toBeUndefined();
+    const { source } = parseRunbookSource('tagged.yaml', tagged, { quick: true });
+    const place = source.locate(['questions', 0, 'checks', 0, 'id']);
+    expect(Object.keys(place)).toEqual(['file', 'line', 'col']);
+    expect([place.line, place.col]).toEqual([9, 15]);
   });
 });
