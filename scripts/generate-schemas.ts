@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { renderSchemas } from '../src/app/schemas.js';
 
-for (const [path, text] of Object.entries(renderSchemas())) {
+for (const [path, text] of Object.entries(await renderSchemas())) {
   writeFileSync(new URL(`../${path}`, import.meta.url), text);
   console.log(`wrote ${path}`);
 }

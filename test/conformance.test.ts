@@ -21,9 +21,8 @@ import type { Transport } from '../src/transport/types.js';
 import { ROOT } from './helpers/run-cli.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const schema = buildRunbookSchema() as { definitions: { matcher: { else: { else: { properties: object } } } } };
-type CheckSchema = { properties: { questions: { items: { properties: { checks: { items: { properties: object } } } } } } };
-const checkProperties = Object.keys((schema as unknown as CheckSchema).properties.questions.items.properties.checks.items.properties);
+const schema = buildRunbookSchema() as { definitions: { matcher: { else: { else: { properties: object } } }; check: { properties: object } } };
+const checkProperties = Object.keys(schema.definitions.check.properties);
 
 const modulesIn = (dir: string, infrastructure: readonly string[]): string[] =>
   readdirSync(join(ROOT, dir)).filter((file) => file.endsWith('.ts') && !infrastructure.includes(file)).map((file) => file.slice(0, -3));

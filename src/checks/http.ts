@@ -4,7 +4,7 @@
 // latency and the certificate are read as data, never scraped from a tool. Where sshd will not
 // forward, `curl` on the host answers instead. States tell apart a refused port, a filtered one,
 // a TLS failure, a server that accepts and never answers, and an HTTP answer of any status.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { failed, ok, type Result } from '../model/result.js';
 import type { CommandOutcome, StreamOpening } from '../transport/types.js';
@@ -12,6 +12,7 @@ import { type Attempt, firstLine, type Reading } from './probes/attempts.js';
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
+import { nodeHttp } from './probes/lazy-node.js';
 import { handshake } from './probes/tls-session.js';
 import { durationSchema, resolveDuration, resolveHost, seconds, shellWord } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
@@ -171,7 +172,7 @@ const readBody = (response: IncomingMessage): Promise<{ text: string; bytes: num
 export const exchange = (stream: Duplex, target: Target, path: string, timeoutMs: number, signal: AbortSignal): Promise<Exchange | { failure: 'timeout' | 'closed' | 'protocol-error'; message: string }> =>
   new Promise((resolve) => {
     const started = performance.now();
-    const request = httpRequest({
+    const request = nodeHttp().request({
       createConnection: () => stream,
       method: target.method,
       path,

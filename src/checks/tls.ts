@@ -2,13 +2,14 @@
 // fit to serve: the name, the dates, the chain? The stream starts on the check's host (over SSH a
 // forwarded channel) and the handshake is ours, so what is seen is what that host's clients see.
 // Where sshd will not forward, `openssl s_client` on the host answers the same questions.
-import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import { ok, type Result } from '../model/result.js';
 import type { CommandOutcome, StreamOpening } from '../transport/types.js';
 import { type Attempt, firstLine, type Reading } from './probes/attempts.js';
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
+import { nodeTls } from './probes/lazy-node.js';
 import { certificateState, daysLeft, handshake, type TlsFacts, type TlsFailure } from './probes/tls-session.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, shellWord } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep } from './types.js';
@@ -112,7 +113,7 @@ export const readOpenssl = (name: string, now = Date.now()) => (outcome: Command
   const subject = cnOf(line(x509, /^subject=(.*)$/m));
   // OpenSSL reports one verify error, an untrusted chain before a wrong name: Node's own rules
   // (RFC 6125) judge the name from the certificate's names instead.
-  const nameMatches = checkServerIdentity(name, { subject: { CN: subject }, subjectaltname: altNames } as unknown as PeerCertificate) === undefined;
+  const nameMatches = nodeTls().checkServerIdentity(name, { subject: { CN: subject }, subjectaltname: altNames } as unknown as PeerCertificate) === undefined;
   const trusted = verify.startsWith('0 ');
   const state = certificateState(now, notBefore, notAfter, nameMatches, trusted);
   return {

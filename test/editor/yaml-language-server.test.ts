@@ -18,8 +18,15 @@ const CURSOR = '<cursor>';
 const schemaText = readFileSync(SCHEMA_FILE, 'utf8');
 const schema = JSON.parse(schemaText) as unknown;
 
-const at = (path: readonly string[]): unknown =>
-  path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), schema);
+const step = (node: unknown, key: string): unknown => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined);
+
+/** A local `$ref` ("#/definitions/check") followed to what it names, as an editor does. */
+const dereferenced = (node: unknown): unknown => {
+  const ref = step(node, '$ref');
+  return typeof ref === 'string' && ref.startsWith('#/') ? dereferenced(ref.slice(2).split('/').reduce(step, schema)) : node;
+};
+
+const at = (path: readonly string[]): unknown => path.reduce<unknown>((node, key) => step(dereferenced(node), key), schema);
 
 const CHECK = ['properties', 'questions', 'items', 'properties', 'checks', 'items'] as const;
 

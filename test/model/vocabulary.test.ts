@@ -75,7 +75,7 @@ describe('ports', () => {
   });
 
   test('the port schema checks the same range and names it', () => {
-    const port = (buildRunbookSchema() as Schema).properties!.questions!.items!.properties!.checks!.items!.properties!.tcp_connect!.properties!.port!;
+    const port = (buildRunbookSchema() as Schema).definitions!.check!.properties!.tcp_connect!.properties!.port!;
     expect([port.minimum, port.maximum]).toEqual([1, 65535]);
     expect(port.description).toContain(PORT_RANGE);
   });

@@ -2,8 +2,9 @@
 // certificate chain, its dates, whether the name matches and the chain is trusted, the protocol and
 // cipher. Node's own TLS (OpenSSL) does the handshake; nothing is rejected during it, so an expired
 // or self-signed certificate is still read and reported, and the verdict is the kind's to give.
-import { checkServerIdentity, connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { nodeTls } from './lazy-node.js';
 
 const DAY_MS = 86_400_000;
 
@@ -74,7 +75,7 @@ export const factsOf = (socket: TLSSocket, name: string, handshakeMs: number, no
   const certificate = socket.getPeerCertificate(true);
   const notBefore = Date.parse(certificate.valid_from);
   const notAfter = Date.parse(certificate.valid_to);
-  const nameMatches = checkServerIdentity(name, certificate) === undefined;
+  const nameMatches = nodeTls().checkServerIdentity(name, certificate) === undefined;
   const trustError = socket.authorized ? '' : String((socket.authorizationError) ?? '');
   return {
     state: certificateState(now, notBefore, notAfter, nameMatches, socket.authorized),
@@ -109,7 +110,7 @@ export const handshake = (stream: Duplex, name: string, timeoutMs: number, signa
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     // `host` is the name OpenSSL's verdict (socket.authorized) checks the certificate against.
-    const socket = tlsConnect({ socket: stream, host: name, rejectUnauthorized: false, ...(isAddress(name) ? {} : { servername: name }), ALPNProtocols: ['http/1.1'] });
+    const socket = nodeTls().connect({ socket: stream, host: name, rejectUnauthorized: false, ...(isAddress(name) ? {} : { servername: name }), ALPNProtocols: ['http/1.1'] });
     let done = false;
     const finish = (result: { socket: TLSSocket; facts: TlsFacts } | TlsFailure): void => {
       if (done) return;
