@@ -16,7 +16,9 @@ const outdir = join(root, 'dist/bundle');
  * tables of the CJK character sets (about 500 KB) and the CA bundle of the deprecated `ssl:
  * "Amazon RDS"` profile (180 KB). Bundled, V8 had to read all of it every time the mysql2 chunk
  * loaded, in the middle of a run, while every other check's output waited (about half of its
- * 1.4 MB); left out, a require() finds them in node_modules if they are ever needed.
+ * 1.4 MB); left out, a require() finds them in node_modules, where npm puts mysql2's own
+ * dependencies, if they are ever needed (a column in a CJK character set on a connection that is
+ * not UTF-8: the mysql check's connection is utf8mb4).
  */
 const lazyDataFromNodeModules: Plugin = {
   name: 'lazy-data-from-node-modules',

@@ -27,8 +27,9 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * The login shell waits for it, then ends whatever the command left in its group (`nohup x &`):
  * TERM, then KILL what is still there 0.2 s later, as the local transport does, looking sooner
  * too: most groups are gone a moment after TERM (a stopped capture of the shipped runbook waited
- * out the whole 0.2 s on every run). Only then it exits as the command did. To tell `exit 143` from a death by SIGTERM, the command's shell reports its exit status
- * from an EXIT trap on a pipe of its own (fd 4, closed for the script, so no leftover holds it);
+ * out the whole 0.2 s on every run). Only then it exits as the command did. To tell `exit 143`
+ * from a death by SIGTERM, the command's shell reports its exit status from an EXIT trap on a
+ * pipe of its own (fd 4, closed for the script, so no leftover holds it);
  * with no status reported it died of a signal, and the login shell dies of the same one. That
  * costs one fork more than `ssh HOST SCRIPT` (timeout, sh), and `kill -0` on the group, a builtin,
  * when nothing was left (a look through /proc only when something was, zombies aside). Without
