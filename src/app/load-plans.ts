@@ -15,7 +15,8 @@ const byPosition = (a: Diagnostic, b: Diagnostic): number =>
   (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
   (a.location?.col ?? 0) - (b.location?.col ?? 0);
 
-export const loadPlans = async (names: readonly string[], overrides: Overrides = {}): Promise<Plan[]> => {
+/** `forRun`: every check will be placed, for its result (runbook/source.ts ParseOptions.placeCollections). */
+export const loadPlans = async (names: readonly string[], overrides: Overrides = {}, forRun = false): Promise<Plan[]> => {
   const plans: Plan[] = [];
   const problems: Diagnostic[] = [];
   for (const name of names) {
@@ -25,7 +26,7 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
       return undefined;
     });
     if (!located) continue;
-    const loaded = await loadRunbookFile(located, overrides, includeFiles);
+    const loaded = await loadRunbookFile(located, overrides, includeFiles, forRun);
     const fileProblems = [...loaded.diagnostics];
     if (loaded.runbook) {
       const { plan, diagnostics } = buildPlan(loaded.runbook);

@@ -166,4 +166,4 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
 };
 
 export const runRunbooks = async (request: RunRequest & RunSettings): Promise<RunReport> =>
-  runPlans(await loadPlans(request.files, request.overrides), request);
+  runPlans(await loadPlans(request.files, request.overrides, true), request);

@@ -44,7 +44,7 @@ export const testRecording = async (dir: string, options: TestOptions): Promise<
   const files = await runbooksOf(dir, options, expectation);
   const tape = await replaySetup(dir, options.given);
   const overrides: Overrides = { vars: tape.vars ?? {}, hosts: tape.hosts ?? {}, environment: options.given.environment };
-  const plans = await loadPlans(files, overrides);
+  const plans = await loadPlans(files, overrides, true);
   const report = await runPlans(plans, { ...tape.settings(plans), concurrency: options.concurrency, defaultTimeoutMs: options.defaultTimeoutMs, signal: options.signal, ssh: {} });
   const got = expectationOf(report, expectation?.checks !== undefined);
   if (options.update) {

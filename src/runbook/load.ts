@@ -14,6 +14,8 @@ export type LoadResult = { runbook: Runbook; diagnostics: Diagnostic[] } | { run
 interface Origin {
   readonly files: IncludeFiles;
   readonly chain: IncludeChain;
+  /** A run: every check will be placed (source.ts ParseOptions.placeCollections). */
+  readonly placeCollections: boolean;
 }
 
 /** The model, with what its includes bring; schema problems, include problems and the model's own, together. */
@@ -25,7 +27,7 @@ const compiled = (source: RunbookSource, schema: SchemaCheck, overrides: Overrid
 const loadParsed = async (source: RunbookSource, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
   const schema = validateAgainstSchema(source);
   const including = { source, vars: runbookVars(source, overrides), roles: Object.keys(asRecord(asRecord(source.data).hosts)) };
-  const load = (found: FoundRunbook, varsFile: VarsFile, chain: IncludeChain) => loadFound(found, { varsFile }, { files: origin.files, chain });
+  const load = (found: FoundRunbook, varsFile: VarsFile, chain: IncludeChain) => loadFound(found, { varsFile }, { ...origin, chain });
   return compiled(source, schema, overrides, await loadIncludes(including, schema, { ...origin, load }));
 };
 
@@ -41,7 +43,7 @@ const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Orig
   const text = await readText(found.path);
   if (!text.ok) return { diagnostics: [{ code: 'RB_FILE', message: `${found.displayName}: cannot read the runbook: ${text.error}` }] };
   const loadRead = (quick: boolean): Promise<LoadResult> | LoadResult => {
-    const { source, diagnostics } = parseRunbookSource(found.displayName, text.value, { quick });
+    const { source, diagnostics } = parseRunbookSource(found.displayName, text.value, { quick, placeCollections: origin.placeCollections });
     return diagnostics.length > 0 ? { diagnostics } : loadParsed(source, overrides, origin);
   };
   const quickly = await loadRead(true);
@@ -50,6 +52,9 @@ const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Orig
   return quickly.diagnostics.length > 0 ? loadRead(false) : quickly;
 };
 
-/** `found.path` is read from disk; `found.displayName` is how messages name the file (as the operator typed it). */
-export const loadRunbookFile = (found: FoundRunbook, overrides: Overrides, files: IncludeFiles): Promise<LoadResult> =>
-  loadFound(found, overrides, { files, chain: [found] });
+/**
+ * `found.path` is read from disk; `found.displayName` is how messages name the file (as the
+ * operator typed it). `forRun`: every check of it will be placed, for its result.
+ */
+export const loadRunbookFile = (found: FoundRunbook, overrides: Overrides, files: IncludeFiles, forRun = false): Promise<LoadResult> =>
+  loadFound(found, overrides, { files, chain: [found], placeCollections: forRun });

@@ -91,11 +91,72 @@ const isKey = (text: string, end: number): boolean => {
   return FOLLOWED_BY_COLON.test(text);
 };
 
+/** A key that JavaScript orders before the others, whatever the text's order ("0", "17"). */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * Where each list and map of the data starts in the text, as the YAML library places it: its first
+ * key or `-`, or its bracket. The reading notes two numbers per list or map, in the order it closes
+ * them (the last of each one's children before it), into a typed array the collector never looks
+ * through. The first place asked for walks the data in the same order and pairs them up; where the
+ * walk cannot follow the text's order (a key such as "0", which JavaScript moves to the front) or
+ * a list is not the one noted there, it gives up, and the exact reading places everything.
+ */
+export class CollectionStarts {
+  /** Per list or map closed: where js-yaml began to read it, then a list's length, or -1 for a map. */
+  #noted = new Int32Array(1024);
+  #count = 0;
+  #lastFrom = -1;
+  #byCollection: Map<object, number> | undefined;
+
+  constructor(private readonly text: string) {}
+
+  note(from: number, collection: unknown): void {
+    // A flow list or map that begins a block list's item is closed twice, first as the key js-yaml
+    // tried to read there: one list or map, noted once.
+    if (from === this.#lastFrom) return;
+    this.#lastFrom = from;
+    if (this.#count + 2 > this.#noted.length) {
+      const grown = new Int32Array(this.#noted.length * 2);
+      grown.set(this.#noted);
+      this.#noted = grown;
+    }
+    this.#noted[this.#count] = from;
+    this.#noted[this.#count + 1] = Array.isArray(collection) ? collection.length : -1;
+    this.#count += 2;
+  }
+
+  /** Where `collection` starts, if it is a list or map of `data`, the document this reading made. */
+  startOf(data: unknown, collection: object): number | undefined {
+    this.#byCollection ??= this.#pairedUp(data) ?? new Map();
+    return this.#byCollection.get(collection);
+  }
+
+  #pairedUp(data: unknown): Map<object, number> | undefined {
+    const index = new Map<object, number>();
+    let at = 0;
+    const visit = (value: unknown): boolean => {
+      if (typeof value !== 'object' || value === null) return true;
+      const keys = Array.isArray(value) ? undefined : Object.keys(value);
+      if (keys?.some((key) => ARRAY_INDEX.test(key))) return false;
+      const children: unknown[] = keys ? keys.map((key) => (value as Record<string, unknown>)[key]) : (value as unknown[]);
+      if (!children.every(visit)) return false;
+      if (at >= this.#count || this.#noted[at + 1] !== (keys ? -1 : children.length)) return false;
+      const from = this.#noted[at]!;
+      index.set(value, contentStart(this.text, from));
+      at += 2;
+      return true;
+    };
+    return visit(data) && at === this.#count ? index : undefined;
+  }
+}
+
 /**
  * After each node: an anchor, a tag other than those of plain untagged YAML (`!` included), a
- * scalar that may read otherwise or a list or map as a key is not plain. `opened` holds where each node still open began.
+ * scalar that may read otherwise or a list or map as a key is not plain. `opened` holds where each
+ * node still open began; each list and map read is noted in `starts`.
  */
-const plainNodesOnly = (text: string) => {
+const plainNodesOnly = (text: string, starts: CollectionStarts | undefined) => {
   const opened: number[] = [];
   return (event: string, state: State): void => {
     if (event === 'open') {
@@ -106,7 +167,10 @@ const plainNodesOnly = (text: string) => {
     const { anchor, tag, kind } = state as State & { anchor: string | null; tag: string | null; kind: string | null };
     if (anchor !== null || (tag !== null && tag !== '?' && tag !== PLAIN_SCALAR_TAG)) throw new NotPlain();
     if (kind === 'scalar' && mayReadOtherwise(text, from, state.position)) throw new NotPlain();
-    if ((kind === 'sequence' || kind === 'mapping') && isKey(text, state.position)) throw new NotPlain();
+    if (kind === 'sequence' || kind === 'mapping') {
+      if (isKey(text, state.position)) throw new NotPlain();
+      starts?.note(from, (state as State & { result: unknown }).result);
+    }
   };
 };
 
@@ -139,17 +203,21 @@ const plainData = (value: unknown, depth: number): boolean => {
   return true;
 };
 
-/** The document as data, where the quick reading is sure to agree with the exact one; undefined where it leaves it to that one. */
-export const quickData = (text: string): { data: unknown } | undefined => {
+/**
+ * The document as data, where the quick reading is sure to agree with the exact one, and where its
+ * lists and maps start; undefined where it leaves it to that one.
+ */
+export const quickData = (text: string, noteStarts = false): { data: unknown; starts?: CollectionStarts } | undefined => {
   if (MAYBE_NOT_PLAIN.some((pattern) => pattern.test(text))) return undefined;
   let data: unknown;
+  const starts = noteStarts ? new CollectionStarts(text) : undefined;
   try {
     // maxDepth counts every node, scalars too: beyond the limit's own, and far from the stack's end.
-    data = load(text, { schema: PLAIN_ONLY, json: false, listener: plainNodesOnly(text), maxDepth: 4 * MAX_NESTING_DEPTH, onWarning: () => { throw new NotPlain(); } } as Parameters<typeof load>[1]);
+    data = load(text, { schema: PLAIN_ONLY, json: false, listener: plainNodesOnly(text, starts), maxDepth: 4 * MAX_NESTING_DEPTH, onWarning: () => { throw new NotPlain(); } } as Parameters<typeof load>[1]);
   } catch {
     // A syntax error, a repeated key, a tag, an anchor: the exact reading places it, or reads it.
     return undefined;
   }
   // An empty document is null to the YAML library, nothing to js-yaml.
-  return plainData(data, 0) ? { data: data ?? null } : undefined;
+  return plainData(data, 0) ? { data: data ?? null, ...(starts ? { starts } : {}) } : undefined;
 };

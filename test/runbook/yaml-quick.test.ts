@@ -4,7 +4,7 @@
 // anchors, aliases, tags, merge keys, directives, flow collections and every quoting style.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseRunbookSource } from '../../src/runbook/source.js';
+import { formatPath, parseRunbookSource, type Path } from '../../src/runbook/source.js';
 import { quickData } from '../../src/runbook/yaml-quick.js';
 import { mutated, mutationArb } from './fuzz/mutate.js';
 import { runbookShape } from './fuzz/runbook-shape.js';
@@ -16,13 +16,25 @@ const SEED = Number(process.env.FUZZ_SEED ?? 14);
 
 const exactly = (text: string) => parseRunbookSource('case.yaml', text);
 
-/** The exact reading of a text the quick one read: no problem, the same data. */
+/** Every list and map of the data, by its path, the document's own included. */
+const collectionPaths = (value: unknown, path: Path = []): Path[] => {
+  if (typeof value !== 'object' || value === null) return [];
+  const children: [string | number, unknown][] = Array.isArray(value) ? value.map((item: unknown, index) => [index, item]) : Object.entries(value);
+  return [path, ...children.flatMap(([step, item]) => collectionPaths(item, [...path, step]))];
+};
+
+/** The exact reading of a text the quick one read: no problem, the same data, each list and map at the same place. */
 const agrees = (text: string): boolean => {
   const quick = quickData(text);
   if (!quick) return false;
   const exact = exactly(text);
   expect(exact.diagnostics.map((problem) => problem.message)).toEqual([]);
   expect(quick.data).toEqual(exact.source.data);
+  const quickly = parseRunbookSource('case.yaml', text, { quick: true, placeCollections: true }).source;
+  for (const path of collectionPaths(quick.data)) {
+    const [seen, meant] = [quickly.locate(path), exact.source.locate(path)];
+    expect([seen.line, seen.col], `the place of ${formatPath(path)} in ${JSON.stringify(text)}`).toEqual([meant.line, meant.col]);
+  }
   return true;
 };
 
@@ -89,8 +101,8 @@ describe('what the quick reading leaves to the exact one', () => {
   });
 
   test('an empty file or one of comments is null, as to the YAML library', () => {
-    expect(quickData('')).toEqual({ data: null });
-    expect(quickData('# nothing\n')).toEqual({ data: null });
+    expect(quickData('')?.data).toBeNull();
+    expect(quickData('# nothing\n')?.data).toBeNull();
   });
 });
 
@@ -107,6 +119,16 @@ describe('a runbook read quickly', () => {
     expect(JSON.parse(JSON.stringify({ place }))).toEqual({ place: { file: 'quick.yaml', line: 9, col: 15 } });
     expect(place).toEqual(expect.objectContaining({ file: 'quick.yaml' }));
     expect(source.locate(['questions', 0, 'checks', 0, 'id'], 'key').col).toBe(11);
+  });
+
+  test('places a list or map where the quick reading saw it start, as the exact reading does', () => {
+    const { source } = parseRunbookSource('quick.yaml', text, { quick: true, placeCollections: true });
+    const exact = exactly(text).source;
+    for (const path of [['questions', 0, 'checks', 0], ['questions', 0, 'checks'], ['questions', 0], ['hosts'], []]) {
+      const [seen, meant] = [source.locate(path), exact.locate(path)];
+      expect([seen.line, seen.col]).toEqual([meant.line, meant.col]);
+    }
+    expect([source.locate(['questions', 0, 'checks', 0]).line, source.locate(['questions', 0, 'checks', 0]).col]).toEqual([9, 9]);
   });
 
   test('is read exactly when it is not plain YAML, its places at once', () => {
