@@ -49,7 +49,10 @@ const STAGE = [
   // The same words and numbers on every host, as the local transport does: output parses alike.
   'LC_ALL=C; export LC_ALL',
   'if [ -n "$rb_b" ] && command -v timeout >/dev/null 2>&1; then',
+  // A live member left in group $1: kill -0 (a builtin) first, and only when something is there a
+  // look through /proc, since kill -0 sees zombies too (an init that never reaps keeps them).
   '  rb_left() {',
+  '    kill -0 -"$1" 2>/dev/null || return 1',
   '    [ -r /proc/self/stat ] || return 0',
   '    for f in /proc/[0-9]*/stat; do',
   '      { read -r _ _ s _ p _ <"$f"; } 2>/dev/null || continue',
@@ -62,11 +65,10 @@ const STAGE = [
   '  rb_r=$?',
   '  exec 5>&-',
   '  set -- $rb_x',
-  // kill -0 sees zombies too (an init that never reaps keeps them): only a live member counts.
-  '  if [ -n "$1" ] && kill -0 -"$1" 2>/dev/null && rb_left "$1"; then',
+  '  if [ -n "$1" ] && rb_left "$1"; then',
   '    kill -TERM -"$1" 2>/dev/null',
-  '    for d in 0.01 0.02 0.05 0.12; do sleep "$d"; kill -0 -"$1" 2>/dev/null && rb_left "$1" || break; done',
-  '    kill -0 -"$1" 2>/dev/null && rb_left "$1" && kill -KILL -"$1" 2>/dev/null',
+  '    for d in 0.01 0.02 0.05 0.12; do sleep "$d"; rb_left "$1" || break; done',
+  '    rb_left "$1" && kill -KILL -"$1" 2>/dev/null',
   '  fi',
   '  [ -n "$2" ] && exit "$2"',
   '  if [ "$rb_r" -gt 128 ] && [ "$rb_r" -lt 160 ]; then ulimit -c 0 2>/dev/null; kill -"$((rb_r - 128))" $$; fi',
