@@ -106,7 +106,6 @@ export class CollectionStarts {
   /** Per list or map closed: where js-yaml began to read it, then a list's length, or -1 for a map. */
   #noted = new Int32Array(1024);
   #count = 0;
-  #lastFrom = -1;
   #byCollection: Map<object, number> | undefined;
 
   constructor(private readonly text: string) {}
@@ -114,8 +113,7 @@ export class CollectionStarts {
   note(from: number, collection: unknown): void {
     // A flow list or map that begins a block list's item is closed twice, first as the key js-yaml
     // tried to read there: one list or map, noted once.
-    if (from === this.#lastFrom) return;
-    this.#lastFrom = from;
+    if (this.#count > 0 && this.#noted[this.#count - 2] === from) return;
     if (this.#count + 2 > this.#noted.length) {
       const grown = new Int32Array(this.#noted.length * 2);
       grown.set(this.#noted);
