@@ -572,7 +572,8 @@ const uniqueVariable = (base: string, taken: ReadonlyMap<string, { variable: str
 
 /** One message per reference the shell would never expand or would parse again, with the rewrite. */
 export const shellPlaceProblems = (text: string): string[] =>
-  shellSites(text).flatMap((site) => {
+  // A text with no reference has no place to judge: most commands are read no further.
+  !text.includes('${') ? [] : shellSites(text).flatMap((site) => {
     if (site.place.kind === 'word' || site.place.kind === 'expanded') return [];
     const written = text.slice(site.start, site.end);
     const rewrite = site.place.rewrite.replaceAll('${captures.NAME}', written);

@@ -16,3 +16,11 @@ export const mapStrings = (value: unknown, replace: (text: string) => unknown): 
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, replace)]));
   return value;
 };
+
+/** Whether any string inside the value holds `part`: most values hold no reference, and need no copy. */
+export const someStringHolds = (value: unknown, part: string): boolean => {
+  if (typeof value === 'string') return value.includes(part);
+  if (Array.isArray(value)) return value.some((item) => someStringHolds(item, part));
+  if (typeof value === 'object' && value !== null) return Object.values(value).some((item) => someStringHolds(item, part));
+  return false;
+};

@@ -31,7 +31,7 @@ export const unknownDependencies = (checks: readonly Check[], questions: readonl
 };
 
 /** The checks that must finish before this one starts: its dependencies and those its `when` asks about. */
-export const runsAfter = (check: Check): readonly string[] => [...check.dependsOn, ...(check.when?.waitsFor ?? [])];
+export const runsAfter = (check: Check): readonly string[] => (check.when ? [...check.dependsOn, ...check.when.waitsFor] : check.dependsOn);
 
 /** A check being walked by dependencyCycles: what it runs after, and how far the walk has gone through them. */
 interface Frame {
@@ -104,7 +104,8 @@ class MinHeap {
     for (let at = items.length - 1; at > 0; ) {
       const up = (at - 1) >> 1;
       if (items[up]! <= value) break;
-      [items[up], items[at]] = [value, items[up]!];
+      items[at] = items[up]!;
+      items[up] = value;
       at = up;
     }
   }
@@ -116,12 +117,15 @@ class MinHeap {
     if (items.length === 0 || last === undefined) return top;
     items[0] = last;
     for (let at = 0; ; ) {
-      const [left, right] = [2 * at + 1, 2 * at + 2];
+      const left = 2 * at + 1;
+      const right = left + 1;
       let least = at;
       if (left < items.length && items[left]! < items[least]!) least = left;
       if (right < items.length && items[right]! < items[least]!) least = right;
       if (least === at) break;
-      [items[at], items[least]] = [items[least]!, items[at]!];
+      const moved = items[at]!;
+      items[at] = items[least]!;
+      items[least] = moved;
       at = least;
     }
     return top;

@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_INTERVAL_MS, type CaptureBinding, type CaptureSpec, type 
 import { shellPlaceProblems } from '../model/shell-places.js';
 import { durationExpectation, parseDuration, parseDurationText, writtenValue } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
+import type { SchemaCheck } from './validate.js';
 import { capturesIn, substituteIn, substituteText, substituteVars, type Vars } from './substitute.js';
 
 type Raw = Record<string, unknown>;
@@ -55,13 +56,30 @@ const compileWithCaptures = (expression: unknown, type: FieldType, range: Intege
   return { matcher: { ...shape, describe }, withCaptures: { names, bind } };
 };
 
+/**
+ * A kind's own expectations (its defaults and kept ones) compiled once per field: the same for each
+ * of its checks, and compiled matchers are never changed.
+ */
+type CompiledExpectation = ReturnType<typeof compileWithCaptures>;
+
+const kindMatchers = new WeakMap<CheckKind<unknown>, Map<string, CompiledExpectation>>();
+
+const compileKindExpectation = (kind: CheckKind<unknown>, field: string, expression: unknown): CompiledExpectation => {
+  let compiled = kindMatchers.get(kind);
+  if (!compiled) kindMatchers.set(kind, (compiled = new Map<string, CompiledExpectation>()));
+  let matcher = compiled.get(field);
+  if (!matcher) compiled.set(field, (matcher = compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field))));
+  return matcher;
+};
+
 const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]) => {
   const expectations: Expectation[] = [];
   const declared = raw.expect === undefined ? undefined : (substituteVars(raw.expect, vars) as Raw);
   for (const [field, expression, from] of expectationsOf(kind, declared)) {
-    const at = from === 'declared' ? [...path, 'expect', field] : [...path];
+    const at = from === 'declared' ? [...path, 'expect', field] : path;
     try {
-      expectations.push({ field, ...compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field)), location: source.locate(at) });
+      const compiled = from === 'declared' ? compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field)) : compileKindExpectation(kind, field, expression);
+      expectations.push({ field, ...compiled, location: source.locate(at) });
     } catch (error) {
       problems.push(matcherProblem(source, at, error));
     }
@@ -185,13 +203,15 @@ const retryOf = (source: RunbookSource, raw: Raw, context: CheckContext, problem
   return undefined;
 };
 
-export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckContext, problems: Diagnostic[], isClean: (path: Path) => boolean): Check => {
+export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckContext, problems: Diagnostic[], isClean: SchemaCheck['isClean']): Check => {
   const { path, kindKey, questionId } = context;
   const kind = checkKindOf({ kind: kindKey });
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
-  const timeoutMs = isClean([...path, 'timeout']) ? timeoutOf(source, raw, context, problems) : undefined;
-  const retry = isClean([...path, 'retry']) && isClean([...path, 'until']) ? retryOf(source, raw, context, problems) : undefined;
-  if (isClean([...path, kindKey])) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
+  const dependsOnPath = path.concat('depends_on'); // of its length: a spread leaves room for 18 more
+  const timeoutMs = isClean(path, 'timeout') ? timeoutOf(source, raw, context, problems) : undefined;
+  const retry = isClean(path, 'retry') && isClean(path, 'until') ? retryOf(source, raw, context, problems) : undefined;
+  if (isClean(path, kindKey)) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
+  const capturesClean = isClean(path, 'capture');
   return {
     id: raw.id as string,
     questionId,
@@ -199,15 +219,15 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
     kind: kindKey,
     spec: raw[kindKey],
     expectations: [
-      ...(isClean([...path, 'expect']) ? compileExpectations(source, kind, raw, context, problems) : []),
-      ...(isClean([...path, 'capture']) ? compileCaptureExpectations(source, raw, context, problems) : []),
+      ...(isClean(path, 'expect') ? compileExpectations(source, kind, raw, context, problems) : []),
+      ...(capturesClean ? compileCaptureExpectations(source, raw, context, problems) : []),
     ],
-    captures: isClean([...path, 'capture']) ? compileCaptures(source, kind, raw, context, problems) : [],
+    captures: capturesClean ? compileCaptures(source, kind, raw, context, problems) : [],
     dependsOn,
-    dependsOnLocations: dependsOn.map((_, index) => source.locate([...path, 'depends_on', index])),
-    location: source.locate([...path, 'id']),
-    onLocation: source.locate([...path, 'on']),
-    specLocation: source.locate([...path, kindKey]),
+    dependsOnLocations: dependsOn.map((_, index) => source.locateIn(dependsOnPath, index)),
+    location: source.locateIn(path, 'id'),
+    onLocation: source.locateIn(path, 'on'),
+    specLocation: source.locateIn(path, kindKey),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(retry === undefined ? {} : { retry }),
     ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}),

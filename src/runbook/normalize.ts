@@ -87,6 +87,9 @@ const duplicateCaptures = (checks: readonly Check[]): Diagnostic[] => {
   return problems;
 };
 
+/** A check missing or breaking one of these cannot be planned. */
+const ESSENTIAL_KEYS = ['id', 'on', 'depends_on'] as const;
+
 const givenVars = (overrides: Overrides) => ({ flags: overrides.vars ?? {}, environment: overrides.environment ?? {}, ...(overrides.varsFile ? { varsFile: overrides.varsFile } : {}) });
 
 /** The values of the runbook's own variables, before anything else is compiled: its includes are given them. */
@@ -113,20 +116,22 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
     const path: Path = ['questions', index];
     const question = asRecord(rawQuestion);
     const id = typeof question.id === 'string' ? question.id : `#${index}`;
-    if (typeof question.id === 'string') questionIds.push({ id, path, location: source.locate([...path, 'id']) });
+    if (typeof question.id === 'string') questionIds.push({ id, path, location: source.locateIn(path, 'id') });
     const checks = (Array.isArray(question.checks) ? question.checks : []).flatMap((rawCheck: unknown, checkIndex) => {
-      const checkPath = [...path, 'checks', checkIndex];
-      // A bad timeout or expectation is reported on its own; the check is still planned, so its
-      // unknown role or dependency is reported in the same run, not after the first fix.
-      const essentials = ['id', 'on', 'depends_on'].map((key) => [...checkPath, key]);
+      // Shared by the check's places (source.locateIn): written out, as a spread leaves room to grow.
+      const checkPath: Path = ['questions', index, 'checks', checkIndex];
       const raw = asRecord(rawCheck);
       // A sound check has exactly one kind's key (the schema's oneOf).
       const kindKey = CHECK_KIND_KEYS.find((key) => Object.hasOwn(raw, key));
-      if (!schema.isSound(checkPath) || kindKey === undefined || !essentials.every(schema.isClean)) return [];
+      // A bad timeout or expectation is reported on its own; the check is still planned, so its
+      // unknown role or dependency is reported in the same run, not after the first fix.
+      if (!schema.isSound(checkPath) || kindKey === undefined || !ESSENTIAL_KEYS.every((key) => schema.isClean(checkPath, key))) return [];
       const check = compileCheck(source, raw, { path: checkPath, kindKey, questionId: id, vars, ...(defaults ? { defaults } : {}) }, problems, schema.isClean);
       checkIds.push({ id: check.id, path: checkPath, location: check.location });
-      const whens = [{ raw: question.when, at: [...path, 'when'] }, { raw: raw.when, at: [...checkPath, 'when'] }];
-      whenSources.set(check, whens.filter((when) => when.raw !== undefined && schema.isClean(when.at)));
+      const whens: WhenSource[] = [];
+      if (question.when !== undefined && schema.isClean(path, 'when')) whens.push({ raw: question.when, at: [...path, 'when'] });
+      if (raw.when !== undefined && schema.isClean(checkPath, 'when')) whens.push({ raw: raw.when, at: [...checkPath, 'when'] });
+      if (whens.length > 0) whenSources.set(check, whens);
       return [check];
     });
     parsed.push({
@@ -142,7 +147,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   });
   // `when` may ask about any check, so it is compiled once every check is known.
   const checksById = new Map([...imported, ...parsed.flatMap((question) => question.checks)].map((check) => [check.id, check]));
-  const questions = parsed.map((question) => ({
+  const questions = whenSources.size === 0 ? parsed : parsed.map((question) => ({
     ...question,
     checks: question.checks.map((check) => {
       const when = compileWhen(source, check, whenSources.get(check) ?? [], checksById, vars, problems);

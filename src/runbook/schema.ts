@@ -323,3 +323,18 @@ export const buildRunbookSchema = (): JsonSchema => ({
   },
   definitions: { matcher: matcherDefinition, numberOrMatcher, condition, check, ...kindFieldsDefinitions() },
 });
+
+/**
+ * The schema the validator is compiled from (app/schemas.ts): the published one, but a check's
+ * "exactly one kind" (its oneOf) is first asked as an `if`, which ajv answers without writing an
+ * error for each kind a check does not have (12 per check, made and thrown away: half of the
+ * validator's time on 20,000 checks). Only a check that fails it is asked again, as written,
+ * which says what is wrong as before.
+ */
+export const buildRunbookValidatorSchema = (): JsonSchema => {
+  const schema = buildRunbookSchema();
+  const definitions = schema.definitions as Record<string, JsonSchema>;
+  const { oneOf, ...rest } = definitions.check as JsonSchema & { oneOf: unknown };
+  return { ...schema, definitions: { ...definitions, check: { ...rest, if: { oneOf }, else: { oneOf } } } };
+};
+

@@ -22,9 +22,20 @@ export interface RunbookSource {
   readonly file: string;
   readonly data: unknown;
   locate(path: Path, target?: 'key' | 'value'): SourceLocation;
+  /**
+   * `locate([...parent, key])` without the copy: the places of one check share its path. `parent`
+   * must not change afterwards (a Path is read-only).
+   */
+  locateIn(parent: Path, key: string | number, target?: 'key' | 'value'): SourceLocation;
 }
 
 type Locate = RunbookSource['locate'];
+
+/** locateIn for a source whose places are found at once. */
+const locateInBy =
+  (locate: Locate): RunbookSource['locateIn'] =>
+  (parent, key, target) =>
+    locate([...parent, key], target);
 
 const locationAt = (file: string, counter: LineCounter, offset: number): SourceLocation => {
   const { line, col } = counter.linePos(offset);
@@ -93,30 +104,38 @@ export interface ParseOptions {
 
 /** Nested too deep to be parsed: the one problem of the file, at the list or map that went one level too deep. */
 const tooDeep = (file: string, location: SourceLocation): { source: RunbookSource; diagnostics: Diagnostic[] } => ({
-  source: { file, data: undefined, locate: () => location },
+  source: { file, data: undefined, locate: () => location, locateIn: () => location },
   diagnostics: [nestingProblem(location)],
 });
 
 /**
  * A place found the first time its line or column is read. 20,000 checks hold about 140,000
  * places; one object of a few fields each (a closure with its getters per place took 750 bytes,
- * half of the run's memory). Its own enumerable field is the file only, so it is written out by
- * toJSON, never copied field by field.
+ * half of the run's memory), holding its parent's path, shared with its siblings, and its own key
+ * (a path of its own, as `[...path, key]` makes it with room to grow, took 150 bytes more). Its
+ * own enumerable field is the file only, so it is written out by toJSON, never copied field by
+ * field.
  */
+const NO_KEY = Symbol('no key');
+
 class PlaceWhenRead implements SourceLocation {
   #found: SourceLocation | undefined;
-  readonly #locator: () => Locate;
-  readonly #path: Path;
+  readonly #locate: Locate;
+  readonly #parent: Path;
+  /** The last step of the path, or NO_KEY where `parent` is the whole path. */
+  readonly #key: string | number | typeof NO_KEY;
   readonly #target: 'key' | 'value' | undefined;
 
   constructor(
     readonly file: string,
-    locator: () => Locate,
-    path: Path,
+    locate: Locate,
+    parent: Path,
+    key: string | number | typeof NO_KEY,
     target: 'key' | 'value' | undefined,
   ) {
-    this.#locator = locator;
-    this.#path = path;
+    this.#locate = locate;
+    this.#parent = parent;
+    this.#key = key;
     this.#target = target;
   }
 
@@ -133,7 +152,7 @@ class PlaceWhenRead implements SourceLocation {
   }
 
   #place(): SourceLocation {
-    return (this.#found ??= this.#locator()(this.#path, this.#target));
+    return (this.#found ??= this.#locate(this.#key === NO_KEY ? this.#parent : [...this.#parent, this.#key], this.#target));
   }
 }
 
@@ -183,7 +202,13 @@ const quickSource = (file: string, text: string, { data, starts }: QuickReading)
     const start = collection && starts?.startOf(data, collection);
     return start === undefined ? exactly()(path, target) : locationAt(file, (counter ??= lineCounterOf(text)), start);
   };
-  return { file, data, locate: (path, target) => new PlaceWhenRead(file, () => locate, path, target) };
+  return {
+    file,
+    data,
+    // A copy of exactly its length: `[...path, key]` leaves room for 10 more steps.
+    locate: (path, target) => new PlaceWhenRead(file, locate, path.slice(), NO_KEY, target),
+    locateIn: (parent, key, target) => new PlaceWhenRead(file, locate, parent, key, target),
+  };
 };
 
 export const parseRunbookSource = (file: string, text: string, options: ParseOptions = {}): { source: RunbookSource; diagnostics: Diagnostic[] } => {
@@ -197,14 +222,15 @@ const exactSource = (file: string, text: string, options: ParseOptions): { sourc
   const places = exactPlaces(file, text);
   if ('tooDeepAt' in places) return tooDeep(file, places.tooDeepAt);
   const { doc, counter, locate } = places;
+  const locateIn = locateInBy(locate);
   const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   // Every problem of the file at once, in the order of the file: a repeated key beside a syntax error.
   diagnostics.push(...contentProblems(doc, file, text, counter, { tags: options.foreignTags !== 'keep' }));
   diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
-  if (diagnostics.length > 0) return { source: { file, data: undefined, locate }, diagnostics };
+  if (diagnostics.length > 0) return { source: { file, data: undefined, locate, locateIn }, diagnostics };
   const converted = documentData(doc, file, counter);
-  if ('problem' in converted) return { source: { file, data: undefined, locate }, diagnostics: [converted.problem] };
-  return { source: { file, data: converted.data, locate }, diagnostics };
+  if ('problem' in converted) return { source: { file, data: undefined, locate, locateIn }, diagnostics: [converted.problem] };
+  return { source: { file, data: converted.data, locate, locateIn }, diagnostics };
 };
 
 /** `questions[3].checks[0].expect`: the spelling every message uses for a place in the file. */

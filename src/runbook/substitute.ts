@@ -3,7 +3,7 @@
 // Check specs keep their references to the run, which fills in captures and shell-quotes values.
 import type { VarValue } from '../model/runbook.js';
 import { findReferences, replaceReferences, wholeReference, type Namespace } from '../model/references.js';
-import { mapStrings, stringsIn } from '../model/yaml-values.js';
+import { mapStrings, someStringHolds, stringsIn } from '../model/yaml-values.js';
 
 export type Vars = Readonly<Record<string, VarValue>>;
 
@@ -23,20 +23,24 @@ type ValueLookup = (name: string) => VarValue | undefined;
  * The references of `namespace` replaced through a YAML value. A string that is exactly one
  * reference takes the value itself, so `lt: ${vars.max}` compares with the number 95, not the text "95".
  */
-export const substituteIn = (value: unknown, namespace: Namespace, lookup: ValueLookup): unknown =>
-  mapStrings(value, (text) => {
+export const substituteIn = (value: unknown, namespace: Namespace, lookup: ValueLookup): unknown => {
+  // Without a reference to that namespace, the value as it is: no copy of every expectation.
+  if (!someStringHolds(value, `\${${namespace}.`)) return value;
+  return mapStrings(value, (text) => {
     const whole = wholeReference(text);
     const own = whole?.namespace === namespace ? lookup(whole.name) : undefined;
     return own ?? replaceReferences(text, (reference) => (reference.namespace === namespace ? lookup(reference.name)?.toString() : undefined));
   });
+};
 
 /** Every variable's value in place through a YAML value (see substituteIn). */
 export const substituteVars = (value: unknown, vars: Vars): unknown => substituteIn(value, 'vars', (name) => valueOf(vars, name));
 
 /** The names of the captures a YAML value reads, each once. */
-export const capturesIn = (value: unknown): string[] => [
-  ...new Set(stringsIn(value).flatMap(findReferences).filter((reference) => reference.namespace === 'captures').map((reference) => reference.name)),
-];
+export const capturesIn = (value: unknown): string[] => {
+  if (!someStringHolds(value, '${captures.')) return [];
+  return [...new Set(stringsIn(value).flatMap(findReferences).filter((reference) => reference.namespace === 'captures').map((reference) => reference.name))];
+};
 
 /** The variables whose values may be shown: a secret stays its reference in text meant for people. */
 export const withoutSecrets = (vars: Vars, secretVars: readonly string[]): Vars =>

@@ -158,13 +158,16 @@ const rewriteAnyOfRequired = (parentSchema: ErrorObject['parentSchema']): Rewrit
 
 export interface SchemaCheck {
   readonly diagnostics: Diagnostic[];
-  /** True when nothing at or below `path` broke the schema: later stages only read such parts. */
-  readonly isClean: (path: Path) => boolean;
+  /**
+   * True when nothing at or below `path` (or `path`'s `key`, which spares a caller that asks of
+   * each key of a check the copy of its path) broke the schema: later stages only read such parts.
+   */
+  readonly isClean: (path: Path, key?: string | number) => boolean;
   /** True when no schema error is about `path` itself (its own keys, type, required properties). */
   readonly isSound: (path: Path) => boolean;
 }
 
-const pointerOf = (path: Path): string => path.map((step) => `/${String(step)}`).join('');
+const pointerOf = (path: Path, key?: string | number): string => path.map((step) => `/${String(step)}`).join('') + (key === undefined ? '' : `/${String(key)}`);
 
 /** The pointers `pointer` lies under, as text: "/a/b/c" under "", "/a" and "/a/b". */
 const pointersAbove = (pointer: string): string[] => {
@@ -198,8 +201,8 @@ export const validateAgainstSchema = (source: RunbookSource): SchemaCheck => {
   }
   // The usual case, asked about six times per check: no pointer to build where nothing broke.
   if (dirty.size === 0) return { diagnostics, isClean: () => true, isSound: () => true };
-  const isClean = (path: Path): boolean => {
-    const pointer = pointerOf(path);
+  const isClean = (path: Path, key?: string | number): boolean => {
+    const pointer = pointerOf(path, key);
     return !dirty.has(pointer) && !aboveDirty.has(pointer);
   };
   const isSound = (path: Path): boolean => !dirty.has(pointerOf(path));
