@@ -25,8 +25,10 @@ const placedReferences = (check: Check): PlacedReference[] => [
 
 /** Each reference of the check once, the first place it is written. */
 const distinctReferences = (check: Check): PlacedReference[] => {
+  const placed = placedReferences(check);
+  if (placed.length < 2) return placed;
   const seen = new Set<string>();
-  return placedReferences(check).filter(({ reference: { namespace, name } }) => {
+  return placed.filter(({ reference: { namespace, name } }) => {
     const key = `${namespace}.${name}`;
     if (seen.has(key)) return false;
     seen.add(key);

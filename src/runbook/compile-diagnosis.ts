@@ -115,10 +115,12 @@ export const compileDiagnosis = (
   problems: Diagnostic[],
   vars: Readonly<Record<string, VarValue>>,
 ): DiagnosisRule[] => {
+  // Most runbooks name no fault: no index of their checks to build.
+  if (!Array.isArray(rules) || rules.length === 0) return [];
   const byId = new Map(checks.map((check) => [check.id, check]));
   const context = compileContext(byId, vars);
   const names = findingNames(vars, byId);
-  return (Array.isArray(rules) ? (rules as Raw[]) : []).flatMap((raw, index) => {
+  return (rules as Raw[]).flatMap((raw, index) => {
     const path: Path = ['diagnosis', index];
     if (!isClean(path)) return [];
     try {

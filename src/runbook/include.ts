@@ -117,6 +117,7 @@ const clashesOf = (brought: Brought, taken: Map<string, Owner>): Diagnostic[] =>
  * include already gives, each include reported once.
  */
 export const importClashes = (own: IncludedParts, imports: Imports): Diagnostic[] => {
+  if (imports.brought.length === 0) return [];
   const taken = new Map(broughtNames(own));
   return imports.brought.flatMap((brought) => clashesOf(brought, taken));
 };

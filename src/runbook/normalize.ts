@@ -95,6 +95,23 @@ const givenVars = (overrides: Overrides) => ({ flags: overrides.vars ?? {}, envi
 /** The values of the runbook's own variables, before anything else is compiled: its includes are given them. */
 export const runbookVars = (source: RunbookSource, overrides: Overrides = {}): Vars => resolveVars(asRecord(source.data).vars, givenVars(overrides), []).values;
 
+/** `when` may ask about any check, so it is compiled once every check is known. */
+const withWhens = (
+  source: RunbookSource,
+  parsed: readonly Question[],
+  { whenSources, imported, vars }: { whenSources: ReadonlyMap<Check, WhenSource[]>; imported: readonly Check[]; vars: Vars },
+  problems: Diagnostic[],
+): Question[] => {
+  const checksById = new Map([...imported, ...parsed.flatMap((question) => question.checks)].map((check) => [check.id, check]));
+  return parsed.map((question) => ({
+    ...question,
+    checks: question.checks.map((check) => {
+      const when = compileWhen(source, check, whenSources.get(check) ?? [], checksById, vars, problems);
+      return when ? { ...check, when } : check;
+    }),
+  }));
+};
+
 /** `imported`: the checks its includes bring, which its own `when:` and diagnosis rules may name. */
 export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides = {}, imported: readonly Check[] = []) => {
   const problems: Diagnostic[] = [];
@@ -145,15 +162,7 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
       ...(typeof question.hint === 'string' ? { hint: shown(question.hint) } : {}),
     });
   });
-  // `when` may ask about any check, so it is compiled once every check is known.
-  const checksById = new Map([...imported, ...parsed.flatMap((question) => question.checks)].map((check) => [check.id, check]));
-  const questions = whenSources.size === 0 ? parsed : parsed.map((question) => ({
-    ...question,
-    checks: question.checks.map((check) => {
-      const when = compileWhen(source, check, whenSources.get(check) ?? [], checksById, vars, problems);
-      return when ? { ...check, when } : check;
-    }),
-  }));
+  const questions = whenSources.size === 0 ? parsed : withWhens(source, parsed, { whenSources, imported, vars }, problems);
   const allChecks = questions.flatMap((question) => question.checks);
   problems.push(...findDuplicates(questionIds, 'question'), ...findDuplicates(checkIds, 'check'));
   problems.push(...checkRoles(allChecks, hosts, Object.keys(rawHosts)), ...duplicateCaptures(allChecks));

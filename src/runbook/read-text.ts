@@ -12,21 +12,26 @@ export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 
 const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
 
-/** At most `limit + 1` bytes: enough to know the file is too large, from a pipe as from a file. */
+/**
+ * At most `limit + 1` bytes: enough to know the file is too large, from a pipe as from a file. A
+ * file is read into one buffer of its size and one byte more (to see it end, or grow): no copy of
+ * 1 MiB pieces into one (2.4 MB: 11 ms of a `validate`). Only the bytes read are ever returned,
+ * so the buffer needs no zeroing.
+ */
 const readBounded = async (path: string, limit: number): Promise<Buffer> => {
   const handle = await open(path, 'r');
   try {
+    const { size } = await handle.stat();
     const chunks: Buffer[] = [];
     let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(Math.min(1024 * 1024, limit + 1 - total));
+    for (let want = Math.max(size + 1, 64 * 1024); total <= limit; want = 1024 * 1024) {
+      const chunk = Buffer.allocUnsafe(Math.min(want, limit + 1 - total));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > limit) break;
     }
-    return Buffer.concat(chunks);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   } finally {
     await handle.close();
   }
