@@ -3,7 +3,7 @@
 // `require: 90%` counts the hosts of every shard, and the exit code is the whole run's.
 import { InputError, type Diagnostic } from '../errors/diagnostic.js';
 import { judgedQuestion } from '../execute/assemble.js';
-import { countStatuses, exitCodeFor, gatingStatuses, worstStatus } from '../execute/verdict.js';
+import { countStatuses, exitCodeFor, gatingStatuses, runStatus } from '../execute/verdict.js';
 import { describeFleet } from '../model/host-address.js';
 import { groupBy } from '../model/group-by.js';
 import { REPORT_VERSION, type CheckResult, type Finding, type QuestionResult, type RunbookSummary, type RunReport } from '../model/report.js';
@@ -152,7 +152,7 @@ const mergeRunbooks = (reports: readonly RunReport[], files: readonly string[], 
   files.flatMap((file) => {
     const first = reports.flatMap((report) => report.runbooks).find((runbook) => runbook.file === file);
     const own = questions.filter((question) => question.runbook === file);
-    return first ? [{ ...first, hosts: { ...first.hosts, ...fleetRoles(own) }, status: worstStatus(gatingStatuses(own)) }] : [];
+    return first ? [{ ...first, hosts: { ...first.hosts, ...fleetRoles(own) }, status: runStatus(gatingStatuses(own)) }] : [];
   });
 
 /** From the first shard's start to the last one's end: the runners ran side by side. */
@@ -182,7 +182,7 @@ export const mergeReports = (inputs: readonly ReportFile[]): RunReport => {
     reportVersion: REPORT_VERSION,
     tool: reports[0]!.tool,
     ...timeSpan(reports),
-    status: worstStatus(gating),
+    status: runStatus(gating),
     exitCode: exitCodeFor(gating, interrupted),
     interrupted,
     ...(shards.length > 0 ? { mergedShards: shards } : {}),

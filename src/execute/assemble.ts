@@ -5,7 +5,7 @@ import { DEFAULT_REQUIRE } from '../model/require.js';
 import { REPORT_VERSION, type CheckResult, type Finding, type QuestionResult, type ReplayMark, type RunbookSummary, type RunReport } from '../model/report.js';
 import type { Runbook } from '../model/runbook.js';
 import { describeRole } from '../model/host-address.js';
-import { countStatuses, exitCodeFor, gatingStatuses, questionVerdict, worstStatus } from './verdict.js';
+import { countStatuses, exitCodeFor, gatingStatuses, questionVerdict, runStatus } from './verdict.js';
 
 export interface RunbookRun {
   readonly runbook: Runbook;
@@ -63,7 +63,7 @@ export const judgedQuestion = (question: QuestionSource, checks: readonly CheckR
 const summarize = (run: RunbookRun, questions: readonly QuestionResult[]): RunbookSummary => ({
   file: run.runbook.file,
   title: run.runbook.title,
-  status: worstStatus(gatingStatuses(questions)),
+  status: runStatus(gatingStatuses(questions)),
   vars: run.runbook.vars,
   hosts: Object.fromEntries(Object.entries(run.runbook.hosts).map(([role, spec]) => [role, describeRole(spec)])),
 });
@@ -78,7 +78,7 @@ export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunR
     tool: meta.tool,
     startedAt: meta.startedAt.toISOString(),
     durationMs: Math.round(meta.durationMs),
-    status: worstStatus(gating),
+    status: runStatus(gating),
     exitCode: exitCodeFor(gating, meta.interrupted),
     interrupted: meta.interrupted,
     ...(meta.shard ? { shard: meta.shard } : {}),

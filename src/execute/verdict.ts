@@ -87,6 +87,18 @@ export const questionVerdict = (checks: readonly CheckResult[], require = DEFAUL
 export const gatingStatuses = (questions: readonly { readonly severity?: string; readonly status: Status }[]): Status[] =>
   questions.filter((question) => question.severity !== 'warning').map((question) => question.status);
 
+/**
+ * A run's status (and a runbook's, in the report) from its gating questions' statuses: the worst of
+ * them, except that a skipped question (its `when` says it does not apply here, as the certificate
+ * question of a plain-http service) does not keep the others from passing. Only a run whose every
+ * question was skipped is skipped. A question skipped because a check it needs failed or erred
+ * brings that fail or error along, so nothing is hidden.
+ */
+export const runStatus = (statuses: readonly Status[]): Status => {
+  const worst = worstStatus(statuses);
+  return worst === 'skipped' && statuses.includes('pass') ? 'pass' : worst;
+};
+
 export const countStatuses = (statuses: readonly Status[]): Counts => ({
   total: statuses.length,
   ...(Object.fromEntries(STATUSES.map((counted) => [counted, statuses.filter((status) => status === counted).length])) as Record<Status, number>),

@@ -1,7 +1,7 @@
 // The one place that turns check outcomes into a question's status, the counts and the exit code:
 // fail > error > skipped > pass, the reason taken from the culprit check.
 import { describe, expect, test } from 'vitest';
-import { countStatuses, exitCodeFor, questionVerdict, worstStatus } from '../../src/execute/verdict.js';
+import { countStatuses, exitCodeFor, questionVerdict, runStatus, worstStatus } from '../../src/execute/verdict.js';
 import type { Status } from '../../src/model/outcome.js';
 import type { CheckResult, Counts } from '../../src/model/report.js';
 
@@ -87,6 +87,22 @@ describe('questionVerdict', () => {
 describe('worstStatus', () => {
   test.each(WORST)('%j -> %s', (statuses, worst) => {
     expect(worstStatus(statuses)).toBe(worst);
+  });
+});
+
+describe('runStatus', () => {
+  // A question that does not apply (skipped) holds no run back; only a run that asked nothing is skipped.
+  const RUNS: [Status[], Status][] = [
+    [['pass', 'skipped', 'pass'], 'pass'],
+    [['skipped', 'skipped'], 'skipped'],
+    [['pass', 'skipped', 'fail'], 'fail'],
+    [['skipped', 'error'], 'error'],
+    [['pass', 'error', 'skipped'], 'error'],
+    [['pass'], 'pass'],
+    [[], 'pass'],
+  ];
+  test.each(RUNS)('%j -> %s', (statuses, status) => {
+    expect(runStatus(statuses)).toBe(status);
   });
 });
 
