@@ -82,7 +82,8 @@ const OPENSSL_SCRIPT = [
   // An IPv6 address in brackets; SNI only for a name (RFC 6066), as our own handshake does.
   'case $1 in *:*) c="[$1]:$2";; *) c="$1:$2";; esac',
   'case $3 in *:*) sni=;; *[!0-9.]*) sni=1;; *) sni=;; esac',
-  'out=$(timeout --foreground "$4" openssl s_client -connect "$c" ${sni:+-servername} ${sni:+"$3"} -verify_hostname "$3" </dev/null 2>&1); rc=$?',
+  // -state: its progress lines go to stderr unbuffered, so they outlive a `timeout` that ends it.
+  'out=$(timeout --foreground "$4" openssl s_client -state -connect "$c" ${sni:+-servername} ${sni:+"$3"} -verify_hostname "$3" </dev/null 2>&1); rc=$?',
   'printf "%s\\n==rc %s\\n" "$out" "$rc"',
   'printf "%s\\n" "$out" | openssl x509 -noout -subject -issuer -startdate -enddate -fingerprint -sha256 -ext subjectAltName -nameopt oneline 2>/dev/null',
 ].join('\n');
@@ -94,16 +95,28 @@ const line = (text: string, pattern: RegExp): string => pattern.exec(text)?.[1]?
 
 const cnOf = (dn: string): string => /CN ?= ?([^,/]+)/.exec(dn)?.[1]?.trim() ?? dn;
 
+/** s_client's own progress lines, no reason in themselves: `CONNECTED(...)` and -state's `SSL_connect:...`. */
+const PROGRESS = /^(?:CONNECTED\(|SSL_connect:)/;
+
+/**
+ * 124: `timeout` ended it. The handshake starts only once TCP connected, and -state says so on
+ * stderr at once (stdout's CONNECTED line is buffered, and dies with openssl): a server that took
+ * the connection and never answered is `timeout`, as our own handshake says; no connection at all
+ * is `filtered`, as the stream's connect says (a firewall that drops the SYN).
+ */
+const timedOutState = (client: string): 'timeout' | 'filtered' => (/^SSL_connect:/m.test(client) ? 'timeout' : 'filtered');
+
+const TIMED_OUT = { timeout: 'connected, but no TLS handshake before the timeout', filtered: 'no connection before the timeout' } as const;
+
 /** s_client's words: its verify result, protocol and cipher; x509's: names, dates, fingerprint. */
 export const readOpenssl = (name: string, now = Date.now()) => (outcome: CommandOutcome): Reading<Partial<Fields>> => {
   const [client = '', x509 = ''] = outcome.stdout.split(/^==rc \d+$/m);
   const rc = Number(/^==rc (\d+)$/m.exec(outcome.stdout)?.[1]);
   const notAfter = Date.parse(line(x509, /^notAfter=(.*)$/m));
   if (Number.isNaN(notAfter)) {
-    // 124: `timeout` ended it. openssl's buffered words die with it, so a dropped connection and a
-    // server that accepts and never answers look alike here: both are `timeout`.
-    const state = rc === 124 ? 'timeout' : /Connection refused/i.test(client) ? 'refused' : /No route/i.test(client) ? 'unreachable' : 'handshake-failed';
-    const said = firstLine(client.split('\n').filter((text) => !/^CONNECTED/.test(text)).join('\n')) || (rc === 124 ? 'no answer before the timeout' : 'no certificate');
+    const timedOut = rc === 124 ? timedOutState(client) : undefined;
+    const state = timedOut ?? (/Connection refused/i.test(client) ? 'refused' : /No route/i.test(client) ? 'unreachable' : 'handshake-failed');
+    const said = firstLine(client.split('\n').filter((text) => !PROGRESS.test(text)).join('\n')) || (timedOut ? TIMED_OUT[timedOut] : 'no certificate');
     if (/getaddrinfo|Name or service not known/i.test(client)) return { ok: false, error: `cannot resolve the host: ${said}` };
     return { ok: true, value: { state, error: said, tool: 'openssl' } };
   }

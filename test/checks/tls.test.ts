@@ -2,7 +2,7 @@
 // loopback (a certificate that is valid, expired, for another name, self-signed; a plain HTTP port;
 // a closed one); and real `openssl s_client` on the host where sshd will not forward.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { tls } from '../../src/checks/tls.js';
+import { readOpenssl, tls } from '../../src/checks/tls.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { runbookWith, runCli } from '../helpers/run-cli.js';
 import { observeWithoutForwarding, runWebChecks, startWebServers, type WebServers } from '../helpers/web-servers.js';
@@ -88,7 +88,28 @@ describe('tls: openssl s_client on the host where sshd will not forward (real op
     expect((await viaOpenssl({ host: '127.0.0.1', port: servers.https['wrong-name'], name: 'web.test' })).fields).toMatchObject({ state: 'name-mismatch', name_matches: 'no' });
     expect((await viaOpenssl({ host: '127.0.0.1', port: servers.closed, name: 'web.test' })).fields).toMatchObject({ state: 'refused' });
     expect((await viaOpenssl({ host: '127.0.0.1', port: servers.http, name: 'web.test' })).fields).toMatchObject({ state: 'handshake-failed' });
-    expect((await viaOpenssl({ host: '127.0.0.1', port: servers.silent, name: 'web.test', timeout: '500ms' })).fields).toMatchObject({ state: 'timeout' });
+    // The silent server took the connection: -state's progress lines, on stderr, outlive the kill.
+    expect((await viaOpenssl({ host: '127.0.0.1', port: servers.silent, name: 'web.test', timeout: '500ms' })).fields).toMatchObject({ state: 'timeout', error: 'connected, but no TLS handshake before the timeout' });
     expect((await viaOpenssl({ host: '127.0.0.1', port: servers.https.valid })).fields).toMatchObject({ state: 'untrusted', name_matches: 'yes' });
   });
 });
+
+/** What the openssl script prints, as OpenSSL 3.0's s_client -state printed it (captured for real). */
+const opensslSaid = (client: string, rc: number) => readOpenssl('web.test')({ exitCode: 0, signal: null, stdout: `${client}\n==rc ${rc}\n`, stderr: '', durationMs: 1 });
+
+describe('tls: what openssl\'s words mean when its time ran out', () => {
+  test('progress lines (TCP connected, no handshake) are a silent server; none at all is a dropped connection', () => {
+    const silent = opensslSaid('SSL_connect:before SSL initialization\nSSL_connect:SSLv3/TLS write client hello', 124);
+    expect(silent).toEqual({ ok: true, value: { state: 'timeout', error: 'connected, but no TLS handshake before the timeout', tool: 'openssl' } });
+    expect(opensslSaid('', 124)).toEqual({ ok: true, value: { state: 'filtered', error: 'no connection before the timeout', tool: 'openssl' } });
+  });
+
+  test('a failed handshake is said by its error line, not by a progress line', () => {
+    const plain = opensslSaid(
+      'SSL_connect:before SSL initialization\nSSL_connect:SSLv3/TLS write client hello\nSSL_connect:error in error\n4007F2374F7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:350:\nCONNECTED(00000003)\n---\nno peer certificate available',
+      1,
+    );
+    expect(plain).toMatchObject({ ok: true, value: { state: 'handshake-failed', error: expect.stringContaining('wrong version number') } });
+  });
+});
+

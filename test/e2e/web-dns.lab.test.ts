@@ -80,6 +80,17 @@ describeLab('the shipped web-service and dns-resolution runbooks tell the truth 
     });
   });
 
+  test('tls where sshd will not forward: openssl on app tells a dropped connection (filtered) as the forward does', async () => {
+    await lab.setScenario('web-port-filtered');
+    const checks = ['app', 'app-noforward'].map((role) => `      - { id: tls-from-${role}, on: ${role}, tls: { host: 10.200.0.82, port: 443, name: web.lab, timeout: 1s } }`);
+    const runbook = `version: 1\ntitle: t\nhosts:\n  app: app\n  app-noforward: app-noforward\nquestions:\n  - id: q\n    title: q\n    checks:\n${checks.join('\n')}\n`;
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--reporter', 'json', '--ssh-config', lab.sshConfigPath]);
+    const [forwarded, openssl] = result.report!.questions[0]!.checks;
+    expect(forwarded).toMatchObject({ status: 'fail', observed: { state: 'filtered', tool: 'ssh-forward' } });
+    expect(openssl, JSON.stringify(openssl)).toMatchObject({ status: 'fail', observed: { state: 'filtered', error: 'no connection before the timeout', tool: 'openssl' } });
+    expect(result.exitCode).toBe(1);
+  });
+
   describe('dns-resolution.yaml: app whose resolver is dnsmasq on db', () => {
     const args = ['dns-resolution.yaml', '--host', 'client=app', '--var', 'name=web.lab', '--var', 'expected_address=10.200.0.82'];
     test.each(Object.entries(DNS))('%s', async (scenario, expected) => {
