@@ -2,7 +2,9 @@
 // as sshd's login shell does: the marker carries the right group, the output after it is the
 // command's byte for byte, and the kill script ends a whole group, TERM-deaf members included.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { killCommand, wrapCommand } from '../../src/transport/ssh/remote-command.js';
 import { MarkerFilter } from '../../src/transport/ssh/marker-filter.js';
@@ -27,6 +29,15 @@ function runAsLoginShell(command: string, onStdout?: (chunk: Buffer) => void, st
     pid: child.pid ?? 0, stdout: Buffer.concat(out), stderr: Buffer.concat(err), code, signal,
   })));
 }
+
+/** A copy of sleep under `name`: the kernel names its process so, in /proc/PID/stat's (comm) field. */
+const leftoverNamed = (name: string): string => {
+  const path = join(mkdtempSync(join(tmpdir(), 'rb-comm-')), name);
+  copyFileSync('/bin/sleep', path);
+  return path;
+};
+
+const quoted = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
 
 /** The process's state letter, or undefined once it is gone or a zombie (this machine's init may never reap it). */
 const liveState = (pid: number): string | undefined => {
@@ -89,6 +100,19 @@ describe('wrapper', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  test('a leftover whose name holds spaces and parentheses is found and ended too', async () => {
+    const named = leftoverNamed('rb (left) x');
+    const wrapped = wrapCommand(`nohup ${quoted(named)} 30 >/dev/null 2>&1 & echo $!`, { become: false, timeoutMs: 60_000 });
+    const ran = await runAsLoginShell(wrapped.command);
+    const pid = Number(strip(wrapped.marker, ran.stdout).rest.trim());
+    try {
+      expect(ran.code).toBe(0);
+      expect(liveState(pid), `pid ${pid}`).toBeUndefined();
+    } finally {
+      if (liveState(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
   test('a leftover that holds the output does not hold the command open', async () => {
     const wrapped = wrapCommand('sleep 30 & echo started', { become: false, timeoutMs: 60_000 });
     const started = Date.now();
@@ -125,6 +149,20 @@ describe('kill script', () => {
     // After the 2 s grace, never the sleeps' 30 s: a loaded CI machine took 5 s once.
     expect(Date.now() - started).toBeLessThan(12_000);
     expect((await killed)?.code).toBe(0);
+  }, 20_000);
+
+  test('a TERM-deaf member whose name holds spaces and parentheses is KILLed too', async () => {
+    const named = leftoverNamed('rb (deaf) x');
+    // A group of its own holding only it, TERM ignored across its exec.
+    const deaf = spawn('setsid', ['sh', '-c', `trap '' TERM; exec ${quoted(named)} 30`], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(liveState(deaf.pid!)).toBeDefined();
+      expect((await runAsLoginShell(killCommand([deaf.pid!], false))).code).toBe(0);
+      expect(liveState(deaf.pid!)).toBeUndefined();
+    } finally {
+      deaf.kill('SIGKILL');
+    }
   }, 20_000);
 
   test('a group that is already gone is not an error', async () => {

@@ -36,6 +36,14 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * timeout (a busybox host) the script runs in the login shell's own group, read from /proc (or
  * ps), and what it leaves behind is not told apart from it.
  */
+/**
+ * The state `s` and the group `p` of the process whose /proc/PID/stat is `$f`, or on to the next
+ * when it is gone. Its name comes second, in parentheses, and may hold spaces and parentheses
+ * itself (`tmux: server`, a binary named `rb (x) y`): the fields are counted after the last ") ",
+ * never by position from the start, which read such a leftover's parent as its group and left it.
+ */
+const READ_STAT = '{ read -r l <"$f"; } 2>/dev/null || continue; l=${l##*) }; s=${l%% *}; l=${l#* }; l=${l#* }; p=${l%% *}';
+
 const COMMAND_SHELL = [
   'printf "%s" "$PPID" >&4',
   'printf "%s %s\\n" "$1" "$PPID"',
@@ -55,7 +63,7 @@ const STAGE = [
   '    kill -0 -"$1" 2>/dev/null || return 1',
   '    [ -r /proc/self/stat ] || return 0',
   '    for f in /proc/[0-9]*/stat; do',
-  '      { read -r _ _ s _ p _ <"$f"; } 2>/dev/null || continue',
+  `      ${READ_STAT}`,
   '      [ "$p" = "$1" ] && [ "$s" != Z ] && return 0',
   '    done',
   '    return 1',
@@ -96,7 +104,7 @@ const KILL = [
   '  [ -n "$g" ] || return 1',
   '  [ -r /proc/self/stat ] || return 0',
   '  for f in /proc/[0-9]*/stat; do',
-  '    { read -r _ _ s _ p _ <"$f"; } 2>/dev/null || continue',
+  `    ${READ_STAT}`,
   '    [ "$s" = Z ] && continue',
   '    for g; do [ "$p" = "$g" ] && return 0; done',
   '  done',
