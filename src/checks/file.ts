@@ -201,8 +201,8 @@ export const fileCheck = defineCheckKind({
     required: ['path'],
     properties: {
       path: { type: 'string', ...patterned('^(/|\\$\\{)', PATH_TEXT), description: PATH_TEXT },
-      contains: { type: 'string', minLength: 1, description: 'text searched for in the file (field `contains`: 1 or 0)' },
-      regex: { type: 'string', minLength: 1, description: 'a JavaScript regular expression searched in the file (fields `matches` and `match`)' },
+      contains: { type: 'string', minLength: 1, description: 'text the file must contain (field `contains`: 1 or 0); `expect: { contains: 0 }` asks for its absence instead' },
+      regex: { type: 'string', minLength: 1, description: 'a JavaScript regular expression the file must match (fields `matches` and `match`); `expect: { matches: 0 }` asks for no match instead' },
       max_bytes: { type: 'integer', minimum: 1, maximum: MAX_READ_BYTES, description: `how much of the file is searched (default ${DEFAULT_READ_BYTES}, at most ${MAX_READ_BYTES})` },
     },
   },
@@ -211,6 +211,9 @@ export const fileCheck = defineCheckKind({
     sha256: 'text', contains: 'number', matches: 'number', match: 'text',
   },
   defaultExpect: { state: { equals: 'file' } },
+  // Writing what to look for asks that it be found: without these, a check naming a text it never
+  // found passed, unless its author also thought to write `expect: { contains: 1 }`.
+  impliedExpect: { contains: { contains: { equals: 1 } }, regex: { matches: { equals: 1 } } },
   probe,
   observe: async ({ target }, context) => {
     const result = await tryInOrder(context, target.attempts);

@@ -162,6 +162,13 @@ export interface CheckKindAbout<Spec> {
    */
   readonly keptExpect?: Readonly<Record<string, unknown>>;
   /**
+   * Expectations that a key of the spec implies, by that key: `file`'s `contains: text` asks that the
+   * file hold it (`contains: { equals: 1 }`), so writing it asserts it. Each applies when the spec
+   * has its key, with or without an `expect`, unless the `expect` names the field itself
+   * (`contains: 0` asks for absence); for its field it replaces the kind's default or kept one.
+   */
+  readonly impliedExpect?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
    * Problems in a schema-valid spec that need more than a schema to see (an invalid regex), found
    * while loading so they are input errors with a location. Values holding `${...}` are only known
    * at run time and are left to `probe`.

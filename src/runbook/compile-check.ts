@@ -23,13 +23,43 @@ const matcherProblem = (source: RunbookSource, path: Path, error: unknown): Diag
   return { code: 'RB_MATCHER', message: `${formatPath(at)} ${error.message}`, location: source.locate(at), ...(error.hint ? { hint: error.hint } : {}) };
 };
 
-/** The author's expectations and, for fields they leave alone, the kind's kept ones; else its defaults. */
-const expectationsOf = (kind: CheckKind<unknown>, declared: Raw | undefined): [string, unknown, 'declared' | 'kind'][] => {
-  if (!declared) return Object.entries(kind.defaultExpect).map(([field, expression]) => [field, expression, 'kind']);
-  const kept = Object.entries(kind.keptExpect ?? {}).filter(([field]) => !Object.hasOwn(declared, field));
+type ExpectRecord = Readonly<Record<string, unknown>>;
+
+/** An expectation to compile, and where it comes from. */
+interface Expected {
+  readonly field: string;
+  readonly expression: unknown;
+  /** Where it points: the author's `expect` key, the spec key implying it, or the check. */
+  readonly at: Path;
+  readonly target: 'key' | 'value';
+  /** The kind's record holding it (its defaults, kept or implied ones); absent for the author's own. */
+  readonly ofKind?: ExpectRecord;
+}
+
+const fromKind = (record: ExpectRecord, at: Path, target: Expected['target'], settled: (field: string) => boolean): Expected[] =>
+  Object.entries(record).filter(([field]) => !settled(field)).map(([field, expression]) => ({ field, expression, at, target, ofKind: record }));
+
+/** What the spec's own keys imply (`contains` under `file:`), for the fields the author's `expect` leaves alone. */
+const impliedBy = (kind: CheckKind<unknown>, spec: unknown, stated: (field: string) => boolean, { path, kindKey }: CheckContext): Expected[] => {
+  if (!kind.impliedExpect || typeof spec !== 'object' || spec === null) return [];
+  return Object.entries(kind.impliedExpect).flatMap(([key, record]) => (Object.hasOwn(spec, key) ? fromKind(record, [...path, kindKey, key], 'key', stated) : []));
+};
+
+/**
+ * The author's expectations; then, for the fields they leave alone, what the spec implies and the
+ * kind's kept ones. Without an `expect`: the kind's defaults, then what the spec implies. For one
+ * field, what the spec implies replaces the kind's own: it says more about this check.
+ */
+const expectationsOf = (kind: CheckKind<unknown>, declared: Raw | undefined, spec: unknown, context: CheckContext): Expected[] => {
+  const { path } = context;
+  const stated = (field: string): boolean => declared !== undefined && Object.hasOwn(declared, field);
+  const implied = impliedBy(kind, spec, stated, context);
+  const settled = implied.length === 0 ? stated : (field: string) => stated(field) || implied.some((expected) => expected.field === field);
+  if (!declared) return [...fromKind(kind.defaultExpect, path, 'value', settled), ...implied];
   return [
-    ...Object.entries(declared).map(([field, expression]): [string, unknown, 'declared'] => [field, expression, 'declared']),
-    ...kept.map(([field, expression]): [string, unknown, 'kind'] => [field, expression, 'kind']),
+    ...Object.entries(declared).map(([field, expression]): Expected => ({ field, expression, at: [...path, 'expect', field], target: 'value' })),
+    ...implied,
+    ...fromKind(kind.keptExpect ?? {}, path, 'value', settled),
   ];
 };
 
@@ -57,29 +87,29 @@ const compileWithCaptures = (expression: unknown, type: FieldType, range: Intege
 };
 
 /**
- * A kind's own expectations (its defaults and kept ones) compiled once per field: the same for each
- * of its checks, and compiled matchers are never changed.
+ * A kind's own expectations (its defaults, kept and implied ones) compiled once per record and
+ * field: the same for each of its checks, and compiled matchers are never changed. A record is
+ * constant, declared in its kind's file, so it holds one expression per field.
  */
 type CompiledExpectation = ReturnType<typeof compileWithCaptures>;
 
-const kindMatchers = new WeakMap<CheckKind<unknown>, Map<string, CompiledExpectation>>();
+const kindMatchers = new WeakMap<ExpectRecord, Map<string, CompiledExpectation>>();
 
-const compileKindExpectation = (kind: CheckKind<unknown>, field: string, expression: unknown): CompiledExpectation => {
-  let compiled = kindMatchers.get(kind);
-  if (!compiled) kindMatchers.set(kind, (compiled = new Map<string, CompiledExpectation>()));
+const compileKindExpectation = (kind: CheckKind<unknown>, record: ExpectRecord, field: string): CompiledExpectation => {
+  let compiled = kindMatchers.get(record);
+  if (!compiled) kindMatchers.set(record, (compiled = new Map<string, CompiledExpectation>()));
   let matcher = compiled.get(field);
-  if (!matcher) compiled.set(field, (matcher = compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field))));
+  if (!matcher) compiled.set(field, (matcher = compileWithCaptures(record[field], kind.fields[field]!, rangeOfField(field))));
   return matcher;
 };
 
-const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, { path, vars }: CheckContext, problems: Diagnostic[]) => {
+const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, context: CheckContext, problems: Diagnostic[]) => {
   const expectations: Expectation[] = [];
-  const declared = raw.expect === undefined ? undefined : (substituteVars(raw.expect, vars) as Raw);
-  for (const [field, expression, from] of expectationsOf(kind, declared)) {
-    const at = from === 'declared' ? [...path, 'expect', field] : path;
+  const declared = raw.expect === undefined ? undefined : (substituteVars(raw.expect, context.vars) as Raw);
+  for (const { field, expression, at, target, ofKind } of expectationsOf(kind, declared, raw[context.kindKey], context)) {
     try {
-      const compiled = from === 'declared' ? compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field)) : compileKindExpectation(kind, field, expression);
-      expectations.push({ field, ...compiled, location: source.locate(at) });
+      const compiled = ofKind ? compileKindExpectation(kind, ofKind, field) : compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field));
+      expectations.push({ field, ...compiled, location: source.locate(at, target) });
     } catch (error) {
       problems.push(matcherProblem(source, at, error));
     }

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import '../../src/cli/linear-regex.js';
 import { fileCheck, fileFields, fileScript, readFile } from '../../src/checks/file.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
+import { inlineFiles, runbookWith, runCli } from '../helpers/run-cli.js';
 import { loadFixture, notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 
 const check = (body: string): string => `      - id: a\n        on: here\n${body}`;
@@ -125,5 +126,43 @@ describe('file: observing recorded output', () => {
     expect(fileCheck.describe({ path: '/etc/$(reboot).cnf' }, plain).split('\n')[0]).toBe('f=/etc/\\$\\(reboot\\).cnf');
     expect(fileCheck.describe({ path: '/etc/my.cnf' }, plain)).not.toContain('head');
     expect(fileCheck.describe({ path: '/etc/my.cnf', contains: 'x', max_bytes: 10 }, plain)).toContain('exec head -c 10 -- "$f"');
+  });
+});
+
+describe('file: what `contains` and `regex` assert, through the CLI on local files', () => {
+  test('writing what to look for asks that it be found; an expect naming the field asks otherwise', async () => {
+    const dir = inlineFiles({ 'open.cnf': 'port = 3306\nbind-address = 0.0.0.0\n', 'local.cnf': 'port = 3306\nbind-address = 127.0.0.1\n' });
+    const at = (id: string, file: string, search: string, expect = ''): string =>
+      `      - { id: ${id}, on: here, file: { path: ${dir}/${file}, ${search} }${expect ? `, expect: ${expect}` : ''} }`;
+    const contains = 'contains: "bind-address = 0.0.0.0"';
+    const regex = `regex: '^bind-address\\s*=\\s*0\\.0\\.0\\.0$'`;
+    const checks = [
+      at('contains-found', 'open.cnf', contains),
+      at('contains-not-found', 'local.cnf', contains),
+      at('contains-absent-asked', 'local.cnf', contains, '{ contains: 0 }'),
+      at('contains-absent-asked-but-found', 'open.cnf', contains, '{ contains: 0 }'),
+      at('contains-with-other-expect', 'local.cnf', contains, '{ owner: { regex: "." } }'),
+      at('regex-matched', 'open.cnf', regex),
+      at('regex-not-matched', 'local.cnf', regex),
+      at('regex-no-match-asked', 'local.cnf', regex, '{ matches: 0 }'),
+    ];
+    const result = await runCli({ 'r.yaml': runbookWith(checks.join('\n')) }, ['run', 'r.yaml', '--reporter', 'json']);
+    const verdicts = Object.fromEntries(result.report!.questions[0]!.checks.map(({ id, status, reason }) => [id, reason === undefined ? status : `${status}: ${reason}`]));
+    expect(verdicts).toEqual({
+      'contains-found': 'pass',
+      'contains-not-found': 'fail: contains expected to equal 1, got 0',
+      'contains-absent-asked': 'pass',
+      'contains-absent-asked-but-found': 'fail: contains expected to equal 0, got 1',
+      'contains-with-other-expect': 'fail: contains expected to equal 1, got 0',
+      'regex-matched': 'pass',
+      'regex-not-matched': 'fail: matches expected to equal 1, got 0',
+      'regex-no-match-asked': 'pass',
+    });
+    expect(result.exitCode).toBe(1);
+  });
+
+  test('the plan shows what `contains` asserts beside the default', async () => {
+    const result = await runCli({ 'r.yaml': runbookWith('      - { id: bind-all, on: here, file: { path: /etc/mysql/my.cnf, contains: "bind-address = 0.0.0.0" } }') }, ['plan', 'r.yaml']);
+    expect(result.stdout).toContain('expect: state equals "file"; contains equals 1\n');
   });
 });

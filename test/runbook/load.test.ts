@@ -238,6 +238,32 @@ describe('defaults', () => {
     expect(own!.expectations.map(({ field, matcher }) => `${field} ${matcher.describe}`)).toEqual(['stdout contains "ok"', 'exit_code equals 2']);
   });
 
+  /** One `file:` check on a local host: its spec on line 9, the `expect` lines after it. */
+  const fileCheck = (spec: string, ...expect: string[]): string =>
+    ['version: 1', 'title: t', 'hosts: {server: local}', 'questions:', '  - id: q1', '    title: Q', '    checks:', '      - id: c1', '        on: server', `        file: ${spec}`, ...expect.map((line) => `        ${line}`)].join('\n') + '\n';
+  const described = (runbook: Runbook) => checks(runbook)[0]!.expectations.map(({ field, matcher, location }) => [`${field} ${matcher.describe}`, location.line, location.col]);
+
+  test('what the spec asks for is expected, located at its key: `contains` under file: must be found', () => {
+    expect(described(loadValid(fileCheck('{path: /etc/my.cnf, contains: bind-address}')))).toEqual([
+      ['state equals "file"', 8, 9],
+      ['contains equals 1', 10, 35],
+    ]);
+    expect(described(loadValid(fileCheck('{path: /etc/my.cnf, regex: "^port", contains: x}')))).toEqual([
+      ['state equals "file"', 8, 9],
+      ['contains equals 1', 10, 51],
+      ['matches equals 1', 10, 35],
+    ]);
+  });
+
+  test('an expect that names the implied field replaces it; one that names others keeps it', () => {
+    expect(described(loadValid(fileCheck('{path: /etc/my.cnf, contains: bind-address}', 'expect: {contains: 0}')))).toEqual([['contains equals 0', 11, 28]]);
+    expect(described(loadValid(fileCheck('{path: /etc/my.cnf, regex: "^port"}', 'expect: {owner: {equals: root}}')))).toEqual([
+      ['owner equals "root"', 11, 25],
+      ['matches equals 1', 10, 35],
+    ]);
+    expect(described(loadValid(fileCheck('{path: /etc/my.cnf}')))).toEqual([['state equals "file"', 8, 9]]);
+  });
+
   test('no timeout, no hint, no become unless written', () => {
     const [check] = checks(loadValid(oneCheck()));
     expect(check).not.toHaveProperty('timeoutMs');

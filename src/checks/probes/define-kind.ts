@@ -85,6 +85,7 @@ export const defineCheckKind = <Spec, Target>(definition: CheckKindDefinition<Sp
   fields: definition.fields,
   defaultExpect: definition.defaultExpect,
   ...(definition.keptExpect ? { keptExpect: definition.keptExpect } : {}),
+  ...(definition.impliedExpect ? { impliedExpect: definition.impliedExpect } : {}),
   ...(definition.problems ? { problems: (spec: Spec) => definition.problems?.(spec) ?? [] } : {}),
   ...(definition.roleFields ? { roleFields: definition.roleFields } : {}),
   ...(definition.shellFields ? { shellFields: definition.shellFields } : {}),
