@@ -12,7 +12,7 @@ import type { ObserveContext, Observation, Probe, ProbeSettings } from './types.
 
 export type RecordType = 'A' | 'AAAA';
 
-/** What one tool made of the name; `state` is `resolved`, `not-found` (getent), or the rcode's word. */
+/** What one tool made of the name; `state` is `resolved`, `not-found` (getent), the rcode's word, or why no reply came (NO_REPLY). */
 export interface Resolution {
   readonly state: string;
   /** Of the asked type only, sorted as text. */
@@ -39,23 +39,38 @@ export const readGetent = (type: RecordType) => (outcome: CommandOutcome): Readi
 };
 
 // dig's and `host -v`'s words alike: the header's status (host says "not found: 3(NXDOMAIN)"
-// instead), answer records "name. TTL IN TYPE DATA", and the server as ADDRESS#PORT.
+// instead), answer records "name. TTL IN TYPE DATA", and the server as ADDRESS#PORT, also where
+// no reply came: "communications error to ADDRESS#PORT: timed out", or, when the query could not
+// even be sent, "UDP setup with ADDRESS#PORT(ADDRESS) for NAME failed: network unreachable.".
 const STATUS = /status: ([A-Z]+)|not found: \d+\(([A-Z]+)\)/g;
 const RECORD = /^\S+\s+(\d+)\s+IN\s+(\S+)\s+(\S+)/;
-const SERVER = /(?:SERVER: |bytes from |communications error to )([^#\s]+)#\d+/g;
+const SERVER = /(?:SERVER: |bytes from |communications error to |UDP setup with )([^#\s]+)#\d+/g;
+
+/**
+ * Why no reply came, first match wins; "no servers could be reached" ends every one of them, so
+ * it means a timeout only when nothing more precise was said.
+ */
+const NO_REPLY: readonly (readonly [RegExp, string])[] = [
+  // UDP to a port nothing listens on comes back as ICMP port unreachable: the server is down.
+  [/connection refused/, 'connection-refused'],
+  // BIND's words for ENETUNREACH and EHOSTUNREACH: no route to the server (or one that rejects),
+  // so the query never left this host. An ICMP unreachable from a router on the way is not
+  // reported to a UDP socket by Linux: that one ends as a timeout.
+  [/(?:network|host) unreachable/, 'unreachable'],
+  [/timed out|no servers could be reached/, 'timeout'],
+];
 
 const lastMatch = (pattern: RegExp, text: string): RegExpExecArray | undefined => [...text.matchAll(pattern)].at(-1);
 
-/** A reply's rcode and records, or why no reply came: a silent server, or nothing listening there. */
+/** A reply's rcode and records, or why no reply came: a silent server, nothing listening there, or no way there. */
 export const readDig = (tool: string, type: RecordType) => (outcome: CommandOutcome): Reading<Resolution> => {
   const text = `${outcome.stdout}\n${outcome.stderr}`;
   const server = lastMatch(SERVER, text)?.[1] ?? null;
   const status = lastMatch(STATUS, text);
   const rcode = status ? (status[1] ?? status[2]!) : null;
   if (rcode === null) {
-    // UDP to a port nothing listens on comes back as ICMP port unreachable: the server is down.
-    if (/connection refused/.test(text)) return { ok: true, value: { state: 'connection-refused', addresses: [], rcode, server, ttl: null } };
-    if (/timed out|no servers could be reached/.test(text)) return { ok: true, value: { state: 'timeout', addresses: [], rcode, server, ttl: null } };
+    const noReply = NO_REPLY.find(([pattern]) => pattern.test(text));
+    if (noReply) return { ok: true, value: { state: noReply[1], addresses: [], rcode, server, ttl: null } };
     return failed(`${tool} failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || firstLine(outcome.stdout) || 'no message'}`);
   }
   const records = text.split('\n').flatMap((line) => {
@@ -187,6 +202,7 @@ const dnsTold = (dns: Resolution): string => {
   const from = dns.server === null ? '' : ` from ${dns.server}`;
   if (dns.state === 'timeout') return `no answer${from}`;
   if (dns.state === 'connection-refused') return `connection refused${from}: no DNS server listens there`;
+  if (dns.state === 'unreachable') return `${dns.server ?? 'the DNS server'} is unreachable: no route to it from this host, the query was never sent`;
   if (dns.state === 'no-answer') return `NOERROR${from}, without a record of that type`;
   return `${dns.rcode ?? dns.state}${from}`;
 };

@@ -107,6 +107,15 @@ describe("dns: the host's resolver (getent), and dig telling why it found nothin
     expect(observation.fields).toMatchObject({ state: 'not-found', ...nothing, tool: 'getent+dig' });
     expect(observation.notes).toEqual(['getent found nothing, yet dig resolves it through DNS to 10.200.0.82: check hosts: in /etc/nsswitch.conf']);
   });
+
+  test('the resolver unreachable: dig names it and says the query was never sent', async () => {
+    const { observation } = await replayObserve(dns, 'dns/nxdomain.txt', (fixture) => ({
+      ...fixture,
+      records: [fixture.records[0]!, { ...fixture.records[1]!, outcome: recordedOutcome('dns/server-unreachable.txt') }],
+    }));
+    expect(observation.fields).toMatchObject({ state: 'unreachable', rcode: null, server: '10.9.9.9', ...nothing, tool: 'getent+dig' });
+    expect(observation.notes).toEqual(['getent found nothing; dig says 10.9.9.9 is unreachable: no route to it from this host, the query was never sent']);
+  });
 });
 
 describe('dns: asking a given server (dig, else host)', () => {
@@ -123,11 +132,27 @@ describe('dns: asking a given server (dig, else host)', () => {
     ['server-host-servfail.txt', { state: 'servfail', rcode: 'SERVFAIL', server: '127.0.0.80', ...nothing, tool: 'host' }],
     ['server-host-timeout.txt', { state: 'timeout', rcode: null, server: '127.0.0.79', ...nothing, tool: 'host' }],
     ['server-host-connection-refused.txt', { state: 'connection-refused', rcode: null, server: '127.0.0.78', ...nothing, tool: 'host' }],
+    ['server-unreachable.txt', { state: 'unreachable', rcode: null, server: '10.9.9.9', ...nothing, tool: 'dig' }],
+    ['server-unreachable-route.txt', { state: 'unreachable', rcode: null, server: '10.9.8.9', ...nothing, tool: 'dig' }],
+    ['server-host-unreachable.txt', { state: 'unreachable', rcode: null, server: '10.9.9.9', ...nothing, tool: 'host' }],
+    ['server-host-unreachable-route.txt', { state: 'unreachable', rcode: null, server: '10.9.8.9', ...nothing, tool: 'host' }],
   ])('%s', async (file, fields) => {
     const observation = await observe(file);
     expect(observation.error).toBeUndefined();
     expect(observation.fields).toMatchObject(fields);
     if (fields.tool === 'host') expect(observation.missingTools).toEqual([{ tool: 'dig', host: 'client' }]);
+  });
+
+  test.each([
+    ['dns/server-unreachable.txt', 'network unreachable', 'dig', '10.9.9.9'],
+    ['dns/server-unreachable-route.txt', 'host unreachable', 'dig', '10.9.8.9'],
+    ['dns/server-host-unreachable.txt', 'network unreachable', 'host', '10.9.9.9'],
+    ['dns/server-host-unreachable-route.txt', 'host unreachable', 'host', '10.9.8.9'],
+  ])('%s: "%s" is unreachable, though "no servers could be reached" follows it as it follows a timeout', (file, words, tool, server) => {
+    // The host fixtures' first record is dig, not installed there.
+    const outcome = recordedOutcome(file, tool === 'dig' ? 0 : 1);
+    expect(outcome.stdout).toContain(`;; UDP setup with ${server}#53(${server}) for good.lab failed: ${words}.\n;; no servers could be reached`);
+    expect(readDig(tool, 'A')(outcome)).toEqual({ ok: true, value: { state: 'unreachable', addresses: [], rcode: null, server, ttl: null } });
   });
 
   test('the server\'s name that does not resolve is an error in dig\'s words, not a state', () => {
