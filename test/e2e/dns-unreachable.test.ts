@@ -3,11 +3,14 @@
 // ("network unreachable") and 10.9.8.0/24 a route that rejects ("host unreachable"), so dig fails
 // at once and nothing leaves this machine. Beside them, in the same namespace, a port nothing
 // listens on (connection-refused) and one whose queries are dropped (timeout): the states stay apart.
+// And the shipped dns-resolution.yaml where /etc/resolv.conf names 10.9.9.9: its finding says so.
 // Root only (ip netns); elsewhere the suite is skipped with the reason in its title, on CI it runs.
 import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../src/model/report.js';
-import { BIN, inlineFiles, validateReport } from '../helpers/run-cli.js';
+import { BIN, inlineFiles, ROOT, validateReport } from '../helpers/run-cli.js';
 
 const isRoot = process.getuid?.() === 0;
 const onCi = process.env.CI === 'true';
@@ -106,4 +109,21 @@ describe.skipIf(!isRoot && !onCi)(`dns: a server that cannot be reached, in a ne
     expect(checkOf(report, 'rejecting-route')!.evidence[0]!.stdout.text).toContain('failed: host unreachable.');
   });
 
+  test('dns-resolution.yaml on a host whose nameserver it cannot reach: the resolver-unreachable finding, and getent\'s "not found" explained', async () => {
+    const runbook = readFileSync(join(ROOT, 'runbooks/dns-resolution.yaml'), 'utf8');
+    const { exitCode, report } = await runInNamespace({ 'dns-resolution.yaml': runbook }, ['run', 'dns-resolution.yaml', '--var', 'name=db.example.com', '--reporter', 'json'], `nameserver ${NO_ROUTE}\n`);
+    expect(exitCode).toBe(1);
+    expect(Object.fromEntries(report.questions.map((question) => [question.id, question.status]))).toEqual({
+      'resolver-configured': 'pass',
+      'resolver-answers': 'fail',
+      'name-resolves': 'fail',
+      'right-address': 'skipped',
+    });
+    expect(checkOf(report, 'ask-nameserver')!.observed).toMatchObject({ state: 'unreachable', server: NO_ROUTE, tool: 'dig' });
+    expect(checkOf(report, 'resolve-name')!.observed).toMatchObject({ state: 'unreachable', server: NO_ROUTE, tool: 'getent+dig' });
+    expect(checkOf(report, 'resolve-name')!.notes).toEqual([`getent found nothing; dig says ${NO_ROUTE} is unreachable: no route to it from this host, the query was never sent`]);
+    expect(report.diagnosis.map((finding) => [finding.id, finding.message])).toEqual([
+      ['resolver-unreachable', `this host cannot reach the nameserver ${NO_ROUTE} at all: it has no route to it (or one that rejects), so no DNS query leaves for it`],
+    ]);
+  });
 });
