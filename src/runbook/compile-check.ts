@@ -86,13 +86,13 @@ const compileWithCaptures = (expression: unknown, type: FieldType, range: Intege
   return { matcher: { ...shape, describe }, withCaptures: { names, bind } };
 };
 
+type CompiledExpectation = ReturnType<typeof compileWithCaptures>;
+
 /**
  * A kind's own expectations (its defaults, kept and implied ones) compiled once per record and
  * field: the same for each of its checks, and compiled matchers are never changed. A record is
  * constant, declared in its kind's file, so it holds one expression per field.
  */
-type CompiledExpectation = ReturnType<typeof compileWithCaptures>;
-
 const kindMatchers = new WeakMap<ExpectRecord, Map<string, CompiledExpectation>>();
 
 const compileKindExpectation = (kind: CheckKind<unknown>, record: ExpectRecord, field: string): CompiledExpectation => {
@@ -237,7 +237,7 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
   const { path, kindKey, questionId } = context;
   const kind = checkKindOf({ kind: kindKey });
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
-  const dependsOnPath = path.concat('depends_on'); // of its length: a spread leaves room for 18 more
+  const dependsOnPath = path.concat('depends_on'); // of its length: a spread leaves room to grow
   const timeoutMs = isClean(path, 'timeout') ? timeoutOf(source, raw, context, problems) : undefined;
   const retry = isClean(path, 'retry') && isClean(path, 'until') ? retryOf(source, raw, context, problems) : undefined;
   if (isClean(path, kindKey)) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);

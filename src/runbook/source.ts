@@ -108,6 +108,8 @@ const tooDeep = (file: string, location: SourceLocation): { source: RunbookSourc
   diagnostics: [nestingProblem(location)],
 });
 
+const NO_KEY = Symbol('no key');
+
 /**
  * A place found the first time its line or column is read. 20,000 checks hold about 140,000
  * places; one object of a few fields each (a closure with its getters per place took 750 bytes,
@@ -116,8 +118,6 @@ const tooDeep = (file: string, location: SourceLocation): { source: RunbookSourc
  * own enumerable field is the file only, so it is written out by toJSON, never copied field by
  * field.
  */
-const NO_KEY = Symbol('no key');
-
 class PlaceWhenRead implements SourceLocation {
   #found: SourceLocation | undefined;
   readonly #locate: Locate;
@@ -205,7 +205,7 @@ const quickSource = (file: string, text: string, { data, starts }: QuickReading)
   return {
     file,
     data,
-    // A copy of exactly its length: `[...path, key]` leaves room for 10 more steps.
+    // A copy of exactly its length: a path made by `[...path, key]` has room to grow (23 slots for 5 steps).
     locate: (path, target) => new PlaceWhenRead(file, locate, path.slice(), NO_KEY, target),
     locateIn: (parent, key, target) => new PlaceWhenRead(file, locate, parent, key, target),
   };
