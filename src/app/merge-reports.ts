@@ -148,11 +148,11 @@ const fleetRoles = (questions: readonly QuestionResult[]): Record<string, string
 };
 
 /** Title and variables as the first report says them; fleets' hosts and the status from the merged questions. */
-const mergeRunbooks = (reports: readonly RunReport[], files: readonly string[], questions: readonly QuestionResult[]): RunbookSummary[] =>
+const mergeRunbooks = (reports: readonly RunReport[], files: readonly string[], questions: readonly QuestionResult[], interrupted: boolean): RunbookSummary[] =>
   files.flatMap((file) => {
     const first = reports.flatMap((report) => report.runbooks).find((runbook) => runbook.file === file);
     const own = questions.filter((question) => question.runbook === file);
-    return first ? [{ ...first, hosts: { ...first.hosts, ...fleetRoles(own) }, status: runStatus(gatingStatuses(own)) }] : [];
+    return first ? [{ ...first, hosts: { ...first.hosts, ...fleetRoles(own) }, status: runStatus(gatingStatuses(own), interrupted) }] : [];
   });
 
 /** From the first shard's start to the last one's end: the runners ran side by side. */
@@ -182,7 +182,7 @@ export const mergeReports = (inputs: readonly ReportFile[]): RunReport => {
     reportVersion: REPORT_VERSION,
     tool: reports[0]!.tool,
     ...timeSpan(reports),
-    status: runStatus(gating),
+    status: runStatus(gating, interrupted),
     exitCode: exitCodeFor(gating, interrupted),
     interrupted,
     ...(shards.length > 0 ? { mergedShards: shards } : {}),
@@ -190,7 +190,7 @@ export const mergeReports = (inputs: readonly ReportFile[]): RunReport => {
       questions: countStatuses(questions.map((question) => question.status)),
       checks: countStatuses(questions.flatMap((question) => question.checks.map((check) => check.status))),
     },
-    runbooks: mergeRunbooks(reports, files, questions),
+    runbooks: mergeRunbooks(reports, files, questions, interrupted),
     questions,
     diagnosis: mergeFindings(reports),
   };

@@ -60,10 +60,10 @@ export const judgedQuestion = (question: QuestionSource, checks: readonly CheckR
 };
 
 
-const summarize = (run: RunbookRun, questions: readonly QuestionResult[]): RunbookSummary => ({
+const summarize = (run: RunbookRun, questions: readonly QuestionResult[], interrupted: boolean): RunbookSummary => ({
   file: run.runbook.file,
   title: run.runbook.title,
-  status: runStatus(gatingStatuses(questions)),
+  status: runStatus(gatingStatuses(questions), interrupted),
   vars: run.runbook.vars,
   hosts: Object.fromEntries(Object.entries(run.runbook.hosts).map(([role, spec]) => [role, describeRole(spec)])),
 });
@@ -78,7 +78,7 @@ export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunR
     tool: meta.tool,
     startedAt: meta.startedAt.toISOString(),
     durationMs: Math.round(meta.durationMs),
-    status: runStatus(gating),
+    status: runStatus(gating, meta.interrupted),
     exitCode: exitCodeFor(gating, meta.interrupted),
     interrupted: meta.interrupted,
     ...(meta.shard ? { shard: meta.shard } : {}),
@@ -87,7 +87,7 @@ export const assembleReport = (runs: readonly RunbookRun[], meta: RunMeta): RunR
       questions: countStatuses(questionStatuses),
       checks: countStatuses(questions.flatMap((question) => question.checks.map((check) => check.status))),
     },
-    runbooks: perRunbook.map(({ run, questions: own }) => summarize(run, own)),
+    runbooks: perRunbook.map(({ run, questions: own }) => summarize(run, own, meta.interrupted)),
     questions,
     diagnosis: runs.flatMap((run) => run.findings),
   };

@@ -92,11 +92,12 @@ export const gatingStatuses = (questions: readonly { readonly severity?: string;
  * them, except that a skipped question (its `when` says it does not apply here, as the certificate
  * question of a plain-http service) does not keep the others from passing. Only a run whose every
  * question was skipped is skipped. A question skipped because a check it needs failed or erred
- * brings that fail or error along, so nothing is hidden.
+ * brings that fail or error along, so nothing is hidden. An interrupted run is never promoted: what
+ * it skipped never started, which is not "does not apply".
  */
-export const runStatus = (statuses: readonly Status[]): Status => {
+export const runStatus = (statuses: readonly Status[], interrupted = false): Status => {
   const worst = worstStatus(statuses);
-  return worst === 'skipped' && statuses.includes('pass') ? 'pass' : worst;
+  return worst === 'skipped' && statuses.includes('pass') && !interrupted ? 'pass' : worst;
 };
 
 export const countStatuses = (statuses: readonly Status[]): Counts => ({

@@ -104,6 +104,11 @@ describe('runStatus', () => {
   test.each(RUNS)('%j -> %s', (statuses, status) => {
     expect(runStatus(statuses)).toBe(status);
   });
+
+  test('an interrupted run is not promoted: what it skipped never started', () => {
+    expect(runStatus(['pass', 'skipped'], true)).toBe('skipped');
+    expect(runStatus(['pass', 'pass'], true)).toBe('pass');
+  });
 });
 
 describe('countStatuses', () => {
