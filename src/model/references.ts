@@ -27,7 +27,8 @@ export const REFERENCE = new RegExp(`\\$\\{${oneOf(NAMESPACES)}\\.(${DOTTED_NAME
 export const referencePattern = (...namespaces: readonly CheckNamespace[]): string => `\\$\\{${oneOf(namespaces)}\\.${DOTTED_NAME}\\}`;
 
 export const findReferences = (text: string): Reference[] =>
-  [...text.matchAll(REFERENCE)].map((match) => ({ namespace: match[1] as Namespace, name: match[2]! }));
+  // Most text holds no reference: no matcher and no list made for it.
+  !text.includes('${') ? [] : [...text.matchAll(REFERENCE)].map((match) => ({ namespace: match[1] as Namespace, name: match[2]! }));
 
 export type Lookup = (reference: Reference) => string | undefined;
 

@@ -509,6 +509,8 @@ class Scanner {
 
 /** Every `${vars.x}` and `${captures.x}` in a shell command line, in order, with where it stands. */
 export const shellSites = (text: string): ShellSite[] => {
+  // A text with no reference has no site: most commands are read no further, at load and at run.
+  if (!text.includes('${')) return [];
   const scanner = new Scanner(text);
   scanner.code(0, '', undefined);
   return scanner.sites
@@ -572,8 +574,7 @@ const uniqueVariable = (base: string, taken: ReadonlyMap<string, { variable: str
 
 /** One message per reference the shell would never expand or would parse again, with the rewrite. */
 export const shellPlaceProblems = (text: string): string[] =>
-  // A text with no reference has no place to judge: most commands are read no further.
-  !text.includes('${') ? [] : shellSites(text).flatMap((site) => {
+  shellSites(text).flatMap((site) => {
     if (site.place.kind === 'word' || site.place.kind === 'expanded') return [];
     const written = text.slice(site.start, site.end);
     const rewrite = site.place.rewrite.replaceAll('${captures.NAME}', written);

@@ -6,10 +6,10 @@ import type { Check, Runbook, SourceLocation } from '../model/runbook.js';
 import { dependsOnEach } from './reachability.js';
 import { findReferences, stringsIn, type Reference } from './template.js';
 
-/** Only text holding `${` is searched: most of a spec holds no reference. */
-const referencesIn = (texts: readonly string[]): Reference[] => texts.flatMap((text) => (text.includes('${') ? findReferences(text) : []));
-
-export const referencesOf = (check: Check): Reference[] => referencesIn(check.hint ? [...stringsIn(check.spec), check.hint] : stringsIn(check.spec));
+export const referencesOf = (check: Check): Reference[] => [
+  ...stringsIn(check.spec).flatMap(findReferences),
+  ...(check.hint ? findReferences(check.hint) : []),
+];
 
 interface PlacedReference {
   readonly reference: Reference;
