@@ -30,6 +30,25 @@ const lazyDataFromNodeModules: Plugin = {
   },
 };
 
+/**
+ * commander requires node:child_process when it loads, for subcommands that are executables of
+ * their own, which runbook has none of: Node compiling child_process (with net and dgram) was
+ * 15 ms of every command, `--version` and `validate` included. commander gets a stand-in that
+ * requires it on first use; a run that starts commands loads it through execa anyway.
+ */
+const lazyChildProcessForCommander: Plugin = {
+  name: 'lazy-child-process-for-commander',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^(node:)?child_process$/ }, ({ importer }) =>
+      /[\\/]commander[\\/]/.test(importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined,
+    );
+    bundle.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { main: join(root, 'src/cli/main.ts') },
@@ -41,7 +60,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['ssh2'],
-  plugins: [lazyDataFromNodeModules],
+  plugins: [lazyDataFromNodeModules, lazyChildProcessForCommander],
   // CommonJS packages in the bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
