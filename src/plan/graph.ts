@@ -13,21 +13,31 @@ const firstById = <T extends { readonly id: string }>(items: readonly T[]): Map<
   return byId;
 };
 
-export const unknownDependencies = (checks: readonly Check[], questions: readonly Question[]): Diagnostic[] => {
-  const ids = checks.map((check) => check.id);
-  const known = new Set(ids);
-  const questionById = firstById(questions);
-  const suggestCheck = didYouMeanAmong(ids);
-  return checks.flatMap((check) =>
-    check.dependsOn.flatMap((target, index) => {
-      if (known.has(target)) return [];
-      const question = questionById.get(target);
+/** Each check's position by id (the last, should two share one: then the map holds fewer ids than there are checks). */
+export const positionsById = (checks: readonly Check[]): Map<string, number> => {
+  const position = new Map<string, number>();
+  for (let index = 0; index < checks.length; index += 1) position.set(checks[index]!.id, index);
+  return position;
+};
+
+/** `known`: positionsById(checks), which the plan makes once for this and executionOrder. */
+export const unknownDependencies = (checks: readonly Check[], questions: readonly Question[], known: ReadonlyMap<string, number> = positionsById(checks)): Diagnostic[] => {
+  const problems: Diagnostic[] = [];
+  let questionById: Map<string, Question> | undefined;
+  let suggestCheck: ReturnType<typeof didYouMeanAmong> | undefined;
+  // A loop over every entry, with the indexes for hints made only once one is needed: nearly
+  // every dependency names a known check.
+  for (const check of checks) {
+    check.dependsOn.forEach((target, index) => {
+      if (known.has(target)) return;
+      const question = (questionById ??= firstById(questions)).get(target);
       const hint = question
         ? `depends_on names checks; question "${target}" has ${question.checks.map((c) => `"${c.id}"`).join(', ')}`
-        : suggestCheck(target, check.id); // a check cannot depend on itself
-      return [{ code: 'RB_UNKNOWN_DEPENDENCY' as const, message: `check "${check.id}" depends on unknown check "${target}"`, location: check.dependsOnLocations[index] ?? check.location, ...(hint ? { hint } : {}) }];
-    }),
-  );
+        : (suggestCheck ??= didYouMeanAmong(checks.map(({ id }) => id)))(target, check.id); // a check cannot depend on itself
+      problems.push({ code: 'RB_UNKNOWN_DEPENDENCY', message: `check "${check.id}" depends on unknown check "${target}"`, location: check.dependsOnLocations[index] ?? check.location, ...(hint ? { hint } : {}) });
+    });
+  }
+  return problems;
 };
 
 /** The checks that must finish before this one starts: its dependencies and those its `when` asks about. */
@@ -139,23 +149,23 @@ const distinct = (ids: readonly string[]): Iterable<string> => (ids.length < 2 ?
  * Kahn's algorithm, always taking the earliest ready check in file order (a heap of positions, so
  * 20,000 checks plan in a blink). Checks in a cycle are left out; the cycle is reported elsewhere.
  */
-export const executionOrder = (checks: readonly Check[]): Check[] => {
-  const position = new Map(checks.map((check, index) => [check.id, index]));
-  const waitingOn: number[] = [];
+export const executionOrder = (checks: readonly Check[], position: ReadonlyMap<string, number> = positionsById(checks)): Check[] => {
+  // Who waits on whom, in plain loops: no pair or closure per check.
+  const waitingOn = new Int32Array(checks.length);
   const dependents = new Map<string, number[]>();
-  checks.forEach((check, index) => {
+  for (let index = 0; index < checks.length; index += 1) {
     let count = 0;
-    for (const id of distinct(runsAfter(check))) {
+    for (const id of distinct(runsAfter(checks[index]!))) {
       if (!position.has(id)) continue;
       count += 1;
       const list = dependents.get(id);
       if (list) list.push(index);
       else dependents.set(id, [index]);
     }
-    waitingOn.push(count);
-  });
+    waitingOn[index] = count;
+  }
   const ready = new MinHeap();
-  waitingOn.forEach((count, index) => count === 0 && ready.push(index));
+  for (let index = 0; index < checks.length; index += 1) if (waitingOn[index] === 0) ready.push(index);
   const order: Check[] = [];
   for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
     const check = checks[next]!;

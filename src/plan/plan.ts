@@ -2,7 +2,7 @@
 // role (plan/instances.ts), or the reasons it cannot run.
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Check, Runbook } from '../model/runbook.js';
-import { dependencyCycles, executionOrder, unknownDependencies } from './graph.js';
+import { dependencyCycles, executionOrder, positionsById, unknownDependencies } from './graph.js';
 import { expandInstances, type CheckInstance } from './instances.js';
 import { referenceProblems } from './references.js';
 
@@ -16,12 +16,13 @@ export interface Plan {
 
 export const buildPlan = (runbook: Runbook): { plan: Plan; diagnostics: Diagnostic[] } => {
   const checks = runbook.questions.flatMap((question) => question.checks);
-  const order = executionOrder(checks);
+  const positions = positionsById(checks);
+  const order = executionOrder(checks, positions);
   // The order leaves out exactly the checks on a cycle or behind one: when it holds every check,
   // each under an id of its own, there is no cycle to look for.
-  const mayHaveCycles = order.length !== checks.length || new Set(checks.map((check) => check.id)).size !== checks.length;
+  const mayHaveCycles = order.length !== checks.length || positions.size !== checks.length;
   const diagnostics = [
-    ...unknownDependencies(checks, runbook.questions),
+    ...unknownDependencies(checks, runbook.questions, positions),
     ...(mayHaveCycles ? dependencyCycles(checks) : []),
     ...referenceProblems(runbook, checks),
   ];

@@ -17,11 +17,15 @@ interface PlacedReference {
   readonly location: SourceLocation;
 }
 
-const placedReferences = (check: Check): PlacedReference[] => [
-  ...referencesOf(check).map((reference) => ({ reference, location: check.specLocation })),
-  ...check.expectations.flatMap(({ withCaptures, location }) =>
-    (withCaptures?.names ?? []).map((name) => ({ reference: { namespace: 'captures' as const, name }, location }))),
-];
+// Loops that push: this runs for every check, and most have no reference at all.
+const placedReferences = (check: Check): PlacedReference[] => {
+  const placed: PlacedReference[] = [];
+  for (const reference of referencesOf(check)) placed.push({ reference, location: check.specLocation });
+  for (const { withCaptures, location } of check.expectations) {
+    for (const name of withCaptures?.names ?? []) placed.push({ reference: { namespace: 'captures', name }, location });
+  }
+  return placed;
+};
 
 /** Each reference of the check once, the first place it is written. */
 const distinctReferences = (check: Check): PlacedReference[] => {

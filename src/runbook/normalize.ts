@@ -60,18 +60,18 @@ const findDuplicates = (entries: { id: string; path: Path; location: SourceLocat
 /** `on`, and the roles a kind reaches besides it (a capture's trigger host), must all be defined. */
 const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, RoleHosts>>, roles: string[]): Diagnostic[] => {
   const written = new Set(roles);
-  return checks.flatMap((check) => {
-    const used = [
-      { role: check.on, what: 'runs on', location: check.onLocation },
-      ...checkKindOf(check).otherHosts(check.spec).map((role) => ({ role, what: 'uses', location: check.specLocation })),
-    ];
-    return used
-      .filter(({ role }) => !Object.hasOwn(hosts, role) && !written.has(role))
-      .map(({ role, what, location }) => {
-        const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
-        return { code: 'RB_UNKNOWN_HOST' as const, message: `check "${check.id}" ${what} unknown host role "${role}"`, location, hint };
-      });
-  });
+  const problems: Diagnostic[] = [];
+  const expect = (role: string, check: Check, what: string, location: SourceLocation): void => {
+    if (Object.hasOwn(hosts, role) || written.has(role)) return;
+    const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
+    problems.push({ code: 'RB_UNKNOWN_HOST', message: `check "${check.id}" ${what} unknown host role "${role}"`, location, hint });
+  };
+  // A loop, not a list of roles per check: this runs over every check of the file.
+  for (const check of checks) {
+    expect(check.on, check, 'runs on', check.onLocation);
+    for (const role of checkKindOf(check).otherHosts(check.spec)) expect(role, check, 'uses', check.specLocation);
+  }
+  return problems;
 };
 
 const duplicateCaptures = (checks: readonly Check[]): Diagnostic[] => {

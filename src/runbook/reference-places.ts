@@ -35,13 +35,20 @@ const eachString = (value: unknown, path: (string | number)[], visit: (text: str
     return;
   }
   if (typeof value !== 'object' || value === null) return;
-  const step = (key: string | number, item: unknown): void => {
-    path.push(key);
-    eachString(item, path, visit);
-    path.pop();
-  };
-  if (Array.isArray(value)) value.forEach((item, index) => step(index, item));
-  else for (const [key, item] of Object.entries(value)) step(key, item);
+  // Plain loops: a closure and an entry array per step were a third of the walk's time.
+  const depth = path.length;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      path[depth] = index;
+      eachString(value[index], path, visit);
+    }
+  } else {
+    for (const key of Object.keys(value)) {
+      path[depth] = key;
+      eachString((value as Record<string, unknown>)[key], path, visit);
+    }
+  }
+  path.length = depth;
 };
 
 const OTHER_NAMESPACE_HINT = 'runbook fills in ${vars.NAME} (set with --var, RUNBOOK_VAR_NAME or the file) and ${captures.NAME}; for the shell\'s own variables write $NAME';
