@@ -1,5 +1,4 @@
 // Entry point: runs the program and turns every failure into one line and a documented exit code.
-import './linear-regex.js';
 import { CommanderError } from 'commander';
 import { errorText, formatDiagnostic, InputError } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
