@@ -91,10 +91,14 @@ const overridesOf = async (options: CommonOptions, inventory: Inventory | undefi
   return { vars: options.var ?? {}, environment: runbookVarsInEnvironment(), hosts: options.host ?? {}, ...(varsFile ? { varsFile } : {}), ...(inventory ? { inventory } : {}) };
 };
 
-/** Loads (all problems at once, or nothing) and, before anything is shown or run, masks the secrets from then on. */
-const load = async (files: readonly string[], options: CommonOptions) => {
+/**
+ * Loads (all problems at once, or nothing) and, before anything is shown or run, masks the secrets
+ * from then on. `forRun`: every check's result will carry its place, found from the quick reading
+ * (load-plans.ts), with no second reading of the file in mid-run.
+ */
+const load = async (files: readonly string[], options: CommonOptions, forRun = false) => {
   const inventory = options.inventory === undefined ? undefined : await loadInventory(options.inventory);
-  const plans = await loadPlans(files, await overridesOf(options, inventory));
+  const plans = await loadPlans(files, await overridesOf(options, inventory), forRun);
   hideSecrets(secretsOf(plans));
   return { plans, inventory };
 };
@@ -113,7 +117,7 @@ export const runAction = async (files: string[], options: RunOptions): Promise<v
   const tape = await tapeFor(files, options);
   const interrupted = interruptions();
   const effective: RunOptions = { ...options, ...(tape.vars ? { var: tape.vars } : {}), ...(tape.hosts ? { host: tape.hosts } : {}) };
-  const { plans: loaded, inventory } = await load(files, effective);
+  const { plans: loaded, inventory } = await load(files, effective, true);
   const plans = select(loaded, effective, inventory);
   const progress = await progressFor(options);
   const { runPlans } = await import('../app/run-runbooks.js');

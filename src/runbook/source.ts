@@ -182,8 +182,9 @@ const collectionAt = (data: unknown, path: Path): object | undefined => {
 };
 
 /**
- * Data from the quick reading. A list or map is placed where the quick reading saw it start, when
- * it noted that (ParseOptions.placeCollections: a run places each check so, for its result); any
+ * Data from the quick reading. A list or map, or the value of a map's first key, is placed where
+ * the quick reading saw it start, when it noted that (ParseOptions.placeCollections: a run places
+ * each check so, by its id, for its result); any
  * other place comes from the exact reading, parsed the first time one is read (and only parsed:
  * its problems and data are the quick reading's to say). A `validate` that finds nothing never
  * parses the text twice, nor does a run that places only its checks.
@@ -197,9 +198,17 @@ const quickSource = (file: string, text: string, { data, starts }: QuickReading)
     exact = 'tooDeepAt' in places ? () => places.tooDeepAt : places.locate;
     return exact;
   };
+  /** Where the quick reading saw the value at `path` start: a list or map, or the value of a map's first key (a check's id). */
+  const quickStart = (path: Path): number | undefined => {
+    if (!starts) return undefined;
+    const collection = collectionAt(data, path);
+    if (collection) return starts.startOf(data, collection);
+    const key = path.at(-1);
+    const map = typeof key === 'string' ? collectionAt(data, path.slice(0, -1)) : undefined;
+    return map && !Array.isArray(map) ? starts.startOfFirstValue(data, map, key as string) : undefined;
+  };
   const locate: Locate = (path, target = 'value') => {
-    const collection = target === 'value' ? collectionAt(data, path) : undefined;
-    const start = collection && starts?.startOf(data, collection);
+    const start = target === 'value' ? quickStart(path) : undefined;
     return start === undefined ? exactly()(path, target) : locationAt(file, (counter ??= lineCounterOf(text)), start);
   };
   return {

@@ -130,6 +130,34 @@ export class CollectionStarts {
     return this.#byCollection.get(collection);
   }
 
+  /**
+   * Where the value of `key` starts, when `key` is the first key of `map`, a map of `data`: after
+   * the map's `{` (a flow map) and blanks, the key written plain, `:` and spaces, then the value
+   * on that line, its text there as it reads (plain) or quoted. Anything else (a quoted key, a
+   * comment, the value on a line of its own) is left to the exact reading. A check's id, its first
+   * key in nearly every runbook, is placed so: every result of a run carries that place, and a
+   * run read quickly no longer parses its file again to say where its first check is written.
+   */
+  startOfFirstValue(data: unknown, map: object, key: string): number | undefined {
+    if (Object.keys(map)[0] !== key) return undefined;
+    const mapStart = this.startOf(data, map);
+    if (mapStart === undefined) return undefined;
+    let at = this.text[mapStart] === '{' ? contentStart(this.text, mapStart + 1) : mapStart;
+    if (!this.text.startsWith(key, at)) return undefined;
+    at = this.#pastSpaces(at + key.length);
+    if (this.text[at] !== ':') return undefined;
+    at = this.#pastSpaces(at + 1);
+    const value = (map as Record<string, unknown>)[key];
+    const written = typeof value === 'string' && value !== '' && (this.text.startsWith(value, at) || this.text[at] === '"' || this.text[at] === "'");
+    return written ? at : undefined;
+  }
+
+  #pastSpaces(from: number): number {
+    let at = from;
+    while (this.text[at] === ' ' || this.text[at] === '\t') at += 1;
+    return at;
+  }
+
   #pairedUp(data: unknown): Map<object, number> | undefined {
     const index = new Map<object, number>();
     let at = 0;
