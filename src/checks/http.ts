@@ -285,7 +285,9 @@ const CURL_WRITE_OUT = '%{stderr}==curl %{http_code} %{time_connect} %{time_appc
 export const curlScript = (target: Target, timeoutMs: number): string => {
   const options = [
     '-sS', '-i', '-K', '-', '--max-time', seconds(timeoutMs), '--connect-timeout', seconds(timeoutMs),
-    ...(target.insecure ? ['-k'] : []), ...(target.follow > 0 ? ['-L', '--max-redirs', String(target.follow)] : []),
+    // No -L: curl would follow a redirect to any host; viaCurl follows, one curl per hop, only
+    // within the same scheme, host and port, as our own client does.
+    ...(target.insecure ? ['-k'] : []),
     '-w', shellWord(CURL_WRITE_OUT),
   ];
   // A missing curl is the shell's 127, as for any tool; the rest of a long body is read and dropped,
@@ -374,8 +376,32 @@ const probe = (spec: HttpSpec, { resolve, timeoutMs }: ProbeSettings): Result<Pr
 
 const withTool = (fields: Partial<Fields>, tool: string): Observation['fields'] => ({ ...NO_ANSWER, ...fields, tool });
 
-const viaCurl = (steps: Ready, why: string, context: ObserveContext): Promise<Observation> =>
-  askedOnHost(context, [steps.fallback], why, (answer) => withTool(answer.value, 'curl'));
+/** The same request at a path of the same origin, as the next hop of a redirect. */
+const atPath = (target: Target, path: string): Target => ({ ...target, url: new URL(path, target.url).href, path });
+
+/**
+ * curl on the host, one run per hop: a redirect is followed while hops are left and it stays within
+ * the same scheme, host and port (sameOrigin), as over the stream; curl's own -L would go anywhere.
+ * The fields are the last answer's, with the hops counted and every hop's time in `total_ms`.
+ */
+const viaCurl = async (steps: Ready, why: string, context: ObserveContext): Promise<Observation> => {
+  const { target } = steps;
+  let asked = target;
+  let totalMs = 0;
+  for (let hop = 0; ; hop += 1) {
+    const attempt = hop === 0 ? steps.fallback : { ...steps.fallback, script: curlScript(asked, Math.min(steps.stream.timeoutMs, context.remainingMs())), stdin: curlConfig(asked) };
+    const observation = await askedOnHost(context, [attempt], why, (answer) => withTool(answer.value, 'curl'));
+    const { fields } = observation;
+    totalMs += typeof fields['total_ms'] === 'number' ? fields['total_ms'] : 0;
+    const status = typeof fields['status'] === 'number' ? fields['status'] : 0;
+    const location = typeof fields['location'] === 'string' ? fields['location'] : '';
+    const next = fields['state'] === 'answered' && status >= 300 && status < 400 && location !== '' ? sameOrigin(target, location, asked.url) : undefined;
+    if (hop >= target.follow || next === undefined || observation.error !== undefined) {
+      return hop === 0 ? observation : { ...observation, fields: { ...fields, redirects: hop, total_ms: totalMs } };
+    }
+    asked = atPath(target, next);
+  }
+};
 
 const observe = async ({ target: planned }: Probe<Steps>, context: ObserveContext): Promise<Observation> => {
   if (!planned.target || !planned.fallback) return { fields: {}, error: `the url ${planned.stream.label} has no value when the check runs` };

@@ -165,6 +165,19 @@ describe('http: curl on the host where sshd will not forward (real curl, real se
     expect((await withoutForwarding({ url: at(servers.silent), timeout: '500ms' })).fields).toMatchObject({ state: 'timeout' });
   });
 
+  // curl's own -L would follow to any origin; hop by hop, only within the same scheme, host and port.
+  test('a redirect to another origin is not followed, as over the stream; one within it is, hop by hop', async () => {
+    const other = servers.https.valid;
+    const across = await withoutForwarding({ url: at(servers.http, `/to-port/${other}`), follow_redirects: 3 });
+    expect(across.fields).toMatchObject({ state: 'answered', status: 302, redirects: 0, location: `http://127.0.0.1:${other}/` });
+    expect(across.records).toHaveLength(1);
+    const within = await withoutForwarding({ url: at(servers.http, '/moved'), follow_redirects: 3 });
+    expect(within.fields).toMatchObject({ state: 'answered', status: 200, redirects: 1, body: 'hello ok\n' });
+    expect(within.records.map((record) => record.command)).toHaveLength(2);
+    expect(within.notes).toHaveLength(1);
+    expect((await withoutForwarding({ url: at(servers.http, '/moved'), follow_redirects: 0 })).fields).toMatchObject({ status: 302, redirects: 0 });
+  });
+
   test('with `name`, curl asks that name while it connects to the URL\'s address (--connect-to)', async () => {
     const seen = await withoutForwarding({ url: at(servers.http, '/host'), name: 'other.example' });
     expect(seen.fields).toMatchObject({ state: 'answered', status: 200, body: `other.example:${servers.http}` });
@@ -193,7 +206,7 @@ describe('http: curl on the host where sshd will not forward (real curl, real se
 
   test('the script: options only; the config: url, method, headers, body', () => {
     const target = { url: 'http://db/', secure: false, host: 'db', port: 80, authority: 'db', serverName: 'db', path: '/', method: 'GET', headers: { a: 'b' }, body: '', timeoutMs: 2000, follow: 2, insecure: true };
-    expect(curlScript(target, 2000).split('\n')[1]).toBe(`{ curl -sS -i -K - --max-time 2 --connect-timeout 2 -k -L --max-redirs 2 -w '%{stderr}==curl %{http_code} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total} %{num_redirects} %{size_download}\\n'; echo "==exit $?" >&2; } | { head -c 81920; cat >/dev/null; }`);
+    expect(curlScript(target, 2000).split('\n')[1]).toBe(`{ curl -sS -i -K - --max-time 2 --connect-timeout 2 -k -w '%{stderr}==curl %{http_code} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total} %{num_redirects} %{size_download}\\n'; echo "==exit $?" >&2; } | { head -c 81920; cat >/dev/null; }`);
     expect(curlConfig({ ...target, headers: { 'User-Agent': 'mine' } })).toBe('url = "http://db/"\nrequest = "GET"\nheader = "User-Agent: mine"');
     expect(curlConfig(target)).toBe('url = "http://db/"\nrequest = "GET"\nheader = "user-agent: runbook"\nheader = "a: b"');
   });

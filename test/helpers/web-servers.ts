@@ -13,7 +13,11 @@ import { recordingContext, type Recorded } from '../fixtures/probes/fixture.js';
 import { type CertificateName, type Certificates, makeCertificates } from './certificates.js';
 import { runbookWith, runCli } from './run-cli.js';
 
-/** /: 200 "hello ok"; /host: the Host header; /broken: 502; /moved: 302 to /; /away: 302 to another host; /slow: never answers; /echo: the request back. */
+/**
+ * /: 200 "hello ok"; /host: the Host header; /broken: 502; /moved: 302 to /; /away: 302 to another
+ * host; /to-port/N: 302 to / on port N of this machine (another origin, on loopback); /slow: never
+ * answers; /echo: the request back.
+ */
 const answer = (request: IncomingMessage, response: ServerResponse): void => {
   const routes: Record<string, () => void> = {
     '/broken': () => response.writeHead(502).end('bad gateway\n'),
@@ -27,6 +31,11 @@ const answer = (request: IncomingMessage, response: ServerResponse): void => {
       request.on('end', () => response.writeHead(200, { 'content-type': 'text/plain' }).end(`${request.method} ${String(request.headers['x-token'] ?? '-')} ${Buffer.concat(chunks).toString()}`));
     },
   };
+  const toPort = /^\/to-port\/(\d+)$/.exec(request.url ?? '');
+  if (toPort) {
+    response.writeHead(302, { location: `http://127.0.0.1:${toPort[1]}/` }).end();
+    return;
+  }
   (routes[request.url ?? '/'] ?? (() => response.writeHead(200, { 'x-served-by': 'test' }).end('hello ok\n')))();
 };
 
