@@ -16,7 +16,7 @@ import { describeRole } from '../model/host-address.js';
 import { redactData, redactor, type Redact } from '../secrets/redact.js';
 import { loadPlans, secretsOf } from './load-plans.js';
 import type { SshOptions } from '../transport/ssh/pool.js';
-import { createTransports, type TransportFactory, type TransportSet } from './transports.js';
+import { createTransports, runHosts, type TransportFactory, type TransportSet } from './transports.js';
 import { TOOL } from './tool.js';
 import type { Shard } from './select-hosts.js';
 
@@ -140,7 +140,7 @@ export const runPlans = async (plans: readonly Plan[], request: RunSettings): Pr
   // Every running command listens for the interruption: many at once is expected, not a leak.
   const { signal, stoppedBecause } = stopSignals(request);
   setMaxListeners(0, request.signal, signal);
-  const transports = (request.transports ?? createTransports)(plans.flatMap((plan) => plan.instances.map((instance) => instance.host)), request.ssh);
+  const transports = await (request.transports ?? createTransports)(runHosts(plans), request.ssh);
   const runs: RunbookRun[] = [];
   try {
     emit(runStart(plans, transports, startedAt));

@@ -96,8 +96,8 @@ export const recordingOf = (request: RecordRequest, redact: Redact, secretNames:
   const targets = new Map<string, string>();
   const recordedAt = new Date().toISOString();
   return {
-    transports: (hosts, ssh) => {
-      const inner = createTransports(hosts, ssh);
+    transports: async (hosts, ssh) => {
+      const inner = await createTransports(hosts, ssh);
       return onePerHost((spec) => {
         const transport = inner.forHost(spec);
         if (!targets.has(spec.name)) targets.set(spec.name, transport.description);

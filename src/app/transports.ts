@@ -1,8 +1,10 @@
 // One transport per host for the whole run: the local one for `local` hosts, pooled SSH connections
 // for the rest (one per destination, shared by every role and file that names it), all closed at the end.
+import { checkKindOf } from '../checks/registry.js';
 import { usageError } from '../errors/diagnostic.js';
+import type { Plan } from '../plan/plan.js';
 import type { HostSpec } from '../model/runbook.js';
-import { LocalTransport } from '../transport/local/transport.js';
+import type { LocalTransport } from '../transport/local/transport.js';
 import { SshPool, type SshOptions } from '../transport/ssh/pool.js';
 import { refusedTransport, type Transport } from '../transport/types.js';
 
@@ -22,16 +24,33 @@ const openPool = (options: SshOptions): SshPool => {
 };
 
 /** What makes a run's transports: createTransports, or record and replay (tape.ts) in its place. */
-export type TransportFactory = (hosts: readonly HostSpec[], ssh: SshOptions) => TransportSet;
+export type TransportFactory = (hosts: readonly HostSpec[], ssh: SshOptions) => TransportSet | Promise<TransportSet>;
 
-export const createTransports = (hosts: readonly HostSpec[], ssh: SshOptions): TransportSet => {
-  const local = new LocalTransport(ssh.hurry);
+/** Every host a run may ask for: each instance's, and those of the roles its check reaches besides its own (a capture's trigger host). */
+export const runHosts = (plans: readonly Plan[]): HostSpec[] =>
+  plans.flatMap((plan) =>
+    plan.instances.flatMap((instance) => [
+      instance.host,
+      ...checkKindOf(instance.check).otherHosts(instance.check.spec).flatMap((role) => plan.runbook.hosts[role]?.members ?? []),
+    ]),
+  );
+
+/** The local transport, and execa with it (40-60 ms to load), only for a run that has a local host. */
+const localTransport = async (hurry: AbortSignal | undefined): Promise<LocalTransport> => new (await import('../transport/local/transport.js')).LocalTransport(hurry);
+
+/**
+ * `hosts`: every host the run may ask for, a capture's trigger host included (runHosts). One it was
+ * not given is refused: a host is never answered by another transport (before, an SSH trigger host
+ * in a run with no other SSH host ran its command here, on the local machine).
+ */
+export const createTransports = async (hosts: readonly HostSpec[], ssh: SshOptions): Promise<TransportSet> => {
+  const local = hosts.some((host) => host.kind === 'local') ? await localTransport(ssh.hurry) : undefined;
   const pool = hosts.some((host) => host.kind === 'ssh') ? openPool(ssh) : undefined;
   const made = new Map<string, Transport>();
   const make = (spec: HostSpec): Transport => {
     if (spec.kind === 'unusable') return refusedTransport(spec.name, { code: 'UNUSABLE_HOST', message: `${spec.name}: ${spec.why}` });
-    if (spec.kind === 'local' || pool === undefined) return local;
-    return pool.transportFor(spec);
+    const transport = spec.kind === 'local' ? local : pool?.transportFor(spec);
+    return transport ?? refusedTransport(spec.name, { code: 'UNUSABLE_HOST', message: `${spec.name}: not among the hosts this run was set up for` });
   };
   return {
     forHost: (spec) => {
@@ -43,7 +62,7 @@ export const createTransports = (hosts: readonly HostSpec[], ssh: SshOptions): T
       return transport;
     },
     close: async () => {
-      await Promise.all([local.close(), pool?.close()]);
+      await Promise.all([local?.close(), pool?.close()]);
     },
   };
 };
