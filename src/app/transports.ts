@@ -35,7 +35,7 @@ export const runHosts = (plans: readonly Plan[]): HostSpec[] =>
     ]),
   );
 
-/** The local transport, and execa with it (40-60 ms to load), only for a run that has a local host. */
+/** The local transport, and execa with it, only for a run that has a local host (an SSH-only run started about 25 ms sooner). */
 const localTransport = async (hurry: AbortSignal | undefined): Promise<LocalTransport> => new (await import('../transport/local/transport.js')).LocalTransport(hurry);
 
 /**

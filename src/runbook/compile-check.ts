@@ -251,8 +251,7 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
   if (isClean(path, kindKey)) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
   const capturesClean = isClean(path, 'capture');
   const expectations = isClean(path, 'expect') ? compileExpectations(source, kind, raw, context, problems) : [];
-  // Most checks capture nothing: their expectations are kept as compiled, not copied.
-  if (capturesClean && raw.capture !== undefined) expectations.push(...compileCaptureExpectations(source, raw, context, problems));
+  if (capturesClean) expectations.push(...compileCaptureExpectations(source, raw, context, problems));
   // Built whole, then the optional fields set: a spread per optional field was most of the cost
   // of this function on a cold run over 20,000 checks.
   const check: { -readonly [K in keyof Check]: Check[K] } = {
