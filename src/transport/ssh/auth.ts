@@ -1,7 +1,8 @@
 // The credentials ssh would offer: agent keys, then key files (the configured ones, or ssh's
 // defaults). With IdentitiesOnly only the configured keys count, including their copies in the agent.
 import { existsSync, readFileSync } from 'node:fs';
-import ssh2, { type AnyAuthMethod, BaseAgent, createAgent, type OpenSSHAgent, type ParsedKey } from 'ssh2';
+import type { AnyAuthMethod, ParsedKey } from 'ssh2';
+import { BaseAgent, createAgent, OpenSSHAgent, parseKey } from './ssh2-client.js';
 import type { SshTarget } from './config.js';
 
 interface Identity {
@@ -18,7 +19,7 @@ export interface Credentials {
 }
 
 const parsed = (data: Buffer): ParsedKey | undefined => {
-  const key = ssh2.utils.parseKey(data);
+  const key = parseKey(data);
   return key instanceof Error ? undefined : key;
 };
 
@@ -44,7 +45,7 @@ class ConfiguredKeysAgent extends BaseAgent<ParsedKey> {
 
   constructor(socket: string, private readonly allowed: readonly Buffer[]) {
     super();
-    this.inner = new ssh2.OpenSSHAgent(socket); // a named import of it is undefined: ssh2 is CommonJS
+    this.inner = new OpenSSHAgent(socket);
   }
 
   override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {

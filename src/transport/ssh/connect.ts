@@ -2,11 +2,11 @@
 // (each hop's `forwardOut` channel is the next connection's socket), and turns every way that can
 // fail into a TransportError that names the host and what to do.
 import type { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
 import type { TransportError } from '../types.js';
 import { credentials } from './auth.js';
 import { describeTarget, type SshTarget } from './config.js';
 import { hostKeyCheck } from './host-key.js';
+import { Client } from './ssh2-client.js';
 
 export class ConnectError extends Error {
   constructor(readonly transportError: TransportError) {
