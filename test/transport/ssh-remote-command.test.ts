@@ -2,7 +2,7 @@
 // as sshd's login shell does: the marker carries the right group, the output after it is the
 // command's byte for byte, and the kill script ends a whole group, TERM-deaf members included.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -71,6 +71,15 @@ describe('wrapper', () => {
     const wrapped = wrapCommand('read -r _ _ _ _ g _ </proc/$$/stat; echo "$g $# $0"', { become: false, timeoutMs: 5000 });
     const stdout = strip(wrapped.marker, (await runAsLoginShell(wrapped.command)).stdout);
     expect(stdout.rest).toBe(`${stdout.pgid} 0 /bin/sh\n`);
+  });
+
+  test('the login shell becomes /bin/sh, which waits for the command (its parent is timeout)', async () => {
+    // The command's shell -> timeout ($PPID) -> the waiting shell: timeout's parent, by its stat.
+    const wrapped = wrapCommand('read -r _ _ _ waiting _ </proc/$PPID/stat; echo "$waiting"; readlink -f /proc/$waiting/exe', { become: false, timeoutMs: 5000 });
+    const ran = await runAsLoginShell(wrapped.command);
+    const [waiting, program] = strip(wrapped.marker, ran.stdout).rest.trim().split('\n');
+    expect(Number(waiting)).toBe(ran.pid);
+    expect(program).toBe(realpathSync('/bin/sh'));
   });
 
   test('the command reads the channel\'s input, not /dev/null', async () => {
