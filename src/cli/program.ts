@@ -13,13 +13,16 @@ import { collectList, collectPair, parseDurationOption, parsePositiveInteger, pa
 // The actions (and all they load) are imported when a command runs, not to print --help or --version.
 
 /**
- * Before a command that runs a runbook's own regexes (matchers and captures on what checks saw,
- * `--limit ~pattern` on host names): V8's switch to its linear engine (linear-regex.ts). Loading
- * node:v8 for it was 7 ms of `validate`, `--help` and `--version`, which run none.
+ * The action of a command that runs a runbook's own regexes (matchers and captures on what checks
+ * saw, `--limit ~pattern` on host names), after V8's switch to its linear engine (linear-regex.ts).
+ * Loading node:v8 for it was 7 ms of `validate`, `--help` and `--version`, which run none.
  */
-const runningRegexes = async (): Promise<void> => {
-  await import('./linear-regex.js');
-};
+const runningRegexes =
+  <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
+  async (...args: A): Promise<void> => {
+    await import('./linear-regex.js');
+    return action(...args);
+  };
 type PlanOptions = CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number };
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -96,10 +99,7 @@ export const buildProgram = (): Command => {
       'runbook run mysql-connectivity.yaml --record incidents/2026-12-01   # keep what the hosts said',
       'runbook run mysql-connectivity.yaml --replay incidents/2026-12-01   # the same report, no host asked',
     ))
-    .action(async (files: string[], options: RunOptions) => {
-      await runningRegexes();
-      return (await import('./actions.js')).runAction(files, options);
-    });
+    .action(runningRegexes(async (files: string[], options: RunOptions) => (await import('./actions.js')).runAction(files, options)));
 
   withOverrides(program.command('validate').argument('<files...>', 'runbook files'))
     .description('check runbooks against the schema and the planner without running anything')
@@ -116,10 +116,7 @@ export const buildProgram = (): Command => {
     .addOption(new Option('--format <format>', 'text, json (the plan as data), mermaid (a flowchart GitHub and GitLab draw in Markdown) or dot (Graphviz)').choices(['text', 'json', 'mermaid', 'dot']).default('text'))
     .option('--json', 'the same as --format json')
     .addOption(timeoutOption())
-    .action(async (file: string, options: PlanOptions) => {
-      await runningRegexes();
-      return (await import('./actions.js')).planAction(file, options);
-    });
+    .action(runningRegexes(async (file: string, options: PlanOptions) => (await import('./actions.js')).planAction(file, options)));
 
   program.command('test').argument('<dirs...>', 'recordings (runbook run --record DIR), each with an expect.yaml')
     .description('replay each recording against its runbook and compare the verdicts and findings with its expect.yaml; exit 1 on any difference')
@@ -134,10 +131,7 @@ export const buildProgram = (): Command => {
       'runbook test incidents/*                                                 # in CI: every incident still diagnosed right',
       'runbook test test/fixtures/recordings/* --runbook my-changed-copy.yaml',
     ))
-    .action(async (dirs: string[], options: TestCommandOptions) => {
-      await runningRegexes();
-      return (await import('./test-action.js')).testAction(dirs, options);
-    });
+    .action(runningRegexes(async (dirs: string[], options: TestCommandOptions) => (await import('./test-action.js')).testAction(dirs, options)));
 
   program.command('merge-reports').argument('<files...>', 'JSON reports of runbook run --shard i/n, one per shard')
     .description('join the JSON reports of a sharded run into the report of the whole run, judged again as one run (require: counts every shard\'s hosts), with its exit code')
