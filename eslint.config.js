@@ -76,6 +76,17 @@ export default tseslint.config(
   ]),
   restrict(['src/app/**'], [never(['../cli/*', '../progress/*'], 'app/ never imports cli/ or progress/.')]),
   restrict(['src/progress/**'], [never(['../*', '!../model', '!../errors', '!../execute', '../execute/*', '!../execute/events.js'], 'progress/ listens to execute/events only.')]),
+  // The YAML library loads when the exact reading first needs it (src/runbook/yaml-library.ts): a
+  // plain runbook never loads it. Elsewhere its types only; the TAP reporter writes with its own copy.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/report/tap.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'yaml', allowTypeImports: true, message: 'import its types only; call yamlLibrary() (src/runbook/yaml-library.ts) for its values, so that a plain runbook never loads it.' }],
+      }],
+    },
+  },
   {
     files: ['test/**/*.ts', 'scripts/**/*.ts', '*.config.*', 'eslint.config.js'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-argument': 'off' },

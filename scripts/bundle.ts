@@ -49,7 +49,23 @@ const lazyChildProcessForCommander: Plugin = {
   },
 };
 
+/**
+ * The YAML library as one CommonJS file, which the exact reading requires the first time it reads
+ * (yaml-library.ts): a plain runbook, read quickly, never loads it. One file, as in the bundle.
+ */
+const YAML_FILE = 'yaml.cjs';
+
 rmSync(outdir, { recursive: true, force: true });
+await build({
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: root, loader: 'js' },
+  outfile: join(outdir, YAML_FILE),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
 await build({
   entryPoints: { main: join(root, 'src/cli/main.ts') },
   outdir,
@@ -61,6 +77,8 @@ await build({
   sourcemap: 'linked',
   external: ['ssh2'],
   plugins: [lazyDataFromNodeModules, lazyChildProcessForCommander],
+  // src/runbook/yaml-library.ts requires the YAML library on first use: this file of its own.
+  define: { RUNBOOK_YAML_MODULE: JSON.stringify(`./${YAML_FILE}`) },
   // CommonJS packages in the bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

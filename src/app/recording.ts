@@ -5,11 +5,11 @@
 // put every answer of a run on one long line per attempt, in the order they happened to finish.
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { Document } from 'yaml';
 import { InputError, type Diagnostic } from '../errors/diagnostic.js';
 import type { Plan } from '../plan/plan.js';
 import { readText } from '../runbook/read-text.js';
 import { formatPath, parseRunbookSource, type Path, type RunbookSource } from '../runbook/source.js';
+import { yamlLibrary } from '../runbook/yaml-library.js';
 import type { ExchangeStep, RecordedAttempt, RecordedOpening } from '../transport/tape/attempt.js';
 import type { AttemptOrigin, AttemptStep, CommandOutcome, StreamFailure, Termination, TransportError } from '../transport/types.js';
 
@@ -98,7 +98,7 @@ const streamYaml = (attempt: Extract<RecordedAttempt, { type: 'stream' }>) => ({
 });
 
 export const yamlText = (comment: string, data: unknown): string => {
-  const document = new Document(data);
+  const document = new (yamlLibrary().Document)(data);
   document.commentBefore = ` ${comment}`;
   return document.toString({ lineWidth: 0, blockQuote: 'literal' });
 };

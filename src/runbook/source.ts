@@ -1,12 +1,13 @@
 // A parsed runbook file that remembers where every value came from, so any later stage can point an
 // error at file:line:col.
-import { isMap, isPair, isScalar, isSeq, type LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
 import { contentProblems, documentData } from './yaml-content.js';
 import { nestingProblem, parseWithinDepth } from './yaml-depth.js';
 import { yamlDiagnostics } from './yaml-errors.js';
-import { lineCounterOf } from './text-lines.js';
+import { lineCounterOf, type TextLines } from './text-lines.js';
+import { yamlLibrary } from './yaml-library.js';
 import { quickData } from './yaml-quick.js';
 
 type QuickReading = NonNullable<ReturnType<typeof quickData>>;
@@ -37,7 +38,7 @@ const locateInBy =
   (parent, key, target) =>
     locate([...parent, key], target);
 
-const locationAt = (file: string, counter: LineCounter, offset: number): SourceLocation => {
+const locationAt = (file: string, counter: TextLines, offset: number): SourceLocation => {
   const { line, col } = counter.linePos(offset);
   return { file, line, col };
 };
@@ -52,6 +53,7 @@ const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
 const pairAt = (map: YAMLMap, key: string): Pair | undefined => {
   let index = pairsByKey.get(map);
   if (!index) {
+    const { isPair, isScalar } = yamlLibrary();
     index = new Map();
     for (const item of map.items) {
       if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
@@ -63,6 +65,7 @@ const pairAt = (map: YAMLMap, key: string): Pair | undefined => {
 
 /** The deepest node along `path`, and whether the whole path was found. */
 const walk = (doc: Document, path: Path): { node: Node | undefined; keyNode: Node | undefined } => {
+  const { isMap, isSeq } = yamlLibrary();
   let node = doc.contents as Node | null | undefined;
   let keyNode: Node | undefined;
   for (const step of path) {
@@ -157,7 +160,7 @@ class PlaceWhenRead implements SourceLocation {
 }
 
 /** The YAML library's document of the text, and where each path of it is; or where it nests too deep to be parsed. */
-const exactPlaces = (file: string, text: string): { doc: Document.Parsed; counter: LineCounter; locate: Locate } | { tooDeepAt: SourceLocation } => {
+const exactPlaces = (file: string, text: string): { doc: Document.Parsed; counter: TextLines; locate: Locate } | { tooDeepAt: SourceLocation } => {
   // Lines counted in the text: the parser's own count loses line breaks in some broken documents.
   const counter = lineCounterOf(text);
   const parsed = parseWithinDepth(text);
@@ -191,7 +194,7 @@ const collectionAt = (data: unknown, path: Path): object | undefined => {
  */
 const quickSource = (file: string, text: string, { data, starts }: QuickReading): RunbookSource => {
   let exact: Locate | undefined;
-  let counter: LineCounter | undefined;
+  let counter: TextLines | undefined;
   const exactly = (): Locate => {
     if (exact) return exact;
     const places = exactPlaces(file, text);

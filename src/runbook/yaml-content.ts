@@ -6,10 +6,12 @@
 // bytes, `!!set` a map of nulls) or, unknown (`!shell`), is dropped by the parser: the value would
 // run as if the tag were not there. Each is one diagnostic at the node, before the document
 // becomes data.
-import { isAlias, isMap, isNode, isScalar, visit, type Alias, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import type { Alias, Document, Node, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
+import type { TextLines } from './text-lines.js';
 import { composedDepthProblem } from './yaml-depth.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /** Aliases resolved when the document becomes data: far more than any runbook repeats, far fewer than a bomb needs. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -55,6 +57,7 @@ const nulProblem = (node: Node, at: At): Diagnostic => ({
 const duplicateKeys = (map: YAMLMap, at: At): Diagnostic[] => {
   const seen = new Map<string, Node>();
   const problems: Diagnostic[] = [];
+  const { isScalar } = yamlLibrary();
   for (const { key } of map.items) {
     if (!isScalar(key)) continue;
     const name = String(key.value);
@@ -74,7 +77,8 @@ const selfAlias = (alias: Alias, at: At): Diagnostic => ({
 });
 
 /** Repeated keys, unresolvable aliases, NUL characters, (unless `tags` is false) unsupported tags in document order; then nesting too deep. */
-export const contentProblems = (doc: Document, file: string, text: string, counter: LineCounter, check: { tags: boolean }): Diagnostic[] => {
+export const contentProblems = (doc: Document, file: string, text: string, counter: TextLines, check: { tags: boolean }): Diagnostic[] => {
+  const { isAlias, isMap, isNode, isScalar, visit } = yamlLibrary();
   const at: At = (node, part) => {
     const { line, col } = counter.linePos(part === 'tag' ? tagOffset(text, node) : (node.range?.[0] ?? 0));
     return { file, line, col };
@@ -105,7 +109,8 @@ export const contentProblems = (doc: Document, file: string, text: string, count
 };
 
 /** The document as data; an alias bomb (too many aliases to resolve) becomes a diagnostic at its first alias. */
-export const documentData = (doc: Document, file: string, counter: LineCounter): { data: unknown } | { problem: Diagnostic } => {
+export const documentData = (doc: Document, file: string, counter: TextLines): { data: unknown } | { problem: Diagnostic } => {
+  const { visit } = yamlLibrary();
   try {
     return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch {

@@ -7,9 +7,10 @@
 // there: never composed, in time and memory linear in what was read. The stack is the parser's
 // own, so a "[" inside quotes, a comment or a block scalar never counts, nor does indentation
 // that closes what it seems to open.
-import { Composer, isAlias, isCollection, isNode, isPair, Lexer, Parser, YAMLParseError, type Alias, type CST, type Document,type Node } from 'yaml';
+import type { Alias, CST, Document, Node } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /**
  * The deepest a runbook, vars file or inventory may nest lists and maps. A runbook uses about 10
@@ -68,6 +69,7 @@ const positionIn = (text: string, offset: number): { line: number; col: number }
  * returned instead.
  */
 export const parseWithinDepth = (text: string): { doc: Document.Parsed } | { tooDeepAt: { line: number; col: number } } => {
+  const { Composer, Lexer, Parser, YAMLParseError } = yamlLibrary();
   const parser = new Parser();
   const tokens: CST.Token[] = [];
   for (const lexeme of new Lexer().lex(text)) {
@@ -90,8 +92,10 @@ export const parseWithinDepth = (text: string): { doc: Document.Parsed } | { too
 };
 
 /** The nodes a collection holds: items, or keys and values. */
-const childrenOf = (node: Node): Node[] =>
-  isCollection(node) ? node.items.flatMap((item) => (isPair(item) ? [item.key, item.value] : [item])).filter((child): child is Node => isNode(child)) : [];
+const childrenOf = (node: Node): Node[] => {
+  const { isCollection, isNode, isPair } = yamlLibrary();
+  return isCollection(node) ? node.items.flatMap((item) => (isPair(item) ? [item.key, item.value] : [item])).filter((child): child is Node => isNode(child)) : [];
+};
 
 /**
  * The document as data nests no deeper than the limit. The parser's stack misses a level in rare
@@ -102,6 +106,7 @@ const childrenOf = (node: Node): Node[] =>
  * first node past the limit is reported.
  */
 export const composedDepthProblem = (doc: Document, at: (node: Node) => SourceLocation, targets: ReadonlyMap<Alias, Node>): Diagnostic | undefined => {
+  const { isAlias, isCollection, isNode } = yamlLibrary();
   const heights = new Map<Node, number>();
   let problem: Diagnostic | undefined;
   const measure = (node: Node, depth: number): number => {

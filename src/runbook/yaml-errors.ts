@@ -1,9 +1,9 @@
 // The YAML library's errors as one root cause each, in words that say what to do. After its first
 // error the parser often loses its place and reports every later token ("Unexpected scalar token
 // in YAML stream"): those are echoes of the same mistake, not new ones, and are dropped.
-import type { LineCounter, YAMLError } from 'yaml';
+import type { YAMLError } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { lineCounterOf } from './text-lines.js';
+import { lineCounterOf, type TextLines } from './text-lines.js';
 
 interface Spot {
   readonly line: number;
@@ -83,7 +83,7 @@ const isEcho = (error: YAMLError): boolean => error.code === 'UNEXPECTED_TOKEN' 
  * `_parserLines` is the parser's own count of lines, which misses line breaks in exactly the broken
  * documents these errors come from (text-lines.ts): positions are counted in the text instead.
  */
-export const yamlDiagnostics = (file: string, text: string, errors: readonly YAMLError[], _parserLines?: LineCounter): Diagnostic[] => {
+export const yamlDiagnostics = (file: string, text: string, errors: readonly YAMLError[], _parserLines?: TextLines): Diagnostic[] => {
   if (errors.length === 0) return [];
   const counter = lineCounterOf(text);
   const lines = text.split('\n');

@@ -2,33 +2,65 @@
 // 15 ms of every command's start-up, required by commander for subcommands runbook does not have
 // (scripts/bundle.ts gives commander a stand-in that loads it on first use); node:v8, 7 ms, is
 // loaded only by the commands that run a runbook's regexes, to switch V8 to its linear engine.
+// The YAML library (about 10 ms) is required only when a runbook needs the exact reading.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { BIN, ROOT, inlineFiles } from '../helpers/run-cli.js';
 
-/** Runs the built CLI with a preload that says, as the process exits, which of Node's modules it loaded. */
-const loads = async (args: readonly string[]): Promise<{ exitCode: number; childProcess: boolean; v8: boolean }> => {
-  const dir = inlineFiles({
-    'report-loads.cjs': "process.on('exit', () => process.stderr.write('\\nloaded: ' + JSON.stringify(process.moduleLoadList) + '\\n'));",
-  });
-  const result = await execa(process.execPath, ['--require', join(dir, 'report-loads.cjs'), BIN, ...args], { reject: false, cwd: ROOT });
+/**
+ * A preload that says, as the process exits, which of Node's modules and which files it loaded:
+ * CommonJS files from require's cache, ES modules (the bundle's chunks) as a load hook sees them.
+ */
+const REPORT_LOADS = `import { createRequire, register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent("export async function load(url, context, next) { if (url.startsWith('file:')) process._rawDebug('module: ' + url); return next(url, context); }"));
+const require = createRequire(import.meta.url);
+process.on('exit', () => process.stderr.write('\\nloaded: ' + JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)]) + '\\n'));
+`;
+
+/** The YAML library's own code, as the package or as esbuild bundles it (src/runbook only destructures the name). */
+const holdsYamlLibrary = (file: string): boolean => /class YAMLParseError extends|YAMLParseError = class extends/.test(readFileSync(file, 'utf8'));
+
+/** Runs the built CLI with REPORT_LOADS. */
+const loads = async (args: readonly string[]): Promise<{ exitCode: number; childProcess: boolean; v8: boolean; yaml: boolean }> => {
+  const dir = inlineFiles({ 'report-loads.mjs': REPORT_LOADS });
+  const result = await execa(process.execPath, ['--import', join(dir, 'report-loads.mjs'), BIN, ...args], { reject: false, cwd: ROOT });
   const said = /^loaded: (.*)$/m.exec(result.stderr);
   if (!said) throw new Error(`no report of the loads in: ${result.stderr}`);
   const loaded = JSON.parse(said[1]!) as string[];
-  return { exitCode: result.exitCode ?? -1, childProcess: loaded.includes('NativeModule child_process'), v8: loaded.includes('NativeModule v8') };
+  const modules = [...result.stderr.matchAll(/^module: (file:\S+)$/gm)].map((match) => fileURLToPath(match[1]!));
+  const files = [...modules, ...loaded.filter((entry) => entry.startsWith('/'))];
+  return {
+    exitCode: result.exitCode ?? -1,
+    childProcess: loaded.includes('NativeModule child_process'),
+    v8: loaded.includes('NativeModule v8'),
+    yaml: files.some(holdsYamlLibrary),
+  };
 };
 
 describe('start-up', () => {
-  test.each([[['--version']], [['--help']], [['validate', 'runbooks/mysql-connectivity.yaml']]])('runbook %j loads neither node:child_process nor node:v8', async (args) => {
-    expect(await loads(args)).toEqual({ exitCode: 0, childProcess: false, v8: false });
+  test.each([[['--version']], [['--help']], [['validate', 'runbooks/mysql-connectivity.yaml']]])('runbook %j loads neither node:child_process, node:v8 nor the YAML library', async (args) => {
+    expect(await loads(args)).toEqual({ exitCode: 0, childProcess: false, v8: false, yaml: false });
   });
 
-  test('a run that starts a command loads both, and the command runs', async () => {
+  test('a run that starts a command loads both, the command runs, and its check is placed without the YAML library', async () => {
     const dir = inlineFiles({
       'local.yaml': ['version: 1', 'title: one command', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: does it echo?', '    checks:', '      - { id: c, on: here, run: "echo hi", expect: { stdout: { contains: hi } } }', ''].join('\n'),
     });
-    expect(await loads(['run', join(dir, 'local.yaml')])).toEqual({ exitCode: 0, childProcess: true, v8: true });
+    // The JSON report places the check (its id's line and column): read quickly, without the YAML library.
+    expect(await loads(['run', join(dir, 'local.yaml'), '--reporter', `json:${join(dir, 'report.json')}`])).toEqual({ exitCode: 0, childProcess: true, v8: true, yaml: false });
+    const [question] = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { questions: { checks: { location: unknown }[] }[] }).questions;
+    expect(question?.checks[0]?.location).toEqual({ file: join(dir, 'local.yaml'), line: 8, col: 15 });
+  });
+
+  test('a runbook the quick reading leaves to the exact one loads the YAML library, and is read and placed as before', async () => {
+    const anchored = ['version: 1', 'title: anchors', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: q', '    checks:', '      - { id: c, on: &h here, run: "true" }', '      - { id: d, on: *h, run: "true", expect: { nope: 1 } }', ''].join('\n');
+    const dir = inlineFiles({ 'anchored.yaml': anchored });
+    expect(await loads(['validate', join(dir, 'anchored.yaml')])).toMatchObject({ exitCode: 2, yaml: true });
+    const result = await execa(process.execPath, [BIN, 'validate', join(dir, 'anchored.yaml')], { reject: false });
+    expect(result.stderr).toContain(`${join(dir, 'anchored.yaml')}:9:`);
   });
 
   // Without the linear engine, this pattern backtracks for minutes on a host name of 36 a's and a b.
