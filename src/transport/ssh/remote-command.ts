@@ -35,9 +35,9 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * pipe of its own (fd 4, closed for the script, so no leftover holds it);
  * with no status reported it died of a signal, and this shell dies of the same one. Beyond
  * `ssh HOST SCRIPT`, that costs /bin/sh, the fork for `$(...)`, timeout, the command's shell and
- * `kill -0` on the group, a builtin, when nothing was left (a look through /proc only when something was, zombies aside). Without
- * timeout (a busybox host) the script runs in the login session's own group, read from /proc (or
- * ps), and what it leaves behind is not told apart from it.
+ * `kill -0` on the group, a builtin, when nothing was left (a look through /proc only when
+ * something was, zombies aside). Without timeout (a busybox host) the script runs in the login
+ * session's own group, read from /proc (or ps), and what it leaves behind is not told apart from it.
  */
 /**
  * The state `s` and the group `p` of the process whose /proc/PID/stat is `$f`, or on to the next
