@@ -3,7 +3,7 @@
 // in YAML stream"): those are echoes of the same mistake, not new ones, and are dropped.
 import type { YAMLError } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { lineCounterOf, type TextLines } from './text-lines.js';
+import type { TextLines } from './text-lines.js';
 
 interface Spot {
   readonly line: number;
@@ -80,12 +80,11 @@ const libraryWords = (message: string): string => (message.split('\n')[0] ?? mes
 const isEcho = (error: YAMLError): boolean => error.code === 'UNEXPECTED_TOKEN' && /in YAML stream/.test(error.message);
 
 /**
- * `_parserLines` is the parser's own count of lines, which misses line breaks in exactly the broken
- * documents these errors come from (text-lines.ts): positions are counted in the text instead.
+ * `counter`: the lines counted in the text itself (text-lines.ts), never the parser's own count,
+ * which misses line breaks in exactly the broken documents these errors come from.
  */
-export const yamlDiagnostics = (file: string, text: string, errors: readonly YAMLError[], _parserLines?: TextLines): Diagnostic[] => {
+export const yamlDiagnostics = (file: string, text: string, errors: readonly YAMLError[], counter: TextLines): Diagnostic[] => {
   if (errors.length === 0) return [];
-  const counter = lineCounterOf(text);
   const lines = text.split('\n');
   const reportedLines = new Set<number>();
   return errors.flatMap((error, index) => {
