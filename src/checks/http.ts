@@ -217,6 +217,10 @@ const sameOrigin = (target: Target, location: string, base: string): string | un
   }
 };
 
+/** Where an answer sends the probe next: a redirect (3xx with a Location) within the same origin. */
+const redirectTo = (target: Target, status: number, location: string, base: string): string | undefined =>
+  status >= 300 && status < 400 && location !== '' ? sameOrigin(target, location, base) : undefined;
+
 type Opened = StreamOpening & { stream: Duplex };
 
 /** TLS first when https; a certificate unfit to serve stops here, as curl would, unless `insecure`. */
@@ -251,7 +255,7 @@ const overStream = async (steps: Ready, first: Opened, context: ObserveContext):
     if ('failure' in answer) return { fields: { ...fields, state: answer.failure, error: answer.message }, transcript: [...transcript, `${target.method} ${path}: ${answer.message}`] };
     transcript.push(`${target.method} ${path}: ${answer.status} in ${answer.latencyMs} ms, ${answer.bodyBytes} bytes`);
     Object.assign(fields, { state: 'answered', status: answer.status, headers: answer.headers, body: answer.body, body_bytes: answer.bodyBytes, latency_ms: answer.latencyMs, location: answer.location });
-    const next = answer.status >= 300 && answer.status < 400 && answer.location !== '' ? sameOrigin(target, answer.location, new URL(path, target.url).href) : undefined;
+    const next = redirectTo(target, answer.status, answer.location, new URL(path, target.url).href);
     if (hop >= target.follow || next === undefined) break;
     fields.redirects = hop + 1;
     path = next;
@@ -345,6 +349,10 @@ export const readCurl = (outcome: CommandOutcome): Reading<Partial<Fields>> => {
   };
 };
 
+/** curl on the host asking `target` (the URL and the request in its config on stdin, never in its command line). */
+const curlAttempt = (target: Target, timeoutMs: number): Attempt<Partial<Fields>> =>
+  ({ type: 'command', tool: 'curl', order: 'else', label: 'curl', script: curlScript(target, timeoutMs), stdin: curlConfig(target), read: readCurl });
+
 // ---- the kind -------------------------------------------------------------------------------------
 
 /** `target` and `fallback` are absent only in a plan whose URL awaits a capture. */
@@ -369,7 +377,7 @@ const probe = (spec: HttpSpec, { resolve, timeoutMs }: ProbeSettings): Result<Pr
   const { host, port, method, url } = target.value;
   const within = withinCheck(target.value.timeoutMs, timeoutMs);
   const stream: StreamStep = { type: 'stream', tool: 'ssh-forward', label: `HTTP ${method} ${url}${target.value.connectTo === undefined ? '' : ` at ${host}:${port}`} over ssh -W (a socket when local)`, to: { host, port }, timeoutMs: within };
-  const fallback: Attempt<Partial<Fields>> = { type: 'command', tool: 'curl', order: 'else', label: 'curl', script: curlScript(target.value, within), stdin: curlConfig(target.value), read: readCurl };
+  const fallback = curlAttempt(target.value, within);
   return ok({ target: { target: target.value, stream, fallback }, steps: [stream, fallback] });
 };
 
@@ -389,13 +397,13 @@ const viaCurl = async (steps: Ready, why: string, context: ObserveContext): Prom
   let asked = target;
   let totalMs = 0;
   for (let hop = 0; ; hop += 1) {
-    const attempt = hop === 0 ? steps.fallback : { ...steps.fallback, script: curlScript(asked, Math.min(steps.stream.timeoutMs, context.remainingMs())), stdin: curlConfig(asked) };
+    const attempt = hop === 0 ? steps.fallback : curlAttempt(asked, Math.min(steps.stream.timeoutMs, context.remainingMs()));
     const observation = await askedOnHost(context, [attempt], why, (answer) => withTool(answer.value, 'curl'));
     const { fields } = observation;
     totalMs += typeof fields['total_ms'] === 'number' ? fields['total_ms'] : 0;
     const status = typeof fields['status'] === 'number' ? fields['status'] : 0;
     const location = typeof fields['location'] === 'string' ? fields['location'] : '';
-    const next = fields['state'] === 'answered' && status >= 300 && status < 400 && location !== '' ? sameOrigin(target, location, asked.url) : undefined;
+    const next = fields['state'] === 'answered' ? redirectTo(target, status, location, asked.url) : undefined;
     if (hop >= target.follow || next === undefined || observation.error !== undefined) {
       return hop === 0 ? observation : { ...observation, fields: { ...fields, redirects: hop, total_ms: totalMs } };
     }
