@@ -113,33 +113,43 @@ const tooDeep = (file: string, location: SourceLocation): { source: RunbookSourc
 
 const NO_KEY = Symbol('no key');
 
+const isPath = (value: Path | SourceLocation): value is Path => Array.isArray(value);
+
+/** What every place of one file and target shares: the file, and how a path is placed in it. */
+interface Placer {
+  readonly file: string;
+  readonly place: (path: Path) => SourceLocation;
+}
+
+const placers = (file: string, locate: Locate): { readonly value: Placer; readonly key: Placer } => ({
+  value: { file, place: (path) => locate(path, 'value') },
+  key: { file, place: (path) => locate(path, 'key') },
+});
+
 /**
- * A place found the first time its line or column is read. 20,000 checks hold about 140,000
- * places; one object of a few fields each (a closure with its getters per place took 750 bytes,
- * half of the run's memory), holding its parent's path, shared with its siblings, and its own key
- * (a path of its own, as `[...path, key]` makes it with room to grow, took 150 bytes more). Its
- * own enumerable field is the file only, so it is written out by toJSON, never copied field by
- * field.
+ * A place found the first time its line or column is read. 20,000 checks hold about 120,000
+ * places; one object of three fields each (a closure with its getters per place took 750 bytes,
+ * half of the run's memory; six fields, 80 bytes): the placer its file and target share, its
+ * parent's path, shared with its siblings, and its own key (a path of its own, as `[...path, key]`
+ * makes it with room to grow, took 150 bytes more). Once found, the place itself takes the path's
+ * field. It has no enumerable field of its own: it is written out by toJSON, never copied field
+ * by field.
  */
 class PlaceWhenRead implements SourceLocation {
-  #found: SourceLocation | undefined;
-  readonly #locate: Locate;
-  readonly #parent: Path;
-  /** The last step of the path, or NO_KEY where `parent` is the whole path. */
+  readonly #placer: Placer;
+  /** The parent's path until the place is found, then the place. */
+  #parentOrFound: Path | SourceLocation;
+  /** The last step of the path, or NO_KEY where the parent is the whole path. */
   readonly #key: string | number | typeof NO_KEY;
-  readonly #target: 'key' | 'value' | undefined;
 
-  constructor(
-    readonly file: string,
-    locate: Locate,
-    parent: Path,
-    key: string | number | typeof NO_KEY,
-    target: 'key' | 'value' | undefined,
-  ) {
-    this.#locate = locate;
-    this.#parent = parent;
+  constructor(placer: Placer, parent: Path, key: string | number | typeof NO_KEY) {
+    this.#placer = placer;
+    this.#parentOrFound = parent;
     this.#key = key;
-    this.#target = target;
+  }
+
+  get file(): string {
+    return this.#placer.file;
   }
 
   get line(): number {
@@ -155,7 +165,11 @@ class PlaceWhenRead implements SourceLocation {
   }
 
   #place(): SourceLocation {
-    return (this.#found ??= this.#locate(this.#key === NO_KEY ? this.#parent : [...this.#parent, this.#key], this.#target));
+    const parentOrFound = this.#parentOrFound;
+    if (!isPath(parentOrFound)) return parentOrFound;
+    const found = this.#placer.place(this.#key === NO_KEY ? parentOrFound : [...parentOrFound, this.#key]);
+    this.#parentOrFound = found;
+    return found;
   }
 }
 
@@ -214,12 +228,13 @@ const quickSource = (file: string, text: string, { data, starts }: QuickReading)
     const start = target === 'value' ? quickStart(path) : undefined;
     return start === undefined ? exactly()(path, target) : locationAt(file, (counter ??= lineCounterOf(text)), start);
   };
+  const { value, key: ofKey } = placers(file, locate);
   return {
     file,
     data,
     // A copy of exactly its length: a path made by `[...path, key]` has room to grow (23 slots for 5 steps).
-    locate: (path, target) => new PlaceWhenRead(file, locate, path.slice(), NO_KEY, target),
-    locateIn: (parent, key, target) => new PlaceWhenRead(file, locate, parent, key, target),
+    locate: (path, target) => new PlaceWhenRead(target === 'key' ? ofKey : value, path.slice(), NO_KEY),
+    locateIn: (parent, key, target) => new PlaceWhenRead(target === 'key' ? ofKey : value, parent, key),
   };
 };
 

@@ -63,6 +63,21 @@ describe('start-up', () => {
     expect(result.stderr).toContain(`${join(dir, 'anchored.yaml')}:9:`);
   });
 
+  // app/load-plans.ts: a runbook of 256 KiB or more is read with V8's young generation kept small.
+  test('a large runbook loads node:v8 to read with a small young generation, and is read and placed as any other', async () => {
+    const checks = Array.from({ length: 3000 }, (_, index) => `      - { id: c${index}, on: here, run: "echo c${index}", expect: { stdout: { contains: c${index} } } }`);
+    const large = ['version: 1', 'title: large', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: q', '    checks:', ...checks, ''].join('\n');
+    expect(large.length).toBeGreaterThan(256 * 1024);
+    const broken = large.replace('id: c2999, on: here', 'id: c2999, on: there');
+    const dir = inlineFiles({ 'large.yaml': large, 'broken.yaml': broken });
+    const lines = broken.split('\n');
+    const line = lines.findIndex((text) => text.includes('on: there'));
+    expect(await loads(['validate', join(dir, 'large.yaml')])).toEqual({ exitCode: 0, childProcess: false, v8: true, yaml: false });
+    const result = await execa(process.execPath, [BIN, 'validate', join(dir, 'broken.yaml')], { reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`${join(dir, 'broken.yaml')}:${line + 1}:${lines[line]!.indexOf('there') + 1}: `);
+  }, 30_000);
+
   // Without the linear engine, this pattern backtracks for minutes on a host name of 36 a's and a b.
   test('plan --limit ~REGEX answers at once for a backtracking pattern', async () => {
     const dir = inlineFiles({
