@@ -27,7 +27,7 @@ const LARGE_RUNBOOK_BYTES = 256 * 1024;
  * 16 MiB. What a reading makes mostly survives (the text's data, then the model), so a bigger
  * young generation collects no more garbage; it only spreads each object's allocation and first
  * copy over memory the process touches for the first time, and a page fault costs about 10 µs on
- * a 2-core VM. `validate` of 20,000 checks, 11 alternated runs: 1008 -> 885 ms together with the
+ * a 2-core VM. `validate` of 20,000 checks, 11 alternated runs: 1006 -> 872 ms together with the
  * smaller model (source.ts PlaceWhenRead, compile-check.ts), 146 -> 114 MiB peak. Afterwards V8
  * grows it again: a run's many short-lived objects did 3% worse without (500 local checks).
  * Returns how to set it back.
