@@ -28,8 +28,9 @@ const LARGE_RUNBOOK_BYTES = 256 * 1024;
  * young generation collects no more garbage; it only spreads each object's allocation and first
  * copy over memory the process touches for the first time, and a page fault costs about 10 µs on
  * a 2-core VM. `validate` of 20,000 checks, 11 alternated runs: 1006 -> 872 ms together with the
- * smaller model (source.ts PlaceWhenRead, compile-check.ts), 146 -> 114 MiB peak. Afterwards V8
- * grows it again: a run's many short-lived objects did 3% worse without (500 local checks).
+ * smaller model (source.ts PlaceWhenRead, compile-check.ts); 143 -> 110 MiB peak (npm run bench).
+ * Afterwards V8 grows it again: a run's many short-lived objects did 3% worse without (500 local
+ * checks).
  * Returns how to set it back.
  */
 const smallYoungGenerationWhile = async (path: string): Promise<(() => void) | undefined> => {
