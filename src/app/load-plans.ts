@@ -43,35 +43,29 @@ const smallYoungGenerationWhile = async (path: string): Promise<(() => void) | u
 
 /** `forRun`: every check will be placed, for its result (runbook/source.ts ParseOptions.placeCollections). */
 export const loadPlans = async (names: readonly string[], overrides: Overrides = {}, forRun = false): Promise<Plan[]> => {
-  let restoreYoungGeneration: (() => void) | undefined;
-  try {
-    return await loadAndPlan(names, overrides, forRun, async (path) => {
-      restoreYoungGeneration ??= await smallYoungGenerationWhile(path);
-    });
-  } finally {
-    restoreYoungGeneration?.();
-  }
-};
-
-const loadAndPlan = async (names: readonly string[], overrides: Overrides, forRun: boolean, beforeReading: (path: string) => Promise<void>): Promise<Plan[]> => {
   const plans: Plan[] = [];
   const problems: Diagnostic[] = [];
-  for (const name of names) {
-    const located = await locateRunbook(name).catch((error: unknown) => {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(...error.diagnostics);
-      return undefined;
-    });
-    if (!located) continue;
-    await beforeReading(located.path);
-    const loaded = await loadRunbookFile(located, overrides, includeFiles, forRun);
-    const fileProblems = [...loaded.diagnostics];
-    if (loaded.runbook) {
-      const { plan, diagnostics } = buildPlan(loaded.runbook);
-      fileProblems.push(...diagnostics);
-      plans.push(plan);
+  let restoreYoungGeneration: (() => void) | undefined;
+  try {
+    for (const name of names) {
+      const located = await locateRunbook(name).catch((error: unknown) => {
+        if (!(error instanceof InputError)) throw error;
+        problems.push(...error.diagnostics);
+        return undefined;
+      });
+      if (!located) continue;
+      restoreYoungGeneration ??= await smallYoungGenerationWhile(located.path);
+      const loaded = await loadRunbookFile(located, overrides, includeFiles, forRun);
+      const fileProblems = [...loaded.diagnostics];
+      if (loaded.runbook) {
+        const { plan, diagnostics } = buildPlan(loaded.runbook);
+        fileProblems.push(...diagnostics);
+        plans.push(plan);
+      }
+      problems.push(...fileProblems.sort(byPosition));
     }
-    problems.push(...fileProblems.sort(byPosition));
+  } finally {
+    restoreYoungGeneration?.();
   }
   if (overrides.varsFile) problems.push(...undeclaredInVarsFile(overrides.varsFile, plans.flatMap((plan) => Object.keys(plan.runbook.vars))));
   // No message quotes a variable's value today; masking here keeps it so for messages to come.
