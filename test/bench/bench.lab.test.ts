@@ -17,7 +17,7 @@ interface Stats {
 interface BenchResult {
   runs: number;
   machine: { cpus: number; node: string };
-  workloads: { name: string; product: Stats; peakRssMiB?: Stats; baselines: Record<string, Stats>; targets: { text: string; value: number; limit: number }[]; failures: string[] }[];
+  workloads: { name: string; product: Stats; peakRssMiB?: Stats; baselines: Record<string, Stats>; machineCpuS?: Record<string, Stats>; targets: { text: string; value: number; limit: number }[]; failures: string[] }[];
   targets: { text: string; value: number; limit: number }[];
 }
 
@@ -36,6 +36,9 @@ describeLab('npm run bench (lab)', () => {
       expect(workload.failures, workload.name).toEqual([]);
       expect(workload.product.median, workload.name).toBeGreaterThan(0);
       expect(workload.peakRssMiB?.median, workload.name).toBeGreaterThan(20);
+      // The machine was busy running it: runbook and each baseline (Linux's /proc/stat, as in CI).
+      expect(Object.keys(workload.machineCpuS ?? {}), workload.name).toEqual(['product', ...Object.keys(workload.baselines)]);
+      for (const stats of Object.values(workload.machineCpuS ?? {})) expect(stats.median, workload.name).toBeGreaterThan(0);
     }
     const fleet = result.workloads.find((workload) => workload.name === 'fleet-3')!;
     expect(Object.keys(fleet.baselines)).toEqual(['openssh cold', 'openssh cold curve25519', 'openssh warm', 'ssh2 bare (floor)', "ssh2 + runbook's wrapper", 'ansible']);
@@ -51,7 +54,7 @@ describeLab('npm run bench (lab)', () => {
     expect(filtered.targets).toEqual([expect.objectContaining({ text: 'wall ≤ connect timeout 2 s + 0.5 s (seconds)', limit: 2.5 })]);
     expect(result.workloads.find((workload) => workload.name === 'startup-version')!.targets).toEqual([expect.objectContaining({ text: '≤ 2.5× node -e 0', limit: 2.5 })]);
     expect(result.targets.map((target) => target.text)).toEqual(['wall(4 hosts) / wall(3 hosts) ≤ 4.5', 'validate: time(200) / time(20) ≤ 12 (linear: 10)']);
-    expect(ran.stdout).toContain('| workload | runbook min / median / max | peak RSS | baselines (median) | targets |');
-    expect(ran.stdout).toMatch(/\| 3 hosts × 5 commands, one role fanned out, from a cold CLI \| [\d.]+ m?s \/ \*\*[\d.]+ m?s\*\* \/ [\d.]+ m?s \| \d+ MiB \| openssh cold /);
+    expect(ran.stdout).toContain('| workload | runbook min / median / max | machine CPU | peak RSS | baselines (median) | targets |');
+    expect(ran.stdout).toMatch(/\| 3 hosts × 5 commands, one role fanned out, from a cold CLI \| [\d.]+ m?s \/ \*\*[\d.]+ m?s\*\* \/ [\d.]+ m?s \| [\d.]+ s: ≥ [\d.]+ m?s on \d+ cores \| \d+ MiB \| openssh cold [\d.]+ m?s \(CPU [\d.]+ s\)/);
   }, 600_000);
 });
