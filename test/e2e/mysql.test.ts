@@ -2,22 +2,13 @@
 // servers, one per fault, and a local runbook asks each of them what the app would ask. The
 // verdicts, the fields, the evidence, the diagnosis and the exit code are the user's view; the
 // password (a secret variable from the environment) must appear in none of it.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConversation, replayServer } from '../fixtures/probes/mysql-conversation.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const SECRET = 'Pw-e2e-mysql-7Qz';
 const SERVERS = ['healthy', 'mysql-hung', 'access-denied', 'too-many-connections', 'port-22.greeting'] as const;
-
-/** A loopback port where nothing listens: connections to it are refused. */
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
 
 const runbook = (ports: Record<string, number>): string => `version: 1
 title: mysql kind, replayed

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SshPool } from '../../src/transport/ssh/pool.js';
+import { closedPort } from '../helpers/closed-port.js';
 
 let dir = '';
 let config = '';
@@ -16,6 +17,28 @@ beforeAll(() => {
   writeFileSync(config, 'Host loop-a\n  ProxyJump loop-b\nHost loop-b\n  ProxyJump loop-a\nHost via-command\n  ProxyCommand nc %h %p\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The socket is opened before ssh2 is loaded (transport/ssh/connect.ts). A refusal may come while
+// ssh2 loads, before ssh2 listens, and must still be said as ssh2 would say it. Linux refuses a TCP
+// connection to the broadcast address in connect() itself (ENETUNREACH, no packet sent), which Node
+// reports on the next tick: before the first connection of this file has loaded ssh2.
+test('a host that cannot be reached or refuses is named with the reason, before ssh2 is loaded and after', async () => {
+  const port = await closedPort();
+  const hosts = join(dir, 'unreachable');
+  writeFileSync(hosts, `Host broadcast\n  HostName 255.255.255.255\n  User someone\nHost refusing\n  HostName 127.0.0.1\n  Port ${port}\n  User someone\n`);
+  const outcomes = async () => {
+    const pool = new SshPool({ sshConfigPath: hosts });
+    const [broadcast, refusing] = await Promise.all(['broadcast', 'refusing'].map((name) => pool.transportFor(spec(name)).start({ script: 'true', timeoutMs: 5000 }).result));
+    await pool.close();
+    return [broadcast?.transportError, refusing?.transportError];
+  };
+  const expected = [
+    { code: 'ENETUNREACH', message: 'broadcast (someone@255.255.255.255:22): network unreachable' },
+    { code: 'ECONNREFUSED', message: `refusing (someone@127.0.0.1:${port}): connection refused` },
+  ];
+  expect(await outcomes()).toEqual(expected);
+  expect(await outcomes()).toEqual(expected);
+});
 
 test('a ProxyJump loop is a CONFIG outcome for that host', async () => {
   const pool = new SshPool({ sshConfigPath: config });

@@ -2,7 +2,7 @@
 // defaults). With IdentitiesOnly only the configured keys count, including their copies in the agent.
 import { existsSync, readFileSync } from 'node:fs';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
-import { BaseAgent, createAgent, OpenSSHAgent, parseKey } from './ssh2-client.js';
+import { ssh2, type OpenSSHAgent } from './ssh2-client.js';
 import type { SshTarget } from './config.js';
 
 interface Identity {
@@ -19,7 +19,7 @@ export interface Credentials {
 }
 
 const parsed = (data: Buffer): ParsedKey | undefined => {
-  const key = parseKey(data);
+  const key = ssh2().parseKey(data);
   return key instanceof Error ? undefined : key;
 };
 
@@ -40,25 +40,31 @@ function loadIdentity(file: string, notes: string[]): Identity | undefined {
 }
 
 /** An agent that lists only the keys ssh_config names, as ssh does under IdentitiesOnly. */
-class ConfiguredKeysAgent extends BaseAgent<ParsedKey> {
-  private readonly inner: OpenSSHAgent;
+const configuredKeysAgentClass = () => {
+  const { BaseAgent, OpenSSHAgent } = ssh2();
+  return class ConfiguredKeysAgent extends BaseAgent<ParsedKey> {
+    private readonly inner: OpenSSHAgent;
 
-  constructor(socket: string, private readonly allowed: readonly Buffer[]) {
-    super();
-    this.inner = new OpenSSHAgent(socket);
-  }
+    constructor(socket: string, private readonly allowed: readonly Buffer[]) {
+      super();
+      this.inner = new OpenSSHAgent(socket);
+    }
 
-  override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
-    this.inner.getIdentities((err, keys) => {
-      const listed = (keys ?? []).flatMap((key) => ('getPublicSSH' in key ? [key] : []));
-      cb(err ?? undefined, listed.filter((key) => this.allowed.some((pub) => pub.equals(key.getPublicSSH()))));
-    });
-  }
+    override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
+      this.inner.getIdentities((err, keys) => {
+        const listed = (keys ?? []).flatMap((key) => ('getPublicSSH' in key ? [key] : []));
+        cb(err ?? undefined, listed.filter((key) => this.allowed.some((pub) => pub.equals(key.getPublicSSH()))));
+      });
+    }
 
-  override sign(pubKey: ParsedKey, data: Buffer, ...rest: unknown[]): void {
-    (this.inner.sign as (...args: unknown[]) => void).call(this.inner, pubKey, data, ...rest);
-  }
-}
+    override sign(pubKey: ParsedKey, data: Buffer, ...rest: unknown[]): void {
+      (this.inner.sign as (...args: unknown[]) => void).call(this.inner, pubKey, data, ...rest);
+    }
+  };
+};
+
+/** A subclass of ssh2's agent, so made once ssh2 is loaded (ssh2-client.ts), and only once. */
+let ConfiguredKeysAgent: ReturnType<typeof configuredKeysAgentClass> | undefined;
 
 export function credentials(target: SshTarget): Credentials {
   const notes: string[] = [];
@@ -69,8 +75,8 @@ export function credentials(target: SshTarget): Credentials {
   const username = target.user;
   if (target.agentSocket !== undefined && existsSync(target.agentSocket)) {
     const offered = target.identitiesOnly
-      ? new ConfiguredKeysAgent(target.agentSocket, identities.map((i) => i.publicKey))
-      : createAgent(target.agentSocket);
+      ? new (ConfiguredKeysAgent ??= configuredKeysAgentClass())(target.agentSocket, identities.map((i) => i.publicKey))
+      : ssh2().createAgent(target.agentSocket);
     methods.push({ type: 'agent', username, agent: offered });
   } else if (target.agentSocket !== undefined) {
     notes.push(`agent socket ${target.agentSocket} does not exist`);

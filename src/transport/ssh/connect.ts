@@ -1,12 +1,13 @@
 // Opens one authenticated ssh2 connection to a resolved target, through its ProxyJump hops
 // (each hop's `forwardOut` channel is the next connection's socket), and turns every way that can
 // fail into a TransportError that names the host and what to do.
+import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TransportError } from '../types.js';
 import { credentials } from './auth.js';
 import { describeTarget, type SshTarget } from './config.js';
 import { hostKeyCheck } from './host-key.js';
-import { Client } from './ssh2-client.js';
+import { ssh2Soon, type Client, type Ssh2Client } from './ssh2-client.js';
 
 export class ConnectError extends Error {
   constructor(readonly transportError: TransportError) {
@@ -51,7 +52,20 @@ function classify(target: SshTarget, error: SshError, notes: readonly string[]):
   return known ? { code, message: `${where}: ${known}` } : { code: 'SSH', message: `${where}: ${error.message}` };
 }
 
-function handshake(target: SshTarget, sock: Duplex | undefined): Promise<Link> {
+/**
+ * The TCP connection to a target reached directly, opened before ssh2 is loaded (ssh2-client.ts):
+ * the host's sshd accepts, forks and sends its greeting meanwhile, which ssh2 reads from the
+ * socket's buffer. What fails before ssh2 listens is kept for it.
+ */
+const openSocket = (target: SshTarget): { sock: Socket; failed: () => Error | undefined } => {
+  let failure: Error | undefined;
+  const sock = connectTcp({ host: target.hostName, port: target.port });
+  sock.once('error', (error) => (failure ??= error));
+  return { sock, failed: () => failure ?? (sock.destroyed ? new Error('connection closed before the SSH handshake') : undefined) };
+};
+
+/** ssh2's handshake and login over `sock`: the link once ready, or a ConnectError that says why not. */
+function handshakeOn(target: SshTarget, sock: Duplex, Client: Ssh2Client['Client']): Promise<Link> {
   const check = hostKeyCheck(target);
   const { methods, notes } = credentials(target);
   const client = new Client();
@@ -77,7 +91,7 @@ function handshake(target: SshTarget, sock: Duplex | undefined): Promise<Link> {
     });
     client.connect({
       host: target.hostName, port: target.port, username: target.user,
-      ...(sock ? { sock } : {}),
+      sock,
       hostVerifier: check.verify,
       algorithms: { serverHostKey: check.algorithms as never },
       authHandler: methods,
@@ -86,6 +100,20 @@ function handshake(target: SshTarget, sock: Duplex | undefined): Promise<Link> {
       keepaliveCountMax: target.keepaliveCountMax,
     });
   });
+}
+
+async function handshake(target: SshTarget, through: Duplex | undefined): Promise<Link> {
+  const direct = through ? undefined : openSocket(target);
+  try {
+    const { Client } = await ssh2Soon();
+    const early = direct?.failed();
+    if (early) throw new ConnectError(classify(target, early, []));
+    return await handshakeOn(target, through ?? direct!.sock, Client);
+  } catch (error) {
+    // ssh2 ends a socket it has taken; one it never took is ended here.
+    direct?.sock.destroy();
+    throw error;
+  }
 }
 
 /** sshd opens the hop's TCP connection with the kernel's long timeout: bound it by ConnectTimeout. */
