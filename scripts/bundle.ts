@@ -31,7 +31,7 @@ const lazyDataFromNodeModules: Plugin = {
 };
 
 /**
- * mysql2's table of server error names (196 KB, a third of its chunk), which it reads only to name
+ * mysql2's table of server error names (196 KB, a quarter of its chunk), which it reads only to name
  * an error packet's code (1045: ER_ACCESS_DENIED_ERROR). In the chunk it was read and run every
  * time a check logged in, about 15 ms of the main thread in the middle of a run while every other
  * check's output waited (53-57 -> 38-43 ms to load the chunk, 5 runs each). It becomes a file of
