@@ -318,7 +318,7 @@ const main = async (): Promise<number> => {
   const across = crossTargets(rows, fleets, checks);
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: { cpus: CORES, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
     runs,
     workloads: rows,
     targets: across,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { LocalTransport } from '../../src/transport/local/transport.js';
 import { runCommand } from '../../src/transport/types.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { FIXTURE_BIN } from '../helpers/run-cli.js';
 
 const transport = new LocalTransport();
@@ -158,8 +159,7 @@ describe('local transport: TCP streams from this machine', () => {
   });
 
   test('a closed port is refused at once', async () => {
-    const { server, port } = await listen();
-    await new Promise((resolve) => server.close(resolve));
+    const port = await closedPort();
     const opening = await transport.openStream({ host: '127.0.0.1', port, timeoutMs: 2000 });
     expect(opening).toMatchObject({ failure: 'refused', message: expect.stringContaining('ECONNREFUSED') });
     expect(opening.durationMs).toBeLessThan(1000);
