@@ -332,7 +332,7 @@ export const readYaml = async (file: string, problems: Diagnostic[]): Promise<Ru
     problems.push(problem(`${file}: cannot read it: ${text.error}`));
     return undefined;
   }
-  const { source, diagnostics } = parseRunbookSource(file, text.value);
+  const { source, diagnostics } = parseRunbookSource(file, text.value, { hiddenCharacters: 'keep' });
   problems.push(...diagnostics.map((diagnostic): Diagnostic => ({ ...diagnostic, code: 'RB_RECORDING' })));
   return diagnostics.length > 0 ? undefined : source;
 };

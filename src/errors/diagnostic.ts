@@ -1,6 +1,7 @@
 // A problem in the operator's input, kept as data and printed late, so every problem of a file is
 // collected and reported together rather than the first one thrown.
 import type { SourceLocation } from '../model/runbook.js';
+import { HIDDEN, shownCharacter } from '../model/visible-text.js';
 import type { ErrorCode } from './codes.js';
 
 export interface Diagnostic {
@@ -26,24 +27,17 @@ export class InputError extends Error {
 /** `runbooks/x.yaml:41:13`: how every message points at a place in a file. */
 export const formatLocation = ({ file, line, col }: SourceLocation): string => `${file}:${line}:${col}`;
 
-// C0 controls (line breaks and tabs too), DEL, C1 and the Unicode line and paragraph separators.
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+/** What a message must not hold as itself: the hidden characters, and anything that breaks its line. */
+const UNPRINTABLE = new RegExp(`${HIDDEN.source}|[\\n\\t\\u2028\\u2029]`, 'g');
 
-const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** `\n`, `\x1b`, `\u2028`: a character as a JavaScript string literal escapes it. */
-const escaped = (char: string): string => {
-  const code = char.charCodeAt(0);
-  return NAMED[char] ?? (code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`);
-};
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\t': '\\t', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
 /**
  * A message may quote what the file holds (a key, a role, a check id), and that may hold a line
  * break or a terminal escape: escaped, every diagnostic stays one line and nothing in it can move
  * the cursor or retitle the operator's terminal.
  */
-const printable = (text: string): string => text.replace(UNPRINTABLE, escaped);
+const printable = (text: string): string => text.replace(UNPRINTABLE, (char) => NAMED[char] ?? shownCharacter(char));
 
 export const formatDiagnostic = ({ code, message, location, hint }: Diagnostic): string => {
   const where = location ? `${formatLocation(location)}: ` : '';

@@ -14,7 +14,7 @@ import type { DiagnosisRule, Runbook } from '../model/runbook.js';
 import { renderTemplate, type Lookup } from '../plan/template.js';
 import { combinedRun } from './fleet-view.js';
 import type { CheckRun } from './run-check.js';
-import { escapeControl } from './evidence.js';
+import { escapeControl } from '../model/visible-text.js';
 
 /** "nc, nmap on client; lsof, tcpdump on server": each tool once per host, stable order. */
 export const describeMissingTools = (runs: readonly CheckRun[]): string => {

@@ -3,6 +3,7 @@
 // ride along in every report.
 import type { Evidence, Excerpt } from '../model/outcome.js';
 import type { CommandOutcome } from '../transport/types.js';
+import { escapeControl } from '../model/visible-text.js';
 
 export const EXCERPT_MAX_LINES = 200;
 export const EXCERPT_MAX_LINE_CHARS = 500;
@@ -25,14 +26,6 @@ export const exitMeaning = (exitCode: number | null, signal: string | null): str
   if (exitCode === null) return signal ? `ended by ${signal}` : undefined;
   return EXIT_MEANINGS[exitCode] ?? (exitCode > 128 && exitCode < 160 ? `ended by signal ${exitCode - 128}` : undefined);
 };
-
-// Every C0 control except tab and newline, DEL, and the C1 range: shown as \xNN so nothing a host
-// prints can move the cursor, recolour or retitle the operator's terminal.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-
-export const escapeControl = (text: string): string =>
-  text.replace(CONTROL, (char) => (char === '\r' ? '\\r' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
 /** A captured value as the report keeps it (the checks that read it get it whole). */
 export const CAPTURE_REPORT_MAX_CHARS = 4096;
@@ -66,7 +59,8 @@ export const evidenceFor = (host: string, command: string, outcome: CommandOutco
   const meaning = exitMeaning(outcome.exitCode, outcome.signal);
   return {
     host,
-    command,
+    // The command as it ran: a captured value in it is what a host printed.
+    command: escapeControl(command),
     exitCode: outcome.exitCode,
     ...(meaning ? { exitMeaning: meaning } : {}),
     ...(outcome.signal ? { signal: outcome.signal } : {}),

@@ -8,6 +8,7 @@
 // ever made by the `html` template tag below, which escapes whatever it is given that is not already
 // markup. A host printing `</pre><script>` therefore shows those characters and ends nothing.
 import { roleAndTarget } from '../model/host-address.js';
+import { escapeControl } from '../model/visible-text.js';
 import { replayLines } from './replay-note.js';
 import { STATUSES, type Evidence, type Excerpt, type ExpectationResult, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunbookSummary, RunReport } from '../model/report.js';
@@ -26,22 +27,11 @@ type Part = Markup | string | number | boolean | null | undefined | readonly Par
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
- * Control characters (C0 but tab and newline, DEL, C1), lone surrogates and the bidi overrides are
- * shown as `\xNN`/`\uNNNN`, as the other reporters show them: HTML would drop or fold some (a NUL, a
- * carriage return), UTF-8 cannot carry a lone surrogate, and a bidi override could make a line of
- * output read as something it is not.
+ * Text as it must be written into an element or a quoted attribute to read back as itself, its
+ * hidden characters shown as the other reporters show them (model/visible-text.ts): HTML would also
+ * drop or fold some (a NUL, a carriage return).
  */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-const visibleCode = (char: string): string => {
-  const code = char.charCodeAt(0);
-  if (char === '\r') return '\\r';
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-};
-
-/** Text as it must be written into an element or a quoted attribute to read back as itself. */
-export const escapeText = (text: string): string => text.replace(INVISIBLE, visibleCode).replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
+export const escapeText = (text: string): string => escapeControl(text).replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
 
 const isParts = (part: Part): part is readonly Part[] => Array.isArray(part);
 

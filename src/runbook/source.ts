@@ -92,6 +92,12 @@ export interface ParseOptions {
    */
   readonly foreignTags?: 'refuse' | 'keep';
   /**
+   * A NUL, and characters that act on a terminal or reorder text (model/visible-text.ts), are
+   * refused (default): what a runbook, vars file or inventory says is shown by `runbook plan` and
+   * the reports. A recording keeps what hosts printed, NULs and control characters and all.
+   */
+  readonly hiddenCharacters?: 'refuse' | 'keep';
+  /**
    * Read plain YAML with the quick reading (yaml-quick.ts), and anything else exactly: a caller
    * that asks for it reads the text again exactly when any stage finds a problem (load.ts), so
    * every problem is found and placed as the exact reading finds and places it.
@@ -252,7 +258,7 @@ const exactSource = (file: string, text: string, options: ParseOptions): { sourc
   const locateIn = locateInBy(locate);
   const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   // Every problem of the file at once, in the order of the file: a repeated key beside a syntax error.
-  diagnostics.push(...contentProblems(doc, file, text, counter, { tags: options.foreignTags !== 'keep' }));
+  diagnostics.push(...contentProblems(doc, file, text, counter, { tags: options.foreignTags !== 'keep', hidden: options.hiddenCharacters !== 'keep' }));
   diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
   if (diagnostics.length > 0) return { source: { file, data: undefined, locate, locateIn }, diagnostics };
   const converted = documentData(doc, file, counter);

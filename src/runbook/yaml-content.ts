@@ -1,7 +1,8 @@
 // What YAML parses without complaint but a runbook cannot hold: a key said twice, a NUL character,
-// aliases that name no anchor, stand inside the value they name (which would hold itself) or
-// expand into more than a runbook needs (an "alias bomb"), lists and maps nested deeper than
-// yaml-depth.ts allows once aliases stand for what they name, and tags.
+// a character that acts on a terminal or reorders text, aliases that name no anchor, stand inside
+// the value they name (which would hold itself) or expand into more than a runbook needs (an
+// "alias bomb"), lists and maps nested deeper than yaml-depth.ts allows once aliases stand for
+// what they name, and tags.
 // A tag either changes what a value is in ways the schema cannot explain (`!!binary ""` becomes
 // bytes, `!!set` a map of nulls) or, unknown (`!shell`), is dropped by the parser: the value would
 // run as if the tag were not there. Each is one diagnostic at the node, before the document
@@ -9,6 +10,7 @@
 import type { Alias, Document, Node, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
+import { firstHidden } from '../model/visible-text.js';
 import type { TextLines } from './text-lines.js';
 import { composedDepthProblem } from './yaml-depth.js';
 import { yamlLibrary } from './yaml-library.js';
@@ -50,6 +52,40 @@ const nulProblem = (node: Node, at: At): Diagnostic => ({
   hint: 'remove it',
 });
 
+/** `U+001B`: how a message names a character that cannot be shown as itself. */
+const codePoint = (char: string): string => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * A character that acts on a terminal (ESC, a carriage return, C1's CSI) or reorders the text around
+ * it (a bidi override): `runbook plan`, the reports and the terminal could not show the value as it
+ * is, so what an operator reviews would not be what runs. A command writes such a character with
+ * its own escapes, which are plain text here.
+ */
+const hiddenProblem = (node: Node, at: At, char: string): Diagnostic => {
+  const code = char.charCodeAt(0);
+  const what =
+    code >= 0xd800 && code <= 0xdfff
+      ? `a lone surrogate (${codePoint(char)}), which no UTF-8 text can carry`
+      : code >= 0x2000
+        ? `${codePoint(char)}, a bidi control: the text around it would show in another order than it is written, so \`runbook plan\` could not show what runs`
+        : `the control character ${codePoint(char)}, which a terminal acts on: \`runbook plan\` and the reports could not show the value as it is`;
+  return {
+    code: 'RB_YAML',
+    message: `the value holds ${what}`,
+    location: at(node),
+    hint: code >= 0x2000 ? 'remove it' : "remove it; a command writes a control character with its own escapes, e.g. printf '\\033[1m' or printf 'a\\r\\n'",
+  };
+};
+
+/** A NUL, or another character `runbook plan` could not show as it is, in a scalar's text. */
+const hiddenCharacterProblem = (node: Node, at: At): Diagnostic | undefined => {
+  if (!yamlLibrary().isScalar(node) || typeof node.value !== 'string') return undefined;
+  const index = firstHidden(node.value);
+  if (index === -1) return undefined;
+  const char = node.value[index]!;
+  return char === '\0' ? nulProblem(node, at) : hiddenProblem(node, at, char);
+};
+
 /**
  * A key said twice in one map. The YAML library's own check (uniqueKeys) compares each key with
  * every one before it: 80,000 keys took 90 s. One set per map does it in one pass.
@@ -76,9 +112,13 @@ const selfAlias = (alias: Alias, at: At): Diagnostic => ({
   hint: 'an alias can only repeat a value written whole before it',
 });
 
-/** Repeated keys, unresolvable aliases, NUL characters, (unless `tags` is false) unsupported tags in document order; then nesting too deep. */
-export const contentProblems = (doc: Document, file: string, text: string, counter: TextLines, check: { tags: boolean }): Diagnostic[] => {
-  const { isAlias, isMap, isNode, isScalar, visit } = yamlLibrary();
+/**
+ * Repeated keys, unresolvable aliases, (unless `hidden` is false) a NUL or another character a
+ * terminal acts on or that reorders text, (unless `tags` is false) unsupported tags, in document
+ * order; then nesting too deep.
+ */
+export const contentProblems = (doc: Document, file: string, text: string, counter: TextLines, check: { tags: boolean; hidden: boolean }): Diagnostic[] => {
+  const { isAlias, isMap, isNode, visit } = yamlLibrary();
   const at: At = (node, part) => {
     const { line, col } = counter.linePos(part === 'tag' ? tagOffset(text, node) : (node.range?.[0] ?? 0));
     return { file, line, col };
@@ -101,7 +141,8 @@ export const contentProblems = (doc: Document, file: string, text: string, count
       if (isNode(node) && node.anchor) anchored.set(node.anchor, node);
       const problem = check.tags && isNode(node) ? tagProblem(node, at) : undefined;
       if (problem) problems.push(problem);
-      if (isScalar(node) && typeof node.value === 'string' && node.value.includes('\0')) problems.push(nulProblem(node, at));
+      const hidden = check.hidden ? hiddenCharacterProblem(node, at) : undefined;
+      if (hidden) problems.push(hidden);
     },
   });
   const tooDeep = composedDepthProblem(doc, at, targets);

@@ -3,11 +3,12 @@
 // runbook of 20,000 checks (2.4 MB) took it 2-4 s of a 7 s `validate`. js-yaml reads the same
 // text into data in a tenth of that, but keeps no places and reads some YAML differently (tags,
 // keys that are not text). So it reads only what both read alike, and says nothing otherwise: any
-// anchor, alias, tag, directive, key that is not plain text, value holding a NUL, nesting deeper
-// than the limit or anything it rejects sends the text to the exact reading (source.ts), which
-// then finds and places every problem as before. test/runbook/yaml-quick.test.ts holds the two
+// anchor, alias, tag, directive, key that is not plain text, value holding a NUL or a control
+// character, nesting deeper than the limit or anything it rejects sends the text to the exact
+// reading (source.ts), which then finds and places every problem as before. test/runbook/yaml-quick.test.ts holds the two
 // readings to the same data over fuzzed documents.
 import { load, Schema, Type, type State } from 'js-yaml';
+import { firstHidden } from '../model/visible-text.js';
 import { MAX_NESTING_DEPTH } from './yaml-depth.js';
 
 /**
@@ -215,15 +216,16 @@ const MAYBE_NOT_PLAIN = [/\r(?!\n)/, /^ *\t/m, /["'\]}]#/, /^%/m, /^---(?![ \t]*
 /**
  * Keys and values the two readings would see differently, or that the exact reading reports: a
  * key from `null` (js-yaml "null", the YAML library ""), one longer than 1024 characters (YAML's
- * most for a key on its line), a NUL anywhere, lists and maps nested deeper than the limit.
+ * most for a key on its line), a NUL or any other character the exact reading refuses
+ * (model/visible-text.ts) anywhere, lists and maps nested deeper than the limit.
  */
 const plainData = (value: unknown, depth: number): boolean => {
-  if (typeof value === 'string') return !value.includes('\0');
+  if (typeof value === 'string') return firstHidden(value) === -1;
   if (typeof value !== 'object' || value === null) return true;
   if (depth >= MAX_NESTING_DEPTH) return false;
   if (Array.isArray(value)) return value.every((item) => plainData(item, depth + 1));
   for (const key of Object.keys(value)) {
-    if (key === 'null' || key.length > 1024 || key.includes('\0')) return false;
+    if (key === 'null' || key.length > 1024 || firstHidden(key) !== -1) return false;
     if (!plainData((value as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;

@@ -115,6 +115,19 @@ describe('run --replay DIR', () => {
     expect(report.diagnosis.map((finding) => finding.id)).toEqual(['wrong-answer']);
   });
 
+  // A recording keeps what hosts printed as it was: a runbook may not hold a NUL, an ESC or a bidi
+  // override, but a recording of output holding them is no runbook (it failed to replay with a NUL).
+  test('a recording of output holding a NUL, terminal controls and a bidi override replays the same report', async () => {
+    const hostile = String.raw`printf 'a\000b \033]0;owned\007 \342\200\256KO\n'; printf 'err \000 \302\233\n' >&2; exit 3`;
+    const dir = inlineFiles({ 'noisy.yaml': `version: 1\ntitle: noisy\nhosts: {here: local}\nquestions:\n  - id: q\n    title: Q\n    checks:\n      - { id: noisy, on: here, run: ${JSON.stringify(hostile)}, capture: { v: 'b (.*)' } }\n` });
+    const live = await run(dir, ['run', 'noisy.yaml', '--record', 'rec', '--reporter', 'json', '--quiet']);
+    expect(live.exitCode, live.stderr).toBe(1);
+    const replay = await run(dir, ['run', 'noisy.yaml', '--replay', 'rec', '--reporter', 'json', '--quiet']);
+    expect(replay.exitCode, replay.stderr).toBe(1);
+    expect(reportWithoutTimings(replay.stdout)).toBe(reportWithoutTimings(live.stdout));
+    expect(replay.stdout).toContain(String.raw`err \\x00 \\x9b`);
+  });
+
   test('runs no command: the check that appends to ran.log passes and the log keeps the recorded run\'s line only', async () => {
     const { dir } = await recorded();
     expect(readFileSync(join(dir, 'ran.log'), 'utf8')).toBe('ran\n');

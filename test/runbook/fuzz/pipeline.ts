@@ -80,9 +80,12 @@ export const loadAndPlan = async (workspace: Workspace, fuzzCase: FuzzCase): Pro
   }
 };
 
-/** What no printed diagnostic may hold: C0 controls (line breaks among them), DEL, C1, the Unicode line separators. */
+/**
+ * What no printed diagnostic may hold: C0 controls (line breaks among them), DEL, C1, the Unicode
+ * line separators, the bidi controls and lone surrogates.
+ */
 // eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The text of each file a diagnostic may point into: the case's own, or a shipped runbook an include named. */
 const textsOf = (workspace: Workspace, fuzzCase: FuzzCase) => {
