@@ -146,6 +146,7 @@ const HOSTILE = [
  * carry all of it.
  */
 const withHostileTitle = (): string =>
+  // eslint-disable-next-line no-control-regex
   RUNBOOK.replace('title: Does the database listen?', `title: ${JSON.stringify(HOSTILE.replace(/\$/g, '').replace(/[\0\r\u001b]/g, ''))}`);
 
 describe('github reporter: hostile text', () => {
