@@ -30,6 +30,8 @@ import { expandHostPattern } from '../model/host-pattern.js';
 import { isPort, PORT_RANGE } from '../model/port.js';
 import { failed, ok, type Result } from '../model/result.js';
 import type { SourceLocation } from '../model/runbook.js';
+import { firstHidden } from '../model/visible-text.js';
+import { hiddenCharacterProblem } from './hidden-characters.js';
 import { parseHostAddress } from './hosts.js';
 import { parseRunbookSource, type RunbookSource } from './source.js';
 
@@ -550,6 +552,13 @@ const readChildLine = (reader: IniReader, parent: string, line: IniLine): void =
 };
 
 const readIniLine = (reader: IniReader, line: IniLine): void => {
+  // Host names and values are shown in every report: none may act on the terminal (yaml-content.ts says the same of YAML).
+  const hidden = firstHidden(line.text);
+  if (hidden !== -1) {
+    const { message, hint } = hiddenCharacterProblem(line.text[hidden]!);
+    report(reader.draft, at(reader, line, hidden), `the line ${message}`, hint);
+    return;
+  }
   if (line.text.startsWith('[') && !startsWithIPv6Host(line.text)) {
     readSection(reader, line);
     return;

@@ -11,6 +11,7 @@ import type { Alias, Document, Node, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { SourceLocation } from '../model/runbook.js';
 import { firstHidden } from '../model/visible-text.js';
+import { hiddenCharacterProblem } from './hidden-characters.js';
 import type { TextLines } from './text-lines.js';
 import { composedDepthProblem } from './yaml-depth.js';
 import { yamlLibrary } from './yaml-library.js';
@@ -52,33 +53,14 @@ const nulProblem = (node: Node, at: At): Diagnostic => ({
   hint: 'remove it',
 });
 
-/** `U+001B`: how a message names a character that cannot be shown as itself. */
-const codePoint = (char: string): string => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-
-/**
- * A character that acts on a terminal (ESC, a carriage return, C1's CSI) or reorders the text around
- * it (a bidi override): `runbook plan`, the reports and the terminal could not show the value as it
- * is, so what an operator reviews would not be what runs. A command writes such a character with
- * its own escapes, which are plain text here.
- */
+/** A character `runbook plan` and the reports could not show as it is (hidden-characters.ts), at its value. */
 const hiddenProblem = (node: Node, at: At, char: string): Diagnostic => {
-  const code = char.charCodeAt(0);
-  const what =
-    code >= 0xd800 && code <= 0xdfff
-      ? `a lone surrogate (${codePoint(char)}), which no UTF-8 text can carry`
-      : code >= 0x2000
-        ? `${codePoint(char)}, a bidi control: the text around it would show in another order than it is written, so \`runbook plan\` could not show what runs`
-        : `the control character ${codePoint(char)}, which a terminal acts on: \`runbook plan\` and the reports could not show the value as it is`;
-  return {
-    code: 'RB_YAML',
-    message: `the value holds ${what}`,
-    location: at(node),
-    hint: code >= 0x2000 ? 'remove it' : "remove it; a command writes a control character with its own escapes, e.g. printf '\\033[1m' or printf 'a\\r\\n'",
-  };
+  const { message, hint } = hiddenCharacterProblem(char);
+  return { code: 'RB_YAML', message: `the value ${message}`, location: at(node), hint };
 };
 
 /** A NUL, or another character `runbook plan` could not show as it is, in a scalar's text. */
-const hiddenCharacterProblem = (node: Node, at: At): Diagnostic | undefined => {
+const hiddenScalarProblem = (node: Node, at: At): Diagnostic | undefined => {
   if (!yamlLibrary().isScalar(node) || typeof node.value !== 'string') return undefined;
   const index = firstHidden(node.value);
   if (index === -1) return undefined;
@@ -141,7 +123,7 @@ export const contentProblems = (doc: Document, file: string, text: string, count
       if (isNode(node) && node.anchor) anchored.set(node.anchor, node);
       const problem = check.tags && isNode(node) ? tagProblem(node, at) : undefined;
       if (problem) problems.push(problem);
-      const hidden = check.hidden ? hiddenCharacterProblem(node, at) : undefined;
+      const hidden = check.hidden ? hiddenScalarProblem(node, at) : undefined;
       if (hidden) problems.push(hidden);
     },
   });
