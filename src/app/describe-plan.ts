@@ -9,6 +9,7 @@ import { formatDuration } from '../model/duration.js';
 import { describeRole } from '../model/host-address.js';
 import type { RetryPolicy } from '../model/runbook.js';
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
+import { escapeControl } from '../model/visible-text.js';
 import { withoutSecrets } from '../runbook/substitute.js';
 
 export interface PlannedAlternative {
@@ -79,8 +80,11 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
       capture: check.captures.map(({ name, from, regex }) => `${name} <- ${from}${regex ? ` /${regex.source}/` : ''}`),
     };
   });
-  // A secret's value written literally elsewhere in the file (an expectation, a kind's field) is masked too.
-  return redactData(steps, redactor(secretValues(plan.runbook)));
+  // A secret's value written literally elsewhere in the file (an expectation, a kind's field) is
+  // masked too. A runbook cannot hold a character a terminal acts on, but a value given with --var or
+  // RUNBOOK_VAR_* can: shown as its escape, the plan still shows what runs (model/visible-text.ts).
+  const redact = redactor(secretValues(plan.runbook));
+  return redactData(steps, (text) => escapeControl(redact(text)));
 };
 
 /** A script of several lines stays under its step. */

@@ -54,6 +54,20 @@ describe('validate and plan', () => {
     expect(existsSync(join(result.dir, 'ran-marker'))).toBe(false);
   });
 
+  // A runbook cannot hold such characters (refused where written), but a value given on the command
+  // line or in RUNBOOK_VAR_* can: ESC c would reset the terminal, U+202E make `KO` read `OK`.
+  test('plan shows a variable holding a terminal or bidi control as its escape, in text and in JSON', async () => {
+    const given = ['--var', 'port=33\u001bc\u202e06'];
+    const text = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', ...given]);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain(String.raw`$ lsof -nPi4:33\x1bc\u202E06 -a -p ` + '${captures.pid}');
+    const json = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', '--json', ...given]);
+    for (const output of [text.stdout, json.stdout]) {
+      // eslint-disable-next-line no-control-regex
+      expect(output).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
+
   test('plan --json is machine-readable', async () => {
     const result = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', '--json', '--host', 'client=local']);
     const plan = JSON.parse(result.stdout) as { checks: { id: string; target: string; dependsOn: string[]; expect: string[]; capture: string[] }[] };
