@@ -552,7 +552,8 @@ const readChildLine = (reader: IniReader, parent: string, line: IniLine): void =
 };
 
 const readIniLine = (reader: IniReader, line: IniLine): void => {
-  // Host names and values are shown in every report: none may act on the terminal (yaml-content.ts says the same of YAML).
+  // Host names and values are shown in every report: none may act on the terminal (as in YAML,
+  // yaml-content.ts).
   const hidden = firstHidden(line.text);
   if (hidden !== -1) {
     const { message, hint } = hiddenCharacterProblem(line.text[hidden]!);

@@ -5,8 +5,8 @@
 // keys that are not text). So it reads only what both read alike, and says nothing otherwise: any
 // anchor, alias, tag, directive, key that is not plain text, value holding a NUL or a control
 // character, nesting deeper than the limit or anything it rejects sends the text to the exact
-// reading (source.ts), which then finds and places every problem as before. test/runbook/yaml-quick.test.ts holds the two
-// readings to the same data over fuzzed documents.
+// reading (source.ts), which then finds and places every problem as before.
+// test/runbook/yaml-quick.test.ts holds the two readings to the same data over fuzzed documents.
 import { load, Schema, Type, type State } from 'js-yaml';
 import { firstHidden } from '../model/visible-text.js';
 import { MAX_NESTING_DEPTH } from './yaml-depth.js';
