@@ -19,7 +19,5 @@ export const shownCharacter = (char: string): string => {
 /** The text with each hidden character shown as its escape; tab, newline and all else as they are. */
 export const escapeControl = (text: string): string => text.replace(HIDDEN, shownCharacter);
 
-/** HIDDEN, asked once: where the first hidden character of `text` is, or -1. */
-const FIRST_HIDDEN = new RegExp(HIDDEN.source);
-
-export const firstHidden = (text: string): number => text.search(FIRST_HIDDEN);
+/** Where the first hidden character of `text` is, or -1 (search ignores HIDDEN's `g` and lastIndex). */
+export const firstHidden = (text: string): number => text.search(HIDDEN);

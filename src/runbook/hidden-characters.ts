@@ -6,13 +6,14 @@
 const codePoint = (char: string): string => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
- * A character that acts on a terminal (ESC, a carriage return, C1's CSI), reorders the text around
- * it (a bidi override) or cannot be written in UTF-8 (a lone surrogate): what an operator reviews
- * would not be what runs. A command writes a control character with its own escapes, which are
+ * A NUL, which nothing a runbook runs can carry, or a character that acts on a terminal (ESC, a
+ * carriage return, C1's CSI), reorders the text around it (a bidi override) or cannot be written
+ * in UTF-8 (a lone surrogate): what an operator reviews would not be what runs. A command writes a control character with its own escapes, which are
  * plain text here.
  */
 export const hiddenCharacterProblem = (char: string): { readonly message: string; readonly hint: string } => {
   const code = char.charCodeAt(0);
+  if (code === 0) return { message: 'holds a NUL character ("\\0"), which no command, file name or variable can carry', hint: 'remove it' };
   if (code >= 0xd800 && code <= 0xdfff) return { message: `holds a lone surrogate (${codePoint(char)}), which no UTF-8 text can carry`, hint: 'remove it' };
   if (code >= 0x2000) {
     return { message: `holds ${codePoint(char)}, a bidi control: the text around it would show in another order than it is written, so \`runbook plan\` could not show what runs`, hint: 'remove it' };

@@ -45,27 +45,17 @@ const tagProblem = (node: Node, at: At): Diagnostic | undefined => {
   };
 };
 
-/** "\0" in a double-quoted string: no command line, file name or environment variable can carry it. */
-const nulProblem = (node: Node, at: At): Diagnostic => ({
-  code: 'RB_YAML',
-  message: 'the value holds a NUL character ("\\0"), which no command, file name or variable can carry',
-  location: at(node),
-  hint: 'remove it',
-});
-
-/** A character `runbook plan` and the reports could not show as it is (hidden-characters.ts), at its value. */
+/** A NUL, or a character `runbook plan` and the reports could not show as it is (hidden-characters.ts), at its value. */
 const hiddenProblem = (node: Node, at: At, char: string): Diagnostic => {
   const { message, hint } = hiddenCharacterProblem(char);
   return { code: 'RB_YAML', message: `the value ${message}`, location: at(node), hint };
 };
 
-/** A NUL, or another character `runbook plan` could not show as it is, in a scalar's text. */
+/** The first such character in a scalar's text. */
 const hiddenScalarProblem = (node: Node, at: At): Diagnostic | undefined => {
   if (!yamlLibrary().isScalar(node) || typeof node.value !== 'string') return undefined;
   const index = firstHidden(node.value);
-  if (index === -1) return undefined;
-  const char = node.value[index]!;
-  return char === '\0' ? nulProblem(node, at) : hiddenProblem(node, at, char);
+  return index === -1 ? undefined : hiddenProblem(node, at, node.value[index]!);
 };
 
 /**
