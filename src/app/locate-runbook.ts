@@ -11,8 +11,6 @@ import type { FoundRunbook, IncludeFiles } from '../runbook/include.js';
 /** src/app, dist/app and the bundle (dist/bundle) all sit two levels below the package root, beside runbooks/. */
 export const SHIPPED_RUNBOOKS_DIR = fileURLToPath(new URL('../../runbooks/', import.meta.url));
 
-const isFile = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() ?? false;
-
 /**
  * What is at a path the operator gave: a file (or a pipe: `runbook run <(generate)`), nothing, or
  * something that is no runbook, said as such rather than "no such file".
@@ -28,13 +26,25 @@ export const shippedRunbooks = async (): Promise<string[]> =>
   (await readdir(SHIPPED_RUNBOOKS_DIR).catch(() => [] as string[])).filter((name) => /\.ya?ml$/.test(name)).sort();
 
 // A pipe (`<(generate)`, /dev/fd/63) has no real path: it is its own.
-const found = async (path: string, displayName: string): Promise<FoundRunbook> => ({ path, displayName, realPath: await realpath(path).catch(() => path) });
+const found = async (path: string, displayName: string, size?: number): Promise<FoundRunbook> => ({
+  path,
+  displayName,
+  realPath: await realpath(path).catch(() => path),
+  ...(size === undefined ? {} : { size }),
+});
+
+/** The size of the regular file at `path`, or undefined when there is none. */
+const fileSize = async (path: string): Promise<number | undefined> => {
+  const entry = await stat(path).catch(() => undefined);
+  return entry?.isFile() ? entry.size : undefined;
+};
 
 /** A shipped runbook by its name, with or without `.yaml`. */
 const shippedNamed = async (name: string): Promise<FoundRunbook | undefined> => {
   for (const candidate of [name, `${name}.yaml`, `${name}.yml`]) {
     const path = join(SHIPPED_RUNBOOKS_DIR, candidate);
-    if (await isFile(path)) return found(path, path);
+    const size = await fileSize(path);
+    if (size !== undefined) return found(path, path, size);
   }
   return undefined;
 };
@@ -67,7 +77,8 @@ const runbooksIn = async (dir: string): Promise<string[]> =>
 export const includeFiles: IncludeFiles = {
   async locate(file, from) {
     const beside = join(dirname(from), file);
-    if (await isFile(beside)) return ok(await found(beside, beside));
+    const size = await fileSize(beside);
+    if (size !== undefined) return ok(await found(beside, beside, size));
     const shippedOne = file.includes('/') ? undefined : await shippedNamed(file);
     if (shippedOne) return ok(shippedOne);
     const candidates = [...(await runbooksIn(dirname(beside))), ...(file.includes('/') ? [] : await shippedRunbooks())];

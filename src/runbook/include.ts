@@ -21,6 +21,8 @@ export interface FoundRunbook {
   readonly path: string;
   readonly displayName: string;
   readonly realPath: string;
+  /** Its size on disk, where it has one (a pipe has none). */
+  readonly size?: number;
 }
 
 /** How includes find their files: app/ knows the shipped runbooks, runbook/ does not. */
@@ -35,7 +37,80 @@ export type IncludeChain = readonly FoundRunbook[];
 /** Loads one included file with the values its include gives; load.ts passes itself, so the two need not import each other. */
 export type LoadIncluded = (found: FoundRunbook, given: VarsFile, chain: IncludeChain) => Promise<{ runbook?: Runbook | undefined; diagnostics: Diagnostic[] }>;
 
+const MIB = 1024 * 1024;
+
+/**
+ * How much a runbook may bring in through includes, however they nest. Each include is a copy of
+ * its file, so includes that each include another file twice double at every level: 22 levels of
+ * them are 4 million copies, which loaded until memory ran out. The limits are far above what a
+ * team composes (the shipped web-host.yaml: 3 includes) and keep the worst such file to seconds.
+ */
+export const INCLUDE_LIMITS = {
+  /** Included runbooks in all, the includes of includes counted. */
+  runbooks: 1000,
+  /** Runbook text read in all, the including file's own counted: twice what one file may hold. */
+  bytes: 16 * MIB,
+  /** Checks the includes of one runbook bring in all: about half what one 8 MiB file can hold. */
+  checks: 100_000,
+} as const;
+
+/** 1,000 and 16 MiB, as messages say them. */
+const count = (value: number): string => value.toLocaleString('en-US');
+const mib = (bytes: number): string => `${Number((bytes / MIB).toFixed(1))} MiB`;
+
+/**
+ * What one load (a runbook and everything it includes) has taken of INCLUDE_LIMITS. The first
+ * include past a limit is reported at its place; after it, the load stops including (the runbook
+ * cannot run), so a file that crosses a limit gives one line, not one per copy.
+ */
+export class IncludeBudget {
+  #runbooks = 0;
+  #bytes = 0;
+  #spent = false;
+
+  get spent(): boolean {
+    return this.#spent;
+  }
+
+  /** Runbook text actually read (the including file's own, and what a pipe held). */
+  read(bytes: number): void {
+    this.#bytes += bytes;
+  }
+
+  /** The problem with including `found` once more, if there is one; else counts it. */
+  include(found: FoundRunbook): { message: string; hint: string } | undefined {
+    if (this.#runbooks + 1 > INCLUDE_LIMITS.runbooks) {
+      return this.#spend({
+        message: `would make ${count(this.#runbooks + 1)} runbooks included, and a runbook may include at most ${count(INCLUDE_LIMITS.runbooks)} in all (the includes of its includes counted)`,
+        hint: 'each include is a copy of its file: include a runbook once and depend on its checks, rather than nesting includes that each include others',
+      });
+    }
+    const size = found.size ?? 0;
+    if (this.#bytes + size > INCLUDE_LIMITS.bytes) {
+      return this.#spend({
+        message: `(${mib(size)}) would bring the runbook text read to ${mib(this.#bytes + size)}, and a runbook and its includes may hold at most ${mib(INCLUDE_LIMITS.bytes)} in all`,
+        hint: 'include smaller runbooks, or fewer copies of this one',
+      });
+    }
+    this.#runbooks += 1;
+    return undefined;
+  }
+
+  /** The problem with the includes of one runbook bringing `checks` checks, if there is one. */
+  checks(checks: number): string | undefined {
+    if (checks <= INCLUDE_LIMITS.checks) return undefined;
+    this.#spent = true;
+    return `${count(checks)} checks, and the includes of a runbook may bring at most ${count(INCLUDE_LIMITS.checks)}`;
+  }
+
+  #spend(problem: { message: string; hint: string }): { message: string; hint: string } {
+    this.#spent = true;
+    return problem;
+  }
+}
+
 export interface IncludeContext {
+  readonly budget: IncludeBudget;
   readonly files: IncludeFiles;
   /** The including runbook, last in the chain. */
   readonly chain: IncludeChain;
@@ -203,7 +278,10 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
   const brought: Brought[] = [];
   const diagnostics: Diagnostic[] = [];
   const spaces = new Set<string>();
+  let checks = 0;
   for (const entry of entries) {
+    // Past a limit the runbook cannot run: nothing more is loaded, and one line says why.
+    if (context.budget.spent) break;
     const file = substituteText(entry.file, vars);
     const found = await context.files.locate(file, context.chain.at(-1)!.path);
     if (!found.ok) {
@@ -215,11 +293,23 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
       diagnostics.push(cycle);
       continue;
     }
+    const overLimit = context.budget.include(found.value);
+    if (overLimit) {
+      diagnostics.push({ code: 'RB_INCLUDE', message: `${formatPath([...entry.at, 'file'])} ${found.value.displayName} ${overLimit.message}`, location: source.locate([...entry.at, 'file']), hint: overLimit.hint });
+      break;
+    }
     const values = substituteVars(entry.vars, vars) as Record<string, VarValue>;
     const locations = Object.fromEntries(Object.keys(values).map((name) => [name, source.locate([...entry.at, 'vars', name], 'key')]));
     const loaded = await context.load(found.value, { values, locations }, [...context.chain, found.value]);
     diagnostics.push(...loaded.diagnostics);
+    if (context.budget.spent) break; // by an include of its own: said there
     if (!loaded.runbook) continue;
+    checks += loaded.runbook.questions.reduce((sum, question) => sum + question.checks.length, 0);
+    const tooMany = context.budget.checks(checks);
+    if (tooMany) {
+      diagnostics.push({ code: 'RB_INCLUDE', message: `${formatPath([...entry.at, 'file'])} ${found.value.displayName} brings the includes of this runbook to ${tooMany}`, location: source.locate([...entry.at, 'file']), hint: 'split the runbook, or include fewer copies' });
+      break;
+    }
     const fits = [...varProblems(entry, loaded.runbook, source, found.value), ...roleProblems(entry, loaded.runbook, roles, source, found.value)];
     diagnostics.push(...fits);
     const renamed = namespaced(loaded.runbook, {

@@ -1,7 +1,7 @@
 // Entry point of the load stage: file -> parsed YAML -> schema -> includes -> model, every problem collected.
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Runbook } from '../model/runbook.js';
-import { importClashes, includesOfText, loadIncludes, withImports, type FoundRunbook, type Imports, type IncludeChain, type IncludeFiles } from './include.js';
+import { importClashes, IncludeBudget, includesOfText, loadIncludes, withImports, type FoundRunbook, type Imports, type IncludeChain, type IncludeFiles } from './include.js';
 import { normalizeRunbook, runbookVars, type Overrides } from './normalize.js';
 import { readText } from './read-text.js';
 import { asRecord, parseRunbookSource, type RunbookSource } from './source.js';
@@ -16,6 +16,15 @@ interface Origin {
   readonly chain: IncludeChain;
   /** A run: every check will be placed (source.ts ParseOptions.placeCollections). */
   readonly placeCollections: boolean;
+  /** What the whole load may still bring in through includes, however they nest. */
+  readonly budget: IncludeBudget;
+}
+
+/** A load, and what its includes brought: the same for the exact reading as for the quick one. */
+interface Loaded {
+  readonly result: LoadResult;
+  /** Absent when the text did not parse: there was nothing to include from. */
+  readonly imports?: Imports;
 }
 
 /** The model, with what its includes bring; schema problems, include problems and the model's own, together. */
@@ -24,11 +33,18 @@ const compiled = (source: RunbookSource, schema: SchemaCheck, overrides: Overrid
   return { runbook: withImports(runbook, imports), diagnostics: [...schema.diagnostics, ...imports.diagnostics, ...importClashes(runbook, imports), ...problems] };
 };
 
-const loadParsed = async (source: RunbookSource, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
+/**
+ * `known`: the includes the quick reading of the same text loaded. Both readings give the same data
+ * (yaml-quick.ts), so the same includes with the same values: loading them again for the exact
+ * reading doubled the work at every level of nesting (a chain of 10 includes with one typo at its
+ * end loaded the last file 1,024 times: 4 s).
+ */
+const loadParsed = async (source: RunbookSource, overrides: Overrides, origin: Origin, known?: Imports): Promise<Loaded> => {
   const schema = validateAgainstSchema(source);
   const including = { source, vars: runbookVars(source, overrides), roles: Object.keys(asRecord(asRecord(source.data).hosts)) };
   const load = (found: FoundRunbook, varsFile: VarsFile, chain: IncludeChain) => loadFound(found, { varsFile }, { ...origin, chain });
-  return compiled(source, schema, overrides, await loadIncludes(including, schema, { ...origin, load }));
+  const imports = known ?? (await loadIncludes(including, schema, { ...origin, load }));
+  return { result: compiled(source, schema, overrides, imports), imports };
 };
 
 /** A runbook given as text, never read from a file: it cannot include others (they are found beside its file). */
@@ -42,14 +58,15 @@ export const loadRunbookText = (file: string, text: string, overrides: Overrides
 const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
   const text = await readText(found.path);
   if (!text.ok) return { diagnostics: [{ code: 'RB_FILE', message: `${found.displayName}: cannot read the runbook: ${text.error}` }] };
-  const loadRead = (quick: boolean): Promise<LoadResult> | LoadResult => {
+  origin.budget.read(text.value.length);
+  const loadRead = async (quick: boolean, known?: Imports): Promise<Loaded> => {
     const { source, diagnostics } = parseRunbookSource(found.displayName, text.value, { quick, placeCollections: origin.placeCollections });
-    return diagnostics.length > 0 ? { diagnostics } : loadParsed(source, overrides, origin);
+    return diagnostics.length > 0 ? { result: { diagnostics } } : loadParsed(source, overrides, origin, known);
   };
   const quickly = await loadRead(true);
   // A problem anywhere: the text is read again exactly, so that what is reported, and where, is
   // what the exact reading finds (yaml-quick.ts reads only plain YAML, and quickly).
-  return quickly.diagnostics.length > 0 ? loadRead(false) : quickly;
+  return quickly.result.diagnostics.length > 0 ? (await loadRead(false, quickly.imports)).result : quickly.result;
 };
 
 /**
@@ -57,4 +74,4 @@ const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Orig
  * operator typed it). `forRun`: every check of it will be placed, for its result.
  */
 export const loadRunbookFile = (found: FoundRunbook, overrides: Overrides, files: IncludeFiles, forRun = false): Promise<LoadResult> =>
-  loadFound(found, overrides, { files, chain: [found], placeCollections: forRun });
+  loadFound(found, overrides, { files, chain: [found], placeCollections: forRun, budget: new IncludeBudget() });

@@ -251,3 +251,35 @@ describe('include problems: each at its include, once, saying what to do', () =>
     ]);
   });
 });
+
+describe('includes that multiply: bounded, and said once at the include that crosses the limit', () => {
+  // The corpus (test/fixtures/invalid/include) holds the include bomb and the long chain with a
+  // typo at its end; these limits need inputs too large to keep in the repository.
+  const template = (checks: number, padding = 0): string =>
+    `version: 1\ntitle: Big template\nhosts:\n  here: local\nquestions:\n  - id: q\n    title: Many checks\n    checks:\n${Array.from({ length: checks }, (_, index) => `      - { id: c${index}, on: here, run: "true" }\n`).join('')}${'# padding to make the file large\n'.repeat(padding)}`;
+  const copies = (count: number): string => Array.from({ length: count }, (_, index) => `  - { file: lib/big.yaml, as: copy${index} }`).join('\n');
+  const withOwnQuestion = 'questions:\n  - id: own\n    title: Own\n    checks:\n      - { id: own, on: here, run: "true" }\n';
+
+  test('more than 16 MiB of runbook text in all: the include that would cross it is refused', async () => {
+    const big = template(1, Math.ceil((7 * 1024 * 1024) / 33));
+    const result = await runCli({ 'main.yaml': including(copies(4), withOwnQuestion), 'lib/big.yaml': big }, ['validate', 'main.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'main.yaml:10:13: include[2].file lib/big.yaml (7 MiB) would bring the runbook text read to 21 MiB, and a runbook and its includes may hold at most 16 MiB in all; include smaller runbooks, or fewer copies of this one [RB_INCLUDE]',
+    ]);
+  });
+
+  test('includes that bring more than 100,000 checks: refused at the include that crosses it', async () => {
+    const result = await runCli({ 'main.yaml': including(copies(3), withOwnQuestion), 'lib/big.yaml': template(40_000) }, ['validate', 'main.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'main.yaml:10:13: include[2].file lib/big.yaml brings the includes of this runbook to 120,000 checks, and the includes of a runbook may bring at most 100,000; split the runbook, or include fewer copies [RB_INCLUDE]',
+    ]);
+  });
+
+  test('under the limits, the same copies load and count', async () => {
+    const result = await runCli({ 'main.yaml': including(copies(2), withOwnQuestion), 'lib/big.yaml': template(40_000) }, ['validate', 'main.yaml']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('(3 questions, 80001 checks)');
+  });
+});
