@@ -10,7 +10,9 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { wholeReference } from '../model/references.js';
 import type { Result } from '../model/result.js';
 import type { Check, Runbook, SourceLocation, VarValue } from '../model/runbook.js';
+import { mebibytes } from '../model/limits.js';
 import { namespaced, type IncludedParts } from './namespace.js';
+import { MAX_INPUT_BYTES } from './read-text.js';
 import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from './source.js';
 import { substituteText, substituteVars, type Vars } from './substitute.js';
 import type { SchemaCheck } from './validate.js';
@@ -37,8 +39,6 @@ export type IncludeChain = readonly FoundRunbook[];
 /** Loads one included file with the values its include gives; load.ts passes itself, so the two need not import each other. */
 export type LoadIncluded = (found: FoundRunbook, given: VarsFile, chain: IncludeChain) => Promise<{ runbook?: Runbook | undefined; diagnostics: Diagnostic[] }>;
 
-const MIB = 1024 * 1024;
-
 /**
  * How much a runbook may bring in through includes, however they nest. Each include is a copy of
  * its file, so includes that each include another file twice double at every level: 22 levels of
@@ -49,14 +49,13 @@ export const INCLUDE_LIMITS = {
   /** Included runbooks in all, the includes of includes counted. */
   runbooks: 1000,
   /** Runbook text read in all, the including file's own counted: twice what one file may hold. */
-  bytes: 16 * MIB,
+  bytes: 2 * MAX_INPUT_BYTES,
   /** Checks the includes of one runbook bring in all: about half what one 8 MiB file can hold. */
   checks: 100_000,
 } as const;
 
-/** 1,000 and 16 MiB, as messages say them. */
+/** 1,000, as messages say it. */
 const count = (value: number): string => value.toLocaleString('en-US');
-const mib = (bytes: number): string => `${Number((bytes / MIB).toFixed(1))} MiB`;
 
 /**
  * What one load (a runbook and everything it includes) has taken of INCLUDE_LIMITS. The first
@@ -72,7 +71,7 @@ export class IncludeBudget {
     return this.#spent;
   }
 
-  /** Runbook text actually read (the including file's own, and what a pipe held). */
+  /** Bytes of runbook text actually read (the including file's own, and what a pipe held). */
   read(bytes: number): void {
     this.#bytes += bytes;
   }
@@ -88,7 +87,7 @@ export class IncludeBudget {
     const size = found.size ?? 0;
     if (this.#bytes + size > INCLUDE_LIMITS.bytes) {
       return this.#spend({
-        message: `(${mib(size)}) would bring the runbook text read to ${mib(this.#bytes + size)}, and a runbook and its includes may hold at most ${mib(INCLUDE_LIMITS.bytes)} in all`,
+        message: `(${mebibytes(size)}) would bring the runbook text read to ${mebibytes(this.#bytes + size)}, and a runbook and its includes may hold at most ${mebibytes(INCLUDE_LIMITS.bytes)} in all`,
         hint: 'include smaller runbooks, or fewer copies of this one',
       });
     }

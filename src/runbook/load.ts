@@ -58,7 +58,7 @@ export const loadRunbookText = (file: string, text: string, overrides: Overrides
 const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
   const text = await readText(found.path);
   if (!text.ok) return { diagnostics: [{ code: 'RB_FILE', message: `${found.displayName}: cannot read the runbook: ${text.error}` }] };
-  origin.budget.read(text.value.length);
+  origin.budget.read(Buffer.byteLength(text.value));
   const loadRead = async (quick: boolean, known?: Imports): Promise<Loaded> => {
     const { source, diagnostics } = parseRunbookSource(found.displayName, text.value, { quick, placeCollections: origin.placeCollections });
     return diagnostics.length > 0 ? { result: { diagnostics } } : loadParsed(source, overrides, origin, known);

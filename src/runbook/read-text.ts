@@ -2,15 +2,14 @@
 // report to merge. The text is what the operator wrote or nothing: invalid UTF-8 used to become
 // U+FFFD and the altered command ran; a 50 MB file took seconds and gigabytes to parse.
 import { open } from 'node:fs/promises';
+import { mebibytes, MIB } from '../model/limits.js';
 import { failed, ok, type Result } from '../model/result.js';
 
 /**
  * The most a runbook, vars file or inventory may hold. A runbook of 20,000 generated checks is about
  * 2 MB; what parses slowly or fills memory (a 50 MB scalar: 7 s, 1.8 GB) is far beyond.
  */
-export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
-
-const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+export const MAX_INPUT_BYTES = 8 * MIB;
 
 /**
  * At most `limit + 1` bytes: enough to know the file is too large, from a pipe as from a file. A
@@ -93,7 +92,7 @@ export const readText = async (path: string, limit = MAX_INPUT_BYTES): Promise<R
   } catch (error) {
     return failed((error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message);
   }
-  if (bytes.length > limit) return failed(`is larger than ${mib(limit)}, the most such a file may hold`);
+  if (bytes.length > limit) return failed(`is larger than ${mebibytes(limit)}, the most such a file may hold`);
   try {
     return ok(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
