@@ -34,7 +34,7 @@ export const unknownDependencies = (checks: readonly Check[], questions: readonl
       const hint = question
         ? `depends_on names checks; question "${target}" has ${question.checks.map((c) => `"${c.id}"`).join(', ')}`
         : (suggestCheck ??= didYouMeanAmong(checks.map(({ id }) => id)))(target, check.id); // a check cannot depend on itself
-      problems.push({ code: 'RB_UNKNOWN_DEPENDENCY', message: `check "${check.id}" depends on unknown check "${target}"`, location: check.dependsOnLocations[index] ?? check.location, ...(hint ? { hint } : {}) });
+      problems.push({ code: 'RB_UNKNOWN_DEPENDENCY', message: `check "${check.id}" depends on unknown check "${target}"`, location: check.places.of('depends_on', index), ...(hint ? { hint } : {}) });
     });
   }
   return problems;

@@ -13,19 +13,22 @@ export const referencesOf = (check: Check): Reference[] => [
 
 interface PlacedReference {
   readonly reference: Reference;
-  /** Where to point a problem: the spec (or hint), or the expectation that reads a capture. */
-  readonly location: SourceLocation;
+  /** Where to point a problem: the expectation that reads a capture; absent for the spec (or hint), found only when a problem names it. */
+  readonly location?: SourceLocation;
 }
 
 // Loops that push: this runs for every check, and most have no reference at all.
 const placedReferences = (check: Check): PlacedReference[] => {
   const placed: PlacedReference[] = [];
-  for (const reference of referencesOf(check)) placed.push({ reference, location: check.specLocation });
-  for (const { withCaptures, location } of check.expectations) {
-    for (const name of withCaptures?.names ?? []) placed.push({ reference: { namespace: 'captures', name }, location });
+  for (const reference of referencesOf(check)) placed.push({ reference });
+  for (const { withCaptures } of check.expectations) {
+    for (const name of withCaptures?.names ?? []) placed.push({ reference: { namespace: 'captures', name }, location: withCaptures!.location });
   }
   return placed;
 };
+
+/** The spec's place (the command line, the probe's settings), which stands for its hint's too. */
+const specPlace = (check: Check): SourceLocation => check.places.of(check.kind);
 
 /** Each reference of the check once, the first place it is written. */
 const distinctReferences = (check: Check): PlacedReference[] => {
@@ -54,23 +57,23 @@ interface Use extends PlacedReference {
 
 const unknownCapture = ({ check, reference: { name }, location }: Use, allCaptures: readonly string[]): Diagnostic => {
   const hint = didYouMean(name, allCaptures);
-  return { code: 'RB_UNKNOWN_CAPTURE', message: `check "${check.id}" uses \${captures.${name}}, which no check captures`, location, ...(hint ? { hint } : {}) };
+  return { code: 'RB_UNKNOWN_CAPTURE', message: `check "${check.id}" uses \${captures.${name}}, which no check captures`, location: location ?? specPlace(check), ...(hint ? { hint } : {}) };
 };
 
 const captureOutOfScope = ({ check, reference: { name }, location }: Use, producer: Check): Diagnostic => ({
   code: 'RB_CAPTURE_SCOPE',
   message: `check "${check.id}" uses \${captures.${name}} from check "${producer.id}" without depending on it`,
-  location,
+  location: location ?? specPlace(check),
   hint: producer.id === check.id ? 'a check cannot read its own capture' : `add depends_on: [${producer.id}]`,
 });
 
 const varProblem = (runbook: Runbook, { check, reference: { namespace, name } }: Use, varNames: readonly string[]): Diagnostic[] => {
   if (namespace === 'fields' || namespace === 'tools') {
-    return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${${namespace}.${name}}, which only diagnosis findings can use`, location: check.specLocation }];
+    return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${${namespace}.${name}}, which only diagnosis findings can use`, location: specPlace(check) }];
   }
   if (Object.hasOwn(runbook.vars, name)) return [];
   const hint = didYouMean(name, varNames) ?? `declare it under vars (declared: ${varNames.join(', ') || 'none'})`;
-  return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${vars.${name}}, which vars does not declare`, location: check.specLocation, hint }];
+  return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${vars.${name}}, which vars does not declare`, location: specPlace(check), hint }];
 };
 
 /**

@@ -8,10 +8,10 @@ import { middleOf, rangeOfField } from '../matchers/range.js';
 import { compileRegex } from '../matchers/regex.js';
 import { MatcherCompileError, type IntegerRange } from '../matchers/types.js';
 import type { CompiledMatcher } from '../model/matcher.js';
-import { DEFAULT_RETRY_INTERVAL_MS, type CaptureBinding, type CaptureSpec, type Check, type Expectation, type FieldType, type RetryPolicy } from '../model/runbook.js';
+import { DEFAULT_RETRY_INTERVAL_MS, type CaptureBinding, type CaptureSpec, type Check, type Expectation, type FieldType, type RetryPolicy, type SourceLocation } from '../model/runbook.js';
 import { shellPlaceProblems } from '../model/shell-places.js';
 import { durationExpectation, parseDuration, parseDurationText, writtenValue } from '../model/duration.js';
-import { formatPath, type Path, type RunbookSource } from './source.js';
+import { formatPath, placesWithin, type Path, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
 import { capturesIn, substituteIn, substituteText, substituteVars, type Vars } from './substitute.js';
 
@@ -78,7 +78,10 @@ const placeholder = (index: number): string => `-98765${1000 + index}`;
  * so a bad shape is still an error at load; compiled again with the real values as its check runs.
  * The plan describes it with its references, as written.
  */
-const compileWithCaptures = (expression: unknown, type: FieldType, range: IntegerRange | undefined): { matcher: CompiledMatcher; withCaptures?: CaptureBinding } => {
+/** A binding before its expression is placed: placedExpectation places it. */
+type UnplacedBinding = Omit<CaptureBinding, 'location'>;
+
+const compileWithCaptures = (expression: unknown, type: FieldType, range: IntegerRange | undefined): { matcher: CompiledMatcher; withCaptures?: UnplacedBinding } => {
   const names = capturesIn(expression);
   if (names.length === 0) return { matcher: compileMatcher(expression, type, range) };
   // The values written beside the captures must fit the field's range; a capture, known only as
@@ -91,6 +94,19 @@ const compileWithCaptures = (expression: unknown, type: FieldType, range: Intege
 };
 
 type CompiledExpectation = ReturnType<typeof compileWithCaptures>;
+
+/**
+ * The expectation, its expression placed only where it reads captures: the planner names that
+ * place when one is out of scope, and nothing else names an expectation's place (two places per
+ * check, and the paths they are found by, were a fifth of the model of 20,000 checks).
+ */
+const placedExpectation = ({ matcher, withCaptures }: CompiledExpectation, field: string, place: () => SourceLocation, ofCapture = false): Expectation => {
+  // Written out, not spread from the compiled matcher: a spread per expectation cost 20,000 checks dear.
+  const expectation: { -readonly [K in keyof Expectation]: Expectation[K] } = { field, matcher };
+  if (ofCapture) expectation.ofCapture = true;
+  if (withCaptures) expectation.withCaptures = { ...withCaptures, location: place() };
+  return expectation;
+};
 
 /**
  * A kind's own expectations (its defaults, kept and implied ones) compiled once per record and
@@ -112,10 +128,8 @@ const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, ra
   const declared = raw.expect === undefined ? undefined : (substituteVars(raw.expect, context.vars) as Raw);
   for (const { field, expression, at, target, ofKind } of expectationsOf(kind, declared, raw[context.kindKey], context)) {
     try {
-      const { matcher, withCaptures } = ofKind ? compileKindExpectation(kind, ofKind, field) : compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field));
-      // Written out, not spread from the compiled matcher: a spread per expectation cost 20,000 checks dear.
-      const location = source.locate(at, target);
-      expectations.push(withCaptures ? { field, matcher, withCaptures, location } : { field, matcher, location });
+      const compiled = ofKind ? compileKindExpectation(kind, ofKind, field) : compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field));
+      expectations.push(placedExpectation(compiled, field, () => source.locate(at, target)));
     } catch (error) {
       problems.push(matcherProblem(source, at, error));
     }
@@ -158,7 +172,7 @@ const compileCaptureExpectations = (source: RunbookSource, raw: Raw, { path, var
     if (expression === undefined) continue;
     const at = [...path, 'capture', name, 'expect'];
     try {
-      expectations.push({ field: name, ofCapture: true, ...compileWithCaptures(substituteVars(expression, vars), 'text', undefined), location: source.locate(at) });
+      expectations.push(placedExpectation(compileWithCaptures(substituteVars(expression, vars), 'text', undefined), name, () => source.locate(at), true));
     } catch (error) {
       problems.push(matcherProblem(source, at, error));
     }
@@ -254,7 +268,6 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
   const { path, kindKey, questionId } = context;
   const kind = checkKindOf({ kind: kindKey });
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
-  const dependsOnPath = path.concat('depends_on'); // of its length: a spread leaves room to grow
   const timeoutMs = isClean(path, 'timeout') ? timeoutOf(source, raw, context, problems) : undefined;
   const retry = isClean(path, 'retry') && isClean(path, 'until') ? retryOf(source, raw, context, problems) : undefined;
   if (isClean(path, kindKey)) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
@@ -273,10 +286,8 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
     expectations,
     captures: capturesClean ? exactly(compileCaptures(source, kind, raw, context, problems)) : NONE,
     dependsOn,
-    dependsOnLocations: dependsOn.length === 0 ? NONE : dependsOn.map((_, index) => source.locateIn(dependsOnPath, index)),
     location: source.locateIn(path, 'id'),
-    onLocation: source.locateIn(path, 'on'),
-    specLocation: source.locateIn(path, kindKey),
+    places: placesWithin(source, path),
     informational: raw.informational === true,
   };
   if (timeoutMs !== undefined) check.timeoutMs = timeoutMs;

@@ -64,7 +64,7 @@ const renamedExpectation = (expectation: Expectation, rename: Renamer): Expectat
     ...expectation,
     ...(expectation.ofCapture ? { field: rename.capture(expectation.field) } : {}),
     ...(withCaptures
-      ? { withCaptures: { names: withCaptures.names.map(rename.capture), bind: (captured) => withCaptures.bind((name) => captured(rename.capture(name))) } }
+      ? { withCaptures: { ...withCaptures, names: withCaptures.names.map(rename.capture), bind: (captured) => withCaptures.bind((name) => captured(rename.capture(name))) } }
       : {}),
   };
 };

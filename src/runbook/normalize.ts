@@ -61,15 +61,16 @@ const findDuplicates = (entries: { id: string; path: Path; location: SourceLocat
 const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, RoleHosts>>, roles: string[]): Diagnostic[] => {
   const written = new Set(roles);
   const problems: Diagnostic[] = [];
-  const expect = (role: string, check: Check, what: string, location: SourceLocation): void => {
+  /** `key`: the check's key that names the role, where the problem is placed. */
+  const expect = (role: string, check: Check, what: string, key: string): void => {
     if (Object.hasOwn(hosts, role) || written.has(role)) return;
     const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
-    problems.push({ code: 'RB_UNKNOWN_HOST', message: `check "${check.id}" ${what} unknown host role "${role}"`, location, hint });
+    problems.push({ code: 'RB_UNKNOWN_HOST', message: `check "${check.id}" ${what} unknown host role "${role}"`, location: check.places.of(key), hint });
   };
   // A loop, not a list of roles per check: this runs over every check of the file.
   for (const check of checks) {
-    expect(check.on, check, 'runs on', check.onLocation);
-    for (const role of checkKindOf(check).otherHosts(check.spec)) expect(role, check, 'uses', check.specLocation);
+    expect(check.on, check, 'runs on', 'on');
+    for (const role of checkKindOf(check).otherHosts(check.spec)) expect(role, check, 'uses', check.kind);
   }
   return problems;
 };

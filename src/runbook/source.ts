@@ -2,7 +2,7 @@
 // error at file:line:col.
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import type { SourceLocation } from '../model/runbook.js';
+import type { CheckPlaces, SourceLocation } from '../model/runbook.js';
 import { contentProblems, documentData } from './yaml-content.js';
 import { nestingProblem, parseWithinDepth } from './yaml-depth.js';
 import { yamlDiagnostics } from './yaml-errors.js';
@@ -178,6 +178,28 @@ class PlaceWhenRead implements SourceLocation {
     return found;
   }
 }
+
+/**
+ * The places of the parts of the check at `path` (model CheckPlaces), each found when a message
+ * asks for it: one object of two fields per check, where a place per part and the paths to find
+ * them by were kept for every check.
+ */
+class PlacesWithin implements CheckPlaces {
+  readonly #source: RunbookSource;
+  readonly #path: Path;
+
+  constructor(source: RunbookSource, path: Path) {
+    this.#source = source;
+    this.#path = path;
+  }
+
+  of(key: string, index?: number): SourceLocation {
+    return index === undefined ? this.#source.locateIn(this.#path, key) : this.#source.locate([...this.#path, key, index]);
+  }
+}
+
+/** `path` must not change afterwards (a Path is read-only): the places are found by it when asked. */
+export const placesWithin = (source: RunbookSource, path: Path): CheckPlaces => new PlacesWithin(source, path);
 
 /** The YAML library's document of the text, and where each path of it is; or where it nests too deep to be parsed. */
 const exactPlaces = (file: string, text: string): { doc: Document.Parsed; counter: TextLines; locate: Locate } | { tooDeepAt: SourceLocation } => {

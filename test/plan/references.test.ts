@@ -49,6 +49,16 @@ const ROWS: { name: string; checks: string[]; want: Want[] }[] = [
     checks: [check('c', 'echo ${captures.version}')],
     want: [['RB_UNKNOWN_CAPTURE', 9, 29, 'check "c" uses ${captures.version}, which no check captures']],
   },
+  {
+    name: "an expectation reading a capture without depending on its producer: placed at the expectation",
+    checks: [PRODUCER, check('c', 'true', 'expect: {stdout: {contains: "${captures.pid}"}}')],
+    want: [['RB_CAPTURE_SCOPE', 10, 54, 'check "c" uses ${captures.pid} from check "p" without depending on it', 'add depends_on: [p]']],
+  },
+  {
+    name: "a capture's own expectation reading a capture no check defines: placed at that expectation",
+    checks: [check('c', 'true', 'capture: {n: {regex: "(.+)", expect: {equals: "${captures.pid}"}}}')],
+    want: [['RB_UNKNOWN_CAPTURE', 9, 74, 'check "c" uses ${captures.pid}, which no check captures']],
+  },
   { name: 'declared vars', checks: [check('c', 'nc -z db ${vars.port} && echo ${vars.user}')], want: [] },
   {
     name: 'an undeclared var, with did-you-mean',

@@ -37,7 +37,6 @@ const plain = (name: string, dependsOn: readonly string[] = []): Check => ({
   id: name,
   spec: `echo ${name}`,
   dependsOn,
-  dependsOnLocations: dependsOn.map(() => READER.location),
 });
 
 /** Check i captures `v<i>` and reads `v<i-1>`, after check i-1. */
@@ -47,7 +46,6 @@ const capturing = (index: number): Check => ({
   spec: index === 0 ? 'echo first' : `echo \${captures.v${index - 1}}`,
   captures: [{ ...PRODUCER.captures[0]!, name: `v${index}` }],
   dependsOn: index === 0 ? [] : [id(index - 1)],
-  dependsOnLocations: index === 0 ? [] : [PRODUCER.location],
 });
 
 const planOf = (checks: readonly Check[]) => {

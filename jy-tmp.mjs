@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { load, Schema, Type } from 'js-yaml';
+const text = readFileSync(process.argv[3] ?? '/tmp/v/g20k.yaml', 'utf8');
+const mode = process.argv[2];
+const flt = () => process.resourceUsage().minorPageFault;
+const plainScalar = new Type('tag:x', { kind: 'scalar', resolve: () => false, construct: (t) => t });
+const PLAIN_ONLY = new Schema({ implicit: [plainScalar], explicit: [] });
+const opened = [];
+const listener = (event, state) => { if (event === 'open') opened.push(state.position); else opened.pop(); };
+const f0 = flt(); const t = performance.now();
+let d;
+if (mode === 'raw') d = load(text);
+else if (mode === 'schema') d = load(text, { schema: PLAIN_ONLY });
+else if (mode === 'listener') d = load(text, { schema: PLAIN_ONLY, listener });
+else if (mode === 'nojson') d = load(text, { schema: PLAIN_ONLY, json: false, listener, maxDepth: 400 });
+console.log(mode, (performance.now() - t).toFixed(0), 'ms', flt() - f0, 'faults', (process.memoryUsage().rss/1e6).toFixed(0), 'rss', (process.memoryUsage().heapUsed/1e6).toFixed(0));
+globalThis.k = d;
