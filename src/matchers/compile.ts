@@ -46,10 +46,11 @@ const compileAt = (expression: unknown, fieldType: FieldType, at: Path, range?: 
   if (!definition.accepts.includes(fieldType)) {
     throw new MatcherCompileError(`${name} applies to ${definition.accepts.join(' or ')} values, this value is a ${fieldType}`, at);
   }
+  const below = at.concat(name); // of its length: a spread leaves room to grow, and is made for every expectation
   try {
-    return definition.compile(argument, childContext(fieldType, [...at, name], range));
+    return definition.compile(argument, childContext(fieldType, below, range));
   } catch (error) {
-    throw placed(error, [...at, name]);
+    throw placed(error, below);
   }
 };
 

@@ -17,10 +17,18 @@ export const mapStrings = (value: unknown, replace: (text: string) => unknown): 
   return value;
 };
 
-/** Whether any string inside the value holds `part`: most values hold no reference, and need no copy. */
+/**
+ * Whether any string inside the value holds `part`: most values hold no reference, and need no
+ * copy. Plain loops: this asks of every expectation of every check, and a list of values, a
+ * closure or an iterator per step were most of what it cost on 20,000 checks.
+ */
 export const someStringHolds = (value: unknown, part: string): boolean => {
   if (typeof value === 'string') return value.includes(part);
-  if (Array.isArray(value)) return value.some((item) => someStringHolds(item, part));
-  if (typeof value === 'object' && value !== null) return Object.values(value).some((item) => someStringHolds(item, part));
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) if (someStringHolds(value[index], part)) return true;
+    return false;
+  }
+  for (const key in value) if (Object.hasOwn(value, key) && someStringHolds((value as Record<string, unknown>)[key], part)) return true;
   return false;
 };

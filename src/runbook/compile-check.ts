@@ -62,7 +62,7 @@ const expectationsOf = (kind: CheckKind<unknown>, declared: Raw | undefined, spe
   const settled = implied.length === 0 ? stated : (field: string) => stated(field) || implied.some((expected) => expected.field === field);
   if (!declared) return addFromKind([], kind.defaultExpect, path, 'value', settled).concat(implied);
   const expected: Expected[] = [];
-  for (const field of Object.keys(declared)) expected.push({ field, expression: declared[field], at: [...path, 'expect', field], target: 'value' });
+  for (const field of Object.keys(declared)) expected.push({ field, expression: declared[field], at: path.concat('expect', field), target: 'value' });
   expected.push(...implied);
   return kind.keptExpect ? addFromKind(expected, kind.keptExpect, path, 'value', settled) : expected;
 };
@@ -126,7 +126,10 @@ const compileKindExpectation = (kind: CheckKind<unknown>, record: ExpectRecord, 
 const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, raw: Raw, context: CheckContext, problems: Diagnostic[]) => {
   const expectations: Expectation[] = [];
   const declared = raw.expect === undefined ? undefined : (substituteVars(raw.expect, context.vars) as Raw);
-  for (const { field, expression, at, target, ofKind } of expectationsOf(kind, declared, raw[context.kindKey], context)) {
+  const expected = expectationsOf(kind, declared, raw[context.kindKey], context);
+  // An index loop: in code not yet optimized, `for...of` makes an iterator and a result per step, for every check.
+  for (let index = 0; index < expected.length; index += 1) {
+    const { field, expression, at, target, ofKind } = expected[index]!;
     try {
       const compiled = ofKind ? compileKindExpectation(kind, ofKind, field) : compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field));
       expectations.push(placedExpectation(compiled, field, () => source.locate(at, target)));
@@ -270,7 +273,7 @@ export const compileCheck = (source: RunbookSource, raw: Raw, context: CheckCont
   const dependsOn = (raw.depends_on as string[] | undefined) ?? [];
   const timeoutMs = isClean(path, 'timeout') ? timeoutOf(source, raw, context, problems) : undefined;
   const retry = isClean(path, 'retry') && isClean(path, 'until') ? retryOf(source, raw, context, problems) : undefined;
-  if (isClean(path, kindKey)) kindProblems(source, kind, raw[kindKey], [...path, kindKey], problems);
+  if (isClean(path, kindKey)) kindProblems(source, kind, raw[kindKey], path.concat(kindKey), problems);
   const capturesClean = isClean(path, 'capture');
   const own: readonly Expectation[] = isClean(path, 'expect') ? compileExpectations(source, kind, raw, context, problems) : NONE;
   // concat makes a list of its length; only `own`, filled by push, needs the copy.
