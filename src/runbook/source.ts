@@ -1,14 +1,15 @@
 // A parsed runbook file that remembers where every value came from, so any later stage can point an
 // error at file:line:col.
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import type { Document } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { CheckPlaces, SourceLocation } from '../model/runbook.js';
 import { contentProblems, documentData } from './yaml-content.js';
 import { nestingProblem, parseWithinDepth } from './yaml-depth.js';
 import { yamlDiagnostics } from './yaml-errors.js';
 import { lineCounterOf, type TextLines } from './text-lines.js';
-import { yamlLibrary } from './yaml-library.js';
 import { quickData } from './yaml-quick.js';
+import { offsetIn } from './yaml-walk.js';
+import { collectionAt, LocalPlaces, type NotedReading } from './local-places.js';
 
 type QuickReading = NonNullable<ReturnType<typeof quickData>>;
 
@@ -43,48 +44,6 @@ const locationAt = (file: string, counter: TextLines, offset: number): SourceLoc
   return { file, line, col };
 };
 
-/**
- * Each map's pairs by key, made the first time a path passes through it: locating every problem of
- * a file with 20,000 keys in one map must not search the map 20,000 times. The first pair of a key
- * wins, as a search from the start would find it.
- */
-const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
-
-const pairAt = (map: YAMLMap, key: string): Pair | undefined => {
-  let index = pairsByKey.get(map);
-  if (!index) {
-    const { isPair, isScalar } = yamlLibrary();
-    index = new Map();
-    for (const item of map.items) {
-      if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
-    }
-    pairsByKey.set(map, index);
-  }
-  return index.get(key);
-};
-
-/** The deepest node along `path`, and whether the whole path was found. */
-const walk = (doc: Document, path: Path): { node: Node | undefined; keyNode: Node | undefined } => {
-  const { isMap, isSeq } = yamlLibrary();
-  let node = doc.contents as Node | null | undefined;
-  let keyNode: Node | undefined;
-  for (const step of path) {
-    if (isMap(node)) {
-      const pair = pairAt(node, String(step));
-      if (!pair) return { node: node, keyNode: undefined };
-      keyNode = pair.key as Node;
-      node = pair.value as Node | null;
-      if (node === null) return { node: keyNode, keyNode };
-    } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
-      keyNode = undefined;
-      node = node.items[step] as Node;
-    } else {
-      return { node: node ?? undefined, keyNode: undefined };
-    }
-  }
-  return { node: node ?? undefined, keyNode };
-};
-
 export interface ParseOptions {
   /**
    * Tags beyond YAML's plain ones are refused (default): a runbook has none. An Ansible inventory
@@ -98,9 +57,10 @@ export interface ParseOptions {
    */
   readonly hiddenCharacters?: 'refuse' | 'keep';
   /**
-   * Read plain YAML with the quick reading (yaml-quick.ts), and anything else exactly: a caller
-   * that asks for it reads the text again exactly when any stage finds a problem (load.ts), so
-   * every problem is found and placed as the exact reading finds and places it.
+   * Read plain YAML with the quick reading (yaml-quick.ts), and anything else exactly. Where the
+   * quick reading gives data, it is the exact reading's data, and the exact reading finds no
+   * problem in the text (test/runbook/yaml-quick.test.ts), so every stage finds the same problems;
+   * each is placed where the exact reading places it (quickSource).
    */
   readonly quick?: boolean;
   /**
@@ -208,33 +168,21 @@ const exactPlaces = (file: string, text: string): { doc: Document.Parsed; counte
   const parsed = parseWithinDepth(text);
   if ('tooDeepAt' in parsed) return { tooDeepAt: { file, ...parsed.tooDeepAt } };
   const { doc } = parsed;
-  const locate = (path: Path, target: 'key' | 'value' = 'value'): SourceLocation => {
-    const { node, keyNode } = walk(doc, path);
-    const chosen = target === 'key' && keyNode ? keyNode : node;
-    return locationAt(file, counter, chosen?.range?.[0] ?? 0);
-  };
+  const locate = (path: Path, target: 'key' | 'value' = 'value'): SourceLocation => locationAt(file, counter, offsetIn(doc, path, target));
   return { doc, counter, locate };
-};
-
-/** The list or map at the end of `path` in the data, if the whole path is there. */
-const collectionAt = (data: unknown, path: Path): object | undefined => {
-  let node = data;
-  for (const step of path) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, step)) return undefined;
-    node = (node as Record<string | number, unknown>)[step];
-  }
-  return typeof node === 'object' && node !== null ? node : undefined;
 };
 
 /**
  * Data from the quick reading. A list or map, or the value of a map's first key, is placed where
- * the quick reading saw it start, when it noted that (ParseOptions.placeCollections: a run places
- * each check so, by its id, for its result); any
- * other place comes from the exact reading, parsed the first time one is read (and only parsed:
- * its problems and data are the quick reading's to say). A `validate` that finds nothing never
- * parses the text twice, nor does a run that places only its checks.
+ * the quick reading saw it start (ParseOptions.placeCollections: a run places each check so, by its
+ * id, for its result); any other place from the lines of the list or map around it, read exactly
+ * alone (local-places.ts); what neither can place, from the exact reading of the whole text,
+ * parsed the first time one is read (and only parsed: its problems and data are the quick
+ * reading's to say). A `validate` that finds nothing never parses the text twice, nor does a run
+ * that places only its checks.
  */
-const quickSource = (file: string, text: string, { data, starts }: QuickReading): RunbookSource => {
+const quickSource = (file: string, text: string, reading: QuickReading): RunbookSource => {
+  const { data } = reading;
   let exact: Locate | undefined;
   let counter: TextLines | undefined;
   const exactly = (): Locate => {
@@ -243,17 +191,24 @@ const quickSource = (file: string, text: string, { data, starts }: QuickReading)
     exact = 'tooDeepAt' in places ? () => places.tooDeepAt : places.locate;
     return exact;
   };
+  // Where lists and maps start: noted by this reading (a run), or else by a second quick reading
+  // made when a first place is asked (a `validate` with a problem), which costs a fraction of
+  // reading the whole text exactly.
+  let noted: NotedReading | null | undefined = reading.starts ? { data, starts: reading.starts } : undefined;
+  const notedReading = (): NotedReading | undefined => (noted ??= (quickData(text, true) as NotedReading | undefined) ?? null) ?? undefined;
+  const local = new LocalPlaces(text, notedReading);
   /** Where the quick reading saw the value at `path` start: a list or map, or the value of a map's first key (a check's id). */
   const quickStart = (path: Path): number | undefined => {
+    const { data: notedData, starts } = notedReading() ?? {};
     if (!starts) return undefined;
-    const collection = collectionAt(data, path);
-    if (collection) return starts.startOf(data, collection);
+    const collection = collectionAt(notedData, path);
+    if (collection) return starts.startOf(notedData, collection);
     const key = path.at(-1);
-    const map = typeof key === 'string' ? collectionAt(data, path.slice(0, -1)) : undefined;
-    return map && !Array.isArray(map) ? starts.startOfFirstValue(data, map, key as string) : undefined;
+    const map = typeof key === 'string' ? collectionAt(notedData, path.slice(0, -1)) : undefined;
+    return map && !Array.isArray(map) ? starts.startOfFirstValue(notedData, map, key as string) : undefined;
   };
   const locate: Locate = (path, target = 'value') => {
-    const start = target === 'value' ? quickStart(path) : undefined;
+    const start = (target === 'value' ? quickStart(path) : undefined) ?? local.offsetOf(path, target);
     return start === undefined ? exactly()(path, target) : locationAt(file, (counter ??= lineCounterOf(text)), start);
   };
   const { value, key: ofKey } = placers(file, locate);

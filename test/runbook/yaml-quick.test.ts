@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { formatPath, parseRunbookSource, type Path } from '../../src/runbook/source.js';
-import { quickData } from '../../src/runbook/yaml-quick.js';
+import { LocalPlaces } from '../../src/runbook/local-places.js';
+import { quickData, type CollectionStarts } from '../../src/runbook/yaml-quick.js';
 import { mutated, mutationArb } from './fuzz/mutate.js';
 import { runbookShape } from './fuzz/runbook-shape.js';
 import { serialize, styleArb } from './fuzz/serialize.js';
@@ -32,12 +33,21 @@ const firstValuePaths = (value: unknown, path: Path = []): Path[] => {
   return [...own, ...children.flatMap(([step, item]) => firstValuePaths(item, [...path, step]))];
 };
 
+/** Every value below the document (text, number, list, map), and a key missing from each map. */
+const valuePaths = (value: unknown, path: Path = []): Path[] => {
+  if (typeof value !== 'object' || value === null) return [];
+  const children: [string | number, unknown][] = Array.isArray(value) ? value.map((item: unknown, index) => [index, item]) : Object.entries(value);
+  const missing = Array.isArray(value) ? [] : [[...path, 'no-such-key']];
+  return [...missing, ...children.flatMap(([step, item]) => [[...path, step], ...valuePaths(item, [...path, step])])];
+};
+
 /**
  * Of the texts read quickly whose document is a list or map, those the quick reading placed itself
  * (else the exact reading places them, and agrees trivially); of the first keys' text values, those
- * it placed itself.
+ * it placed itself; of all places asked of a `validate`'s reading, those read from the lines of the
+ * list or map around them alone (local-places.ts).
  */
-const placing = { collections: 0, placedQuickly: 0, firstValues: 0, firstValuesPlacedQuickly: 0 };
+const placing = { collections: 0, placedQuickly: 0, firstValues: 0, firstValuesPlacedQuickly: 0, asked: 0, placedLocally: 0 };
 
 /** The exact reading of a text the quick one read: no problem, the same data, each list and map at the same place. */
 const agrees = (text: string): boolean => {
@@ -54,6 +64,17 @@ const agrees = (text: string): boolean => {
   for (const path of [...collectionPaths(quick.data), ...firstValuePaths(quick.data)]) {
     const [seen, meant] = [quickly.locate(path), exact.source.locate(path)];
     expect([seen.line, seen.col], `the place of ${formatPath(path)} in ${JSON.stringify(text)}`).toEqual([meant.line, meant.col]);
+  }
+  // A validate's reading notes no starts: any place it is asked comes from the lines around it, else the whole text.
+  const validating = parseRunbookSource('case.yaml', text, { quick: true }).source;
+  const local = new LocalPlaces(text, () => quick as { data: unknown; starts: CollectionStarts });
+  for (const path of valuePaths(quick.data)) {
+    for (const target of ['value', 'key'] as const) {
+      const [seen, meant] = [validating.locate(path, target), exact.source.locate(path, target)];
+      expect([seen.line, seen.col], `the place of ${formatPath(path)} (${target}) in ${JSON.stringify(text)}`).toEqual([meant.line, meant.col]);
+      placing.asked += 1;
+      if (local.offsetOf(path, target) !== undefined) placing.placedLocally += 1;
+    }
   }
   for (const path of firstValuePaths(quick.data)) {
     placing.firstValues += 1;
@@ -72,7 +93,7 @@ describe(`the quick reading agrees with the exact one wherever it reads (${RUNS}
     ['token soup', yamlSoup, 0.25, 0.01],
   ] as const)('%s', (_name, cases, share, atLeast) => {
     let read = 0;
-    Object.assign(placing, { collections: 0, placedQuickly: 0, firstValues: 0, firstValuesPlacedQuickly: 0 });
+    Object.assign(placing, { collections: 0, placedQuickly: 0, firstValues: 0, firstValuesPlacedQuickly: 0, asked: 0, placedLocally: 0 });
     const runs = Math.max(1, Math.round(RUNS * share));
     fc.assert(
       fc.property(cases, (text) => {
@@ -85,6 +106,8 @@ describe(`the quick reading agrees with the exact one wherever it reads (${RUNS}
     expect(read / runs).toBeGreaterThan(atLeast);
     if (placing.collections >= 10) expect(placing.placedQuickly / placing.collections).toBeGreaterThan(0.5);
     if (placing.firstValues >= 10) expect(placing.firstValuesPlacedQuickly / placing.firstValues, JSON.stringify(placing)).toBeGreaterThan(0.3);
+    // And a good part of a validate's places come from the lines around them alone, not the whole text.
+    if (placing.asked >= 1000) expect(placing.placedLocally / placing.asked, JSON.stringify(placing)).toBeGreaterThan(0.3);
   }, 120_000);
 });
 
