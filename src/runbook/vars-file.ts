@@ -15,7 +15,8 @@ const isValue = (value: unknown): value is VarValue => typeof value === 'string'
 
 /** `file` names the file in messages; `text` is its content. Later files override earlier ones (see mergeVarsFiles). */
 export const parseVarsFile = (file: string, text: string): { varsFile: VarsFile; diagnostics: Diagnostic[] } => {
-  const { source, diagnostics } = parseRunbookSource(file, text);
+  // Read quickly where plain, as runbooks and inventories are (source.ts ParseOptions.quick).
+  const { source, diagnostics } = parseRunbookSource(file, text, { quick: true });
   const empty = { values: {}, locations: {} };
   if (diagnostics.length > 0) return { varsFile: empty, diagnostics };
   if (source.data === null || source.data === undefined) return { varsFile: empty, diagnostics: [] };

@@ -152,7 +152,8 @@ describe('the estate, in YAML and in INI', () => {
   });
 
   test('each host and group remembers where it is first named', () => {
-    expect(yaml.inventory.hosts.get(E(1))?.location).toEqual({ file: `${FIXTURES}/estate.yml`, line: 26, col: 13 });
+    // Read quickly, a YAML inventory's places are found when read: compared as they are written out.
+    expect(JSON.parse(JSON.stringify(yaml.inventory.hosts.get(E(1))?.location))).toEqual({ file: `${FIXTURES}/estate.yml`, line: 26, col: 13 });
     expect(ini.inventory.hosts.get(E(1))?.location).toEqual({ file: `${FIXTURES}/estate.ini`, line: 25, col: 1 });
     expect(ini.inventory.groups.get('west')?.location).toEqual({ file: `${FIXTURES}/estate.ini`, line: 58, col: 2 });
     expect(ini.inventory.groups.get('all')?.location).toEqual({ file: `${FIXTURES}/estate.ini`, line: 8, col: 2 });
