@@ -10,6 +10,7 @@ import { mergeVarsFiles, parseVarsFile, undeclaredInVarsFile, type VarsFile } fr
 import { redactData, redactor, secretValues } from '../secrets/redact.js';
 import { includeFiles, locateRunbook } from './locate-runbook.js';
 import { parseInventory, type Inventory } from '../runbook/inventory.js';
+import { pushAll } from '../model/push-all.js';
 
 const byPosition = (a: Diagnostic, b: Diagnostic): number =>
   (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
@@ -50,7 +51,7 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
     for (const name of names) {
       const located = await locateRunbook(name).catch((error: unknown) => {
         if (!(error instanceof InputError)) throw error;
-        problems.push(...error.diagnostics);
+        pushAll(problems, error.diagnostics);
         return undefined;
       });
       if (!located) continue;
@@ -59,15 +60,15 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
       const fileProblems = [...loaded.diagnostics];
       if (loaded.runbook) {
         const { plan, diagnostics } = buildPlan(loaded.runbook);
-        fileProblems.push(...diagnostics);
+        pushAll(fileProblems, diagnostics);
         plans.push(plan);
       }
-      problems.push(...fileProblems.sort(byPosition));
+      pushAll(problems, fileProblems.sort(byPosition));
     }
   } finally {
     restoreYoungGeneration?.();
   }
-  if (overrides.varsFile) problems.push(...undeclaredInVarsFile(overrides.varsFile, plans.flatMap((plan) => Object.keys(plan.runbook.vars))));
+  if (overrides.varsFile) pushAll(problems, undeclaredInVarsFile(overrides.varsFile, plans.flatMap((plan) => Object.keys(plan.runbook.vars))));
   // No message quotes a variable's value today; masking here keeps it so for messages to come.
   if (problems.length > 0) throw new InputError(redactData(dedupe(problems), redactor(secretsOf(plans))));
   return plans;
@@ -100,7 +101,7 @@ export const loadVarsFiles = async (paths: readonly string[]): Promise<VarsFile 
     }
     const { varsFile, diagnostics } = parseVarsFile(path, text.value);
     files.push(varsFile);
-    problems.push(...diagnostics);
+    pushAll(problems, diagnostics);
   }
   if (problems.length > 0) throw new InputError(problems);
   return mergeVarsFiles(files);

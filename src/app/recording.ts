@@ -12,6 +12,7 @@ import { formatPath, parseRunbookSource, type Path, type RunbookSource } from '.
 import { yamlLibrary } from '../runbook/yaml-library.js';
 import type { ExchangeStep, RecordedAttempt, RecordedOpening } from '../transport/tape/attempt.js';
 import type { AttemptOrigin, AttemptStep, CommandOutcome, StreamFailure, Termination, TransportError } from '../transport/types.js';
+import { pushAll } from '../model/push-all.js';
 
 export const RECORDING_FILE = 'recording.yaml';
 const FORMAT = 1;
@@ -333,7 +334,7 @@ export const readYaml = async (file: string, problems: Diagnostic[]): Promise<Ru
     return undefined;
   }
   const { source, diagnostics } = parseRunbookSource(file, text.value, { hiddenCharacters: 'keep' });
-  problems.push(...diagnostics.map((diagnostic): Diagnostic => ({ ...diagnostic, code: 'RB_RECORDING' })));
+  pushAll(problems, diagnostics.map((diagnostic): Diagnostic => ({ ...diagnostic, code: 'RB_RECORDING' })));
   return diagnostics.length > 0 ? undefined : source;
 };
 

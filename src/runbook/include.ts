@@ -17,6 +17,7 @@ import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from '.
 import { substituteText, substituteVars, type Vars } from './substitute.js';
 import type { SchemaCheck } from './validate.js';
 import type { VarsFile } from './vars-file.js';
+import { pushAll } from '../model/push-all.js';
 
 /** A runbook file found for an include: where to read it, how messages name it, and its real path (for cycles). */
 export interface FoundRunbook {
@@ -300,7 +301,7 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
     const values = substituteVars(entry.vars, vars) as Record<string, VarValue>;
     const locations = Object.fromEntries(Object.keys(values).map((name) => [name, source.locate([...entry.at, 'vars', name], 'key')]));
     const loaded = await context.load(found.value, { values, locations }, [...context.chain, found.value]);
-    diagnostics.push(...loaded.diagnostics);
+    pushAll(diagnostics, loaded.diagnostics);
     if (context.budget.spent) break; // by an include of its own: said there
     if (!loaded.runbook) continue;
     checks += loaded.runbook.questions.reduce((sum, question) => sum + question.checks.length, 0);
@@ -310,7 +311,7 @@ export const loadIncludes = async (including: Including, schema: SchemaCheck, co
       break;
     }
     const fits = [...varProblems(entry, loaded.runbook, source, found.value), ...roleProblems(entry, loaded.runbook, roles, source, found.value)];
-    diagnostics.push(...fits);
+    pushAll(diagnostics, fits);
     const renamed = namespaced(loaded.runbook, {
       ...(entry.as === undefined ? {} : { prefix: entry.as }),
       varSpace: varSpaceFor(entry, found.value, spaces),

@@ -34,6 +34,7 @@ import { firstHidden } from '../model/visible-text.js';
 import { hiddenCharacterProblem } from './hidden-characters.js';
 import { parseHostAddress } from './hosts.js';
 import { parseRunbookSource, type RunbookSource } from './source.js';
+import { pushAll } from '../model/push-all.js';
 
 export type InventoryFormat = 'yaml' | 'ini';
 
@@ -371,7 +372,7 @@ const readYaml = (draft: Draft, text: string): void => {
   // Read quickly where plain (source.ts ParseOptions.quick): an inventory of 80,000 hosts (7.8 MB)
   // took 11.8 s and 700 MB on the exact reading alone. A `!vault` value takes the exact reading.
   const { source, diagnostics } = parseRunbookSource(draft.file, text, { foreignTags: 'keep', quick: true });
-  draft.diagnostics.push(...diagnostics);
+  pushAll(draft.diagnostics, diagnostics);
   if (diagnostics.length > 0 || source.data === null || source.data === undefined) return;
   if (!isMap(source.data)) {
     report(draft, source.locate([]), `a YAML inventory must be a map of groups, e.g. "all:" with hosts: under it, got ${kindOf(source.data)}`);
@@ -787,7 +788,8 @@ const destinationFrom = (name: string, vars: VarTable): Result<HostDestination> 
 const finish = (draft: Draft, format: InventoryFormat): Inventory => {
   dropCycles(draft);
   const all = draft.groups.get(ALL)!;
-  all.children.splice(0, all.children.length, ...childrenOfAll(draft));
+  all.children.length = 0;
+  pushAll(all.children, childrenOfAll(draft));
   settleUngrouped(draft);
   const shape = shapeOf(draft);
   const depths = depthsOf(shape);

@@ -16,6 +16,7 @@ import type { VarsFile } from './vars-file.js';
 import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
 import { resolveVars, type Environment } from './vars.js';
+import { pushAll } from '../model/push-all.js';
 
 export interface Overrides {
   /** `--var name=value`: wins over the environment and the file's default; numeric text stays text (it is substituted as is). */
@@ -118,10 +119,10 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   const problems: Diagnostic[] = [];
   const root = asRecord(source.data);
   const rawHosts = asRecord(root.hosts);
-  problems.push(...unknownRoleOverrides(rawHosts, overrides.hosts ?? {}));
+  pushAll(problems, unknownRoleOverrides(rawHosts, overrides.hosts ?? {}));
   const hosts = buildRoles(source, rawHosts, { overrides: overrides.hosts ?? {}, isClean: schema.isClean, ...(overrides.inventory ? { inventory: overrides.inventory } : {}) }, problems);
   const { values: vars, secretVars } = resolveVars(root.vars, givenVars(overrides), problems);
-  problems.push(...referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
+  pushAll(problems, referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
   // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
   const shownVars = withoutSecrets(vars, secretVars);
   const shown = (text: string): string => substituteText(text, shownVars);
@@ -165,11 +166,11 @@ export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, ove
   });
   const questions = whenSources.size === 0 ? parsed : withWhens(source, parsed, { whenSources, imported, vars }, problems);
   const allChecks = questions.flatMap((question) => question.checks);
-  problems.push(...findDuplicates(questionIds, 'question'), ...findDuplicates(checkIds, 'check'));
-  problems.push(...checkRoles(allChecks, hosts, Object.keys(rawHosts)), ...duplicateCaptures(allChecks));
+  pushAll(problems, findDuplicates(questionIds, 'question'), findDuplicates(checkIds, 'check'));
+  pushAll(problems, checkRoles(allChecks, hosts, Object.keys(rawHosts)), duplicateCaptures(allChecks));
   const diagnosis = compileDiagnosis(source, root.diagnosis, [...imported, ...allChecks], schema.isClean, problems, vars);
   const ruleIds = diagnosis.map((rule, index) => ({ id: rule.id, path: ['diagnosis', index] as Path, location: rule.location }));
-  problems.push(...findDuplicates(ruleIds, 'diagnosis rule'));
+  pushAll(problems, findDuplicates(ruleIds, 'diagnosis rule'));
   const runbook: Runbook = {
     file: source.file,
     version: typeof root.version === 'number' ? root.version : RUNBOOK_VERSION,

@@ -10,6 +10,7 @@ import { lineCounterOf, type TextLines } from './text-lines.js';
 import { quickData } from './yaml-quick.js';
 import { offsetIn } from './yaml-walk.js';
 import { collectionAt, LocalPlaces, type NotedReading } from './local-places.js';
+import { pushAll } from '../model/push-all.js';
 
 type QuickReading = NonNullable<ReturnType<typeof quickData>>;
 
@@ -235,7 +236,7 @@ const exactSource = (file: string, text: string, options: ParseOptions): { sourc
   const locateIn = locateInBy(locate);
   const diagnostics = yamlDiagnostics(file, text, doc.errors, counter);
   // Every problem of the file at once, in the order of the file: a repeated key beside a syntax error.
-  diagnostics.push(...contentProblems(doc, file, text, counter, { tags: options.foreignTags !== 'keep', hidden: options.hiddenCharacters !== 'keep' }));
+  pushAll(diagnostics, contentProblems(doc, file, text, counter, { tags: options.foreignTags !== 'keep', hidden: options.hiddenCharacters !== 'keep' }));
   diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
   if (diagnostics.length > 0) return { source: { file, data: undefined, locate, locateIn }, diagnostics };
   const converted = documentData(doc, file, counter);

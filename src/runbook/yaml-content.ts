@@ -15,6 +15,7 @@ import { hiddenCharacterProblem } from './hidden-characters.js';
 import type { TextLines } from './text-lines.js';
 import { composedDepthProblem } from './yaml-depth.js';
 import { yamlLibrary } from './yaml-library.js';
+import { pushAll } from '../model/push-all.js';
 
 /** Aliases resolved when the document becomes data: far more than any runbook repeats, far fewer than a bomb needs. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -102,7 +103,7 @@ export const contentProblems = (doc: Document, file: string, text: string, count
   const targets = new Map<Alias, Node>();
   visit(doc, {
     Node: (_key, node, path) => {
-      if (isMap(node)) problems.push(...duplicateKeys(node, at));
+      if (isMap(node)) pushAll(problems, duplicateKeys(node, at));
       if (isAlias(node)) {
         const target = anchored.get(node.source);
         if (!target) problems.push({ code: 'RB_YAML', message: `the alias *${node.source} names no anchor defined before it`, location: at(node), hint: `define &${node.source} on a value above this line, or remove the alias` });

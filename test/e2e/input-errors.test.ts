@@ -106,6 +106,17 @@ describe('invalid input', () => {
     expect(result.exitCode).toBe(2);
   });
 
+  // Problems were appended with push(...list), one argument each: past about 120,000 the stack
+  // overflowed, and the run ended as an internal error (exit 70) with none of them said.
+  test('130,000 problems: each said on its line, exit 2, not an internal error', async () => {
+    const result = await runCli({ 'a.yaml': `version: 1\n${'a: 1\n'.repeat(130_001)}` }, ['validate', 'a.yaml']);
+    const said = lines(result.stderr);
+    expect(said).toHaveLength(130_000);
+    expect(said[0]).toBe('a.yaml:3:1: Map keys must be unique: "a" is already at line 2 [RB_YAML]');
+    expect(said.at(-1)).toBe('a.yaml:130002:1: Map keys must be unique: "a" is already at line 2 [RB_YAML]');
+    expect(result.exitCode).toBe(2);
+  });
+
   test('plain tags that say what YAML would say anyway are fine', async () => {
     const result = await runCli({ 'a.yaml': 'version: !!int 1\ntitle: !!str t\nhosts: !!map { here: local }\nquestions: !!seq\n  - { id: q, title: q, checks: [{ id: c, on: here, run: !!str "true" }] }\n' }, ['validate', 'a.yaml']);
     expect(result.stderr).toBe('');
