@@ -26,6 +26,7 @@ const compiled = (source: RunbookSource, schema: SchemaCheck, overrides: Overrid
   return { runbook: withImports(runbook, imports), diagnostics: [...schema.diagnostics, ...imports.diagnostics, ...importClashes(runbook, imports), ...problems] };
 };
 
+/** The schema, then what the runbook includes, then the model: every problem of the three together. */
 const loadParsed = async (source: RunbookSource, overrides: Overrides, origin: Origin): Promise<LoadResult> => {
   const schema = validateAgainstSchema(source);
   const including = { source, vars: runbookVars(source, overrides), roles: Object.keys(asRecord(asRecord(source.data).hosts)) };

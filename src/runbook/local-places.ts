@@ -1,7 +1,7 @@
-// Places a problem of a quickly read runbook by reading exactly only the list or map around it.
-// The exact reading of a whole file (the YAML library's document of nodes) is what a place used to
-// cost: 4 s and 340 MB for a runbook of 20,000 checks (2.4 MB) with one typo, 11 s and 900 MB for
-// 8 MB, where the quick reading takes 0.8 s and 2 s. A list or map of the quick reading starts where
+// Places a problem of a quickly read file (a runbook, an inventory, a vars file) by reading exactly
+// only the list or map around it. The exact reading of a whole file (the YAML library's document of
+// nodes) is what a place used to cost: 4 s and 340 MB for a runbook of 20,000 checks (2.4 MB) with
+// one typo, 11 s and 900 MB for 8 MB, where the quick reading takes 0.8 s and 2 s. A list or map of the quick reading starts where
 // it noted (yaml-quick.ts CollectionStarts); its lines are read alone, at their own columns, and
 // used only when they make exactly the data the quick reading made of them. Anything else is left
 // to the exact reading of the whole text, as before.
@@ -73,6 +73,7 @@ export const collectionAt = (data: unknown, path: Path): object | undefined => {
   return typeof node === 'object' && node !== null ? node : undefined;
 };
 
+/** The places of one quickly read text, each from the lines of the list or map around it, where they can say. */
 export class LocalPlaces {
   readonly #text: string;
   readonly #reading: () => NotedReading | undefined;
