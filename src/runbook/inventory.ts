@@ -788,8 +788,9 @@ const destinationFrom = (name: string, vars: VarTable): Result<HostDestination> 
 const finish = (draft: Draft, format: InventoryFormat): Inventory => {
   dropCycles(draft);
   const all = draft.groups.get(ALL)!;
+  const children = childrenOfAll(draft); // before the list it reads is emptied
   all.children.length = 0;
-  pushAll(all.children, childrenOfAll(draft));
+  pushAll(all.children, children);
   settleUngrouped(draft);
   const shape = shapeOf(draft);
   const depths = depthsOf(shape);

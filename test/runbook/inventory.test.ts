@@ -188,6 +188,13 @@ describe('INI', () => {
     expect(inventory.hosts.get('both')?.vars).toEqual({ x: 2, y: 1 });
   });
 
+  // all's children are refilled once the file is read: from what they were, before the list is emptied.
+  test("all's children keep the order [all:children] gives them, not the order their groups were written in", () => {
+    const inventory = parsed('order.ini', lines('[z]', 'z1', '[a]', 'a1', '[all:children]', 'a', 'z'));
+    expect(inventory.groups.get('all')?.children).toEqual(['ungrouped', 'a', 'z']);
+    expect(inventory.groups.get('all')?.hosts).toEqual(['a1', 'z1']);
+  });
+
   test('children and :vars may name a group defined further down', () => {
     const inventory = parsed('later.ini', lines('[prod:children]', 'web', '[web:vars]', 'x=1', '[web]', 'web1'));
     expect(inventory.groups.get('prod')?.hosts).toEqual(['web1']);
