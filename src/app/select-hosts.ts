@@ -6,6 +6,7 @@
 import { usageError } from '../errors/diagnostic.js';
 import type { HostSpec, Runbook, SourceLocation } from '../model/runbook.js';
 import { checksAskedBy } from '../model/condition-checks.js';
+import { pushAll } from '../model/push-all.js';
 import { instancePrerequisites, instancesByCheck, type CheckInstance } from '../plan/instances.js';
 import type { Plan } from '../plan/plan.js';
 import type { Inventory, InventoryGroup, InventoryHost } from '../runbook/inventory.js';
@@ -73,7 +74,8 @@ const keptInstances = (plan: Plan, chosen: (host: HostSpec) => boolean): Set<str
   for (let instance = pending.pop(); instance; instance = pending.pop()) {
     if (kept.has(instance.key)) continue;
     kept.add(instance.key);
-    pending.push(...instancePrerequisites(instance, byCheck).filter((other) => !kept.has(other.key)));
+    // Every host of another role it waits for: as many as an inventory's group holds (model/push-all.ts).
+    pushAll(pending, instancePrerequisites(instance, byCheck).filter((other) => !kept.has(other.key)));
   }
   return kept;
 };
