@@ -11,6 +11,8 @@ import { redactData, redactor, secretValues } from '../secrets/redact.js';
 import { includeFiles, locateRunbook } from './locate-runbook.js';
 import { parseInventory, type Inventory } from '../runbook/inventory.js';
 import { pushAll } from '../model/push-all.js';
+import { forgetV8Flag, noteV8Flag } from '../model/v8-flags.js';
+import { schemaValidator } from '../runbook/validate.js';
 
 const byPosition = (a: Diagnostic, b: Diagnostic): number =>
   (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
@@ -19,6 +21,8 @@ const byPosition = (a: Diagnostic, b: Diagnostic): number =>
 
 /** V8's own factor (--semi-space-growth-factor), which a run's short-lived objects are left to. */
 const YOUNG_GENERATION_GROWTH = 2;
+
+const SMALL_YOUNG_GENERATION = '--semi-space-growth-factor=1';
 
 /** From about 2,000 checks. Smaller runbooks never load node:v8 (7 ms, test/e2e/startup.test.ts). */
 const LARGE_RUNBOOK_BYTES = 256 * 1024;
@@ -38,8 +42,12 @@ const smallYoungGenerationWhile = async (path: string): Promise<(() => void) | u
   const { size } = await stat(path).catch(() => ({ size: 0 }));
   if (size < LARGE_RUNBOOK_BYTES) return undefined;
   const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--semi-space-growth-factor=1');
-  return () => setFlagsFromString(`--semi-space-growth-factor=${YOUNG_GENERATION_GROWTH}`);
+  setFlagsFromString(SMALL_YOUNG_GENERATION);
+  noteV8Flag(SMALL_YOUNG_GENERATION);
+  return () => {
+    setFlagsFromString(`--semi-space-growth-factor=${YOUNG_GENERATION_GROWTH}`);
+    forgetV8Flag(SMALL_YOUNG_GENERATION);
+  };
 };
 
 /** `forRun`: every check will be placed, for its result (runbook/source.ts ParseOptions.placeCollections). */
@@ -55,6 +63,9 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
         return undefined;
       });
       if (!located) continue;
+      // Compiled first, under the flags its code cache was made for (runbook/cached-require.ts):
+      // V8 takes no cache under the young generation's.
+      schemaValidator();
       restoreYoungGeneration ??= await smallYoungGenerationWhile(located.path);
       const loaded = await loadRunbookFile(located, overrides, includeFiles, forRun);
       const fileProblems = [...loaded.diagnostics];

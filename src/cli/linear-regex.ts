@@ -4,5 +4,7 @@
 // too much, to its linear-time engine, which gives the same answer (it runs every pattern without
 // backreferences or lookaround). Set before any user regex runs; it changes nothing for the others.
 import { setFlagsFromString } from 'node:v8';
+import { LINEAR_REGEX_FLAG, noteV8Flag } from '../model/v8-flags.js';
 
-setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+setFlagsFromString(LINEAR_REGEX_FLAG);
+noteV8Flag(LINEAR_REGEX_FLAG);

@@ -1,6 +1,6 @@
 // Validates parsed YAML against the generated schema and rewrites ajv's errors for operators:
 // "questions[0].checks[1] has unknown property "prot"; did you mean "port"?" at the key's line.
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CHECK_KIND_KEYS } from '../checks/registry.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
@@ -10,21 +10,26 @@ import { show } from '../matchers/format.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { DURATION_SCHEMA, durationExpectation, writtenValue } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
+import { requireCompiled } from './cached-require.js';
 
 let compiled: ValidateFunction | undefined;
 
 /** From the package root, which src/runbook, dist/runbook and the bundle in dist/bundle all reach so. */
 const PRECOMPILED = '../../schemas/runbook.validate.cjs';
 
+/** The validator's file: the bundle's code cache is made for it (scripts/code-cache.ts). */
+export const SCHEMA_VALIDATOR_FILE = fileURLToPath(new URL(PRECOMPILED, import.meta.url));
+
 /**
  * The validator `npm run schema` generates with the schemas (ajv's standalone code, see
  * runbook/runbook-ajv.ts): compiling the schema at every start cost about 230 ms of `runbook
  * validate`'s 730, and loading ajv itself 40 more. test/schemas.test.ts fails while it is stale.
+ * Compiled from its code cache where npm run build left one (cached-require.ts).
  */
-const validator = (): ValidateFunction => {
+export const schemaValidator = (): ValidateFunction => {
   if (compiled) return compiled;
   try {
-    compiled = createRequire(import.meta.url)(PRECOMPILED) as ValidateFunction;
+    compiled = requireCompiled(SCHEMA_VALIDATOR_FILE) as ValidateFunction;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
     throw new Error('schemas/runbook.validate.cjs is missing: run npm run schema', { cause: error });
@@ -177,7 +182,7 @@ const pointersAbove = (pointer: string): string[] => {
 };
 
 export const validateAgainstSchema = (source: RunbookSource): SchemaCheck => {
-  const validate = validator();
+  const validate = schemaValidator();
   const errors = validate(source.data) ? [] : (validate.errors ?? []);
   const diagnostics: Diagnostic[] = [];
   // Where errors stand, and every place above one: asked of each check several times, a scan of

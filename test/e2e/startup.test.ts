@@ -2,9 +2,10 @@
 // 15 ms of every command's start-up, required by commander for subcommands runbook does not have
 // (scripts/bundle.ts gives commander a stand-in that loads it on first use); node:v8, 7 ms, is
 // loaded only by the commands that run a runbook's regexes, to switch V8 to its linear engine.
-// The YAML library (about 10 ms) is required only when a runbook needs the exact reading.
+// The YAML library (about 10 ms) is required only when a runbook needs the exact reading. The
+// schema validator and the YAML library are compiled from the code caches npm run build makes.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
@@ -14,35 +15,51 @@ import { BIN, ROOT, inlineFiles } from '../helpers/run-cli.js';
  * A preload that says, as the process exits, which of Node's modules and which files it loaded:
  * CommonJS files from require's cache, ES modules (the bundle's chunks) as a load hook sees them.
  */
-const REPORT_LOADS = `import { createRequire, register } from 'node:module';
+const REPORT_LOADS = `import { createRequire, register, syncBuiltinESMExports } from 'node:module';
+import vm from 'node:vm';
 register('data:text/javascript,' + encodeURIComponent("export async function load(url, context, next) { if (url.startsWith('file:')) process._rawDebug('module: ' + url); return next(url, context); }"));
 const require = createRequire(import.meta.url);
-process.on('exit', () => process.stderr.write('\\nloaded: ' + JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)]) + '\\n'));
+const cached = [];
+vm.Script = class extends vm.Script {
+  constructor(code, options) {
+    super(code, options);
+    if (options?.cachedData) cached.push([options.filename, !this.cachedDataRejected]);
+  }
+};
+syncBuiltinESMExports();
+process.on('exit', () => process.stderr.write('\\nloaded: ' + JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)]) + '\\ncached: ' + JSON.stringify(cached) + '\\n'));
 `;
+
+/** The schema validator's file, which npm run build gives a code cache, as it does the bundle's YAML library. */
+const VALIDATOR = 'runbook.validate.cjs';
 
 /** The YAML library's own code, as the package or as esbuild bundles it (src/runbook only destructures the name). */
 const holdsYamlLibrary = (file: string): boolean => /class YAMLParseError extends|YAMLParseError = class extends/.test(readFileSync(file, 'utf8'));
 
 /** Runs the built CLI with REPORT_LOADS. */
-const loads = async (args: readonly string[]): Promise<{ exitCode: number; childProcess: boolean; v8: boolean; yaml: boolean }> => {
+const loads = async (args: readonly string[]): Promise<{ exitCode: number; childProcess: boolean; v8: boolean; yaml: boolean; cached: [string, boolean][] }> => {
   const dir = inlineFiles({ 'report-loads.mjs': REPORT_LOADS });
   const result = await execa(process.execPath, ['--import', join(dir, 'report-loads.mjs'), BIN, ...args], { reject: false, cwd: ROOT });
   const said = /^loaded: (.*)$/m.exec(result.stderr);
   if (!said) throw new Error(`no report of the loads in: ${result.stderr}`);
   const loaded = JSON.parse(said[1]!) as string[];
   const modules = [...result.stderr.matchAll(/^module: (file:\S+)$/gm)].map((match) => fileURLToPath(match[1]!));
-  const files = [...modules, ...loaded.filter((entry) => entry.startsWith('/'))];
+  const cached = JSON.parse(/^cached: (.*)$/m.exec(result.stderr)![1]!) as [string, boolean][];
+  const files = [...modules, ...loaded.filter((entry) => entry.startsWith('/')), ...cached.map(([file]) => file)];
   return {
     exitCode: result.exitCode ?? -1,
     childProcess: loaded.includes('NativeModule child_process'),
     v8: loaded.includes('NativeModule v8'),
     yaml: files.some(holdsYamlLibrary),
+    // Each file compiled with a code cache, and whether V8 took it (src/runbook/cached-require.ts).
+    cached: cached.map(([file, taken]) => [basename(file), taken]),
   };
 };
 
 describe('start-up', () => {
   test.each([[['--version']], [['--help']], [['validate', 'runbooks/mysql-connectivity.yaml']]])('runbook %j loads neither node:child_process, node:v8 nor the YAML library', async (args) => {
-    expect(await loads(args)).toEqual({ exitCode: 0, childProcess: false, v8: false, yaml: false });
+    const validates = args[0] === 'validate';
+    expect(await loads(args)).toEqual({ exitCode: 0, childProcess: false, v8: false, yaml: false, cached: validates ? [[VALIDATOR, true]] : [] });
   });
 
   test('a run that starts a command loads both, the command runs, and its check is placed without the YAML library', async () => {
@@ -50,7 +67,7 @@ describe('start-up', () => {
       'local.yaml': ['version: 1', 'title: one command', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: does it echo?', '    checks:', '      - { id: c, on: here, run: "echo hi", expect: { stdout: { contains: hi } } }', ''].join('\n'),
     });
     // The JSON report places the check (its id's line and column): read quickly, without the YAML library.
-    expect(await loads(['run', join(dir, 'local.yaml'), '--reporter', `json:${join(dir, 'report.json')}`])).toEqual({ exitCode: 0, childProcess: true, v8: true, yaml: false });
+    expect(await loads(['run', join(dir, 'local.yaml'), '--reporter', `json:${join(dir, 'report.json')}`])).toEqual({ exitCode: 0, childProcess: true, v8: true, yaml: false, cached: [[VALIDATOR, true]] });
     const [question] = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { questions: { checks: { location: unknown }[] }[] }).questions;
     expect(question?.checks[0]?.location).toEqual({ file: join(dir, 'local.yaml'), line: 8, col: 15 });
   });
@@ -58,7 +75,7 @@ describe('start-up', () => {
   test('a runbook the quick reading leaves to the exact one loads the YAML library, and is read and placed as before', async () => {
     const anchored = ['version: 1', 'title: anchors', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: q', '    checks:', '      - { id: c, on: &h here, run: "true" }', '      - { id: d, on: *h, run: "true", expect: { nope: 1 } }', ''].join('\n');
     const dir = inlineFiles({ 'anchored.yaml': anchored });
-    expect(await loads(['validate', join(dir, 'anchored.yaml')])).toMatchObject({ exitCode: 2, yaml: true });
+    expect(await loads(['validate', join(dir, 'anchored.yaml')])).toMatchObject({ exitCode: 2, yaml: true, cached: [[VALIDATOR, true], ['yaml.cjs', true]] });
     const result = await execa(process.execPath, [BIN, 'validate', join(dir, 'anchored.yaml')], { reject: false });
     expect(result.stderr).toContain(`${join(dir, 'anchored.yaml')}:9:`);
   });
@@ -72,7 +89,8 @@ describe('start-up', () => {
     const dir = inlineFiles({ 'large.yaml': large, 'broken.yaml': broken });
     const lines = broken.split('\n');
     const line = lines.findIndex((text) => text.includes('on: there'));
-    expect(await loads(['validate', join(dir, 'large.yaml')])).toEqual({ exitCode: 0, childProcess: false, v8: true, yaml: false });
+    // The validator is compiled before the young generation's flag is set: V8 takes no cache under flags it was not made with.
+    expect(await loads(['validate', join(dir, 'large.yaml')])).toEqual({ exitCode: 0, childProcess: false, v8: true, yaml: false, cached: [[VALIDATOR, true]] });
     const result = await execa(process.execPath, [BIN, 'validate', join(dir, 'broken.yaml')], { reject: false });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`${join(dir, 'broken.yaml')}:${line + 1}:${lines[line]!.indexOf('there') + 1}: `);

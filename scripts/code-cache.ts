@@ -1,0 +1,62 @@
+// The last step of npm run build: a V8 code cache for each CommonJS file the CLI compiles as it
+// works (src/runbook/cached-require.ts), under each set of V8 flags it runs under, made once the
+// file has run on the shipped runbooks, so that it also holds the functions they needed.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { load } from 'js-yaml';
+import type * as Yaml from 'yaml';
+import { CODE_CACHE_DIRECTORY, writeCodeCache } from '../src/runbook/cached-require.js';
+import { SCHEMA_VALIDATOR_FILE } from '../src/runbook/validate.js';
+import { CODE_CACHE_FLAG_SETS, noteV8Flag } from '../src/model/v8-flags.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const runbookTexts = (): string[] =>
+  readdirSync(join(root, 'runbooks'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => readFileSync(join(root, 'runbooks', name), 'utf8'));
+
+/** What the schema refuses, so that the paths reporting it are compiled too. */
+const INVALID_RUNBOOK = { version: 1, hosts: { here: 'local' }, questions: [{ id: 'q', checks: [{ id: 'c', on: 'here', run: 1, expect: { exit_code: 'x' }, prot: 1 }] }] };
+
+/** Broken YAML, for the YAML library's errors. */
+const INVALID_YAML = 'a: [1, 2\nb: : c\n  - d\n';
+
+const warmUpValidator = (texts: readonly string[]) => (exports: unknown): void => {
+  const validate = exports as (data: unknown) => boolean;
+  for (const text of texts) validate(load(text));
+  validate(INVALID_RUNBOOK);
+};
+
+/** What the exact reading does with the library (runbook/yaml-depth.ts, yaml-content.ts), and a recording's writing. */
+const warmUpYaml = (texts: readonly string[]) => (exports: unknown): void => {
+  const yaml = exports as typeof Yaml;
+  for (const text of [...texts, INVALID_YAML]) {
+    const parser = new yaml.Parser();
+    const tokens = [...new yaml.Lexer().lex(text)].flatMap((lexeme) => [...parser.next(lexeme)]);
+    tokens.push(...parser.end());
+    for (const doc of new yaml.Composer({ uniqueKeys: false, logLevel: 'error' }).compose(tokens, true, text.length)) {
+      yaml.visit(doc, { Node: (_, node) => void (yaml.isMap(node) || yaml.isSeq(node) || yaml.isScalar(node) || yaml.isAlias(node)) });
+      doc.toJS({ maxAliasCount: 100 });
+    }
+  }
+  void new yaml.Document({ checks: [{ id: 'a', stdout: 'b\nc' }] }).toString();
+};
+
+rmSync(CODE_CACHE_DIRECTORY, { recursive: true, force: true });
+const texts = runbookTexts();
+let set: readonly string[] = [];
+for (const flags of CODE_CACHE_FLAG_SETS) {
+  // V8's flags can be added, not taken away: each set holds the one before.
+  if (!set.every((flag) => flags.includes(flag))) throw new Error(`CODE_CACHE_FLAG_SETS: ${flags.join(' ')} does not hold ${set.join(' ')}`);
+  for (const flag of flags.filter((flag) => !set.includes(flag))) {
+    setFlagsFromString(flag);
+    noteV8Flag(flag);
+  }
+  set = flags;
+  writeCodeCache(SCHEMA_VALIDATOR_FILE, warmUpValidator(texts));
+  writeCodeCache(join(root, 'dist/bundle/yaml.cjs'), warmUpYaml(texts));
+}

@@ -1,0 +1,88 @@
+// The CommonJS files a command requires as it works: the schema validator (400 KB, every runbook
+// loaded) and the YAML library (260 KB, the exact reading). V8 parsed and compiled each again at
+// every start: the validator took 32-38 ms to load and validate a first runbook, 13 ms from a code
+// cache. npm run build leaves one per file (scripts/code-cache.ts), made after the file ran on the
+// shipped runbooks, so it holds the functions they needed too. Node 20 offers no module a code
+// cache (module.enableCompileCache is Node 22's), so such a file is compiled here, as Node's own
+// CommonJS loader would, given the cache. V8 checks a cache against the text only by its length,
+// so each cache starts with the SHA-256 of the text it was made from, and serves that text only;
+// and V8 takes one only under the flags it was made under (model/v8-flags.ts), so there is one
+// per set of flags the CLI runs under. Without a cache that fits, the file is required as before.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { v8FlagsSet } from '../model/v8-flags.js';
+
+/** The package's dist/code-cache, from dist/bundle, dist/runbook and src/runbook alike. */
+export const CODE_CACHE_DIRECTORY = fileURLToPath(new URL('../../dist/code-cache/', import.meta.url));
+
+const HASH_LENGTH = 64;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Where the cache of `file` under `flags` is kept. */
+export const codeCacheFile = (file: string, flags: readonly string[], directory = CODE_CACHE_DIRECTORY): string =>
+  join(directory, `${basename(file)}.${flags.length === 0 ? 'default' : sha256(flags.join(' ')).slice(0, 12)}.cache`);
+
+/** As Node's loader wraps a CommonJS file, on its first line, so every other line keeps its number. */
+const wrapped = (source: string): string => `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+
+type ModuleFunction = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+
+const run = (script: Script, file: string): unknown => {
+  const module = { exports: {} as unknown };
+  (script.runInThisContext() as ModuleFunction)(module.exports, createRequire(file), module, file, dirname(file));
+  return module.exports;
+};
+
+/** Whether each file required here was compiled from its cache: what the tests ask. */
+const cacheTaken = new Map<string, boolean>();
+
+export const codeCacheTaken = (file: string): boolean | undefined => cacheTaken.get(file);
+
+/** The cache's bytes for this very text, if one was made for it under the flags set now. */
+const cacheFor = (file: string, source: string, directory: string): Buffer | undefined => {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(codeCacheFile(file, v8FlagsSet(), directory));
+  } catch {
+    return undefined;
+  }
+  return bytes.length > HASH_LENGTH && bytes.toString('latin1', 0, HASH_LENGTH) === sha256(source) ? bytes.subarray(HASH_LENGTH) : undefined;
+};
+
+/** `file` (an absolute path) required, compiled from its code cache where one fits. */
+export const requireCompiled = (file: string, directory = CODE_CACHE_DIRECTORY): unknown => {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    // Missing or unreadable: require says so in its own words (MODULE_NOT_FOUND), as before.
+    return createRequire(file)(file);
+  }
+  const cachedData = cacheFor(file, source, directory);
+  if (!cachedData) {
+    cacheTaken.set(file, false);
+    return createRequire(file)(file);
+  }
+  const script = new Script(wrapped(source), { filename: file, cachedData });
+  cacheTaken.set(file, !script.cachedDataRejected);
+  return run(script, file);
+};
+
+/**
+ * For the build: `file` compiled and run, then `warmUp` given what it exports, and the code V8 has
+ * by then written, under the flags set now, with the text's hash in front.
+ */
+export const writeCodeCache = (file: string, warmUp: (exports: unknown) => void, directory = CODE_CACHE_DIRECTORY): string => {
+  const source = readFileSync(file, 'utf8');
+  const script = new Script(wrapped(source), { filename: file });
+  warmUp(run(script, file));
+  const target = codeCacheFile(file, v8FlagsSet(), directory);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(target, Buffer.concat([Buffer.from(sha256(source), 'latin1'), script.createCachedData()]));
+  return target;
+};
