@@ -10,12 +10,21 @@ type Path = readonly (string | number)[];
 
 const isMatcherName = (name: string): name is MatcherName => Object.hasOwn(MATCHERS, name);
 
-/** A nested matcher keeps the field's range, unless it reads another value (line_count's count). */
-const childContext = (fieldType: FieldType, at: Path, range: IntegerRange | undefined): CompileContext => ({
-  fieldType,
-  ...(range ? { range } : {}),
-  compileChild: (child, below, childType) => compileAt(child, childType ?? fieldType, [...at, ...below], childType ? undefined : range),
-});
+/**
+ * A nested matcher keeps the field's range, unless it reads another value (line_count's count).
+ * A class, not a literal with a closure and a spread: one is made for every expectation compiled.
+ */
+class ChildContext implements CompileContext {
+  readonly range?: IntegerRange;
+
+  constructor(readonly fieldType: FieldType, private readonly at: Path, range: IntegerRange | undefined) {
+    if (range) this.range = range;
+  }
+
+  compileChild(child: unknown, below: Path, childType?: FieldType): CompiledMatcher {
+    return compileAt(child, childType ?? this.fieldType, this.at.concat(below), childType ? undefined : this.range);
+  }
+}
 
 /** Problems found by a matcher are at its own key unless it names a place below it. */
 const placed = (error: unknown, at: Path): unknown =>
@@ -23,7 +32,7 @@ const placed = (error: unknown, at: Path): unknown =>
 
 const compileAt = (expression: unknown, fieldType: FieldType, at: Path, range?: IntegerRange): CompiledMatcher => {
   // A plain list is all_of without the key: its items' paths must not name a key absent from the file.
-  if (Array.isArray(expression)) return MATCHERS.all_of.compile(expression, childContext(fieldType, at, range));
+  if (Array.isArray(expression)) return MATCHERS.all_of.compile(expression, new ChildContext(fieldType, at, range));
   // A variable's value substituted for a bare number (`count: ${vars.min}`) may be its text.
   if (typeof expression === 'string' && fieldType === 'number' && expression.trim() !== '' && Number.isFinite(Number(expression))) {
     return compileAt(Number(expression), fieldType, at, range);
@@ -37,10 +46,11 @@ const compileAt = (expression: unknown, fieldType: FieldType, at: Path, range?: 
     }
     return compileAt({ equals: expression }, fieldType, at, range);
   }
-  const entries = typeof expression === 'object' && expression !== null ? Object.entries(expression as Record<string, unknown>) : [];
-  const [entry] = entries;
-  if (entries.length !== 1 || !entry) throw new MatcherCompileError('must be one matcher, e.g. {contains: "x"}', at);
-  const [name, argument] = entry;
+  // Its one key by index: entries and their destructuring made three lists and two iterators per expectation.
+  const keys = typeof expression === 'object' && expression !== null ? Object.keys(expression) : [];
+  if (keys.length !== 1) throw new MatcherCompileError('must be one matcher, e.g. {contains: "x"}', at);
+  const name = keys[0]!;
+  const argument = (expression as Record<string, unknown>)[name];
   if (!isMatcherName(name)) throw new MatcherCompileError(`has unknown matcher "${name}"`, at);
   const definition = MATCHERS[name];
   if (!definition.accepts.includes(fieldType)) {
@@ -48,7 +58,7 @@ const compileAt = (expression: unknown, fieldType: FieldType, at: Path, range?: 
   }
   const below = at.concat(name); // of its length: a spread leaves room to grow, and is made for every expectation
   try {
-    return definition.compile(argument, childContext(fieldType, below, range));
+    return definition.compile(argument, new ChildContext(fieldType, below, range));
   } catch (error) {
     throw placed(error, below);
   }

@@ -150,27 +150,40 @@ const distinct = (ids: readonly string[]): Iterable<string> => (ids.length < 2 ?
  * 20,000 checks plan in a blink). Checks in a cycle are left out; the cycle is reported elsewhere.
  */
 export const executionOrder = (checks: readonly Check[], position: ReadonlyMap<string, number> = positionsById(checks)): Check[] => {
-  // Who waits on whom, in plain loops: no pair or closure per check.
-  const waitingOn = new Int32Array(checks.length);
-  const dependents = new Map<string, number[]>();
-  for (let index = 0; index < checks.length; index += 1) {
-    let count = 0;
+  const count = checks.length;
+  const waitingOn = new Int32Array(count);
+  // Who waits on whom: each (dependency's position, dependent) pair once, then every check's
+  // dependents laid out together in one typed array (start[p] to start[p + 1]), in file order.
+  // A map of lists made a list and an entry per dependency, 18,000 of them for 20,000 checks.
+  const pairs: number[] = [];
+  const start = new Int32Array(count + 1);
+  for (let index = 0; index < count; index += 1) {
+    let waits = 0;
     for (const id of distinct(runsAfter(checks[index]!))) {
-      if (!position.has(id)) continue;
-      count += 1;
-      const list = dependents.get(id);
-      if (list) list.push(index);
-      else dependents.set(id, [index]);
+      const target = position.get(id);
+      if (target === undefined) continue;
+      waits += 1;
+      start[target + 1]! += 1;
+      pairs.push(target, index);
     }
-    waitingOn[index] = count;
+    waitingOn[index] = waits;
   }
+  for (let at = 0; at < count; at += 1) start[at + 1]! += start[at]!;
+  const dependents = new Int32Array(pairs.length / 2);
+  const filled = start.slice(0, count);
+  for (let at = 0; at < pairs.length; at += 2) dependents[filled[pairs[at]!]!++] = pairs[at + 1]!;
   const ready = new MinHeap();
-  for (let index = 0; index < checks.length; index += 1) if (waitingOn[index] === 0) ready.push(index);
+  for (let index = 0; index < count; index += 1) if (waitingOn[index] === 0) ready.push(index);
   const order: Check[] = [];
   for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
     const check = checks[next]!;
     order.push(check);
-    for (const dependent of dependents.get(check.id) ?? []) if (--waitingOn[dependent]! === 0) ready.push(dependent);
+    // By id, as depends_on names it: where two checks share an id, each releases the checks waiting for it.
+    const target = position.get(check.id)!;
+    for (let at = start[target]!; at < start[target + 1]!; at += 1) {
+      const dependent = dependents[at]!;
+      if (--waitingOn[dependent]! === 0) ready.push(dependent);
+    }
   }
   return order;
 };

@@ -18,11 +18,17 @@ export interface CheckInstance {
 export const instanceKey = (checkId: string, hostName: string): string => `${checkId}@${hostName}`;
 
 /** Every check on every host of its role, in execution order, each check's hosts in the role's order. */
-export const expandInstances = (runbook: Runbook, order: readonly Check[]): CheckInstance[] =>
-  order.flatMap((check) => {
+export const expandInstances = (runbook: Runbook, order: readonly Check[]): CheckInstance[] => {
+  const instances: CheckInstance[] = [];
+  // Loops, not flatMap and map: a list per check, made and dropped, for every check of the plan.
+  for (const check of order) {
     const role = runbook.hosts[check.on];
-    return (role?.members ?? []).map((host) => ({ check, host, fleet: role!.fleet, key: instanceKey(check.id, host.name) }));
-  });
+    // An unknown role has no members, even one named as Object's own (`on: toString`).
+    const members = role?.members ?? [];
+    for (const host of members) instances.push({ check, host, fleet: role!.fleet, key: instanceKey(check.id, host.name) });
+  }
+  return instances;
+};
 
 /** The instances of each check, by check id. */
 export const instancesByCheck = (instances: readonly CheckInstance[]): Map<string, CheckInstance[]> => groupBy(instances, (instance) => instance.check.id);

@@ -13,6 +13,7 @@ import { shellPlaceProblems } from '../model/shell-places.js';
 import { durationExpectation, parseDuration, parseDurationText, writtenValue } from '../model/duration.js';
 import { formatPath, placesWithin, type Path, type RunbookSource } from './source.js';
 import type { SchemaCheck } from './validate.js';
+import { pushAll } from '../model/push-all.js';
 import { capturesIn, substituteIn, substituteText, substituteVars, type Vars } from './substitute.js';
 
 type Raw = Record<string, unknown>;
@@ -29,8 +30,11 @@ type ExpectRecord = Readonly<Record<string, unknown>>;
 interface Expected {
   readonly field: string;
   readonly expression: unknown;
-  /** Where it points: the author's `expect` key, the spec key implying it, or the check. */
-  readonly at: Path;
+  /**
+   * Where it points: the spec key implying it, or the check; absent for the author's own, at
+   * `expect.FIELD`, whose path is made only when a problem or a capture needs it (atOf).
+   */
+  readonly at?: Path;
   readonly target: 'key' | 'value';
   /** The kind's record holding it (its defaults, kept or implied ones); absent for the author's own. */
   readonly ofKind?: ExpectRecord;
@@ -50,6 +54,11 @@ const impliedBy = (kind: CheckKind<unknown>, spec: unknown, stated: (field: stri
   return implied;
 };
 
+/** Where an expectation points (Expected.at). */
+const atOf = ({ at, field }: Expected, path: Path): Path => at ?? path.concat('expect', field);
+
+const NOTHING_STATED = (): boolean => false;
+
 /**
  * The author's expectations; then, for the fields they leave alone, what the spec implies and the
  * kind's kept ones. Without an `expect`: the kind's defaults, then what the spec implies. For one
@@ -57,13 +66,13 @@ const impliedBy = (kind: CheckKind<unknown>, spec: unknown, stated: (field: stri
  */
 const expectationsOf = (kind: CheckKind<unknown>, declared: Raw | undefined, spec: unknown, context: CheckContext): Expected[] => {
   const { path } = context;
-  const stated = (field: string): boolean => declared !== undefined && Object.hasOwn(declared, field);
+  const stated = declared === undefined ? NOTHING_STATED : (field: string): boolean => Object.hasOwn(declared, field);
   const implied = impliedBy(kind, spec, stated, context);
   const settled = implied.length === 0 ? stated : (field: string) => stated(field) || implied.some((expected) => expected.field === field);
   if (!declared) return addFromKind([], kind.defaultExpect, path, 'value', settled).concat(implied);
   const expected: Expected[] = [];
-  for (const field of Object.keys(declared)) expected.push({ field, expression: declared[field], at: path.concat('expect', field), target: 'value' });
-  expected.push(...implied);
+  for (const field of Object.keys(declared)) expected.push({ field, expression: declared[field], target: 'value' });
+  pushAll(expected, implied);
   return kind.keptExpect ? addFromKind(expected, kind.keptExpect, path, 'value', settled) : expected;
 };
 
@@ -108,6 +117,14 @@ const placedExpectation = ({ matcher, withCaptures }: CompiledExpectation, field
   return expectation;
 };
 
+/** placedExpectation's place, made only for an expectation that reads captures: one closure fewer per expectation. */
+const placeOf = (source: RunbookSource, at: Path, target?: 'key' | 'value') => (): SourceLocation => source.locate(at, target);
+
+/** The place of an expectation that reads no capture, which placedExpectation never asks for. */
+const NOWHERE = (): SourceLocation => {
+  throw new Error('an expectation without captures has no place of its own');
+};
+
 /**
  * A kind's own expectations (its defaults, kept and implied ones) compiled once per record and
  * field: the same for each of its checks, and compiled matchers are never changed. A record is
@@ -129,12 +146,13 @@ const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, ra
   const expected = expectationsOf(kind, declared, raw[context.kindKey], context);
   // An index loop: in code not yet optimized, `for...of` makes an iterator and a result per step, for every check.
   for (let index = 0; index < expected.length; index += 1) {
-    const { field, expression, at, target, ofKind } = expected[index]!;
+    const one = expected[index]!;
+    const { field, expression, target, ofKind } = one;
     try {
       const compiled = ofKind ? compileKindExpectation(kind, ofKind, field) : compileWithCaptures(expression, kind.fields[field]!, rangeOfField(field));
-      expectations.push(placedExpectation(compiled, field, () => source.locate(at, target)));
+      expectations.push(placedExpectation(compiled, field, compiled.withCaptures ? placeOf(source, atOf(one, context.path), target) : NOWHERE));
     } catch (error) {
-      problems.push(matcherProblem(source, at, error));
+      problems.push(matcherProblem(source, atOf(one, context.path), error));
     }
   }
   return expectations;
@@ -190,6 +208,8 @@ const kindProblems = (source: RunbookSource, kind: CheckKind<unknown>, spec: unk
     problems.push({ code: 'RB_SCHEMA', message: `${formatPath(where)} ${message}`, location: source.locate(where) });
   }
   for (const { at, text } of kind.shellTexts(spec)) {
+    // A text with no reference is in no wrong place (shell-places.ts), and most commands have none.
+    if (!text.includes('${')) continue;
     const where = [...specPath, ...at];
     for (const message of shellPlaceProblems(text)) problems.push({ code: 'RB_UNSAFE_REFERENCE', message: `${formatPath(where)} ${message}`, location: source.locate(where) });
   }

@@ -63,8 +63,11 @@ const stepText = (step: ProbeStep): string => {
 export const alternativeLine = (group: readonly ProbeStep[]): string => group.map(stepText).join('; while it runs, ');
 
 /** The value at `path` inside a spec, or undefined wherever the path breaks off. */
-const valueAt = (value: unknown, path: readonly string[]): unknown =>
-  path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), value);
+const valueAt = (value: unknown, path: readonly string[]): unknown => {
+  let node = value;
+  for (const key of path) node = typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+};
 
 /** A copy of `value` with the text at `path` replaced by `rename` of it; anything else is left as it was. */
 const replacedAt = <T>(value: T, path: readonly string[], rename: (text: string) => string): T => {
@@ -74,6 +77,8 @@ const replacedAt = <T>(value: T, path: readonly string[], rename: (text: string)
   const record = value as Record<string, unknown>;
   return { ...record, [key]: replacedAt(record[key], rest, rename) } as T;
 };
+
+const NO_PATHS: readonly (readonly string[])[] = [];
 
 /** No check timeout: the kind's own waits as declared. */
 const UNBOUNDED_MS = Number.POSITIVE_INFINITY;
@@ -89,12 +94,23 @@ export const defineCheckKind = <Spec, Target>(definition: CheckKindDefinition<Sp
   ...(definition.problems ? { problems: (spec: Spec) => definition.problems?.(spec) ?? [] } : {}),
   ...(definition.roleFields ? { roleFields: definition.roleFields } : {}),
   ...(definition.shellFields ? { shellFields: definition.shellFields } : {}),
-  shellTexts: (spec: Spec) =>
-    (definition.shellFields ?? []).flatMap((at) => {
+  shellTexts: (spec: Spec) => {
+    // A loop: this runs for every check of a runbook as it loads.
+    const texts: { readonly at: readonly string[]; readonly text: string }[] = [];
+    for (const at of definition.shellFields ?? NO_PATHS) {
       const text = valueAt(spec, at);
-      return typeof text === 'string' ? [{ at, text }] : [];
-    }),
-  otherHosts: (spec: Spec) => (definition.roleFields ?? []).map((path) => valueAt(spec, path)).filter((role): role is string => typeof role === 'string'),
+      if (typeof text === 'string') texts.push({ at, text });
+    }
+    return texts;
+  },
+  otherHosts: (spec: Spec) => {
+    const roles: string[] = [];
+    for (const path of definition.roleFields ?? NO_PATHS) {
+      const role = valueAt(spec, path);
+      if (typeof role === 'string') roles.push(role);
+    }
+    return roles;
+  },
   renameRoles: (spec: Spec, rename: (role: string) => string) =>
     (definition.roleFields ?? []).reduce<Spec>((renamed, path) => replacedAt(renamed, path, rename), spec),
   probe: (spec, settings) => definition.probe(spec, settings),
