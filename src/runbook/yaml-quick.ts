@@ -39,13 +39,19 @@ const PLAIN_SCALAR_TAG = 'tag:runbook.invalid,2026:plain';
 /** The first characters a null, boolean or number can have: any other plain scalar is text at a glance (most are: ids, commands). */
 const MAY_BE_CORE = new Set(['', '~', 'n', 'N', 't', 'T', 'f', 'F', '+', '-', '.', ...'0123456789']);
 
+/** How CORE_SCALARS makes `text` a value, if one of them matches it. A loop: it runs for most scalars of a runbook. */
+const coreValue = (text: string): ((text: string) => unknown) | undefined => {
+  for (let index = 0; index < CORE_SCALARS.length; index += 1) if (CORE_SCALARS[index]!.test.test(text)) return CORE_SCALARS[index]!.value;
+  return undefined;
+};
+
 /** js-yaml asks whether a scalar resolves, then constructs it at once: the match found is kept for that. */
 let matched: ((text: string) => unknown) | undefined;
 
 const plainScalar = new Type(PLAIN_SCALAR_TAG, {
   kind: 'scalar',
   resolve: (text: unknown) => {
-    matched = typeof text === 'string' && MAY_BE_CORE.has(text.charAt(0)) ? CORE_SCALARS.find(({ test }) => test.test(text))?.value : undefined;
+    matched = typeof text === 'string' && MAY_BE_CORE.has(text.charAt(0)) ? coreValue(text) : undefined;
     return matched !== undefined;
   },
   construct: (text: string) => matched!(text),
@@ -223,8 +229,13 @@ const plainData = (value: unknown, depth: number): boolean => {
   if (typeof value === 'string') return firstHidden(value) === -1;
   if (typeof value !== 'object' || value === null) return true;
   if (depth >= MAX_NESTING_DEPTH) return false;
-  if (Array.isArray(value)) return value.every((item) => plainData(item, depth + 1));
-  for (const key of Object.keys(value)) {
+  // Loops without a closure or a list of keys: this walks every list and map of the document.
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) if (!plainData(value[index], depth + 1)) return false;
+    return true;
+  }
+  // js-yaml makes every map with {}: for...in sees its own keys only, as Object.keys would.
+  for (const key in value) {
     if (key === 'null' || key.length > 1024 || firstHidden(key) !== -1) return false;
     if (!plainData((value as Record<string, unknown>)[key], depth + 1)) return false;
   }
