@@ -27,15 +27,18 @@ export const unknownDependencies = (checks: readonly Check[], questions: readonl
   let suggestCheck: ReturnType<typeof didYouMeanAmong> | undefined;
   // A loop over every entry, with the indexes for hints made only once one is needed: nearly
   // every dependency names a known check.
-  for (const check of checks) {
-    check.dependsOn.forEach((target, index) => {
-      if (known.has(target)) return;
+  // Index loops: no callback or iterator per check, in code that runs once over every check.
+  for (let at = 0; at < checks.length; at += 1) {
+    const check = checks[at]!;
+    for (let index = 0; index < check.dependsOn.length; index += 1) {
+      const target = check.dependsOn[index]!;
+      if (known.has(target)) continue;
       const question = (questionById ??= firstById(questions)).get(target);
       const hint = question
         ? `depends_on names checks; question "${target}" has ${question.checks.map((c) => `"${c.id}"`).join(', ')}`
         : (suggestCheck ??= didYouMeanAmong(checks.map(({ id }) => id)))(target, check.id); // a check cannot depend on itself
       problems.push({ code: 'RB_UNKNOWN_DEPENDENCY', message: `check "${check.id}" depends on unknown check "${target}"`, location: check.places.of('depends_on', index), ...(hint ? { hint } : {}) });
-    });
+    }
   }
   return problems;
 };

@@ -21,7 +21,8 @@ export const instanceKey = (checkId: string, hostName: string): string => `${che
 export const expandInstances = (runbook: Runbook, order: readonly Check[]): CheckInstance[] => {
   const instances: CheckInstance[] = [];
   // Loops, not flatMap and map: a list per check, made and dropped, for every check of the plan.
-  for (const check of order) {
+  for (let index = 0; index < order.length; index += 1) {
+    const check = order[index]!;
     const role = runbook.hosts[check.on];
     // An unknown role has no members, even one named as Object's own (`on: toString`).
     const members = role?.members ?? [];

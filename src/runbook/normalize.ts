@@ -44,7 +44,8 @@ const unknownRoleOverrides = (raw: Raw, overrides: Readonly<Record<string, strin
 const findDuplicates = (entries: { id: string; path: Path; location: SourceLocation }[], what: string): Diagnostic[] => {
   const first = new Map<string, { path: Path; location: SourceLocation }>();
   const problems: Diagnostic[] = [];
-  for (const entry of entries) {
+  for (let index = 0; index < entries.length; index += 1) {
+    const entry = entries[index]!;
     const earlier = first.get(entry.id);
     if (!earlier) first.set(entry.id, entry);
     else {
@@ -68,10 +69,12 @@ const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, Rol
     const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
     problems.push({ code: 'RB_UNKNOWN_HOST', message: `check "${check.id}" ${what} unknown host role "${role}"`, location: check.places.of(key), hint });
   };
-  // A loop, not a list of roles per check: this runs over every check of the file.
-  for (const check of checks) {
+  // Index loops, not a list of roles per check nor an iterator: this runs over every check of the file.
+  for (let index = 0; index < checks.length; index += 1) {
+    const check = checks[index]!;
     expect(check.on, check, 'runs on', 'on');
-    for (const role of checkKindOf(check).otherHosts(check.spec)) expect(role, check, 'uses', check.kind);
+    const others = checkKindOf(check).otherHosts(check.spec);
+    for (let other = 0; other < others.length; other += 1) expect(others[other]!, check, 'uses', check.kind);
   }
   return problems;
 };
@@ -79,7 +82,8 @@ const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, Rol
 const duplicateCaptures = (checks: readonly Check[]): Diagnostic[] => {
   const owner = new Map<string, string>();
   const problems: Diagnostic[] = [];
-  for (const check of checks) {
+  for (let index = 0; index < checks.length; index += 1) {
+    const check = checks[index]!;
     for (const capture of check.captures) {
       const other = owner.get(capture.name);
       if (other) problems.push({ code: 'RB_DUPLICATE_CAPTURE', message: `check "${check.id}" captures "${capture.name}", already captured by check "${other}"`, location: capture.location, hint: 'give each capture its own name' });

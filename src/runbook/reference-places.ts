@@ -43,7 +43,9 @@ const eachString = (value: unknown, path: (string | number)[], visit: (text: str
       eachString(value[index], path, visit);
     }
   } else {
-    for (const key of Object.keys(value)) {
+    // for...in, not a list of keys per map: the data is the reading's, whose maps are made with {}
+    // (an include's or a test's too), so it sees the same own keys in the same order.
+    for (const key in value) {
       path[depth] = key;
       eachString((value as Record<string, unknown>)[key], path, visit);
     }
