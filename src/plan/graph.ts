@@ -25,9 +25,8 @@ export const unknownDependencies = (checks: readonly Check[], questions: readonl
   const problems: Diagnostic[] = [];
   let questionById: Map<string, Question> | undefined;
   let suggestCheck: ReturnType<typeof didYouMeanAmong> | undefined;
-  // A loop over every entry, with the indexes for hints made only once one is needed: nearly
-  // every dependency names a known check.
-  // Index loops: no callback or iterator per check, in code that runs once over every check.
+  // Index loops over every entry (no callback or iterator per check), with the indexes for hints
+  // made only once one is needed: nearly every dependency names a known check.
   for (let at = 0; at < checks.length; at += 1) {
     const check = checks[at]!;
     for (let index = 0; index < check.dependsOn.length; index += 1) {

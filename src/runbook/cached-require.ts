@@ -43,32 +43,29 @@ const cacheTaken = new Map<string, boolean>();
 
 export const codeCacheTaken = (file: string): boolean | undefined => cacheTaken.get(file);
 
-/** The cache's bytes for this very text, if one was made for it under the flags set now. */
-const cacheFor = (file: string, source: string, directory: string): Buffer | undefined => {
-  let bytes: Buffer;
+/** A file's text as Node's loader compiles it: without a byte order mark. */
+const sourceOf = (bytes: Buffer | undefined): string | undefined => bytes?.toString('utf8').replace(/^\uFEFF/, '');
+
+const readOrNothing = (path: string): Buffer | undefined => {
   try {
-    bytes = readFileSync(codeCacheFile(file, v8FlagsSet(), directory));
+    return readFileSync(path);
   } catch {
     return undefined;
   }
-  return bytes.length > HASH_LENGTH && bytes.toString('latin1', 0, HASH_LENGTH) === sha256(source) ? bytes.subarray(HASH_LENGTH) : undefined;
 };
 
-/** `file` (an absolute path) required, compiled from its code cache where one fits. */
+/**
+ * `file` (an absolute path) required, compiled from its code cache where one fits; otherwise by
+ * require, which also says in its own words when the file is missing (MODULE_NOT_FOUND).
+ */
 export const requireCompiled = (file: string, directory = CODE_CACHE_DIRECTORY): unknown => {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch {
-    // Missing or unreadable: require says so in its own words (MODULE_NOT_FOUND), as before.
-    return createRequire(file)(file);
-  }
-  const cachedData = cacheFor(file, source, directory);
-  if (!cachedData) {
+  const cache = readOrNothing(codeCacheFile(file, v8FlagsSet(), directory));
+  const source = cache && cache.length > HASH_LENGTH ? sourceOf(readOrNothing(file)) : undefined;
+  if (cache === undefined || source === undefined || cache.toString('latin1', 0, HASH_LENGTH) !== sha256(source)) {
     cacheTaken.set(file, false);
     return createRequire(file)(file);
   }
-  const script = new Script(wrapped(source), { filename: file, cachedData });
+  const script = new Script(wrapped(source), { filename: file, cachedData: cache.subarray(HASH_LENGTH) });
   cacheTaken.set(file, !script.cachedDataRejected);
   return run(script, file);
 };
@@ -78,7 +75,7 @@ export const requireCompiled = (file: string, directory = CODE_CACHE_DIRECTORY):
  * by then written, under the flags set now, with the text's hash in front.
  */
 export const writeCodeCache = (file: string, warmUp: (exports: unknown) => void, directory = CODE_CACHE_DIRECTORY): string => {
-  const source = readFileSync(file, 'utf8');
+  const source = sourceOf(readFileSync(file))!;
   const script = new Script(wrapped(source), { filename: file });
   warmUp(run(script, file));
   const target = codeCacheFile(file, v8FlagsSet(), directory);
