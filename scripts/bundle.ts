@@ -4,9 +4,10 @@
 // 2-core machine (npm run bench); one bundle reads and compiles a handful. ssh2 stays a package of
 // its own: it loads optional native bindings (its crypto, cpu-features) by path at run time.
 import { build, type Plugin } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { editedJsYaml } from './js-yaml-edits.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/bundle');
@@ -72,6 +73,14 @@ const lazyChildProcessForCommander: Plugin = {
   },
 };
 
+/** js-yaml, which reads every plain runbook (src/runbook/yaml-quick.ts), edited to allocate only what it keeps (js-yaml-edits.ts). */
+const jsYamlAllocatesWhatItKeeps: Plugin = {
+  name: 'js-yaml-allocates-what-it-keeps',
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.mjs$/ }, ({ path }) => ({ contents: editedJsYaml(readFileSync(path, 'utf8'), path), loader: 'js' }));
+  },
+};
+
 /**
  * The YAML library as one CommonJS file, which the exact reading requires the first time it reads
  * (yaml-library.ts): a plain runbook, read quickly, never loads it. One file, as in the bundle.
@@ -108,7 +117,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['ssh2'],
-  plugins: [lazyDataFromNodeModules, lazyMysql2ErrorNames, lazyChildProcessForCommander],
+  plugins: [lazyDataFromNodeModules, lazyMysql2ErrorNames, lazyChildProcessForCommander, jsYamlAllocatesWhatItKeeps],
   // src/runbook/yaml-library.ts requires the YAML library on first use: this file of its own.
   define: { RUNBOOK_YAML_MODULE: JSON.stringify(`./${YAML_FILE}`) },
   // CommonJS packages in the bundle still call require() for Node's own modules.
