@@ -4,7 +4,8 @@
 // after their anchor, or inside it), merge keys, tags, YAML 1.1, and a second document or an end marker.
 import fc from 'fast-check';
 import { Document, isAlias, isCollection, isMap, isScalar, Pair, Scalar, visit, type Node, type ToStringOptions } from 'yaml';
-import type { Json } from './runbook-shape.js';
+import { mutated, mutationArb } from './mutate.js';
+import { runbookShape, type Json } from './runbook-shape.js';
 
 interface Style {
   readonly version: '1.1' | '1.2';
@@ -128,3 +129,8 @@ export const serialize = (data: Json, style: Style): string => {
     return `${directive}${new Document(data, { version: style.version }).toString()}`;
   }
 };
+
+/** A runbook's shape, mutated at most twice, written in a style: the text the readings' fuzz tests read. */
+export const styledRunbook: fc.Arbitrary<string> = fc
+  .tuple(runbookShape, fc.array(mutationArb, { maxLength: 2 }), styleArb)
+  .map(([shape, mutations, style]) => serialize(mutated(shape, mutations), style));
