@@ -177,8 +177,7 @@ const lastSynArrival = (capture: RunningCommand, client: string, done: Promise<u
   return () => last;
 };
 
-const runTrigger = async (capture: RunningCommand, { settings, trigger: step }: Steps, context: ObserveContext, startedAt: number) => {
-  const triggerRun = runStep(context, step);
+const runTrigger = async (capture: RunningCommand, triggerRun: Promise<CommandOutcome>, { settings, trigger: step }: Steps, startedAt: number) => {
   const lastSyn = lastSynArrival(capture, settings.client, triggerRun, settings.durationMs);
   const trigger = await triggerRun;
   const problem = triggerProblem(trigger, step.host);
@@ -197,11 +196,14 @@ const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext)
   const { settings } = steps;
   const startedAt = performance.now();
   const capture = context.start(steps.capture.script);
+  const listening = capture.waitForOutput('stderr', /listening on/, settings.durationMs);
+  // Held until tcpdump listens, the trigger gets ready on its host meanwhile (over SSH its channel
+  // and shells): on the release only its own command is left to start, a few ms, where opening a
+  // channel took 50-200 ms on a busy host, all of it added to the capture. Never released, it runs nothing.
+  const triggerRun = runStep(context, steps.trigger, listening);
   let triggered: Awaited<ReturnType<typeof runTrigger>> | undefined;
   try {
-    if (await capture.waitForOutput('stderr', /listening on/, settings.durationMs)) {
-      triggered = await runTrigger(capture, steps, context, startedAt);
-    }
+    if (await listening) triggered = await runTrigger(capture, triggerRun, steps, startedAt);
   } finally {
     await capture.stop();
   }

@@ -18,6 +18,11 @@ export interface RunOptions {
   readonly host?: string;
   /** The command's standard input: how a secret reaches a tool without appearing in its command line. */
   readonly stdin?: string;
+  /**
+   * Runs only once this resolves true, made ready meanwhile (over SSH: its channel and shell), and
+   * never if false: then it is no evidence. A capture's trigger, released when tcpdump listens.
+   */
+  readonly heldUntil?: Promise<boolean>;
   /** Set by the probe's context (define-kind.ts), never by a kind's code: which declared step this is. */
   readonly step?: AttemptStep;
 }

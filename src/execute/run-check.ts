@@ -143,9 +143,11 @@ class Observer {
     const become = this.check.become ?? this.env.becomeFor(role);
     const stdin = options.stdin === undefined ? {} : { stdin: options.stdin };
     const step = options.step ? { step: options.step } : {};
-    const running = transport.start({ script, timeoutMs: this.remainingMs(), signal: this.env.signal, become, ...stdin, ...step, ...this.origin(role) });
+    const held = options.heldUntil ? { heldUntil: options.heldUntil } : {};
+    const running = transport.start({ script, timeoutMs: this.remainingMs(), signal: this.env.signal, become, ...stdin, ...step, ...held, ...this.origin(role) });
     const recorded = running.result.then((outcome) => {
-      this.records.push({ host: this.where(role, transport), command: script, outcome });
+      // Held and never released, it ran nothing: no evidence.
+      if (outcome.termination !== 'withheld') this.records.push({ host: this.where(role, transport), command: script, outcome });
       return outcome;
     });
     return { result: recorded, waitForOutput: (...args) => running.waitForOutput(...args), stop: () => running.stop() };

@@ -30,6 +30,15 @@ export interface CommandRequest {
    * The way to hand a command a secret: unlike its command line, nobody else on the host sees it.
    */
   readonly stdin?: string;
+  /**
+   * Held: the command runs only once this resolves true, and never if it resolves false (its
+   * outcome is then `withheld`). A transport may make it ready meanwhile: over SSH its channel is
+   * opened and its wrapper started, so that on release only the command itself is left to start
+   * (a capture's trigger fires a few ms after tcpdump listens, not the 50-200 ms a channel and its
+   * shells take on a busy host). Its timeout still counts from the request: released, it has what
+   * is left of it (heldTimeoutMs).
+   */
+  readonly heldUntil?: Promise<boolean>;
   readonly origin?: AttemptOrigin;
   readonly step?: AttemptStep;
 }
@@ -43,8 +52,11 @@ export interface AttemptStep {
   readonly fallback: boolean;
 }
 
-/** Why the transport, not the command, ended a command. */
-export type Termination = 'timeout' | 'canceled' | 'stopped' | 'output-limit';
+/**
+ * Why the transport, not the command, ended a command. `withheld`: a held command never released
+ * (CommandRequest.heldUntil): nothing ran, so it is no evidence and no recording.
+ */
+export type Termination = 'timeout' | 'canceled' | 'stopped' | 'output-limit' | 'withheld';
 
 export interface TransportError {
   /** Stable code: ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, AUTH, HOSTKEY_UNKNOWN, HOSTKEY_CHANGED, SUDO, SPAWN ... */
@@ -131,6 +143,38 @@ export const refusedCommand = (transportError: TransportError): RunningCommand =
   waitForOutput: () => Promise.resolve(false),
   stop: () => Promise.resolve(),
 });
+
+/** What is left of a held command's timeout once it is released, `heldSince` (performance.now()) on. */
+export const heldTimeoutMs = (request: CommandRequest, heldSince: number): number =>
+  Math.max(1, request.timeoutMs - (performance.now() - heldSince));
+
+/** What a held command that was never released ended with: nothing ran. */
+export const withheldOutcome = (): CommandOutcome => ({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, termination: 'withheld' });
+
+/**
+ * A held command (CommandRequest.heldUntil) for a transport with nothing worth making ready before:
+ * `start` is called on the release, or never (stopped, aborted or not released first).
+ */
+export const startOnRelease = (request: CommandRequest, start: (request: CommandRequest) => RunningCommand): RunningCommand => {
+  const { heldUntil, ...unheld } = request;
+  if (!heldUntil) return start(request);
+  const heldSince = performance.now();
+  let stopHeld!: () => void;
+  const stoppedWhileHeld = new Promise<false>((resolve) => (stopHeld = () => resolve(false)));
+  request.signal?.addEventListener('abort', stopHeld, { once: true });
+  const running = Promise.race([heldUntil, stoppedWhileHeld]).then((go) => {
+    request.signal?.removeEventListener('abort', stopHeld);
+    return go && !request.signal?.aborted ? start({ ...unheld, timeoutMs: heldTimeoutMs(request, heldSince) }) : undefined;
+  });
+  return {
+    result: running.then((command) => command?.result ?? withheldOutcome()),
+    waitForOutput: async (stream, pattern, timeoutMs) => (await running)?.waitForOutput(stream, pattern, timeoutMs) ?? false,
+    stop: async () => {
+      stopHeld();
+      await (await running)?.stop();
+    },
+  };
+};
 
 /** A transport that refuses everything with one reason: a host no command may reach. */
 export const refusedTransport = (description: string, transportError: TransportError): Transport => ({

@@ -46,6 +46,11 @@ describeLab('the shipped mysql-connectivity runbook tells the truth in every fau
     // A missing tool is an error (or a fallback), never a failed expectation.
     const failedForTools = report.questions.flatMap((q) => q.checks).filter((c) => c.status === 'fail' && c.missingTools.length > 0 && !c.informational);
     expect(failedForTools).toEqual([]);
+    // The capture's trigger, held until tcpdump listens, ran only then: where tcpdump never
+    // listened (not installed), it ran nothing and is no evidence.
+    const capture = report.questions.flatMap((q) => q.checks).find((c) => c.id === 'server-sees-client')!;
+    const listened = capture.evidence.some((entry) => /listening on/.test(entry.stderr.text));
+    expect(capture.evidence.map((entry) => entry.host.split(' ')[0]), explain).toEqual(listened ? ['client', 'server'] : ['server']);
     // Bounded by the connect timeout (2 s) and the capture (4 s), never a hang on a silent port.
     expect(elapsedMs).toBeLessThan(12_000);
     expect(result.stdout + result.stderr).not.toContain(LAB_DB.password);

@@ -135,6 +135,38 @@ describe('local transport', () => {
     expect((await runCommand(transport, { script: 'IFS= read -r line; echo "got [$line]"; cat', timeoutMs: 5000, stdin: 'first\nrest\n' })).stdout).toBe('got [first]\nrest\n');
     expect((await runCommand(transport, { script: 'cat; echo end', timeoutMs: 5000 })).stdout).toBe('end\n');
   });
+
+  test('a held command starts on its release, with its input; never released, stopped or aborted while held, it never starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-held-'));
+    let release!: (go: boolean) => void;
+    const held = transport.start({ script: `touch ${dir}/ran; cat`, timeoutMs: 5000, stdin: 'in', heldUntil: new Promise((resolve) => (release = resolve)) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+    release(true);
+    expect(await held.result).toMatchObject({ exitCode: 0, stdout: 'in' });
+    expect(existsSync(join(dir, 'ran'))).toBe(true);
+
+    const never = new Promise<boolean>(() => undefined);
+    const aborted = new AbortController();
+    const stopped = transport.start({ script: `touch ${dir}/stopped`, timeoutMs: 5000, heldUntil: never });
+    const canceled = transport.start({ script: `touch ${dir}/canceled`, timeoutMs: 5000, heldUntil: never, signal: aborted.signal });
+    const refused = transport.start({ script: `touch ${dir}/refused`, timeoutMs: 5000, heldUntil: Promise.resolve(false) });
+    await stopped.stop();
+    aborted.abort();
+    for (const command of [stopped, canceled, refused]) expect(await command.result).toEqual({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, termination: 'withheld' });
+    expect(await stopped.waitForOutput('stdout', /./, 10)).toBe(false);
+    expect(['stopped', 'canceled', 'refused'].filter((name) => existsSync(join(dir, name)))).toEqual([]);
+  });
+
+  test('a held command\'s timeout counts from its request: released late, it has what is left', async () => {
+    let release!: (go: boolean) => void;
+    const held = transport.start({ script: 'sleep 5', timeoutMs: 600, heldUntil: new Promise((resolve) => (release = resolve)) });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    release(true);
+    const outcome = await held.result;
+    expect(outcome.termination).toBe('timeout');
+    expect(outcome.durationMs).toBeLessThan(400);
+  });
 });
 
 describe('local transport: TCP streams from this machine', () => {

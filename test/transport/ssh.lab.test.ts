@@ -15,6 +15,7 @@ import {
   createTestUsers, encryptedCopy, fingerprintOf, newKey, startAgent, startSecondSshd, writeSshConfig,
 } from './ssh-lab-fixtures.js';
 import { stopwatch } from '../helpers/stopwatch.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const APP = '10.200.0.216';
 const DB = '10.200.0.82';
@@ -110,6 +111,56 @@ describeLab('SSH transport against the lab', () => {
       expect(await capture.result).toMatchObject({ termination: 'stopped' });
       expect(await capture.waitForOutput('stdout', /never printed/, 5000)).toBe(false);
       expect(await processes('app', 'tcpdump')).toBe('');
+    });
+
+    describe('held commands (heldUntil): made ready, run only on their release', () => {
+      /** A promise and what settles it, as a capture's "listening on" does for its trigger. */
+      const gate = () => {
+        let open!: (go: boolean) => void;
+        const until = new Promise<boolean>((resolve) => (open = resolve));
+        return { until, open };
+      };
+      const marker = (name: string): string => `/tmp/rb-held-${process.pid}-${name}`;
+      const exists = async (path: string): Promise<boolean> => (await lab.exec('app', `test -e ${path} && echo yes || true`)).stdout.trim() === 'yes';
+
+      test('released, it runs then and not before; its input follows the release', async () => {
+        const app = pool().transportFor(spec('app'));
+        const { until, open } = gate();
+        const started = app.start({ script: `touch ${marker('ran')}; printf 'in:'; cat; date +%s%N`, timeoutMs: 10_000, stdin: 'secret\n', heldUntil: until });
+        // Its channel and shells are ready by now: the wrapper waits for the release line.
+        await sleep(500);
+        expect(await exists(marker('ran'))).toBe(false);
+        const releasedAtNs = BigInt(Date.now()) * 1_000_000n;
+        open(true);
+        const outcome = ok(await started.result);
+        expect(outcome).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^in:secret\n\d+\n$/) });
+        expect(BigInt(outcome.stdout.split('\n')[1]!)).toBeGreaterThanOrEqual(releasedAtNs);
+        expect(outcome.termination).toBeUndefined();
+        await lab.exec('app', `rm -f ${marker('ran')}`);
+      });
+
+      test.each([
+        ['never released', 'withheld'],
+        ['stopped while held', 'stopped'],
+      ] as const)('%s: nothing runs, the outcome says %s, nothing is left on the host', async (how, termination) => {
+        const app = pool().transportFor(spec('app'));
+        const { until, open } = gate();
+        const path = marker(termination);
+        const started = app.start({ script: `touch ${path}; exec sleep 60`, timeoutMs: 10_000, heldUntil: until });
+        await sleep(300);
+        if (how === 'never released') open(false);
+        else await started.stop();
+        expect(await started.result).toMatchObject({ exitCode: null, stdout: '', stderr: '', termination });
+        expect(await exists(path)).toBe(false);
+        expect(await processes('app', 'sleep 60')).toBe('');
+        expect(await processes('app', '/bin/sh -c read -r rb_go')).toBe('');
+      });
+
+      test('released before its channel is open, it runs as soon as the channel is', async () => {
+        const app = pool().transportFor(spec('app'));
+        expect(ok(await run(app, 'echo ready', { heldUntil: Promise.resolve(true) }))).toMatchObject({ exitCode: 0, stdout: 'ready\n' });
+        expect(await run(app, 'echo never', { heldUntil: Promise.resolve(false) })).toMatchObject({ stdout: '', termination: 'withheld' });
+      });
     });
   });
 

@@ -66,6 +66,21 @@ const command = (script: string, stdout: string, extra: Partial<Extract<Recorded
   outcome: { exitCode: 0, signal: null, stdout, stderr: '', durationMs: 7 }, ...extra,
 });
 
+describe('recording commands', () => {
+  test('a held command never released ran nothing and is not recorded; a released one is', async () => {
+    const recorder = new Recorder(mask);
+    const outcomes: CommandOutcome[] = [
+      { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, termination: 'withheld' },
+      { exitCode: 0, signal: null, stdout: 'ok\n', stderr: '', durationMs: 3 },
+    ];
+    const inner: Transport = { ...transportWith(() => ({ failure: 'other', message: '', durationMs: 0, via: '' })), start: () => ({ result: Promise.resolve(outcomes.shift()!), waitForOutput: () => Promise.resolve(false), stop: () => Promise.resolve() }) };
+    const transport = recorder.wrap(inner);
+    await transport.start({ script: 'nc never', timeoutMs: 1000, origin, heldUntil: Promise.resolve(false) }).result;
+    await transport.start({ script: 'nc released', timeoutMs: 1000, origin, heldUntil: Promise.resolve(true) }).result;
+    expect((await recorder.attempts()).map((attempt) => (attempt.type === 'command' ? attempt.script : ''))).toEqual(['nc released']);
+  });
+});
+
 describe('the replay', () => {
   test('hands out the recordings of one attempt in order (retries), then refuses by name; lists what nobody asked', async () => {
     const tape = new Tape([command('uptime', 'first\n'), command('uptime', 'second\n'), command('df -h', 'disk\n')], new Map([['db1', 'db1 (root@10.0.0.1:22)']]), mask);
@@ -102,6 +117,15 @@ describe('the replay', () => {
     expect(ended).toBe(false);
     await running.stop();
     expect((await running.result).termination).toBe('stopped');
+  });
+
+  test('a held command is asked of the tape on its release; never released, it asks nothing and ends withheld', async () => {
+    const tape = new Tape([command('nc -z db 3306', 'open\n')], new Map(), mask);
+    const transport = tape.transportFor('db1');
+    expect((await transport.start({ script: 'nc -z db 3306', timeoutMs: 1000, origin, heldUntil: Promise.resolve(false) }).result).termination).toBe('withheld');
+    expect(tape.unused()).toHaveLength(1);
+    expect((await transport.start({ script: 'nc -z db 3306', timeoutMs: 1000, origin, heldUntil: Promise.resolve(true) }).result).stdout).toBe('open\n');
+    expect(tape.unused()).toEqual([]);
   });
 
   test('a replayed stream keeps turns: each answer once we have sent as much, or sent less and then nothing for a moment', async () => {

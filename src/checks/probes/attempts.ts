@@ -52,8 +52,13 @@ export const missingProgram = (outcome: CommandOutcome, tool: string, alsoNeeds:
 const transportEnded = (outcome: CommandOutcome): boolean => outcome.transportError !== undefined || outcome.termination !== undefined;
 
 /** Runs a command step of the probe, on its host, with its standard input. */
-export const runStep = (context: ObserveContext, step: CommandStep): Promise<CommandOutcome> =>
-  context.run(step.script, { ...(step.host === undefined ? {} : { host: step.host }), ...(step.stdin === undefined ? {} : { stdin: step.stdin }) });
+/** `heldUntil`: the step runs once it resolves true, made ready before (RunOptions.heldUntil). */
+export const runStep = (context: ObserveContext, step: CommandStep, heldUntil?: Promise<boolean>): Promise<CommandOutcome> =>
+  context.run(step.script, {
+    ...(step.host === undefined ? {} : { host: step.host }),
+    ...(step.stdin === undefined ? {} : { stdin: step.stdin }),
+    ...(heldUntil === undefined ? {} : { heldUntil }),
+  });
 
 export const tryInOrder = async <T>(context: ObserveContext, attempts: readonly Attempt<T>[]): Promise<Result<Answer<T>, NoAnswer>> => {
   const host = attempts[0]?.host ?? context.host;

@@ -3,7 +3,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { OutputCollector } from '../output.js';
 import { OpenStreams, openSocket } from '../tcp-stream.js';
-import type { CommandOutcome, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Termination, Transport, TransportError } from '../types.js';
+import { startOnRelease, type CommandOutcome, type CommandRequest, type RunningCommand, type StreamOpening, type StreamRequest, type Termination, type Transport, type TransportError } from '../types.js';
 
 /** Time between SIGTERM and SIGKILL: enough for a clean exit, short enough not to stall a run. */
 const KILL_GRACE_MS = 2000;
@@ -157,11 +157,14 @@ export class LocalTransport implements Transport {
     }, { once: true });
   }
 
+  /** A held command is spawned on its release: a local process starts in a few ms, with nothing to make ready. */
   start(request: CommandRequest): RunningCommand {
-    const command = new LocalCommand(request);
-    this.running.add(command);
-    void command.result.finally(() => this.running.delete(command));
-    return command;
+    return startOnRelease(request, (released) => {
+      const command = new LocalCommand(released);
+      this.running.add(command);
+      void command.result.finally(() => this.running.delete(command));
+      return command;
+    });
   }
 
   async openStream(request: StreamRequest): Promise<StreamOpening> {

@@ -2,7 +2,7 @@
 // stop() or too much output by killing its process group from a second channel (remote-command.ts).
 // Every path ends in exactly one CommandOutcome; nothing here throws at the caller.
 import type { ClientChannel } from 'ssh2';
-import type { CommandOutcome, CommandRequest, RunningCommand, Termination, TransportError } from '../types.js';
+import { heldTimeoutMs, type CommandOutcome, type CommandRequest, type RunningCommand, type Termination, type TransportError } from '../types.js';
 import { KILL_GRACE_MS, wrapCommand } from './remote-command.js';
 import { type SshConnection, TransportFailure } from './connection.js';
 import { OUTPUT_LIMIT_BYTES } from '../../model/limits.js';
@@ -40,10 +40,15 @@ export class RemoteCommand implements RunningCommand {
   private settled = false;
   private leftoverTimer: NodeJS.Timeout | undefined;
   private readonly bytes = { stdout: 0, stderr: 0 };
+  /** A held command (request.heldUntil): whether it may run, once that is known. */
+  private released: boolean | undefined;
+  /** Its channel is open and its wrapper waits for the release (remote-command.ts RELEASE). */
+  private waitingForRelease = false;
+  private readonly heldSince = performance.now();
 
   constructor(private readonly connection: SshConnection, private readonly request: CommandRequest, private readonly become: boolean) {
     this.result = new Promise((resolve) => (this.settle = resolve));
-    const wrapped = wrapCommand(request.script, { become, timeoutMs: request.timeoutMs });
+    const wrapped = wrapCommand(request.script, { become, timeoutMs: request.timeoutMs, held: request.heldUntil !== undefined });
     this.output = new OutputCollector(() => void this.terminate('output-limit'));
     const onMarker = (rest: string): void => {
       this.pgid = Number(rest) || undefined;
@@ -53,7 +58,32 @@ export class RemoteCommand implements RunningCommand {
     this.stderr = new MarkerFilter(wrapped.marker, () => undefined);
     if (request.signal?.aborted) void this.terminate('canceled');
     request.signal?.addEventListener('abort', () => void this.terminate('canceled'), { once: true });
+    request.heldUntil?.then((go) => this.release(go), () => this.release(false));
     void this.run(wrapped.command);
+  }
+
+  private release(go: boolean): void {
+    this.released = go;
+    if (this.waitingForRelease) this.letGo(this.channel!);
+    else if (!go && !this.channel) void this.terminate('withheld');
+  }
+
+  /** The released command runs now, its timeout counted from here; one never released ends unrun. */
+  private letGo(channel: ClientChannel): void {
+    this.waitingForRelease = false;
+    if (this.termination || !this.released) {
+      this.termination ??= 'withheld';
+      return void channel.end();
+    }
+    this.ranAt = Date.now();
+    channel.end(`\n${this.request.stdin ?? ''}`);
+    this.startTimeout();
+  }
+
+  private startTimeout(): void {
+    const timeoutMs = this.request.heldUntil === undefined ? this.request.timeoutMs : heldTimeoutMs(this.request, this.heldSince);
+    // Past setTimeout's range (~24.8 days) Node would fire at once: treat such a timeout as none.
+    if (timeoutMs <= MAX_TIMER_MS) this.later(timeoutMs, () => void this.terminate('timeout'));
   }
 
   waitForOutput(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<boolean> {
@@ -92,7 +122,10 @@ export class RemoteCommand implements RunningCommand {
   async terminate(reason: Termination): Promise<void> {
     if (!this.settled && !this.termination) {
       this.termination = reason;
-      if (this.channel) {
+      if (this.waitingForRelease) {
+        // Nothing runs yet: its wrapper ends at the end of its input.
+        this.letGo(this.channel!);
+      } else if (this.channel) {
         void this.killGroup();
       } else {
         // Not running yet: nothing to wait for. A channel that still arrives is killed by run().
@@ -109,14 +142,14 @@ export class RemoteCommand implements RunningCommand {
     } catch (error) {
       return this.finish(error instanceof TransportFailure && !this.termination ? error.transportError : undefined);
     }
+    if (this.request.heldUntil !== undefined) return; // held: its release (letGo) runs it, or ends it
     if (this.termination) return void this.killGroup(); // ended while its channel was being opened
-    // Past setTimeout's range (~24.8 days) Node would fire at once: treat such a timeout as none.
-    if (this.request.timeoutMs <= MAX_TIMER_MS) this.later(this.request.timeoutMs, () => void this.terminate('timeout'));
+    this.startTimeout();
   }
 
   private attach(channel: ClientChannel): void {
     this.channel = channel;
-    this.ranAt = Date.now();
+    if (this.request.heldUntil === undefined) this.ranAt = Date.now();
     const afterExit = (): void => {
       if (this.exit) this.watchForLeftovers(channel);
     };
@@ -133,8 +166,13 @@ export class RemoteCommand implements RunningCommand {
       afterExit();
     });
     channel.on('close', () => this.finish(this.verdict()));
-    // Then end-of-file: a command reading its input never waits for more.
-    channel.end(this.request.stdin ?? '');
+    if (this.request.heldUntil === undefined) {
+      // Then end-of-file: a command reading its input never waits for more.
+      channel.end(this.request.stdin ?? '');
+    } else {
+      this.waitingForRelease = true;
+      if (this.released !== undefined || this.termination) this.letGo(channel);
+    }
   }
 
   /** Keeps exactly the first OUTPUT_LIMIT_BYTES of a stream; the collector stops the command at the limit. */
@@ -186,9 +224,11 @@ export class RemoteCommand implements RunningCommand {
     clearTimeout(this.leftoverTimer);
     const { stdout, stderr } = this.output.end();
     const end = Date.now();
+    // What never ran (a held command not released) has no exit of its own: its wrapper's is not one.
+    const ran = !transportError && this.ranAt !== undefined;
     this.settle({
-      exitCode: transportError ? null : this.exit?.code ?? null,
-      signal: transportError ? null : this.exit?.signal ?? null,
+      exitCode: ran ? this.exit?.code ?? null : null,
+      signal: ran ? this.exit?.signal ?? null : null,
       stdout,
       stderr,
       durationMs: end - (this.ranAt ?? this.startedAt),

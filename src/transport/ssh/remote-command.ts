@@ -122,12 +122,18 @@ const KILL = [
 
 const elevate = (become: boolean): string => (become ? 'sudo -n -- ' : '');
 
-export function wrapCommand(script: string, options: { become: boolean; timeoutMs: number }): Wrapped {
+/**
+ * A held command (CommandRequest.heldUntil) waits here for its release, one line on its input,
+ * before it forks anything or reports a group; its end of input instead means it is never released.
+ */
+const RELEASE = 'read -r rb_go || exit 0';
+
+export function wrapCommand(script: string, options: { become: boolean; timeoutMs: number; held?: boolean }): Wrapped {
   const marker = `RUNBOOK-${randomBytes(8).toString('hex')}`;
   const bound = Number.isFinite(options.timeoutMs) && options.timeoutMs > 0
     ? (Math.ceil(options.timeoutMs / 100) / 10 + HOST_BOUND_SLACK_S).toFixed(1)
     : '';
-  const stage = `rb_s=${quote(script)}; rb_m=${marker}; rb_b=${bound}\n${STAGE}`;
+  const stage = `${options.held ? `${RELEASE}\n` : ''}rb_s=${quote(script)}; rb_m=${marker}; rb_b=${bound}\n${STAGE}`;
   return { command: `exec ${elevate(options.become)}/bin/sh -c ${quote(stage)}`, marker };
 }
 

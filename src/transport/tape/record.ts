@@ -80,7 +80,7 @@ class RecordingStream extends Duplex {
 }
 
 export class Recorder {
-  private readonly pending: Promise<RecordedAttempt>[] = [];
+  private readonly pending: Promise<RecordedAttempt | undefined>[] = [];
 
   constructor(private readonly mask: Mask) {}
 
@@ -96,15 +96,16 @@ export class Recorder {
   }
 
   /** Every attempt, in the order they started, once each has ended. */
-  attempts(): Promise<RecordedAttempt[]> {
-    return Promise.all(this.pending);
+  async attempts(): Promise<RecordedAttempt[]> {
+    return (await Promise.all(this.pending)).filter((attempt) => attempt !== undefined);
   }
 
   private command(transport: Transport, request: CommandRequest): RunningCommand {
     const startedAt = new Date().toISOString();
     const running = transport.start(request);
     const { mask } = this;
-    this.pending.push(running.result.then((outcome): RecordedAttempt => ({
+    // A held command never released ran nothing: a replay never asks for it (replay.ts).
+    this.pending.push(running.result.then((outcome): RecordedAttempt | undefined => outcome.termination === 'withheld' ? undefined : ({
       type: 'command',
       origin: request.origin ?? UNKNOWN_ORIGIN,
       target: transport.description,

@@ -2,7 +2,7 @@
 // attempt got when it was recorded (retries get theirs in order). An attempt with no recording is
 // a transport error that names it, never a silent pass; recordings no attempt used are listed.
 import { Duplex } from 'node:stream';
-import { refusedCommand, type AttemptOrigin, type CommandOutcome, type RunningCommand, type StreamOpening, type StreamRequest, type Transport, type TransportError } from '../types.js';
+import { refusedCommand, startOnRelease, type AttemptOrigin, type CommandOutcome, type RunningCommand, type StreamOpening, type StreamRequest, type Transport, type TransportError } from '../types.js';
 import { attemptKey, attemptText, instanceOf, type Asked, type ExchangeStep, type RecordedAttempt, type RecordedStream } from './attempt.js';
 
 type Mask = (text: string) => string;
@@ -141,11 +141,12 @@ export class Tape {
     const description = this.targets.get(hostName) ?? `${hostName} (not in the recording)`;
     return {
       description,
-      start: (request) => {
+      // A held command is asked of the tape on its release: one never released was never recorded.
+      start: (held) => startOnRelease(held, (request) => {
         const asked = { type: 'command' as const, script: this.mask(request.script), become: request.become ?? false, ...(request.stdin === undefined ? {} : { stdin: this.mask(request.stdin) }) };
         const found = this.take(request.origin, asked);
         return found?.type === 'command' ? replayedCommand(found.outcome, request.signal) : refusedCommand(this.notRecorded(description, request.origin, asked));
-      },
+      }),
       openStream: (request: StreamRequest) => {
         const asked = { type: 'stream' as const, to: { host: request.host, port: request.port } };
         const found = this.take(request.origin, asked);
