@@ -1,5 +1,6 @@
 // The CLI as operators start it: one ES module graph bundled by esbuild into dist/bundle/, lazy
-// parts (the SSH transport, mysql2, the reporters) as chunks loaded on first use. Loading about 230
+// parts (the SSH transport, the reporters) as chunks loaded on first use; mysql2 and the YAML library as
+// CommonJS files of their own, required on first use and compiled from code caches. Loading about 230
 // files of dist/ and node_modules one by one cost `runbook run` about 130 ms of its start-up on a
 // 2-core machine (npm run bench); one bundle reads and compiles a handful. ssh2 stays a package of
 // its own: it loads optional native bindings (its crypto, cpu-features) by path at run time.
@@ -15,7 +16,7 @@ const outdir = join(root, 'dist/bundle');
 /**
  * Data that mysql2 requires only inside functions, for what a check never asks of it: iconv-lite's
  * tables of the CJK character sets (about 500 KB) and the CA bundle of the deprecated `ssl:
- * "Amazon RDS"` profile (180 KB). Bundled, V8 had to read all of it every time the mysql2 chunk
+ * "Amazon RDS"` profile (180 KB). Bundled, V8 had to read all of it every time mysql2
  * loaded, in the middle of a run, while every other check's output waited (about half of its
  * 1.4 MB); left out, a require() finds them in node_modules, where npm puts mysql2's own
  * dependencies, if they are ever needed (a column in a CJK character set on a connection that is
@@ -32,7 +33,7 @@ const lazyDataFromNodeModules: Plugin = {
 };
 
 /**
- * mysql2's table of server error names (196 KB, a quarter of its chunk), which it reads only to name
+ * mysql2's table of server error names (196 KB, a quarter of the rest of mysql2), which it reads only to name
  * an error packet's code (1045: ER_ACCESS_DENIED_ERROR). In the chunk it was read and run every
  * time a check logged in, about 15 ms of the main thread in the middle of a run while every other
  * check's output waited (53-57 -> 38-43 ms to load the chunk, 5 runs each). It becomes a file of
@@ -87,26 +88,30 @@ const jsYamlAllocatesWhatItKeeps: Plugin = {
  */
 const YAML_FILE = 'yaml.cjs';
 
+/**
+ * mysql2 as one CommonJS file, which a check's login requires (src/checks/probes/mysql-library.ts)
+ * compiled from its code cache (scripts/code-cache.ts): Node 20 keeps no code cache of an ES module.
+ */
+const MYSQL2_FILE = 'mysql2.cjs';
+
+/** A package as one CommonJS file of the bundle's own, beside it (sourcemap: where its code is read by a person). */
+const commonJsFile = (contents: string, file: string, options: { plugins?: Plugin[]; sourcemap?: boolean } = {}) =>
+  build({
+    stdin: { contents, resolveDir: root, loader: 'js' },
+    outfile: join(outdir, file),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    ...(options.sourcemap === false ? {} : { sourcemap: 'linked' as const }),
+    plugins: options.plugins ?? [],
+    logLevel: 'warning',
+  });
+
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  stdin: { contents: "module.exports = require('yaml');", resolveDir: root, loader: 'js' },
-  outfile: join(outdir, YAML_FILE),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-await build({
-  entryPoints: [join(root, 'node_modules/mysql2/lib/constants/errors.js')],
-  outfile: join(outdir, MYSQL2_ERRORS_FILE),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
+await commonJsFile("module.exports = require('yaml');", YAML_FILE);
+await commonJsFile("module.exports = require('mysql2');", MYSQL2_FILE, { plugins: [lazyDataFromNodeModules, lazyMysql2ErrorNames] });
+await commonJsFile("module.exports = require('./node_modules/mysql2/lib/constants/errors.js');", MYSQL2_ERRORS_FILE, { sourcemap: false });
 await build({
   entryPoints: { main: join(root, 'src/cli/main.ts') },
   outdir,
@@ -117,9 +122,10 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['ssh2'],
-  plugins: [lazyDataFromNodeModules, lazyMysql2ErrorNames, lazyChildProcessForCommander, jsYamlAllocatesWhatItKeeps],
-  // src/runbook/yaml-library.ts requires the YAML library on first use: this file of its own.
-  define: { RUNBOOK_YAML_MODULE: JSON.stringify(`./${YAML_FILE}`) },
+  plugins: [lazyChildProcessForCommander, jsYamlAllocatesWhatItKeeps],
+  // The YAML library and mysql2 are required on first use (src/runbook/yaml-library.ts,
+  // src/checks/probes/mysql-library.ts): these files of their own.
+  define: { RUNBOOK_YAML_MODULE: JSON.stringify(`./${YAML_FILE}`), RUNBOOK_MYSQL2_MODULE: JSON.stringify(`./${MYSQL2_FILE}`) },
   // CommonJS packages in the bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,13 +1,15 @@
 // The last step of npm run build: a V8 code cache for each CommonJS file the CLI compiles as it
-// works (src/runbook/cached-require.ts), under each set of V8 flags it runs under, made once the
+// works (src/model/cached-require.ts), under each set of V8 flags it runs under, made once the
 // file has run on the shipped runbooks, so that it also holds the functions they needed.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { load } from 'js-yaml';
+import { PassThrough } from 'node:stream';
 import type * as Yaml from 'yaml';
-import { CODE_CACHE_DIRECTORY, writeCodeCache } from '../src/runbook/cached-require.js';
+import type { Mysql2Library } from '../src/checks/probes/mysql-library.js';
+import { CODE_CACHE_DIRECTORY, writeCodeCache } from '../src/model/cached-require.js';
 import { SCHEMA_VALIDATOR_FILE } from '../src/runbook/validate.js';
 import { CODE_CACHE_FLAG_SETS, noteV8Flag } from '../src/model/v8-flags.js';
 
@@ -46,6 +48,14 @@ const warmUpYaml = (texts: readonly string[]) => (exports: unknown): void => {
   void new yaml.Document({ checks: [{ id: 'a', stdout: 'b\nc' }] }).toString();
 };
 
+/** A check's login as far as it goes without a server: the connection made over a stream, then ended. */
+const warmUpMysql2 = (exports: unknown): void => {
+  const mysql = exports as Mysql2Library;
+  const connection = mysql.createConnection({ stream: new PassThrough(), user: 'app', password: 'x', database: 'appdb', connectTimeout: 1000, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, disableEval: true });
+  connection.on('error', () => undefined);
+  connection.destroy();
+};
+
 rmSync(CODE_CACHE_DIRECTORY, { recursive: true, force: true });
 const texts = runbookTexts();
 let set: readonly string[] = [];
@@ -59,4 +69,5 @@ for (const flags of CODE_CACHE_FLAG_SETS) {
   set = flags;
   writeCodeCache(SCHEMA_VALIDATOR_FILE, warmUpValidator(texts));
   writeCodeCache(join(root, 'dist/bundle/yaml.cjs'), warmUpYaml(texts));
+  writeCodeCache(join(root, 'dist/bundle/mysql2.cjs'), warmUpMysql2);
 }

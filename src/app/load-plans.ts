@@ -63,7 +63,7 @@ export const loadPlans = async (names: readonly string[], overrides: Overrides =
         return undefined;
       });
       if (!located) continue;
-      // Compiled first, under the flags its code cache was made for (runbook/cached-require.ts):
+      // Compiled first, under the flags its code cache was made for (model/cached-require.ts):
       // V8 takes no cache under the young generation's.
       schemaValidator();
       restoreYoungGeneration ??= await smallYoungGenerationWhile(located.path);

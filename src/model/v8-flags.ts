@@ -1,6 +1,6 @@
 // The V8 flags the CLI has set while it runs (cli/linear-regex.ts, app/load-plans.ts), noted by
 // whoever sets them. V8 takes a code cache only under the very flags it was made with, so the
-// cache a CommonJS file is compiled from is picked by them (runbook/cached-require.ts). Only the
+// cache a CommonJS file is compiled from is picked by them (model/cached-require.ts). Only the
 // notes live here: node:v8 itself is loaded by the setters, when they need it (7 ms of a start).
 
 /** V8's switch to its linear-time engine for a regex that backtracks too much (cli/linear-regex.ts). */

@@ -10,7 +10,7 @@ import { show } from '../matchers/format.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { DURATION_SCHEMA, durationExpectation, writtenValue } from '../model/duration.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
-import { requireCompiled } from './cached-require.js';
+import { requireCompiled } from '../model/cached-require.js';
 
 let compiled: ValidateFunction | undefined;
 

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as Yaml from 'yaml';
-import { requireCompiled } from './cached-require.js';
+import { requireCompiled } from '../model/cached-require.js';
 
 declare const RUNBOOK_YAML_MODULE: string | undefined;
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { BIN, ROOT, inlineFiles } from '../helpers/run-cli.js';
+import { loadConversation, replayServer } from '../fixtures/probes/mysql-conversation.js';
 
 /**
  * A preload that says, as the process exits, which of Node's modules and which files it loaded:
@@ -51,7 +52,7 @@ const loads = async (args: readonly string[]): Promise<{ exitCode: number; child
     childProcess: loaded.includes('NativeModule child_process'),
     v8: loaded.includes('NativeModule v8'),
     yaml: files.some(holdsYamlLibrary),
-    // Each file compiled with a code cache, and whether V8 took it (src/runbook/cached-require.ts).
+    // Each file compiled with a code cache, and whether V8 took it (src/model/cached-require.ts).
     cached: cached.map(([file, taken]) => [basename(file), taken]),
   };
 };
@@ -70,6 +71,21 @@ describe('start-up', () => {
     expect(await loads(['run', join(dir, 'local.yaml'), '--reporter', `json:${join(dir, 'report.json')}`])).toEqual({ exitCode: 0, childProcess: true, v8: true, yaml: false, cached: [[VALIDATOR, true]] });
     const [question] = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { questions: { checks: { location: unknown }[] }[] }).questions;
     expect(question?.checks[0]?.location).toEqual({ file: join(dir, 'local.yaml'), line: 8, col: 15 });
+  });
+
+  test('a check that logs in to MySQL requires mysql2 compiled from its code cache, and logs in', async () => {
+    const server = await replayServer(loadConversation('healthy'));
+    try {
+      const dir = inlineFiles({
+        'db.yaml': ['version: 1', 'title: one login', 'vars: { pw: { secret: true } }', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: does the database answer?', '    checks:', `      - { id: c, on: here, mysql: { host: 127.0.0.1, port: ${server.port}, user: app, password: "\${vars.pw}", database: appdb } }`, ''].join('\n'),
+      });
+      // The recorded conversation answers a login with a password (any: the replay counts bytes).
+      expect(await loads(['run', join(dir, 'db.yaml'), '--var', 'pw=x', '--reporter', `json:${join(dir, 'report.json')}`])).toMatchObject({ exitCode: 0, cached: [[VALIDATOR, true], ['mysql2.cjs', true]] });
+      const [question] = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { questions: { checks: { observed: { state: string } }[] }[] }).questions;
+      expect(question?.checks[0]?.observed.state).toBe('answered');
+    } finally {
+      await server.close();
+    }
   });
 
   test('a runbook the quick reading leaves to the exact one loads the YAML library, and is read and placed as before', async () => {

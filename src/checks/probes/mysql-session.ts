@@ -4,6 +4,7 @@
 // which knows the authentication plugins. Every path ends with the stream destroyed.
 import type { Duplex } from 'node:stream';
 import type { Connection, QueryError } from 'mysql2';
+import { mysqlLibrary } from './mysql-library.js';
 import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
@@ -112,8 +113,9 @@ class Conversation {
 
   async login(login: MysqlLogin, budget: PhaseBudget, serverVersion: string): Promise<MysqlAnswer> {
     // Loaded when a login is tried, not with the check kinds: validate and plan never need it.
-    const { default: mysql } = await import('mysql2');
-    const connection = mysql.createConnection({
+    // Loading it earlier, while the hosts' connections were made, delayed their handshakes as
+    // much: on a 2-core machine the main thread has no idle moment then (the lab, 20 runs).
+    const connection = mysqlLibrary().createConnection({
       stream: this.tap,
       user: login.user,
       password: login.password,

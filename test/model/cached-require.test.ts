@@ -7,10 +7,10 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { ROOT, inlineFiles } from '../helpers/run-cli.js';
-import { codeCacheFile } from '../../src/runbook/cached-require.js';
+import { codeCacheFile } from '../../src/model/cached-require.js';
 import { LINEAR_REGEX_FLAG } from '../../src/model/v8-flags.js';
 
-const CACHED_REQUIRE = pathToFileURL(join(ROOT, 'src/runbook/cached-require.ts')).href;
+const CACHED_REQUIRE = pathToFileURL(join(ROOT, 'src/model/cached-require.ts')).href;
 const V8_FLAGS = pathToFileURL(join(ROOT, 'src/model/v8-flags.ts')).href;
 
 /** Runs `body` in a new Node process with the module's exports (and `file`, `dir`) in scope; returns what it prints. */

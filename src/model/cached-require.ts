@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { v8FlagsSet } from '../model/v8-flags.js';
+import { v8FlagsSet } from './v8-flags.js';
 
 /** The package's dist/code-cache, from dist/bundle, dist/runbook and src/runbook alike. */
 export const CODE_CACHE_DIRECTORY = fileURLToPath(new URL('../../dist/code-cache/', import.meta.url));
