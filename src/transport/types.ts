@@ -144,9 +144,8 @@ export const refusedCommand = (transportError: TransportError): RunningCommand =
   stop: () => Promise.resolve(),
 });
 
-/** What is left of a held command's timeout once it is released, `heldSince` (performance.now()) on. */
-export const heldTimeoutMs = (request: CommandRequest, heldSince: number): number =>
-  Math.max(1, request.timeoutMs - (performance.now() - heldSince));
+/** What is left of a held command's timeout once it is released, after `heldMs` held. */
+export const heldTimeoutMs = (request: CommandRequest, heldMs: number): number => Math.max(1, request.timeoutMs - heldMs);
 
 /** What a held command that was never released ended with: nothing ran. */
 export const withheldOutcome = (): CommandOutcome => ({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, termination: 'withheld' });
@@ -164,7 +163,7 @@ export const startOnRelease = (request: CommandRequest, start: (request: Command
   request.signal?.addEventListener('abort', stopHeld, { once: true });
   const running = Promise.race([heldUntil, stoppedWhileHeld]).then((go) => {
     request.signal?.removeEventListener('abort', stopHeld);
-    return go && !request.signal?.aborted ? start({ ...unheld, timeoutMs: heldTimeoutMs(request, heldSince) }) : undefined;
+    return go && !request.signal?.aborted ? start({ ...unheld, timeoutMs: heldTimeoutMs(request, performance.now() - heldSince) }) : undefined;
   });
   return {
     result: running.then((command) => command?.result ?? withheldOutcome()),

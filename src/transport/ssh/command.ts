@@ -44,7 +44,6 @@ export class RemoteCommand implements RunningCommand {
   private released: boolean | undefined;
   /** Its channel is open and its wrapper waits for the release (remote-command.ts RELEASE). */
   private waitingForRelease = false;
-  private readonly heldSince = performance.now();
 
   constructor(private readonly connection: SshConnection, private readonly request: CommandRequest, private readonly become: boolean) {
     this.result = new Promise((resolve) => (this.settle = resolve));
@@ -68,7 +67,7 @@ export class RemoteCommand implements RunningCommand {
     else if (!go && !this.channel) void this.terminate('withheld');
   }
 
-  /** The released command runs now, its timeout counted from here; one never released ends unrun. */
+  /** The released command runs now, with what is left of its timeout; one never released ends unrun. */
   private letGo(channel: ClientChannel): void {
     this.waitingForRelease = false;
     if (this.termination || !this.released) {
@@ -81,7 +80,7 @@ export class RemoteCommand implements RunningCommand {
   }
 
   private startTimeout(): void {
-    const timeoutMs = this.request.heldUntil === undefined ? this.request.timeoutMs : heldTimeoutMs(this.request, this.heldSince);
+    const timeoutMs = this.request.heldUntil === undefined ? this.request.timeoutMs : heldTimeoutMs(this.request, Date.now() - this.startedAt);
     // Past setTimeout's range (~24.8 days) Node would fire at once: treat such a timeout as none.
     if (timeoutMs <= MAX_TIMER_MS) this.later(timeoutMs, () => void this.terminate('timeout'));
   }
