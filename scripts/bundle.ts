@@ -122,6 +122,11 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['ssh2'],
+  // Fewer bytes for V8 to read and pre-parse at every start (2.6 -> 1.8 MB of chunks): `validate`
+  // of the shipped runbook 250 -> 240 ms, 20,000 checks 773 -> 764 ms (21 alternated runs each).
+  // Names stay as written, for profiles and stack traces; the source maps lead back to src/.
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [lazyChildProcessForCommander, jsYamlAllocatesWhatItKeeps],
   // The YAML library and mysql2 are required on first use (src/runbook/yaml-library.ts,
   // src/checks/probes/mysql-library.ts): these files of their own.
