@@ -1,12 +1,14 @@
 // The `process:` check: is a process with this name / command line running on the host? The table
-// is read with ps (or /proc where ps is missing) and filtered here, so the probe never finds itself.
+// is read with ps (or /proc where ps is missing) and filtered here, so runbook never finds itself.
 import { failed, ok, type Result } from '../model/result.js';
 import { type Attempt, firstLine, inOrder, observed, type Reading, tryInOrder, unusable } from './probes/attempts.js';
 import { defineCheckKind } from './probes/define-kind.js';
+import { COMMAND_MARKER } from '../transport/types.js';
 import type { Observation, Probe, ProbeSettings } from './types.js';
 
 // Reading the process table from `ps` or, where ps is missing, from /proc walked in sh. The probe's
-// own processes are dropped here, never by grepping in the shell (LAB-NOTES 10: grep finds itself).
+// own processes are dropped here, never by grepping in the shell (LAB-NOTES 10: grep finds itself),
+// and so are runbook's other ones: the CLI, and the commands of the checks running beside it.
 export interface ProcessRow {
   readonly pid: number;
   readonly ppid: number;
@@ -75,21 +77,31 @@ export const parseProc = (stdout: string): { self: number; rows: ProcessRow[] } 
 };
 
 /**
- * Drops zombies (dead, not yet reaped: LAB-NOTES 11), the probe itself and what it started, and the
- * wrappers above it that carry its script (the transport's `timeout`, `sudo`, `sh -c`).
+ * Drops zombies (dead, not yet reaped: LAB-NOTES 11) and every process of runbook's own, which would
+ * otherwise answer for the host: the probe with the wrappers above it that carry its script (the
+ * transport's `timeout`, `sudo`, `sh -c`), and everything under its origin, the first process above
+ * those: the runbook CLI itself on the local host (`name: node` never finds runbook), the SSH
+ * session's sshd on another (a `command:` pattern never finds another check's command line running
+ * beside it). On an SSH host, anything under a wrapper carrying a command's mark goes too: our other
+ * connections to it, another run of runbook. A runbook that is PID 1 (a container's init) is the
+ * parent of every orphan, its checks' daemons too: then only the CLI itself is dropped, not all it
+ * adopted.
  */
 export const liveOthers = (table: { self: number; rows: readonly ProcessRow[] }, marker: string): ProcessRow[] => {
   const byPid = new Map(table.rows.map((row) => [row.pid, row]));
-  const probe = new Set<number>([table.self]);
-  for (let row = byPid.get(table.self); row && row.ppid > 0; row = byPid.get(row.ppid)) {
-    const parent = byPid.get(row.ppid);
-    if (parent?.args.includes(marker)) probe.add(parent.pid);
-  }
-  const isProbe = (row: ProcessRow): boolean => {
-    for (let at: ProcessRow | undefined = row, hops = 0; at && hops < 64; at = byPid.get(at.ppid), hops += 1) if (at.pid === table.self) return true;
-    return probe.has(row.pid);
+  const own = new Set<number>([table.self]);
+  let origin = byPid.get(byPid.get(table.self)?.ppid ?? 0);
+  for (; origin?.args.includes(marker) === true; origin = byPid.get(origin.ppid)) own.add(origin.pid);
+  const ownTrees = new Set(table.rows.filter((row) => COMMAND_MARKER.test(row.args)).map((row) => row.pid));
+  if (origin) (origin.pid === 1 ? own : ownTrees).add(origin.pid);
+  const isOwn = (row: ProcessRow): boolean => {
+    if (own.has(row.pid)) return true;
+    for (let at: ProcessRow | undefined = row, hops = 0; at && hops < 64; at = byPid.get(at.ppid), hops += 1) {
+      if (at.pid === table.self || ownTrees.has(at.pid)) return true;
+    }
+    return false;
   };
-  return table.rows.filter((row) => !row.state.startsWith('Z') && !isProbe(row));
+  return table.rows.filter((row) => !row.state.startsWith('Z') && !isOwn(row));
 };
 
 export const PS_MARKER = PS_FORMAT;
@@ -177,7 +189,7 @@ const probe = (spec: ProcessSpec, { resolve }: ProbeSettings): Result<Probe<Filt
 
 export const processCheck = defineCheckKind({
   name: 'process',
-  summary: 'finds running processes by name, command line and user (zombies and the probe itself excluded)',
+  summary: "finds running processes by name, command line and user (zombies and runbook's own processes excluded)",
   problems: (spec: ProcessSpec) =>
     (['name', 'command'] as const).flatMap((field) => {
       const source = spec[field];

@@ -16,6 +16,14 @@ export interface AttemptOrigin {
   readonly role: string;
 }
 
+/**
+ * The mark in the command line of every wrapper runbook runs a command under on an SSH host
+ * (ssh/remote-command.ts), fresh for each command: a process table read on the host tells by it
+ * which processes are runbook's own, other checks' commands included (checks/process.ts).
+ */
+export const commandMarker = (randomHex16: string): string => `RUNBOOK-${randomHex16}`;
+export const COMMAND_MARKER = /\bRUNBOOK-[0-9a-f]{16}\b/;
+
 export interface CommandRequest {
   /** A POSIX shell command line, run as `/bin/sh -c SCRIPT` on the host. */
   readonly script: string;

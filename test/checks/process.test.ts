@@ -56,7 +56,56 @@ describe('process: observing recorded lab output (ps over SSH on db)', () => {
     expect(table.rows.some((row) => row.args.includes(PS_MARKER))).toBe(true); // they are in the raw output
     const others = liveOthers(table, PS_MARKER);
     expect(selectProcesses(others, { command: /ps -eww|pid:10=/ })).toEqual([]);
-    expect(selectProcesses(others, { name: /sshd/ }).map((row) => row.ppid).sort()).toEqual([0, 1]);
+    // The listener stays; the session that serves our own connection (sshd: root@notty) is runbook's.
+    expect(selectProcesses(others, { name: /sshd/ }).map((row) => row.args)).toEqual([expect.stringMatching(/\[listener\]/)]);
+  });
+
+  /** A ps line as PS_SCRIPT prints it. */
+  const psLine = (pid: number, ppid: number, name: string, args: string): string =>
+    `${String(pid).padStart(10)} ${String(ppid).padStart(10)} ${'root'.padEnd(32)} ${'S'.padEnd(8)} ${name.padEnd(15)} ${args}`;
+  const wrapperOf = (marker: string, script: string) => `/bin/sh -c rb_s='${script}'; rb_m=${marker}; rb_b=35.0 LC_ALL=C; export LC_ALL`;
+  const names = (self: number, lines: readonly string[]) => liveOthers(parsePs([String(self), ...lines].join('\n')), PS_MARKER).map((row) => row.pid);
+
+  test("an SSH host: what runs under our session or under any runbook command's wrapper is runbook's, the rest is the host's", () => {
+    const table = [
+      psLine(1, 0, 'sshd', 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'),
+      psLine(40, 1, 'java', 'java -jar app.jar --name grep-me'),
+      psLine(90, 1, 'sshd', 'sshd: root@notty'),
+      // Another check of ours on the same connection, its command line holding the pattern.
+      psLine(91, 90, 'sh', wrapperOf('RUNBOOK-00112233445566aa', 'sleep 1; grep grep-me /etc/app.conf')),
+      psLine(92, 91, 'timeout', 'timeout -k 5 35.0 /bin/sh -c printf "%s" "$PPID" >&4 /bin/sh RUNBOOK-00112233445566aa sleep 1; grep grep-me'),
+      psLine(93, 92, 'sleep', 'sleep 1'),
+      // Our other connection to the host, or another run of runbook: a wrapper carrying a command's mark.
+      psLine(95, 1, 'sshd', 'sshd: root@notty'),
+      psLine(96, 95, 'sh', wrapperOf('RUNBOOK-ffeeddccbbaa9988', 'tail -f /var/log/grep-me.log')),
+      psLine(97, 96, 'tail', 'tail -f /var/log/grep-me.log'),
+      // The probe: its wrapper carries its script, then ps itself.
+      psLine(98, 90, 'sh', wrapperOf('RUNBOOK-0123456789abcdef', PS_SCRIPT)),
+      psLine(99, 98, 'ps', `ps -eww -o ${PS_MARKER}`),
+    ];
+    expect(names(99, table)).toEqual([1, 40, 95]);
+  });
+
+  test('the local host: the runbook CLI and everything it started are runbook\'s; what started it is not', () => {
+    const table = [
+      psLine(1, 0, 'systemd', '/sbin/init'),
+      psLine(500, 1, 'bash', '-bash'),
+      psLine(600, 500, 'node', 'node /usr/bin/runbook run app.yaml'),
+      psLine(610, 600, 'sh', '/bin/sh -c sleep 1; echo app.yaml'),
+      psLine(611, 610, 'sleep', 'sleep 1'),
+      psLine(620, 600, 'ps', `ps -eww -o ${PS_MARKER}`),
+      psLine(700, 1, 'node', 'node /srv/app.js'),
+    ];
+    expect(names(620, table)).toEqual([1, 500, 700]);
+  });
+
+  test('a runbook that is PID 1 (a container) is dropped, but not the orphans it adopted', () => {
+    const table = [
+      psLine(1, 0, 'node', 'node /usr/bin/runbook run app.yaml'),
+      psLine(30, 1, 'nginx', 'nginx: master process /usr/sbin/nginx'),
+      psLine(60, 1, 'ps', `ps -eww -o ${PS_MARKER}`),
+    ];
+    expect(names(60, table)).toEqual([30]);
   });
 
   test('zombies are dead: state Z never counts', () => {

@@ -1,7 +1,9 @@
 // `runbook run` end to end through the built CLI: verdicts, exit codes, reports, captures, timeouts,
 // concurrency, overrides and interruption, as an operator or a CI job would see them.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { inlineFiles, runbookWith, runCli, startCli, validateReport } from '../helpers/run-cli.js';
 
@@ -325,5 +327,23 @@ describe('runbook run', () => {
     ]);
     expect(Date.now() - started).toBeLessThan(9000); // never the holder's 10 s timeout
     for (const name of ['background.pid', 'holder.pid']) expect(groupRuns(Number(readFileSync(join(result.dir, name), 'utf8')))).toBe(false);
+  });
+
+  test("a process check never counts runbook's own processes: the CLI itself, another check's command beside it", async () => {
+    const token = `rb-own-${randomBytes(6).toString('hex')}`;
+    // A process of the host's own with the token in its command line, started here and not by runbook: it is found.
+    const outsider = execa('/bin/sh', ['-c', `sleep 30; : ${token}-outsider`], { reject: false, detached: true });
+    const seen = (id: string, pattern: string) => check(id, `process: { command: "${pattern}" }\ndepends_on: [soon]`);
+    const runbook = runbookWith(
+      check('beside', `run: sleep 1; echo ${token}-beside`) +
+      check('soon', 'run: sleep 0.2') +
+      seen('sees-beside', `${token}-beside`) + seen('sees-cli', `${token}\\\\.yaml`) + seen('sees-outsider', `${token}-outsider`),
+    );
+    const result = await runCli({ [`${token}.yaml`]: runbook }, ['run', `${token}.yaml`, ...json]).finally(async () => {
+      process.kill(-outsider.pid!, 'SIGKILL'); // its group: the shell and its sleep
+      await outsider;
+    });
+    const checks = Object.fromEntries(result.report!.questions[0]!.checks.map((c) => [c.id, [c.status, (c.observed as { count?: number } | undefined)?.count]]));
+    expect(checks).toEqual({ beside: ['pass', undefined], soon: ['pass', undefined], 'sees-beside': ['fail', 0], 'sees-cli': ['fail', 0], 'sees-outsider': ['pass', 1] });
   });
 });

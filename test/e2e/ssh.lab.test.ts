@@ -157,4 +157,21 @@ describeLab('runbook run over SSH (lab)', () => {
     expect(result.exitCode).toBe(130);
     for (const host of ['app', 'db']) expect((await lab.exec(host, 'pgrep -x sleep || true')).stdout).toBe('');
   });
+
+  test("a process check over SSH counts the host's processes, never runbook's own commands running beside it", async () => {
+    const token = `rb-own-${process.pid}-${Date.now()}`;
+    // The host's own process with the token in its command line, started outside runbook: it is found.
+    const started = await lab.exec('db', `setsid /bin/sh -c 'sleep 60; : ${token}-outsider' </dev/null >/dev/null 2>&1 & echo $!`);
+    const outsider = Number(started.stdout.trim());
+    expect(outsider).toBeGreaterThan(1);
+    const seen = (id: string, spec: string) => `      - { id: ${id}, on: server, depends_on: [soon], process: ${spec} }\n`;
+    const runbook = `version: 1\ntitle: own processes\nhosts:\n  server: db\nquestions:\n  - id: q\n    title: q\n    checks:\n` +
+      `      - { id: beside, on: server, run: 'sleep 1; echo ${token}-beside' }\n      - { id: soon, on: server, run: sleep 0.2 }\n` +
+      seen('sees-beside', `{ command: ${token}-beside }`) + seen('sees-outsider', `{ command: ${token}-outsider }`) +
+      seen('sees-mysqld', '{ name: mysqld|mariadbd }') + seen('sees-sshd', '{ name: sshd }');
+    const result = await cli([], { 'r.yaml': runbook }).finally(() => lab.exec('db', `kill ${outsider}`));
+    const counts = Object.fromEntries(result.report!.questions[0]!.checks.map((c) => [c.id, [c.status, (c.observed as { count?: number } | undefined)?.count]]));
+    // sshd: the listener only; the session serving our connection is runbook's.
+    expect(counts).toEqual({ beside: ['pass', undefined], soon: ['pass', undefined], 'sees-beside': ['fail', 0], 'sees-outsider': ['pass', 1], 'sees-mysqld': ['pass', 1], 'sees-sshd': ['pass', 1] });
+  });
 });

@@ -5,6 +5,7 @@
 // the host any more to kill it.
 import { randomBytes } from 'node:crypto';
 import shellQuote from 'shell-quote';
+import { commandMarker } from '../types.js';
 
 /** The script's own stdout starts after this line, which carries the group id. */
 export interface Wrapped {
@@ -129,7 +130,7 @@ const elevate = (become: boolean): string => (become ? 'sudo -n -- ' : '');
 const RELEASE = 'read -r rb_go || exit 0';
 
 export function wrapCommand(script: string, options: { become: boolean; timeoutMs: number; held?: boolean }): Wrapped {
-  const marker = `RUNBOOK-${randomBytes(8).toString('hex')}`;
+  const marker = commandMarker(randomBytes(8).toString('hex'));
   const bound = Number.isFinite(options.timeoutMs) && options.timeoutMs > 0
     ? (Math.ceil(options.timeoutMs / 100) / 10 + HOST_BOUND_SLACK_S).toFixed(1)
     : '';
