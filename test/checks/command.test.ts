@@ -42,6 +42,8 @@ describe('command: a program missing inside a pipeline', () => {
   test.each([
     ['dash', '/bin/sh: 1: chronyc: not found\n', ['chronyc']],
     ['bash as sh', 'sh: line 1: chronyc: command not found\n', ['chronyc']],
+    // Over SSH the command runs under `eval` in the wrapper's shell (transport/ssh/remote-command.ts).
+    ['dash, under eval (over SSH)', '/bin/sh: 1: eval: chronyc: not found\n', ['chronyc']],
     ['two in one pipeline, each once', 'sh: 1: chronyc: not found\nsh: 1: jq: not found\nsh: 1: jq: not found\n', ['chronyc', 'jq']],
     ['a program that says "not found" of its own', 'grep: pattern not found\nerror: file not found\n', []],
   ])('%s', (_, stderr, programs) => {

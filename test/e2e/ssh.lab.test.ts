@@ -174,4 +174,16 @@ describeLab('runbook run over SSH (lab)', () => {
     // sshd: the listener only; the session serving our connection is runbook's.
     expect(counts).toEqual({ beside: ['pass', undefined], soon: ['pass', undefined], 'sees-beside': ['fail', 0], 'sees-outsider': ['pass', 1], 'sees-mysqld': ['pass', 1], 'sees-sshd': ['pass', 1] });
   });
+
+  test('a program missing inside a pipeline is told over SSH too, where the wrapper runs the command under eval', async () => {
+    const runbook = `version: 1\ntitle: t\nhosts:\n  server: db\nquestions:\n  - id: q\n    title: q\n    checks:\n` +
+      `      - { id: piped, on: server, run: "no-such-tool-rb -c tracking | awk '{ print $1 }'", expect: { stdout: { equals: Normal } } }\n`;
+    const result = await cli([], { 'r.yaml': runbook });
+    expect(checksOf(result.report)['piped']).toMatchObject({
+      status: 'error',
+      reason: 'no-such-tool-rb not installed on server: the pipeline ran without it (exit 0); stderr says so',
+      missingTools: [{ tool: 'no-such-tool-rb', host: 'server' }],
+    });
+    expect(result.exitCode).toBe(3);
+  });
 });
