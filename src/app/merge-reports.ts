@@ -110,7 +110,7 @@ const mergeChecks = (lists: readonly (readonly CheckResult[])[]): CheckResult[] 
 const mergeQuestion = (parts: readonly QuestionResult[]): QuestionResult => {
   const first = parts[0]!;
   const require = parts.find((part) => part.require !== undefined)?.require;
-  // A shard where the question passed does not carry its hint: take it from one where it did not.
+  // Only a shard where the question failed carries its hint: the merged question fails too when one did.
   const hint = parts.find((part) => part.hint !== undefined)?.hint;
   return judgedQuestion({ runbook: first.runbook, id: first.id, title: first.title, severity: first.severity, hint, require }, mergeChecks(parts.map((part) => part.checks)));
 };

@@ -42,7 +42,7 @@ export interface QuestionSource {
   readonly require?: string | undefined;
 }
 
-/** A question with its checks' results, judged (execute/verdict.ts): the hint only when it did not pass, require only over a fleet. */
+/** A question with its checks' results, judged (execute/verdict.ts): the hint only when it failed (as a check's: run-check.ts), require only over a fleet. */
 export const judgedQuestion = (question: QuestionSource, checks: readonly CheckResult[]): QuestionResult => {
   const require = question.require ?? DEFAULT_REQUIRE;
   const verdict = questionVerdict(checks, require);
@@ -53,7 +53,7 @@ export const judgedQuestion = (question: QuestionSource, checks: readonly CheckR
     status: verdict.status,
     ...(question.severity === 'warning' ? { severity: 'warning' as const } : {}),
     ...(verdict.reason ? { reason: verdict.reason } : {}),
-    ...(verdict.status !== 'pass' && question.hint ? { hint: question.hint } : {}),
+    ...(verdict.status === 'fail' && question.hint ? { hint: question.hint } : {}),
     ...(verdict.hosts ? { hosts: verdict.hosts, require } : {}),
     checks: [...checks],
   };

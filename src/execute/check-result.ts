@@ -11,7 +11,7 @@ import type { Verdict } from './reason.js';
 
 /** What running the check added; a check that never ran has none of it. */
 export type Observed = Pick<CheckResult, 'durationMs' | 'evidence' | 'expectations' | 'captures' | 'observed' | 'missingTools' | 'notes' | 'startedAt'> & {
-  /** Resolved, and only for a check that did not pass. */
+  /** Resolved, and only for a check that failed. */
   readonly hint?: string;
 };
 

@@ -234,7 +234,10 @@ export const runCheck = async (check: Check, env: CheckEnvironment): Promise<Che
   const kept = verdict.status === 'error' ? {} : captured.values;
   const placement = { target: env.transportFor(check.on).description, ...(env.hostName === undefined ? {} : { hostName: env.hostName }) };
   const result = checkResult(check, placement, verdict, {
-    ...(verdict.status !== 'pass' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
+    // A hint says what to do about a fault: only a failure shows one. An error could not check (the
+    // host was not reached, the command timed out): a hint about the fault would send the operator
+    // after one nobody saw ("start the database" for a wrong SSH user).
+    ...(verdict.status === 'fail' && check.hint ? { hint: makeResolver(env.vars, env.captures).value(check.hint) } : {}),
     durationMs: Math.round(performance.now() - started),
     evidence: observer.records.map((record) => maskedEvidence(record, mask)),
     expectations: verdict.status === 'error' ? [] : expectations,

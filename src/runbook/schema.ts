@@ -187,7 +187,7 @@ const check: JsonSchema = {
     timeout: duration,
     become: { type: 'boolean', description: 'run this check with sudo -n' },
     informational: { type: 'boolean', description: "reported, but never decides its question's status" },
-    hint: { type: 'string', minLength: 1, description: 'what to do when the check does not pass, e.g. "start sshd"; may use ${vars.x} and ${captures.x}' },
+    hint: { type: 'string', minLength: 1, description: 'what to do when the check fails, e.g. "start sshd"; may use ${vars.x} and ${captures.x}' },
     when: { $ref: '#/definitions/condition', description: 'run this check only when this holds (over other checks\' outcomes or fields, or a variable); else it is skipped with the condition as the reason' },
     retry: retrySchema,
     until: untilSchema,
@@ -218,7 +218,7 @@ const question: JsonSchema = {
   properties: {
     id: id('service-up'),
     title: { type: 'string', minLength: 1, description: 'the question as an operator asks it, e.g. "Does the database listen on its port?"' },
-    hint: { type: 'string', minLength: 1, description: 'what to do when it does not pass, e.g. "start mysqld"' },
+    hint: { type: 'string', minLength: 1, description: 'what to do when it fails, e.g. "start mysqld"' },
     severity: { enum: ['error', 'warning'], description: 'warning: reported with its verdict, but never fails the run or its exit code (default error)' },
     require: {
       type: ['string', 'integer'],

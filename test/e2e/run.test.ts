@@ -346,4 +346,38 @@ describe('runbook run', () => {
     const checks = Object.fromEntries(result.report!.questions[0]!.checks.map((c) => [c.id, [c.status, (c.observed as { count?: number } | undefined)?.count]]));
     expect(checks).toEqual({ beside: ['pass', undefined], soon: ['pass', undefined], 'sees-beside': ['fail', 0], 'sees-cli': ['fail', 0], 'sees-outsider': ['pass', 1] });
   });
+
+  test('a hint is for a failure: a check that could not check (a timeout, a missing tool) and a skipped question show none', async () => {
+    const runbook = `version: 1
+title: hints
+hosts:
+  here: local
+questions:
+  - id: failing
+    title: Fails
+    hint: fix what failed
+    checks:
+      - { id: fails, on: here, run: exit-with 1, hint: the check failed }
+  - id: erring
+    title: Could not check
+    hint: restart the service
+    checks:
+      - { id: hangs, on: here, run: sleep 5, timeout: 300ms, hint: the service is down }
+      - { id: no-tool, on: here, run: no-such-tool-here, hint: the service is down }
+  - id: skipped
+    title: Skipped
+    hint: look at the listener
+    checks:
+      - { id: after, on: here, run: "true", depends_on: [hangs], hint: nothing listens }
+`;
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    const questions = result.report!.questions.map((q) => [q.id, q.status, q.hint, q.checks.map((c) => [c.id, c.status, c.hint])]);
+    expect(questions).toEqual([
+      ['failing', 'fail', 'fix what failed', [['fails', 'fail', 'the check failed']]],
+      ['erring', 'error', undefined, [['hangs', 'error', undefined], ['no-tool', 'error', undefined]]],
+      ['skipped', 'skipped', undefined, [['after', 'skipped', undefined]]],
+    ]);
+    const human = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml']);
+    expect(human.stdout.match(/hint: .*/g)).toEqual(['hint: the check failed', 'hint: fix what failed']);
+  });
 });

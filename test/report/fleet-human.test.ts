@@ -218,7 +218,6 @@ describe('single hosts, as before fleets', () => {
     '    ERROR ping-db (informational) on db (admin@10.0.0.5): timeout',
     'SKIP  db-port  Does the database listen?',
     '    SKIP  db-listen on db (admin@10.0.0.5): dependency',
-    '    hint: start the database',
     'FAIL  icmp     Is ICMP allowed?',
     '    FAIL  ping-only (informational) on db (admin@10.0.0.5): filtered',
     'PASS  disk     Is there disk space?',
