@@ -1,6 +1,6 @@
 // The `run:` check kind: its YAML form, and how it reads a command's outcome (recorded data).
 import { describe, expect, test } from 'vitest';
-import { interpretCommand, programsNotFound } from '../../src/checks/command.js';
+import { interpretCommand, programsNotFound, selfMatchingSearch } from '../../src/checks/command.js';
 import type { CommandOutcome } from '../../src/transport/types.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 
@@ -58,5 +58,35 @@ describe('command: a program missing inside a pipeline', () => {
 
   test('exit 127 names the missing tool for the diagnosis too', () => {
     expect(interpretCommand(outcome({ exitCode: 127, stderr: 'sh: 1: lsof: not found\n' }), 'db').missingTools).toEqual([{ tool: 'lsof', host: 'db' }]);
+  });
+});
+
+describe('run: a pgrep -f or pkill -f whose pattern matches its own script, refused', () => {
+  test.each([
+    ['pgrep -f mysqld', 'pgrep', 'mysqld'],
+    ['pgrep -u mysql -f mysqld', 'pgrep', 'mysqld'],
+    ['pgrep -fl java.*app.jar && echo ok', 'pgrep', 'java.*app.jar'],
+    ['FOO=1 /usr/bin/pgrep --full app', 'pgrep', 'app'],
+    ['pgrep -f -- -daemon', 'pgrep', '-daemon'],
+    ["echo ${vars.x}; pgrep -f 'my sql'", 'pgrep', 'my sql'],
+    ['pkill -HUP -f nginx', 'pkill', 'nginx'],
+  ])('%s', (script, tool, pattern) => {
+    expect(selfMatchingSearch(script)).toMatch(new RegExp(`^runs ${tool} -f ${JSON.stringify(pattern).replace(/[.*]/g, '\\$&')}, which`));
+  });
+
+  test.each([
+    ['without -f pgrep reads process names only', 'pgrep mysqld'],
+    ['a bracket keeps the pattern from matching its own text', "pgrep -f '[m]ysqld'"],
+    ['-x: the whole command line must match, which the shell\'s never is', 'pgrep -xf mysqld'],
+    ['-u takes the f of -uf as its value', 'pgrep -uf mysqld'],
+    ['an anchored pattern that is no text of the script', 'pgrep -f "^/usr/sbin/mysqld$"'],
+    ['a value known at run time is judged then', 'pgrep -f ${vars.name}'],
+    ['grep -v grep drops the shell\'s line too', 'ps -ef | grep -v grep | grep mysqld'],
+  ])('accepted: %s', (_, script) => {
+    expect(selfMatchingSearch(script)).toBeUndefined();
+  });
+
+  test('the suggestion for pkill is a pattern that no longer matches itself', () => {
+    expect(selfMatchingSearch("pkill -f 'mysqld --port'")).toContain('e.g. "[m]ysqld --port"');
   });
 });

@@ -380,4 +380,17 @@ questions:
     const human = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml']);
     expect(human.stdout.match(/hint: .*/g)).toEqual(['hint: the check failed', 'hint: fix what failed']);
   });
+
+  test('pgrep -f that would find its own shell: refused at load, or at run time when a variable makes the pattern; the bracket form can fail', async () => {
+    const absent = `rb-absent-${randomBytes(6).toString('hex')}`;
+    const refused = await runCli({ 'r.yaml': runbookWith(check('by-pgrep', `run: pgrep -f ${absent}`)) }, ['validate', 'r.yaml']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe(`r.yaml:11:14: questions[0].checks[0].run runs pgrep -f "${absent}", which finds the shell running this check (its command line holds the pattern), so it never fails; use process: { command: "${absent}" }, which leaves runbook's own processes out [RB_SCHEMA]\n`);
+    const runbook = runbookWith(check('by-variable', 'run: pgrep -f ${vars.name}') + check('by-bracket', `run: pgrep -f '[${absent[0]}]${absent.slice(1)}'`), `vars:\n  name: ${absent}\n`);
+    const result = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', ...json]);
+    expect(result.report!.questions[0]!.checks.map((c) => [c.id, c.status, c.reason])).toEqual([
+      ['by-variable', 'error', expect.stringMatching(new RegExp(`^runs pgrep -f "${absent}", which finds the shell running this check`)) as unknown],
+      ['by-bracket', 'fail', 'exit_code expected to equal 0, got 1'],
+    ]);
+  });
 });
