@@ -186,4 +186,18 @@ describeLab('runbook run over SSH (lab)', () => {
     });
     expect(result.exitCode).toBe(3);
   });
+
+  test('a Match exec block of ssh_config that may apply to a host is refused, not skipped: ssh would run the command and might connect elsewhere', async () => {
+    const dir = inlineFiles({ 'r.yaml': RUNBOOK });
+    const config = readFileSync(lab.sshConfigPath, 'utf8');
+    // For ssh, `exec true` holds: it would reach db on port 2222 (the lab's second sshd there).
+    writeFileSync(join(dir, 'match-db'), `${config}\nMatch host 10.200.0.82 exec "true"\n  Port 2222\n`);
+    writeFileSync(join(dir, 'match-other'), `Match host *.corp exec "true"\n  Port 2222\n\n${config}`);
+    const refused = await runCli({ 'r.yaml': RUNBOOK }, ['run', 'r.yaml', '--reporter', 'json', '--ssh-config', join(dir, 'match-db')]);
+    expect(checksOf(refused.report)['server-name']).toMatchObject({ status: 'error', reason: 'db (root@10.200.0.82:22): ssh_config has `Match host 10.200.0.82 exec "true"`, which runbook cannot evaluate and which may apply to this host; write this host\'s settings in a Host block, or give --ssh-config a file without it' });
+    expect(checksOf(refused.report)['client-name']).toMatchObject({ status: 'pass' });
+    expect(refused.exitCode).toBe(3);
+    const elsewhere = await runCli({ 'r.yaml': RUNBOOK }, ['run', 'r.yaml', '--reporter', 'json', '--ssh-config', join(dir, 'match-other')]);
+    expect(elsewhere.exitCode, elsewhere.stderr).toBe(0);
+  });
 });

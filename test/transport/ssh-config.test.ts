@@ -180,6 +180,29 @@ Host *
   test('ProxyCommand is refused rather than silently bypassed', () => {
     expect(resolve('Host *\n  ProxyCommand nc %h %p\n', 'x').unsupported).toMatch(/ProxyCommand/);
   });
+
+  test('a Match block with a criterion ssh evaluates and runbook cannot (exec, localnetwork, tagged) is refused for the hosts it may apply to', () => {
+    const config = [
+      'Match host *.corp exec "nc -z -w1 vpn.corp 22"', '  ProxyJump bastion.corp',
+      'Match originalhost office-* localnetwork 10.0.0.0/8', '  Port 2222',
+      'Match user deploy tagged ci', '  Port 2200',
+      'Host *', '  User root',
+    ].join('\n');
+    expect(resolve(config, 'db.corp').unsupported).toBe('ssh_config has `Match host *.corp exec "nc -z -w1 vpn.corp 22"`, which runbook cannot evaluate and which may apply to this host; write this host\'s settings in a Host block, or give --ssh-config a file without it');
+    expect(resolve(config, 'office-7').unsupported).toMatch(/^ssh_config has `Match originalhost office-\* localnetwork 10\.0\.0\.0\/8`/);
+    expect(resolve(config, 'web1', { user: 'deploy' }).unsupported).toMatch(/`Match user deploy tagged ci`/);
+    // Blocks whose host, originalhost or user does not match never apply: the host is reached as ssh reaches it.
+    expect(resolve(config, 'web1').unsupported).toBeUndefined();
+    expect(resolve(`Match host !db.corp,*.corp exec true\n  Port 2\n`, 'db.corp').unsupported).toBeUndefined();
+    expect(resolve('Match exec true\n  Port 2\n', 'anything').unsupported).toMatch(/`Match exec true`/);
+    // As ssh reads it: `Match host` compares the host name the lines above it have set (ssh -G agrees).
+    const before = 'Match host 10.9.9.9 exec true\n  Port 2222\nHost db\n  HostName 10.9.9.9\n';
+    const after = 'Host db\n  HostName 10.9.9.9\nMatch host 10.9.9.9 exec true\n  Port 2222\n';
+    expect(resolve(before, 'db').unsupported).toBeUndefined();
+    expect(resolve(after, 'db').unsupported).toMatch(/`Match host 10\.9\.9\.9 exec true`/);
+    expect(sshG(configFile(before, 'before'), 'db')['port']).toBe('22');
+    expect(sshG(configFile(after, 'after'), 'db')['port']).toBe('2222');
+  });
 });
 
 describe('config files', () => {

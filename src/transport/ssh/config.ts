@@ -2,6 +2,8 @@
 // wins, `[user@]host[:port]` given explicitly beats the file (as on ssh's command line), ProxyJump
 // chains become a `via` hop, and verification can only be made stricter, never turned off.
 import type SSHConfig from 'ssh-config';
+import type { Line } from 'ssh-config';
+import { wildcardRegExp } from './patterns.js';
 import { expandPath, hostTokens, type Tokens } from './tokens.js';
 
 export type StrictMode = 'yes' | 'accept-new';
@@ -96,6 +98,69 @@ function unsupported(computed: Computed): string | undefined {
 }
 
 /**
+ * Match criteria ssh evaluates and we do not: a local command's exit status, the local network's
+ * addresses, a tag. ssh-config leaves such a block out, so without this the host would be reached
+ * with other settings than ssh's (a direct connection where ssh goes through a bastion).
+ */
+const UNEVALUATED_CRITERIA = new Set(['exec', 'localnetwork', 'tagged']);
+
+type Criteria = Extract<Line, { criteria: unknown }>['criteria'];
+
+const criterionText = (value: Criteria[string]): string => (Array.isArray(value) ? value.map(({ val }) => val).join(' ') : value);
+
+/** A comma list of patterns as Match host reads it: any may match, a matching `!pattern` vetoes. */
+const matchesPatternList = (list: string, text: string): boolean => {
+  let matched = false;
+  for (const pattern of list.split(',')) {
+    const negated = pattern.startsWith('!');
+    if (!wildcardRegExp(negated ? pattern.slice(1) : pattern, { ignoreCase: true }).test(text)) continue;
+    if (negated) return false;
+    matched = true;
+  }
+  return matched;
+};
+
+/** What ssh compares a Match block's criteria with: the host and user as the lines before it left them. */
+interface MatchNames {
+  readonly alias: string;
+  readonly hostName: string;
+  readonly user: string;
+}
+
+/** Whether the criteria we can evaluate let the block apply to this host (the others are taken as true). */
+const mayApply = (criteria: Criteria, names: MatchNames): boolean =>
+  Object.entries(criteria).every(([key, value]) => {
+    const text = criterionText(value);
+    switch (key.toLowerCase()) {
+      case 'host': return matchesPatternList(text, names.hostName);
+      case 'originalhost': return matchesPatternList(text, names.alias);
+      case 'user': return matchesPatternList(text, names.user);
+      case 'localuser': return matchesPatternList(text, hostTokens.localUser());
+      default: return true;
+    }
+  });
+
+/** HostName with its %h (and %%) filled in, or the host as given. */
+const hostNameOf = (computed: Computed, ref: HostRef): string => (first(computed['hostname']) ?? ref.host).replace(/%h/g, ref.host).replace(/%%/g, '%');
+
+/** The host name and user as the config's first `lines` set them, as ssh has them when it reaches a Match line. */
+const namesBefore = (config: SSHConfig, lines: number, ref: HostRef): MatchNames => {
+  const computed = (config.slice(0, lines) as SSHConfig).compute(ref.user === undefined ? { Host: ref.host } : { Host: ref.host, User: ref.user }, { ignoreCase: true, matchExec: false });
+  return { alias: ref.host, hostName: hostNameOf(computed, ref), user: ref.user ?? first(computed['user']) ?? hostTokens.localUser() };
+};
+
+/** A Match block that may apply to this host and whose other criteria we cannot evaluate: refused, as ProxyCommand is. */
+function unevaluatedMatch(config: SSHConfig, ref: HostRef): string | undefined {
+  for (const [index, line] of config.entries()) {
+    if (!('criteria' in line) || !Object.keys(line.criteria).some((key) => UNEVALUATED_CRITERIA.has(key.toLowerCase()))) continue;
+    if (!mayApply(line.criteria, namesBefore(config, index, ref))) continue;
+    const words = Array.isArray(line.value) ? line.value.map(({ val, quoted }) => (quoted ? JSON.stringify(val) : val)).join(' ') : line.value;
+    return `ssh_config has \`Match ${words}\`, which runbook cannot evaluate and which may apply to this host; write this host's settings in a Host block, or give --ssh-config a file without it`;
+  }
+  return undefined;
+}
+
+/**
  * `chain` overrides ssh_config's ProxyJump for this host, as `ssh -J a,b c` does for b (reached via a);
  * undefined means "as configured".
  */
@@ -107,7 +172,7 @@ export function resolveTarget(
     ref.user === undefined ? { Host: ref.host } : { Host: ref.host, User: ref.user },
     { ignoreCase: true, matchExec: false },
   );
-  const hostName = (first(computed['hostname']) ?? ref.host).replace(/%h/g, ref.host).replace(/%%/g, '%');
+  const hostName = hostNameOf(computed, ref);
   const user = ref.user ?? first(computed['user']) ?? hostTokens.localUser();
   const port = ref.port ?? Number(first(computed['port']) ?? 22);
   const tokens = hostTokens.for({ alias: ref.host, hostName, user, port });
@@ -129,7 +194,7 @@ export function resolveTarget(
     keepaliveIntervalMs: Number(first(computed['serveraliveinterval']) ?? 15) * 1000,
     keepaliveCountMax: Number(first(computed['serveralivecountmax']) ?? 3),
     via: hop && resolveTarget(config, hop, defaults, jumps.length > 1 ? jumps.slice(0, -1) : undefined, depth + 1),
-    unsupported: unsupported(computed),
+    unsupported: unsupported(computed) ?? unevaluatedMatch(config, ref),
   };
 }
 
