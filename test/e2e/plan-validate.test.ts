@@ -17,7 +17,7 @@ questions:
     checks:
       - id: find-pid
         on: server
-        run: touch ran-marker; pgrep -f "mysqld --port=\${vars.port}"
+        run: touch ran-marker; pgrep -f "[m]ysqld --port=\${vars.port}"
         capture:
           pid: '^(\\d+)'
   - id: port-listening
@@ -47,7 +47,7 @@ describe('validate and plan', () => {
     const result = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', '--var', 'port=3307']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('  1. find-pid [service-up] on server (local), command, timeout 30s');
-    expect(result.stdout).toContain('       $ touch ran-marker; pgrep -f "mysqld --port=3307"');
+    expect(result.stdout).toContain('       $ touch ran-marker; pgrep -f "[m]ysqld --port=3307"');
     expect(result.stdout).toContain('  2. lsof-port [port-listening] on server (local), command, timeout 5s, after find-pid');
     expect(result.stdout).toContain('       $ lsof -nPi4:3307 -a -p ${captures.pid}');
     expect(result.stdout).toContain('  3. from-client [port-listening] on client (admin@10.0.0.5:2222), command, timeout 30s');
