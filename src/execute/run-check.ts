@@ -167,7 +167,11 @@ class Observer {
 
   private recordStream(entry: StreamRecord): void {
     const role = entry.host ?? this.check.on;
-    const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: entry.transcript, stderr: entry.problem ?? '', durationMs: Math.round(entry.durationMs) };
+    // A conversation that ends once the run was stopped (its deadline, an interruption) ended for
+    // that, not for anything the host said: canceled, as a command the run stopped, so the check is
+    // an error that says so (a hung MySQL was a failed "server-error" under --deadline).
+    const stopped = this.env.signal.aborted ? { termination: 'canceled' as const } : {};
+    const outcome: CommandOutcome = { exitCode: null, signal: null, stdout: entry.transcript, stderr: entry.problem ?? '', durationMs: Math.round(entry.durationMs), ...stopped };
     this.records.push({ host: this.where(role, this.env.transportFor(role)), command: entry.command, outcome, conversation: true });
   }
 }
