@@ -25,6 +25,14 @@ const namesOf = (check: CheckResult): string[] =>
 export const withoutHostNames = (text: string, check: CheckResult): string =>
   namesOf(check).reduce((result, name) => result.replace(new RegExp(`(?<![\\w.-])${escapeRegExp(name)}(?![\\w-]|\\.\\w)`, 'g'), HOST_PLACEHOLDER), text);
 
+/**
+ * A group's shared words, read once: the transport names a host by its name and its destination,
+ * `web07 (root@10.0.0.7:22)`, which both become HOST; once is enough, and a reason that only
+ * starts by naming the host (`HOST: host unreachable`) says it of every host in the group.
+ */
+const sharedWords = (text: string): string =>
+  text.replaceAll(`${HOST_PLACEHOLDER} (${HOST_PLACEHOLDER})`, HOST_PLACEHOLDER).replace(new RegExp(`^${HOST_PLACEHOLDER}: `), '');
+
 /** A check that passed only on a retry: the gate held, but only just, which the reports say. */
 export const passedOnRetry = (check: CheckResult): boolean => check.status === 'pass' && (check.attempts?.length ?? 0) > 0;
 
@@ -47,7 +55,7 @@ export const groupHosts = (checks: readonly CheckResult[]): HostGroup[] => {
   const alike = groupBy(checks, (check) => JSON.stringify([check.id, check.status, withoutHostNames(statementOf(check), check)]));
   const groups = [...alike.values()].map((members): HostGroup => {
     const first = members[0]!;
-    return { first, checks: members, statement: withoutHostNames(statementOf(first), first) };
+    return { first, checks: members, statement: sharedWords(withoutHostNames(statementOf(first), first)) };
   });
   return groups.sort((a, b) => SHOWN_FIRST.indexOf(a.first.status) - SHOWN_FIRST.indexOf(b.first.status) || b.checks.length - a.checks.length);
 };

@@ -43,7 +43,7 @@ describe('a question over 200 hosts', () => {
         '            stderr:',
         '              nc: connect to 10.201.0.1 port 80 (tcp) failed: Connection refused',
         '            hint: start nginx: systemctl start nginx',
-        '    ERROR port-open on 2 hosts (web050, web120): timed out after 5 s waiting for HOST (HOST)',
+        '    ERROR port-open on 2 hosts (web050, web120): timed out after 5 s waiting for HOST',
         '          e.g. web050:',
         '            $ nc -z -w 2 10.201.0.50 80',
         '            no exit code after 5000 ms on web (root@10.201.0.50:22)',
@@ -117,7 +117,7 @@ describe('groups', () => {
     expect(heads).toEqual([
       '    FAIL  port-open on 3 hosts (web008, web009, web010): connection to HOST port 80 refused',
       '    FAIL  port-open on 2 hosts (web006, web007): connection to HOST port 443 refused',
-      '    ERROR port-open on 3 hosts (web003, web004, web005): timed out after 5 s waiting for HOST (HOST)',
+      '    ERROR port-open on 3 hosts (web003, web004, web005): timed out after 5 s waiting for HOST',
       '    SKIP  port-open on 2 hosts (web001, web002): dependency "ssh-up" failed',
       '    PASS  port-open on 2 hosts (web011, web012): passed on attempt 2 of 3',
       '    hint: the load balancer drops a host that does not answer on :80',
@@ -146,8 +146,13 @@ describe('groups', () => {
     expect(groupHosts(checks).map((group) => [group.checks.map((check) => check.hostName), group.statement])).toEqual([
       [['web001', 'web002'], 'connection to HOST port 80 refused'],
       [['web004'], 'connection to HOST port 8080 refused'],
-      [['web003'], 'timed out after 5 s waiting for HOST (HOST)'],
+      [['web003'], 'timed out after 5 s waiting for HOST'],
     ]);
+  });
+
+  test('a reason that names the host before saying what happened (the transport\'s) reads as what happened, once for the group', () => {
+    const unreachable = (n: number): CheckResult => ({ ...hostCheck(n, 'timeout'), status: 'error', reason: `web00${n} (root@10.201.0.${n}:22): host unreachable` });
+    expect(groupHosts([unreachable(1), unreachable(2)]).map((group) => [group.checks.length, group.statement])).toEqual([[2, 'host unreachable']]);
   });
 });
 
