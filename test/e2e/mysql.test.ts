@@ -131,6 +131,6 @@ questions:
     const result = await runCli({ 'h.yaml': yaml }, ['run', 'h.yaml', '--reporter', 'json', '--deadline', '700ms']);
     expect(Date.now() - started).toBeLessThan(8000);
     expect(result.exitCode, result.stderr).toBe(3);
-    expect(result.report!.questions[0]!.checks[0]).toMatchObject({ status: 'error', reason: "stopped: the run's deadline (--deadline 700ms) passed" });
+    expect(result.report!.questions[0]!.checks[0]).toMatchObject({ status: 'error', reason: "stopped: the run's deadline (--deadline 700ms) passed", observed: { state: 'interrupted', phase: 'greeting' } });
   });
 });

@@ -21,7 +21,9 @@ export type MysqlState =
   | 'login-timeout'
   /** Logged in, and the query failed; or the server broke the conversation off. */
   | 'server-error'
-  | 'query-timeout';
+  | 'query-timeout'
+  /** The run was stopped (its deadline, an interruption) before the server answered: nothing is known of it. */
+  | 'interrupted';
 
 export type MysqlPhase = 'connect' | 'greeting' | 'login' | 'query' | 'done';
 

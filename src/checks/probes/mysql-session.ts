@@ -81,7 +81,7 @@ class Conversation {
   }
 
   private interrupted(phase: MysqlPhase): MysqlAnswer {
-    return this.stop(phase, 'server-error', 'interrupted before the server answered');
+    return this.stop(phase, 'interrupted', 'interrupted before the server answered');
   }
 
   async greeting(budgetMs: number): Promise<MysqlAnswer | { readonly serverVersion: string }> {
