@@ -195,6 +195,11 @@ Host *
     expect(resolve(config, 'web1').unsupported).toBeUndefined();
     expect(resolve(`Match host !db.corp,*.corp exec true\n  Port 2\n`, 'db.corp').unsupported).toBeUndefined();
     expect(resolve('Match exec true\n  Port 2\n', 'anything').unsupported).toMatch(/`Match exec true`/);
+    // Negated: `!exec` holds when the command fails, and `!host` keeps the block from the host it names.
+    expect(resolve('Match !exec "false"\n  Port 2\n', 'anything').unsupported).toMatch(/`Match !exec "false"`/);
+    expect(sshG(configFile('Match !exec "false"\n  Port 2222\n', 'negated'), 'anything')['port']).toBe('2222');
+    expect(resolve('Match !host db.corp exec true\n  Port 2\n', 'db.corp').unsupported).toBeUndefined();
+    expect(resolve('Match !host db.corp exec true\n  Port 2\n', 'web.corp').unsupported).toMatch(/`Match !host db\.corp exec true`/);
     // As ssh reads it: `Match host` compares the host name the lines above it have set (ssh -G agrees).
     const before = 'Match host 10.9.9.9 exec true\n  Port 2222\nHost db\n  HostName 10.9.9.9\n';
     const after = 'Host db\n  HostName 10.9.9.9\nMatch host 10.9.9.9 exec true\n  Port 2222\n';

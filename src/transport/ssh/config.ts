@@ -127,17 +127,25 @@ interface MatchNames {
   readonly user: string;
 }
 
+/** A criterion's keyword without the `!` that negates it (`!exec "cmd"` holds when cmd fails). */
+const keywordOf = (key: string): string => key.toLowerCase().replace(/^!/, '');
+
+/** Whether one criterion we can evaluate holds for this host; undefined for the others. */
+const holds = (keyword: string, text: string, names: MatchNames): boolean | undefined => {
+  switch (keyword) {
+    case 'host': return matchesPatternList(text, names.hostName);
+    case 'originalhost': return matchesPatternList(text, names.alias);
+    case 'user': return matchesPatternList(text, names.user);
+    case 'localuser': return matchesPatternList(text, hostTokens.localUser());
+    default: return undefined;
+  }
+};
+
 /** Whether the criteria we can evaluate let the block apply to this host (the others are taken as true). */
 const mayApply = (criteria: Criteria, names: MatchNames): boolean =>
   Object.entries(criteria).every(([key, value]) => {
-    const text = criterionText(value);
-    switch (key.toLowerCase()) {
-      case 'host': return matchesPatternList(text, names.hostName);
-      case 'originalhost': return matchesPatternList(text, names.alias);
-      case 'user': return matchesPatternList(text, names.user);
-      case 'localuser': return matchesPatternList(text, hostTokens.localUser());
-      default: return true;
-    }
+    const held = holds(keywordOf(key), criterionText(value), names);
+    return held === undefined || held !== key.startsWith('!');
   });
 
 /** HostName with its %h (and %%) filled in, or the host as given. */
@@ -152,7 +160,7 @@ const namesBefore = (config: SSHConfig, lines: number, ref: HostRef): MatchNames
 /** A Match block that may apply to this host and whose other criteria we cannot evaluate: refused, as ProxyCommand is. */
 function unevaluatedMatch(config: SSHConfig, ref: HostRef): string | undefined {
   for (const [index, line] of config.entries()) {
-    if (!('criteria' in line) || !Object.keys(line.criteria).some((key) => UNEVALUATED_CRITERIA.has(key.toLowerCase()))) continue;
+    if (!('criteria' in line) || !Object.keys(line.criteria).some((key) => UNEVALUATED_CRITERIA.has(keywordOf(key)))) continue;
     if (!mayApply(line.criteria, namesBefore(config, index, ref))) continue;
     const words = Array.isArray(line.value) ? line.value.map(({ val, quoted }) => (quoted ? JSON.stringify(val) : val)).join(' ') : line.value;
     return `ssh_config has \`Match ${words}\`, which runbook cannot evaluate and which may apply to this host; write this host's settings in a Host block, or give --ssh-config a file without it`;
