@@ -79,10 +79,13 @@ const simpleCommands = (script: string): string[][] => {
   return commands.map((words) => words.slice(words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word))));
 };
 
+/** `/usr/bin/pgrep` is pgrep. */
+const programName = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
+
 const searchesIn = (script: string): Search[] =>
   simpleCommands(script).flatMap((words) => {
-    const at = words.findIndex((word) => SEARCHERS.has(word.split('/').pop() ?? ''));
-    return at < 0 ? [] : [readSearch(words[at]!.split('/').pop()!, words.slice(at + 1))];
+    const at = words.findIndex((word) => SEARCHERS.has(programName(word)));
+    return at < 0 ? [] : [readSearch(programName(words[at]!), words.slice(at + 1))];
   });
 
 /** Whether a pgrep pattern (an extended regex; JavaScript's reads the common ones alike) matches this text. */

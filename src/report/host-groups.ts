@@ -30,8 +30,10 @@ export const withoutHostNames = (text: string, check: CheckResult): string =>
  * `web07 (root@10.0.0.7:22)`, which both become HOST; once is enough, and a reason that only
  * starts by naming the host (`HOST: host unreachable`) says it of every host in the group.
  */
-const sharedWords = (text: string): string =>
-  text.replaceAll(`${HOST_PLACEHOLDER} (${HOST_PLACEHOLDER})`, HOST_PLACEHOLDER).replace(new RegExp(`^${HOST_PLACEHOLDER}: `), '');
+const sharedWords = (text: string): string => {
+  const once = text.replaceAll(`${HOST_PLACEHOLDER} (${HOST_PLACEHOLDER})`, HOST_PLACEHOLDER);
+  return once.startsWith(`${HOST_PLACEHOLDER}: `) ? once.slice(HOST_PLACEHOLDER.length + 2) : once;
+};
 
 /** A check that passed only on a retry: the gate held, but only just, which the reports say. */
 export const passedOnRetry = (check: CheckResult): boolean => check.status === 'pass' && (check.attempts?.length ?? 0) > 0;

@@ -148,13 +148,20 @@ const mayApply = (criteria: Criteria, names: MatchNames): boolean =>
     return held === undefined || held !== key.startsWith('!');
   });
 
+/** What the config settles on for this host, first match winning; a user given with the host wins. */
+const computeFor = (config: SSHConfig, ref: HostRef): Computed =>
+  config.compute(ref.user === undefined ? { Host: ref.host } : { Host: ref.host, User: ref.user }, { ignoreCase: true, matchExec: false });
+
 /** HostName with its %h (and %%) filled in, or the host as given. */
 const hostNameOf = (computed: Computed, ref: HostRef): string => (first(computed['hostname']) ?? ref.host).replace(/%h/g, ref.host).replace(/%%/g, '%');
 
+/** The user given with the host, else the configured one, else the local user (as ssh). */
+const userOf = (computed: Computed, ref: HostRef): string => ref.user ?? first(computed['user']) ?? hostTokens.localUser();
+
 /** The host name and user as the config's first `lines` set them, as ssh has them when it reaches a Match line. */
 const namesBefore = (config: SSHConfig, lines: number, ref: HostRef): MatchNames => {
-  const computed = (config.slice(0, lines) as SSHConfig).compute(ref.user === undefined ? { Host: ref.host } : { Host: ref.host, User: ref.user }, { ignoreCase: true, matchExec: false });
-  return { alias: ref.host, hostName: hostNameOf(computed, ref), user: ref.user ?? first(computed['user']) ?? hostTokens.localUser() };
+  const computed = computeFor(config.slice(0, lines) as SSHConfig, ref);
+  return { alias: ref.host, hostName: hostNameOf(computed, ref), user: userOf(computed, ref) };
 };
 
 /** A Match block that may apply to this host and whose other criteria we cannot evaluate: refused, as ProxyCommand is. */
@@ -176,12 +183,9 @@ export function resolveTarget(
   config: SSHConfig, ref: HostRef, defaults: ResolveDefaults, chain?: readonly HostRef[], depth = 0,
 ): SshTarget {
   if (depth > MAX_HOPS) throw new Error(`ProxyJump chain to ${ref.host} is longer than ${MAX_HOPS} hops (a loop?)`);
-  const computed = config.compute(
-    ref.user === undefined ? { Host: ref.host } : { Host: ref.host, User: ref.user },
-    { ignoreCase: true, matchExec: false },
-  );
+  const computed = computeFor(config, ref);
   const hostName = hostNameOf(computed, ref);
-  const user = ref.user ?? first(computed['user']) ?? hostTokens.localUser();
+  const user = userOf(computed, ref);
   const port = ref.port ?? Number(first(computed['port']) ?? 22);
   const tokens = hostTokens.for({ alias: ref.host, hostName, user, port });
   const jumps = chain ?? jumpChain(computed);
