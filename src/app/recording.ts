@@ -249,7 +249,8 @@ export class FieldReader {
     if (this.at(path) === undefined) return undefined;
     const code = this.text([...path, 'code']);
     const message = this.text([...path, 'message']);
-    return code !== undefined && message !== undefined ? { code, message } : undefined;
+    if (code === undefined || message === undefined) return undefined;
+    return this.at([...path, 'started']) === true ? { code, message, started: true } : { code, message };
   }
 }
 

@@ -2,7 +2,7 @@
 // the operator's terminal, and a stdout as large as the output limit (model/limits.ts) must not
 // ride along in every report.
 import type { Evidence, Excerpt } from '../model/outcome.js';
-import type { CommandOutcome } from '../transport/types.js';
+import { neverRan, type CommandOutcome } from '../transport/types.js';
 import { escapeControl } from '../model/visible-text.js';
 
 export const EXCERPT_MAX_LINES = 200;
@@ -65,6 +65,7 @@ export const evidenceFor = (host: string, command: string, outcome: CommandOutco
     ...(meaning ? { exitMeaning: meaning } : {}),
     ...(outcome.signal ? { signal: outcome.signal } : {}),
     ...(conversation ? { conversation } : {}),
+    ...(neverRan(outcome) ? { notRun: true as const } : {}),
     durationMs: outcome.durationMs,
     stdout: excerpt(outcome.stdout),
     stderr: excerpt(outcome.stderr),

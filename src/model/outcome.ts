@@ -28,6 +28,8 @@ export interface Evidence {
    * exit code: `command` says what was spoken to whom, stdout is the transcript.
    */
   readonly conversation?: true;
+  /** The command never ran: the transport could not start it (the check's reason says why). */
+  readonly notRun?: true;
   readonly durationMs: number;
   readonly stdout: Excerpt;
   readonly stderr: Excerpt;

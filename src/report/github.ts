@@ -4,6 +4,7 @@
 // ended alike make one annotation and one summary entry, grouped as the human report groups them:
 // GitHub shows only ten error annotations per step, which one check failing on 200 hosts would use up.
 import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
+import { endLine } from './evidence-text.js';
 import { replayLines } from './replay-note.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
@@ -45,11 +46,6 @@ const command = ({ level, properties, message }: Annotation): string => {
   return `::${level}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 };
 
-const exitText = (evidence: Evidence): string => {
-  if (evidence.exitCode === null) return evidence.signal ? `ended by ${evidence.signal}` : 'no exit code';
-  return `exit ${evidence.exitCode}${evidence.exitMeaning ? ` (${evidence.exitMeaning})` : ''}`;
-};
-
 /** The first lines of an excerpt, and how many more the command printed (the excerpt may hold fewer). */
 const streamLines = (name: string, excerpt: Excerpt, count: number): string[] => {
   if (excerpt.text === '') return [];
@@ -61,7 +57,7 @@ const streamLines = (name: string, excerpt: Excerpt, count: number): string[] =>
 /** The command, how it ended, and the first lines of what it printed, stderr first: it usually says why. */
 const evidenceSketch = (evidence: Evidence, lines: number): string[] => [
   `${evidence.conversation ? '~' : '$'} ${evidence.command}`,
-  `${evidence.conversation ? '' : `${exitText(evidence)} `}after ${evidence.durationMs} ms on ${evidence.host}`,
+  evidence.conversation ? `after ${evidence.durationMs} ms on ${evidence.host}` : endLine(evidence),
   ...streamLines(evidence.conversation ? 'problem' : 'stderr', evidence.stderr, lines),
   ...streamLines(evidence.conversation ? 'said' : 'stdout', evidence.stdout, lines),
 ];

@@ -9,6 +9,7 @@
 // markup. A host printing `</pre><script>` therefore shows those characters and ends nothing.
 import { roleAndTarget } from '../model/host-address.js';
 import { escapeControl } from '../model/visible-text.js';
+import { exitText } from './evidence-text.js';
 import { replayLines } from './replay-note.js';
 import { STATUSES, type Evidence, type Excerpt, type ExpectationResult, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunbookSummary, RunReport } from '../model/report.js';
@@ -153,11 +154,6 @@ ${runbooksTable(report)}
 
 // ---- Evidence --------------------------------------------------------------------------------------
 
-const exitText = (evidence: Evidence): string => {
-  if (evidence.exitCode === null) return evidence.signal ? `ended by ${evidence.signal}` : 'no exit code';
-  return `exit ${evidence.exitCode}${evidence.exitMeaning ? ` (${evidence.exitMeaning})` : ''}`;
-};
-
 /** HTML drops a newline right after <pre>: one is written there so output that starts with one keeps it. */
 const stream = (name: string, excerpt: Excerpt, className: string): Markup => {
   if (excerpt.text === '') return html``;
@@ -171,7 +167,7 @@ const evidenceBlock = (evidence: Evidence): Markup => {
   const silent = evidence.stdout.text === '' && evidence.stderr.text === '';
   return html`<div class="evidence">
 <p class="command"><span class="prompt" aria-hidden="true">${evidence.conversation ? '~' : '$'}</span> <code>${evidence.command}</code></p>
-<p class="ran">${evidence.conversation ? '' : html`<span class="exit">${exitText(evidence)}</span> · `}<span class="took">${duration(evidence.durationMs)}</span> · on <span class="on">${evidence.host}</span>${silent ? ' · no output' : ''}</p>
+<p class="ran">${evidence.conversation ? '' : html`<span class="exit">${exitText(evidence)}</span> · `}${evidence.notRun ? '' : html`<span class="took">${duration(evidence.durationMs)}</span> · `}on <span class="on">${evidence.host}</span>${silent ? ' · no output' : ''}</p>
 ${stream(out, evidence.stdout, 'stdout')}${stream(err, evidence.stderr, 'stderr')}
 </div>`;
 };

@@ -4,6 +4,7 @@
 // as one line with one host's evidence, so that 200 hosts read as a handful of lines; `--verbose`
 // lists every host instead.
 import { styleText } from 'node:util';
+import { endLine } from './evidence-text.js';
 import { replayLines } from './replay-note.js';
 import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
 import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
@@ -46,11 +47,9 @@ const conversationLines = (evidence: Evidence): string[] => [
 
 const evidenceLines = (evidence: Evidence): string[] => {
   if (evidence.conversation) return conversationLines(evidence);
-  const exit = evidence.exitCode === null ? (evidence.signal ? `ended by ${evidence.signal}` : 'no exit code') : `exit ${evidence.exitCode}`;
-  const meaning = evidence.exitMeaning && evidence.exitCode !== null ? ` (${evidence.exitMeaning})` : '';
   return [
     `$ ${evidence.command}`,
-    `${exit}${meaning} after ${evidence.durationMs} ms on ${evidence.host}`,
+    endLine(evidence),
     ...shortExcerpt('stdout', evidence.stdout),
     ...shortExcerpt('stderr', evidence.stderr),
   ];

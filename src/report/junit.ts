@@ -10,6 +10,7 @@
 // forBuilder() before any text reaches it: XML 1.0 cannot carry some characters at all, and
 // xmlbuilder2 leaves an `&` that looks like an entity reference unescaped (see forBuilder()).
 import { create } from 'xmlbuilder2';
+import { endLine } from './evidence-text.js';
 import { replaySentence } from './replay-note.js';
 import type { Evidence, Excerpt, Status } from '../model/outcome.js';
 import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
@@ -120,9 +121,7 @@ const excerptLines = (name: string, { text, totalLines, totalBytes, truncated }:
 
 const exitLine = (evidence: Evidence): string => {
   if (evidence.conversation) return `${evidence.durationMs} ms from ${evidence.host}`;
-  const exit = evidence.exitCode === null ? (evidence.signal ? `ended by ${evidence.signal}` : 'no exit code') : `exit ${evidence.exitCode}`;
-  const meaning = evidence.exitMeaning && evidence.exitCode !== null ? ` (${evidence.exitMeaning})` : '';
-  return `${exit}${meaning} after ${evidence.durationMs} ms on ${evidence.host}`;
+  return endLine(evidence);
 };
 
 /** A conversation (runbook speaking a protocol) has a transcript and a problem, not stdout/stderr. */

@@ -34,6 +34,7 @@ const EVIDENCE: JsonSchema = {
     exitMeaning: { type: 'string' },
     signal: { type: 'string' },
     conversation: { const: true, description: 'what runbook itself said over a TCP stream (a protocol, not a command): stdout is the transcript' },
+    notRun: { const: true, description: "the command never ran: the transport could not start it (the host unreachable, sudo refused); the check's reason says why" },
     durationMs: { type: 'number', minimum: 0 },
     stdout: EXCERPT,
     stderr: EXCERPT,

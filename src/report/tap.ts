@@ -75,6 +75,7 @@ const evidenceData = (evidence: Evidence): Record<string, unknown> => ({
   ...(evidence.conversation ? { conversation: true } : { exitCode: evidence.exitCode }),
   ...(evidence.exitMeaning ? { exitMeaning: evidence.exitMeaning } : {}),
   ...(evidence.signal ? { signal: evidence.signal } : {}),
+  ...(evidence.notRun ? { notRun: true } : {}),
   durationMs: evidence.durationMs,
   ...excerptData('stdout', evidence.stdout),
   ...excerptData('stderr', evidence.stderr),

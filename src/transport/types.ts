@@ -71,6 +71,8 @@ export interface TransportError {
   readonly code: string;
   /** One line an operator can act on, e.g. `db (10.200.0.82:22): connection refused`. */
   readonly message: string;
+  /** The command had started when the transport failed (the connection was lost while it ran): it is not "not run". */
+  readonly started?: true;
 }
 
 /** One shape whether the command succeeded, failed or never ran (execa's `reject: false`). */
@@ -141,6 +143,9 @@ export interface Transport {
 
 export const runCommand = (transport: Transport, request: CommandRequest): Promise<CommandOutcome> =>
   transport.start(request).result;
+
+/** Nothing of the command ran: the transport could not start it (a host unreachable, sudo refused...). */
+export const neverRan = (outcome: CommandOutcome): boolean => outcome.transportError !== undefined && !outcome.transportError.started;
 
 /** The outcome of what never ran (a command or a stream), for `transportError`'s reason. */
 export const notRun = (transportError: TransportError, durationMs = 0): CommandOutcome => ({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs, transportError });

@@ -76,6 +76,39 @@ describe('--reporter NAME[:FILE], repeatable', () => {
   });
 });
 
+describe('a command that never ran', () => {
+  // Port 1 of loopback refuses at once: the SSH connection fails before any command starts.
+  const UNREACHABLE = `version: 1
+title: an unreachable host
+hosts:
+  far: nobody@127.0.0.1:1
+questions:
+  - id: q
+    title: Does the far host answer?
+    checks:
+      - { id: kernel, on: far, run: uname -a }
+`;
+
+  test('every report says "not run", not an exit code that never was or the milliseconds of the refusal', async () => {
+    const reporters = ['json', 'junit', 'tap', 'html', 'github'];
+    const result = await runCli({ 'r.yaml': UNREACHABLE }, ['run', 'r.yaml', '--quiet', '--reporter', 'human', ...reporters.flatMap((name) => ['--reporter', `${name}:out.${name}`])]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toContain('    ERROR kernel on far (nobody@127.0.0.1:1): 127.0.0.1 (nobody@127.0.0.1:1): connection refused\n          $ uname -a\n          not run on far (nobody@127.0.0.1:1)\n');
+    const written = Object.fromEntries(reporters.map((name) => [name, readFileSync(join(result.dir, `out.${name}`), 'utf8')]));
+    for (const text of [result.stdout, written.junit, written.tap, written.html, written.github]) {
+      expect(text).toMatch(/not run|notRun: true/);
+      expect(text).not.toContain('no exit code');
+    }
+    const report = JSON.parse(written.json!) as RunReport;
+    expect(validateReport(report)).toBe(true);
+    expect(report.questions[0]!.checks[0]!.evidence).toEqual([expect.objectContaining({ command: 'uname -a', exitCode: null, notRun: true })]);
+    expect(written.junit).toContain('$ uname -a\nnot run on far (nobody@127.0.0.1:1)');
+    expect(written.tap).toMatch(/exitCode: null\n\s+notRun: true/);
+    expect(written.html).toMatch(/<span class="exit">not run<\/span> · on <span class="on">far \(nobody@127\.0\.0\.1:1\)<\/span>/);
+    expect(written.github).toContain('%0Anot run on far (nobody@127.0.0.1:1)');
+  });
+});
+
 describe('GitHub Actions', () => {
   test('GITHUB_ACTIONS=true: the step summary is appended, annotations follow the human report; JSON on stdout stays JSON', async () => {
     const dir = inlineFiles({ 'r.yaml': RUNBOOK, 'summary.md': '# earlier step\n' });

@@ -120,4 +120,12 @@ describe('evidenceFor', () => {
   test('an exit code with no usual meaning has no exitMeaning', () => {
     expect(evidenceFor('local', 'exit 42', outcome({ exitCode: 42 }))).not.toHaveProperty('exitMeaning');
   });
+
+  test('a command the transport could not start is marked not run; one cut off by a lost connection is not', () => {
+    const refused = { code: 'ECONNREFUSED', message: 'db (root@10.0.0.5:22): connection refused' };
+    expect(evidenceFor('db', 'uname', outcome({ exitCode: null, transportError: refused }))).toMatchObject({ exitCode: null, notRun: true });
+    const lost = { code: 'DISCONNECTED', message: 'db (root@10.0.0.5:22): connection lost while the command ran', started: true as const };
+    expect(evidenceFor('db', 'sleep 5', outcome({ exitCode: null, transportError: lost }))).not.toHaveProperty('notRun');
+    expect(evidenceFor('db', 'exit 1', outcome({ exitCode: 1 }))).not.toHaveProperty('notRun');
+  });
 });

@@ -192,7 +192,7 @@ export class RemoteCommand implements RunningCommand {
       const code = this.become ? 'SUDO' : 'SPAWN';
       return this.connection.describe(code, said || `the command could not be started (exit ${this.exit?.code ?? this.exit?.signal})`);
     }
-    if (!this.exit) return this.connection.describe('DISCONNECTED', 'connection lost while the command ran');
+    if (!this.exit) return { ...this.connection.describe('DISCONNECTED', 'connection lost while the command ran'), started: true };
     return undefined;
   }
 
