@@ -169,7 +169,7 @@ const readBody = (response: IncomingMessage): Promise<{ text: string; bytes: num
  * One request over one stream (Connection: close: the stream is ours alone). `timeoutMs` bounds the
  * wait for the answer's head and again for its body; past it the stream is destroyed.
  */
-export const exchange = (stream: Duplex, target: Target, path: string, timeoutMs: number, signal: AbortSignal): Promise<Exchange | { failure: 'timeout' | 'closed' | 'protocol-error'; message: string }> =>
+export const exchange = (stream: Duplex, target: Target, path: string, timeoutMs: number, signal: AbortSignal): Promise<Exchange | { failure: 'timeout' | 'closed' | 'protocol-error' | 'interrupted'; message: string }> =>
   new Promise((resolve) => {
     const started = performance.now();
     const request = nodeHttp().request({
@@ -179,7 +179,7 @@ export const exchange = (stream: Duplex, target: Target, path: string, timeoutMs
       headers: { host: target.authority, connection: 'close', ...withUserAgent(target.headers) },
     });
     let done = false;
-    const finish = (result: Exchange | { failure: 'timeout' | 'closed' | 'protocol-error'; message: string }): void => {
+    const finish = (result: Exchange | { failure: 'timeout' | 'closed' | 'protocol-error' | 'interrupted'; message: string }): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -188,7 +188,8 @@ export const exchange = (stream: Duplex, target: Target, path: string, timeoutMs
       stream.destroy();
       resolve(result);
     };
-    const onAbort = (): void => finish({ failure: 'timeout', message: 'interrupted while waiting for the answer' });
+    // The run was stopped (its deadline, Ctrl-C): not the server's silence, so not `timeout`.
+    const onAbort = (): void => finish({ failure: 'interrupted', message: 'interrupted while waiting for the answer' });
     let timer = setTimeout(() => finish({ failure: 'timeout', message: `no answer within ${timeoutMs} ms` }), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     request.once('error', (error: NodeJS.ErrnoException) => {
@@ -227,7 +228,7 @@ type Opened = StreamOpening & { stream: Duplex };
 const secured = async (target: Target, opening: Opened, context: ObserveContext, fields: Partial<Fields>): Promise<{ stream: Duplex } | { stop: Partial<Fields> }> => {
   if (!target.secure) return { stream: opening.stream };
   const shaken = await handshake(opening.stream, target.serverName, Math.min(target.timeoutMs, context.remainingMs()), context.signal);
-  if ('failure' in shaken) return { stop: { ...fields, state: 'tls-error', error: `TLS handshake failed: ${shaken.message}` } };
+  if ('failure' in shaken) return { stop: { ...fields, state: shaken.failure === 'interrupted' ? 'interrupted' : 'tls-error', error: `TLS handshake failed: ${shaken.message}` } };
   const { facts } = shaken;
   Object.assign(fields, { tls_state: facts.state, tls_days_left: facts.daysLeft, tls_protocol: facts.protocol });
   if (facts.state !== 'valid' && !target.insecure) {

@@ -38,7 +38,7 @@ export type TlsState = 'valid' | 'expired' | 'not-yet-valid' | 'name-mismatch' |
 
 /** The handshake did not complete: the server's alert, a reset, a plain-text answer, or silence. */
 export interface TlsFailure {
-  readonly failure: 'handshake-failed' | 'timeout';
+  readonly failure: 'handshake-failed' | 'timeout' | 'interrupted';
   readonly message: string;
   readonly handshakeMs: number;
 }
@@ -123,7 +123,8 @@ export const handshake = (stream: Duplex, name: string, timeoutMs: number, signa
       }
       resolve(result);
     };
-    const onAbort = (): void => finish({ failure: 'timeout', message: 'interrupted during the TLS handshake', handshakeMs: elapsed() });
+    // The run was stopped (its deadline, Ctrl-C): not the server's silence, so not `timeout`.
+    const onAbort = (): void => finish({ failure: 'interrupted', message: 'interrupted during the TLS handshake', handshakeMs: elapsed() });
     const timer = setTimeout(() => finish({ failure: 'timeout', message: `no TLS handshake within ${timeoutMs} ms`, handshakeMs: elapsed() }), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('secureConnect', () => finish({ socket, facts: factsOf(socket, name, elapsed()) }));
