@@ -13,7 +13,7 @@ import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
 import { nodeHttp } from './probes/lazy-node.js';
-import { handshake } from './probes/tls-session.js';
+import { certificateProblem, handshake } from './probes/tls-session.js';
 import { durationSchema, resolveDuration, resolveHost, seconds, shellWord } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
 
@@ -233,8 +233,7 @@ const secured = async (target: Target, opening: Opened, context: ObserveContext,
   Object.assign(fields, { tls_state: facts.state, tls_days_left: facts.daysLeft, tls_protocol: facts.protocol });
   if (facts.state !== 'valid' && !target.insecure) {
     shaken.socket.destroy();
-    const why = facts.trustError === '' ? facts.state : `${facts.state} (${facts.trustError})`;
-    return { stop: { ...fields, state: 'tls-error', error: `the certificate is not fit to serve: ${why}` } };
+    return { stop: { ...fields, state: 'tls-error', error: `the certificate is not fit to serve: ${certificateProblem(facts, target.serverName)}` } };
   }
   return { stream: shaken.socket };
 };

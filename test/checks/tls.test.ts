@@ -59,6 +59,10 @@ describe('tls: through the CLI, against real servers on loopback', () => {
     expect(checks['expired']!.observed['days_left']).toBeLessThan(-29);
     expect(checks['expired-gate']).toMatchObject({ status: 'fail' });
     expect(checks['wrong-name']).toMatchObject({ status: 'fail', observed: { state: 'name-mismatch', name_matches: 'no', subject: 'other.example' } });
+    // The evidence says what is wrong in words; a fit certificate has no problem to tell.
+    expect(checks['wrong-name']!.evidence[0]!.stderr.text).toBe('name-mismatch: it is for other.example, not web.test');
+    expect(checks['expired']!.evidence[0]!.stderr.text).toMatch(/^expired on \d{4}-\d\d-\d\d \(CERT_HAS_EXPIRED\)$/);
+    expect(checks['valid']!.evidence[0]!.stderr.text).toBe('');
     expect(checks['self-signed']).toMatchObject({ status: 'fail', observed: { state: 'untrusted', trust_error: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
     expect(checks['plain']).toMatchObject({ status: 'fail', observed: { state: 'handshake-failed', error: 'wrong version number' } });
     expect(checks['closed']).toMatchObject({ status: 'fail', observed: { state: 'refused' } });
@@ -69,6 +73,9 @@ describe('tls: through the CLI, against real servers on loopback', () => {
     const result = await runCli({ 'r.yaml': runbookWith(`      - { id: t, on: here, tls: { host: 127.0.0.1, port: ${servers.https.valid}, name: web.test } }`) }, ['run', 'r.yaml', '--reporter', 'json']);
     await servers.idle();
     expect(result.report!.questions[0]!.checks[0]).toMatchObject({ status: 'fail', observed: { state: 'untrusted', trust_error: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } });
+    expect(result.report!.questions[0]!.checks[0]!.evidence[0]!.stderr.text).toBe(
+      "untrusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE): not signed by a CA runbook trusts (Mozilla's, or a private one in NODE_EXTRA_CA_CERTS)",
+    );
   });
 });
 

@@ -94,7 +94,7 @@ export const startWebServers = async (): Promise<WebServers> => {
   };
 };
 
-export type CheckSeen = { status: string; observed: Record<string, unknown> };
+export type CheckSeen = { status: string; observed: Record<string, unknown>; evidence: readonly { stderr: { text: string } }[] };
 
 /** Runs checks on this machine through the CLI, trusting the test CA; each check's status and fields by id. */
 export const runWebChecks = async (servers: WebServers, checks: string): Promise<Record<string, CheckSeen>> => {

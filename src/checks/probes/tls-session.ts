@@ -70,6 +70,36 @@ export const certificateState = (now: number, notBefore: number, notAfter: numbe
   return trusted ? 'valid' : 'untrusted';
 };
 
+/** OpenSSL's codes for a chain that ends at no CA runbook trusts (rather than for its dates). */
+const UNKNOWN_ISSUER = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
+/** OpenSSL's trust code, and where runbook's trust comes from when the issuer is the problem. */
+const untrusted = (code: string): string =>
+  `untrusted (${code})${UNKNOWN_ISSUER.has(code) ? ": not signed by a CA runbook trusts (Mozilla's, or a private one in NODE_EXTRA_CA_CERTS)" : ''}`;
+
+/**
+ * What is wrong with a certificate, in words to act on: `expired on 2026-01-01 (CERT_HAS_EXPIRED)`,
+ * `name-mismatch: it is for web.lab, 10.0.0.5, not other.lab`. A trust code follows the state it
+ * explains: after a wrong name it read as the name's cause ("name-mismatch (UNABLE_TO_VERIFY_LEAF_SIGNATURE)"),
+ * so there it says "also untrusted".
+ */
+export const certificateProblem = (facts: TlsFacts, name: string): string => {
+  const code = facts.trustError;
+  switch (facts.state) {
+    case 'expired':
+      return `expired on ${facts.notAfter.slice(0, 10)}${code ? ` (${code})` : ''}`;
+    case 'not-yet-valid':
+      return `not valid before ${facts.notBefore.slice(0, 10)}${code ? ` (${code})` : ''}`;
+    case 'name-mismatch':
+      // Node's own name check gives ERR_TLS_CERT_ALTNAME_INVALID when the chain is fine: no more to say.
+      return `name-mismatch: it is for ${facts.names || facts.subject}, not ${name}${code && code !== 'ERR_TLS_CERT_ALTNAME_INVALID' ? `; also ${untrusted(code)}` : ''}`;
+    case 'untrusted':
+      return untrusted(code || 'no reason given');
+    case 'valid':
+      return 'valid';
+  }
+};
+
 /** The facts of a completed handshake; `name` is what the client asked for (SNI, or the address). */
 export const factsOf = (socket: TLSSocket, name: string, handshakeMs: number, now = Date.now()): TlsFacts => {
   const certificate = socket.getPeerCertificate(true);
