@@ -4,6 +4,7 @@
 import type { Evidence, Excerpt } from '../model/outcome.js';
 import { neverRan, type CommandOutcome } from '../transport/types.js';
 import { escapeControl } from '../model/visible-text.js';
+import { programExitMeaning } from './program-exits.js';
 
 export const EXCERPT_MAX_LINES = 200;
 export const EXCERPT_MAX_LINE_CHARS = 500;
@@ -22,9 +23,10 @@ const EXIT_MEANINGS: Readonly<Record<number, string>> = {
   143: 'terminated (SIGTERM)',
 };
 
-export const exitMeaning = (exitCode: number | null, signal: string | null): string | undefined => {
+/** The program's own meaning when the command says which program decided (program-exits.ts), else the shell's. */
+export const exitMeaning = (exitCode: number | null, signal: string | null, command = ''): string | undefined => {
   if (exitCode === null) return signal ? `ended by ${signal}` : undefined;
-  return EXIT_MEANINGS[exitCode] ?? (exitCode > 128 && exitCode < 160 ? `ended by signal ${exitCode - 128}` : undefined);
+  return programExitMeaning(command, exitCode) ?? EXIT_MEANINGS[exitCode] ?? (exitCode > 128 && exitCode < 160 ? `ended by signal ${exitCode - 128}` : undefined);
 };
 
 /** A captured value as the report keeps it (the checks that read it get it whole). */
@@ -56,7 +58,7 @@ export const excerpt = (text: string, maxLines = EXCERPT_MAX_LINES): Excerpt => 
 };
 
 export const evidenceFor = (host: string, command: string, outcome: CommandOutcome, conversation = false): Evidence => {
-  const meaning = exitMeaning(outcome.exitCode, outcome.signal);
+  const meaning = exitMeaning(outcome.exitCode, outcome.signal, command);
   return {
     host,
     // The command as it ran: a captured value in it is what a host printed.

@@ -47,6 +47,15 @@ describe('runbook run', () => {
     expect(result.stdout).toContain('hint: start the service');
   });
 
+  test("an exit code is explained by the program that gave it: grep's 1 is no line matched, not a general failure", async () => {
+    const runbook = runbookWith(check('no-line', 'run: grep -q absent notes.txt') + check('counted', 'run: grep absent notes.txt | wc -l\nexpect: { exit_code: 0, stdout: { equals: "1" } }'));
+    const result = await runCli({ 'r.yaml': runbook, 'notes.txt': 'present\n' }, ['run', 'r.yaml']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^ +exit 1 \(grep: no line matched\) after \d+ ms on here$/m);
+    // wc decides the pipeline's status; its 0 is plain success.
+    expect(result.stdout).toMatch(/^ +exit 0 \(success\) after \d+ ms on here$/m);
+  });
+
   test('a missing command is an error, not a failure: exit 3', async () => {
     const result = await runCli({ 'r.yaml': runbookWith(check('tool', 'run: no-such-tool-xyz --version')) }, ['run', 'r.yaml', ...json]);
     expect(result.exitCode).toBe(3);
