@@ -36,8 +36,10 @@ const unknownRoleOverrides = (raw: Raw, overrides: Readonly<Record<string, strin
   Object.keys(overrides)
     .filter((role) => !Object.hasOwn(raw, role))
     .map((role) => {
-      const hint = didYouMean(role, Object.keys(raw));
-      return { code: 'RB_USAGE', message: `--host ${role}: the runbook has no host role "${role}"`, ...(hint ? { hint } : {}) };
+      // The roles it has, when no name is close: "client" for a runbook whose only role is "this".
+      const roles = Object.keys(raw);
+      const hint = didYouMean(role, roles) ?? (roles.length > 0 ? `its roles: ${roles.join(', ')}` : 'it names no hosts');
+      return { code: 'RB_USAGE', message: `--host ${role}: the runbook has no host role "${role}"`, hint };
     });
 
 /** Reports the second and later uses of an id, pointing back at the first. */

@@ -175,6 +175,9 @@ describe('invalid input', () => {
     const result = await runCli({ 'r.yaml': runbookWith('      - id: a\n        on: here\n        run: "true"\n') }, ['run', 'r.yaml', '--host', 'hre=local']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe('--host hre: the runbook has no host role "hre"; did you mean "here"? [RB_USAGE]\n');
+    // No name close to it: the roles it has (dns-and-time.yaml has only "this"; "client" was a guess).
+    const far = await runCli({ 'r.yaml': runbookWith('      - id: a\n        on: here\n        run: "true"\n') }, ['run', 'r.yaml', '--host', 'client=local']);
+    expect([far.exitCode, far.stderr]).toEqual([2, '--host client: the runbook has no host role "client"; its roles: here [RB_USAGE]\n']);
   });
 
   test('an unreadable --ssh-config is a usage error before anything runs', async () => {
