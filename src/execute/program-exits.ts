@@ -22,6 +22,9 @@ const BY_PROGRAM: Readonly<Record<string, Readonly<Record<number, string>>>> = {
   pgrep: { 1: 'no process matched', 2: 'syntax error', 3: 'fatal error' },
   pkill: { 1: 'no process matched', 2: 'syntax error', 3: 'fatal error' },
   lsof: { 1: 'nothing to list, or an error' },
+  // OpenBSD's netcat (Debian's default nc) and nmap's ncat: 1 for any connection that failed.
+  nc: { 1: 'no connection: refused, timed out or no route' },
+  ncat: { 1: 'no connection: refused, timed out or no route' },
   curl: {
     6: 'could not resolve the host',
     7: 'could not connect',

@@ -33,7 +33,8 @@ const CASES: [string, number, string | undefined][] = [
   // Names that are not programs of the table, whatever JavaScript objects hold.
   ['toString', 1, undefined],
   ['constructor x', 1, undefined],
-  ['nc -z db 3306', 1, undefined],
+  ['nc -vzn -w 2 10.0.0.5 3306', 1, 'nc: no connection: refused, timed out or no route'],
+  ['ss -ltn', 1, undefined],
 ];
 
 describe('programExitMeaning', () => {
@@ -45,7 +46,7 @@ describe('programExitMeaning', () => {
 describe('exitMeaning with the command', () => {
   test("the program's meaning first, the shell's otherwise", () => {
     expect(exitMeaning(2, null, 'getent hosts db')).toBe('getent: not found');
-    expect(exitMeaning(2, null, 'nc -z db 3306')).toBe('misuse or error (often: bad usage)');
+    expect(exitMeaning(2, null, 'ss -ltnp')).toBe('misuse or error (often: bad usage)');
     expect(exitMeaning(124, null, 'timeout 2 getent hosts db')).toBe('timed out (coreutils timeout)');
     expect(exitMeaning(null, 'SIGKILL', 'grep x f')).toBe('ended by SIGKILL');
   });
