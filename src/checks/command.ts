@@ -1,6 +1,7 @@
 // The `run:` check: an arbitrary shell command, judged on its exit code and output.
 import shellQuote from 'shell-quote';
 import { failed, ok } from '../model/result.js';
+import { isAssignment, programName } from '../model/shell-places.js';
 import type { CommandOutcome } from '../transport/types.js';
 import type { CommandStep, Observation } from './types.js';
 import { runStep } from './probes/attempts.js';
@@ -76,11 +77,8 @@ const simpleCommands = (script: string): string[][] => {
     else if ('op' in token && token.op === 'glob') commands.at(-1)!.push(token.pattern);
     else if ('op' in token) commands.push([]);
   }
-  return commands.map((words) => words.slice(words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word))));
+  return commands.map((words) => words.slice(words.findIndex((word) => !isAssignment(word))));
 };
-
-/** `/usr/bin/pgrep` is pgrep. */
-const programName = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
 
 const searchesIn = (script: string): Search[] =>
   simpleCommands(script).flatMap((words) => {

@@ -1,6 +1,7 @@
 // The `process:` check: is a process with this name / command line running on the host? The table
 // is read with ps (or /proc where ps is missing) and filtered here, so runbook never finds itself.
 import { failed, ok, type Result } from '../model/result.js';
+import { programName } from '../model/shell-places.js';
 import { type Attempt, firstLine, inOrder, observed, type Reading, tryInOrder, unusable } from './probes/attempts.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { COMMAND_MARKER } from '../transport/types.js';
@@ -126,7 +127,7 @@ const ATTEMPTS: readonly Attempt<ProcessRow[]>[] = inOrder([
   { type: 'command', tool: '/proc', installable: false, label: 'a walk of /proc', script: PROC_SCRIPT, read: read(parseProc, PROC_MARKER, '/proc') },
 ]);
 
-const baseName = (args: string): string => (args.split(' ')[0] ?? '').split('/').pop() ?? '';
+const baseName = (args: string): string => programName(args.split(' ')[0] ?? '');
 
 /** name: a full match of the kernel's name or of argv[0]'s base name; command: a search in the command line. */
 export const selectProcesses = (rows: readonly ProcessRow[], filter: { name?: RegExp; command?: RegExp; user?: string }): ProcessRow[] =>

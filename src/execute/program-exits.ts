@@ -6,6 +6,7 @@
 // whose status could come from several commands (`a && b`, `if ...`) gets the shell's general
 // meaning only. The codes are the programs' own manuals'.
 import shellQuote from 'shell-quote';
+import { isAssignment, programName } from '../model/shell-places.js';
 
 const NO_MATCH = { 1: 'no line matched', 2: 'an error: a file it could not read, a bad pattern' };
 
@@ -62,8 +63,6 @@ const WRAPPERS: Readonly<Record<string, ReadonlySet<string>>> = {
   timeout: new Set(['-k', '-s']),
 };
 
-const programName = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
-
 /** Redirections: the word after one is a file, not a program. */
 const REDIRECTS = new Set(['>', '>>', '<', '>&', '<&', '<>', '>|', '<<', '<<<']);
 
@@ -94,7 +93,7 @@ const programOf = (words: readonly string[]): string | undefined => {
   while (at < words.length) {
     const word = words[at]!;
     const name = programName(word);
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) at += 1;
+    if (isAssignment(word)) at += 1;
     else if (KEYWORDS.has(word)) return undefined;
     else if (Object.hasOwn(WRAPPERS, name)) at = pastWrapper(name, words, at + 1);
     else return name;

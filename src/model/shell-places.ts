@@ -45,7 +45,11 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'yash
 const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'nodejs', 'php', 'lua', 'tclsh', 'Rscript', 'osascript']);
 const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk']);
 
-const baseName = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
+/** `/usr/bin/pgrep` is pgrep. */
+export const programName = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
+
+/** `LC_ALL=C`: an assignment before a command's name, not its name. */
+export const isAssignment = (word: string): boolean => /^[A-Za-z_][A-Za-z0-9_]*=/.test(word);
 
 /** `-c`, `-ec`, `-lc`: an option cluster that gives a shell its script as an argument. */
 const givesScript = (word: string): boolean => /^-[A-Za-z]*c[A-Za-z]*$/.test(word);
@@ -105,7 +109,7 @@ const sshCommandFrom = (words: readonly string[], from: number): number => {
  */
 export const reparsingProgram = (words: readonly string[], index: number): { where: string; rewrite: string } | undefined => {
   for (let at = 0; at < index; at++) {
-    const program = baseName(words[at]!);
+    const program = programName(words[at]!);
     if (program === 'eval' || program === 'trap') return { where: `the words of ${program}, which the shell parses again`, rewrite: `run the command without ${program}` };
     if ((SHELLS.has(program) && isOperandOf(words, at, index, givesScript)) || ((program === 'su' || program === 'runuser') && isOperandOf(words, at, index, (word) => word === '-c' || word === '--command'))) {
       return { where: `the script of ${program} -c, which a second shell parses again`, rewrite: ARGUMENT_REWRITE };
@@ -129,7 +133,7 @@ export const reparsingProgram = (words: readonly string[], index: number): { whe
 
 /** A program that runs what it reads on standard input as a script: `... | sh`, `sh <<EOF`, `python3 -`. */
 const readsScriptFromInput = (words: readonly string[]): string | undefined => {
-  const program = words[0] === undefined ? '' : baseName(words[0]);
+  const program = words[0] === undefined ? '' : programName(words[0]);
   const rest = words.slice(1);
   if (SHELLS.has(program) && !rest.some(givesScript)) return program;
   if (INTERPRETERS.has(program) && rest.every((word) => word === '-' || (word.startsWith('-') && !givesProgram(word)))) return program;
@@ -196,7 +200,7 @@ class SimpleCommand {
   endWord(): void {
     if (!this.inWord) return;
     if (this.redirectTarget) this.redirectTarget = false;
-    else if (!(this.words.length === 0 && (KEYWORDS.has(this.current) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(this.current)))) this.words.push(this.current);
+    else if (!(this.words.length === 0 && (KEYWORDS.has(this.current) || isAssignment(this.current)))) this.words.push(this.current);
     this.current = '';
     this.inWord = false;
   }

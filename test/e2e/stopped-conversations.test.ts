@@ -1,6 +1,7 @@
-// A conversation runbook holds itself (HTTP, TLS) that the run cuts short, by --deadline, is the
-// run's doing: the check is an error that says so, and its observed state is `interrupted`, not the
-// server's `timeout`. The server here accepts TCP and never says a byte, like a hung web server.
+// A conversation runbook holds itself (MySQL, HTTP, TLS) that the run cuts short, by --deadline, is
+// the run's doing: the check is an error that says so, not a failure the server is blamed for, and
+// its observed state is `interrupted`, not the server's `timeout` or `server-error`. The server here
+// accepts TCP and never says a byte, like a hung database or web server.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
@@ -41,12 +42,15 @@ questions:
 
 describe('a conversation the run stopped (--deadline) is interrupted, not timed out', () => {
   test.each([
-    ['http, waiting for the answer', () => `http: { url: "http://127.0.0.1:${port}/", timeout: 10s }`],
-    ['https, during the TLS handshake', () => `http: { url: "https://127.0.0.1:${port}/", timeout: 10s }`],
-    ['tls, during the handshake', () => `tls: { host: 127.0.0.1, port: ${port}, timeout: 10s }`],
-  ])('%s', async (_name, check) => {
+    ['mysql, waiting for the greeting', () => `mysql: { host: 127.0.0.1, port: ${port}, timeouts: { greeting: 10s } }`, { phase: 'greeting' }],
+    ['http, waiting for the answer', () => `http: { url: "http://127.0.0.1:${port}/", timeout: 10s }`, {}],
+    ['https, during the TLS handshake', () => `http: { url: "https://127.0.0.1:${port}/", timeout: 10s }`, {}],
+    ['tls, during the handshake', () => `tls: { host: 127.0.0.1, port: ${port}, timeout: 10s }`, {}],
+  ])('%s', async (_name, check, observed) => {
+    const started = Date.now();
     const result = await runCli({ 's.yaml': runbook(check()) }, ['run', 's.yaml', '--reporter', 'json', '--deadline', '700ms']);
+    expect(Date.now() - started).toBeLessThan(8000);
     expect(result.exitCode, result.stderr).toBe(3);
-    expect(result.report!.questions[0]!.checks[0]).toMatchObject({ status: 'error', reason: "stopped: the run's deadline (--deadline 700ms) passed", observed: { state: 'interrupted' } });
+    expect(result.report!.questions[0]!.checks[0]).toMatchObject({ status: 'error', reason: "stopped: the run's deadline (--deadline 700ms) passed", observed: { state: 'interrupted', ...observed } });
   });
 });
