@@ -13,6 +13,7 @@ import { yamlLibrary } from '../runbook/yaml-library.js';
 import type { ExchangeStep, RecordedAttempt, RecordedOpening } from '../transport/tape/attempt.js';
 import type { AttemptOrigin, AttemptStep, CommandOutcome, StreamFailure, Termination, TransportError } from '../transport/types.js';
 import { pushAll } from '../model/push-all.js';
+import { counted } from '../model/counted.js';
 
 export const RECORDING_FILE = 'recording.yaml';
 const FORMAT = 1;
@@ -163,7 +164,7 @@ export const writeRecording = async ({ dir, plans, attempts, meta, paths }: Reco
       const { origin } = group[0]!;
       if (origin.runbook !== file) continue;
       const data = { check: origin.check, host: origin.host, attempts: group.map((attempt) => (attempt.type === 'command' ? commandYaml(attempt) : streamYaml(attempt))) };
-      const comment = `what check ${origin.check} saw on ${origin.host}: ${group.length} attempt${group.length === 1 ? '' : 's'}, in the order they started`;
+      const comment = `what check ${origin.check} saw on ${origin.host}: ${counted(group.length, 'attempt')}, in the order they started`;
       await writeFile(join(fresh, `${safeName(origin.check)}@${safeName(origin.host)}.yaml`), yamlText(comment, data));
     }
     await rm(join(dir, folder), { recursive: true, force: true });

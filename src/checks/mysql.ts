@@ -19,6 +19,7 @@ import { judgeGreeting, LOGIN_ERROR_CODES, type MysqlAnswer, type MysqlState, NO
 import { type MysqlLogin, speakMysql } from './probes/mysql-session.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, wholeSeconds } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
+import { counted } from '../model/counted.js';
 
 // The fallbacks for a host whose sshd will not forward a TCP stream: the mariadb (or mysql) client
 // on the host logs in and runs the query; where no client is installed, bash reads the greeting
@@ -93,7 +94,7 @@ export const readClient = (target: ClientTarget) => (outcome: CommandOutcome): R
   if (outcome.exitCode === 0) {
     const rows = outcome.stdout.split('\n').filter((line) => line !== '');
     const result = rows[0]?.split('\t')[0] ?? '';
-    const lines = clientLines(target, `${rows.length} row${rows.length === 1 ? '' : 's'}${rows.length > 0 ? `, first value ${result}` : ''}`);
+    const lines = clientLines(target, `${counted(rows.length, 'row')}${rows.length > 0 ? `, first value ${result}` : ''}`);
     return { ok: true, value: { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: NO_TIMES, rows: rows.length, result, transcript: lines } };
   }
   if (outcome.exitCode === 124) {

@@ -6,6 +6,7 @@ import { type Attempt, firstLine, inOrder, observed, type Reading, tryInOrder, u
 import { defineCheckKind } from './probes/define-kind.js';
 import { COMMAND_MARKER } from '../transport/types.js';
 import type { Observation, Probe, ProbeSettings } from './types.js';
+import { counted } from '../model/counted.js';
 
 // Reading the process table from `ps` or, where ps is missing, from /proc walked in sh. The probe's
 // own processes are dropped here, never by grepping in the shell (LAB-NOTES 10: grep finds itself),
@@ -174,6 +175,26 @@ interface Filter {
   readonly user?: string;
 }
 
+/** The kernel's own threads (kthreadd, PID 2, and its children), which ps shows as `[name]` and /proc with no command line. */
+const isKernelThread = (row: ProcessRow): boolean => (row.pid === 2 || row.ppid === 2) && (row.args === '' || (row.args.startsWith('[') && row.args.endsWith(']')));
+
+/** Names listed when nothing matched: enough to see a service under another name, not a whole busy host. */
+const OTHER_NAMES_LISTED = 15;
+
+/**
+ * When nothing matched, what does run: the raw table an operator would read is mostly runbook's
+ * own wrappers on a quiet host, and a long list on a busy one. "mariadbd" where "mysqld" was
+ * asked, or no database at all, is what a failing check should show at a glance.
+ */
+export const whatRunsInstead = (rows: readonly ProcessRow[]): string => {
+  const others = rows.filter((row) => !isKernelThread(row));
+  if (others.length === 0) return "nothing else runs there but runbook's own processes";
+  const names = [...new Set(others.map((row) => row.name))].sort();
+  const listed = names.slice(0, OTHER_NAMES_LISTED).join(', ');
+  const more = names.length > OTHER_NAMES_LISTED ? ` and ${names.length - OTHER_NAMES_LISTED} more names` : '';
+  return `no match among the ${counted(others.length, 'process', 'processes')} running besides runbook's own and the kernel's: ${listed}${more}`;
+};
+
 /** The table is read whole and filtered here: the steps are the same whatever is looked for. */
 const probe = (spec: ProcessSpec, { resolve }: ProbeSettings): Result<Probe<Filter>> => {
   const name = spec.name === undefined ? undefined : regexOf(resolve.value(spec.name), true);
@@ -211,5 +232,10 @@ export const processCheck = defineCheckKind({
   fields: { count: 'number', pid: 'text', pids: 'text', names: 'text', users: 'text', states: 'text' },
   defaultExpect: { count: { ge: 1 } },
   probe,
-  observe: async ({ target: filter }, context) => observed(await tryInOrder(context, ATTEMPTS), (answer) => processFields(selectProcesses(answer.value, filter))),
+  observe: async ({ target: filter }, context) => {
+    const result = await tryInOrder(context, ATTEMPTS);
+    const observation = observed(result, (answer) => processFields(selectProcesses(answer.value, filter)));
+    if (!result.ok || observation.fields['count'] !== 0) return observation;
+    return { ...observation, notes: [...(observation.notes ?? []), whatRunsInstead(result.value.value)] };
+  },
 });

@@ -15,6 +15,7 @@ import { checkTargetsWritable, reportTargets, writeReports } from './reporting.j
 import { interruptions } from './interrupt.js';
 import type { ExecutionEvent } from '../execute/events.js';
 import { progressLine } from '../progress/lines.js';
+import { counted } from '../model/counted.js';
 
 export interface CommonOptions {
   readonly var?: Record<string, string>;
@@ -147,7 +148,7 @@ export const validateAction = async (files: string[], options: CommonOptions): P
   const { plans } = await load(files, options);
   for (const plan of plans) {
     const checks = plan.order.length;
-    stdout(`${plan.runbook.file}: valid (${plan.runbook.questions.length} questions, ${checks} checks)\n`);
+    stdout(`${plan.runbook.file}: valid (${counted(plan.runbook.questions.length, 'question')}, ${counted(checks, 'check')})\n`);
   }
   setExitCode(EXIT_CODES.pass);
 };

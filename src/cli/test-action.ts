@@ -4,6 +4,7 @@ import { EXIT_CODES } from '../model/exit-codes.js';
 import { testRecording, type RecordingTest } from '../app/test-recordings.js';
 import { runbookVarsInEnvironment, setExitCode, stdout } from './io.js';
 import { interruptions } from './interrupt.js';
+import { counted } from '../model/counted.js';
 
 export interface TestCommandOptions {
   readonly runbook?: string;
@@ -18,7 +19,7 @@ const unusedNote = (test: RecordingTest): string[] =>
 
 const lines = (test: RecordingTest): string[] => {
   const verdict = test.updated ? 'UPDATED' : test.differences.length === 0 ? 'PASS' : 'FAIL';
-  const gist = `exit code ${test.report.exitCode}, ${test.report.diagnosis.length} finding${test.report.diagnosis.length === 1 ? '' : 's'}`;
+  const gist = `exit code ${test.report.exitCode}, ${counted(test.report.diagnosis.length, 'finding')}`;
   return [`${verdict.padEnd(7)} ${test.dir} (${gist})`, ...test.differences.map((line) => `  ${line}`), ...unusedNote(test)];
 };
 
@@ -39,6 +40,6 @@ export const testAction = async (dirs: string[], options: TestCommandOptions): P
     stdout(`${lines(test).join('\n')}\n`);
   }
   const failed = results.filter((test) => test.differences.length > 0).length;
-  stdout(`${results.length} recording${results.length === 1 ? '' : 's'}: ${results.length - failed} as expected, ${failed} not\n`);
+  stdout(`${counted(results.length, 'recording')}: ${results.length - failed} as expected, ${failed} not\n`);
   setExitCode(failed > 0 ? EXIT_CODES.fail : EXIT_CODES.pass);
 };

@@ -5,6 +5,7 @@ import type { Evidence, Excerpt } from '../model/outcome.js';
 import { neverRan, type CommandOutcome } from '../transport/types.js';
 import { escapeControl } from '../model/visible-text.js';
 import { programExitMeaning } from './program-exits.js';
+import { counted } from '../model/counted.js';
 
 export const EXCERPT_MAX_LINES = 200;
 export const EXCERPT_MAX_LINE_CHARS = 500;
@@ -46,7 +47,7 @@ export const excerpt = (text: string, maxLines = EXCERPT_MAX_LINES): Excerpt => 
   const truncatedLines = lines.length > maxLines;
   const head = Math.ceil(maxLines * 0.6);
   const kept = truncatedLines
-    ? [...lines.slice(0, head), `… ${lines.length - maxLines} line${lines.length - maxLines === 1 ? '' : 's'} omitted …`, ...lines.slice(lines.length - (maxLines - head))]
+    ? [...lines.slice(0, head), `… ${counted(lines.length - maxLines, 'line')} omitted …`, ...lines.slice(lines.length - (maxLines - head))]
     : lines;
   const clipped = kept.map(clip);
   return {

@@ -5,6 +5,18 @@ import type { HostSpec, RoleHosts } from './runbook.js';
 /** `client (root@10.0.0.5:22)`, or just `local` when a role runs where it is named: every report and view says it so. */
 export const roleAndTarget = (role: string, target: string): string => (target === role ? role : `${role} (${target})`);
 
+/**
+ * A reason as read right after the host it ran on: the transport's reasons start by naming the
+ * host they could not reach, `db (root@10.0.0.5:2223): connection refused`, which a line that
+ * reads "on server (root@10.0.0.5:2223): ..." has just said. The reason itself keeps it: in JSON
+ * and JUnit it stands alone.
+ */
+export const reasonAfterWhere = (reason: string, target: string): string => {
+  const named = ` (${target}): `;
+  const at = reason.indexOf(named);
+  return at > 0 && !/\s/.test(reason.slice(0, at)) ? reason.slice(at + named.length) : reason;
+};
+
 export const describeHost = (spec: HostSpec): string =>
   spec.kind === 'local'
     ? 'local'

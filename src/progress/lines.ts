@@ -1,10 +1,11 @@
 // The plainest progress view: a header when the run starts, one line per finished check (per host,
 // on a fleet), a footer when it ends; for `--verbose` on stderr (and for logs where no terminal
 // redraws anything). It listens to the executor's events only; the report on stdout is untouched.
-import { roleAndTarget } from '../model/host-address.js';
+import { reasonAfterWhere, roleAndTarget } from '../model/host-address.js';
 import type { ExecutionEvent, HostRef, RunbookStart } from '../execute/events.js';
 import { STATUSES } from '../model/outcome.js';
 import type { CheckResult, Counts } from '../model/report.js';
+import { counted } from '../model/counted.js';
 
 /** `1 host`, `50 hosts`. */
 export const hostsCount = (count: number): string => `${count} ${count === 1 ? 'host' : 'hosts'}`;
@@ -12,7 +13,7 @@ export const hostsCount = (count: number): string => `${count} ${count === 1 ? '
 /** `client (root@10.200.0.216:22)`; just `local` when a role is named like its target; `web (50 hosts)` for a fleet. */
 const hostLabel = (host: HostRef): string => (host.fleet === undefined ? roleAndTarget(host.role, host.target) : `${host.role} (${hostsCount(host.fleet)})`);
 
-const checksCount = (count: number): string => `${count} ${count === 1 ? 'check' : 'checks'}`;
+const checksCount = (count: number): string => counted(count, 'check');
 
 /** Where a result ran: a fleet's host by its name (which of the role's hosts it was), else by its role. */
 const resultHostLabel = (result: CheckResult): string => roleAndTarget(result.hostName ?? result.host, result.target);
@@ -22,7 +23,7 @@ const resultHostLabel = (result: CheckResult): string => roleAndTarget(result.ho
  * on a fleet `fail    port-open on web07 (root@10.201.0.17:22), 12 ms: ...`.
  */
 export const finishedCheckLine = (result: CheckResult): string =>
-  `${result.status.padEnd(7)} ${result.id} on ${resultHostLabel(result)}, ${result.durationMs} ms${result.reason ? `: ${result.reason}` : ''}`;
+  `${result.status.padEnd(7)} ${result.id} on ${resultHostLabel(result)}, ${result.durationMs} ms${result.reason ? `: ${reasonAfterWhere(result.reason, result.target)}` : ''}`;
 
 const runbookPart = (runbook: RunbookStart): string =>
   `${runbook.file}: ${checksCount(runbook.checks)}${runbook.hosts.length > 0 ? ` on ${runbook.hosts.map(hostLabel).join(', ')}` : ''}`;

@@ -3,13 +3,15 @@
 // and a Markdown summary for the job's page ($GITHUB_STEP_SUMMARY). A fleet's hosts whose check
 // ended alike make one annotation and one summary entry, grouped as the human report groups them:
 // GitHub shows only ten error annotations per step, which one check failing on 200 hosts would use up.
-import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
+import type { Evidence, Excerpt, Status } from '../model/outcome.js';
 import { endLine } from './evidence-text.js';
 import { replayLines } from './replay-note.js';
-import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
+import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
 import { groupHosts, listHostNames, whereRan as where, type HostGroup } from './host-groups.js';
 import type { Reporter } from './types.js';
+import { counted, countsLine } from '../model/counted.js';
+import { reasonAfterWhere } from '../model/host-address.js';
 
 /** GitHub shows this many annotations of each kind per step and drops the rest (the log keeps them). */
 const ANNOTATIONS_PER_KIND = 10;
@@ -51,7 +53,7 @@ const streamLines = (name: string, excerpt: Excerpt, count: number): string[] =>
   if (excerpt.text === '') return [];
   const shown = excerpt.text.split('\n').slice(0, count);
   const hidden = Math.max(excerpt.totalLines, excerpt.text.split('\n').length) - shown.length;
-  return [`${name}:`, ...shown.map((line) => `  ${line}`), ...(hidden > 0 ? [`  … ${hidden} more line${hidden === 1 ? '' : 's'}`] : [])];
+  return [`${name}:`, ...shown.map((line) => `  ${line}`), ...(hidden > 0 ? [`  … ${counted(hidden, 'more line', 'more lines')}`] : [])];
 };
 
 /** The command, how it ended, and the first lines of what it printed, stderr first: it usually says why. */
@@ -144,9 +146,6 @@ const findingAnnotation = (finding: Finding): Annotation => ({
   ].join('\n'),
 });
 
-const countText = (what: string, counts: Counts): string =>
-  `${counts.total} ${what}: ${STATUSES.map((status) => `${counts[status]} ${status}`).join(', ')}`;
-
 const verdictText = (report: RunReport): string => `${report.status}${report.interrupted ? ' (interrupted)' : ''}${report.replay ? ' (replayed, no host asked)' : ''}, exit code ${report.exitCode}`;
 
 /** The notices GitHub would drop are named in the summary, so nothing disappears without a word. */
@@ -161,7 +160,7 @@ const summaryAnnotation = (report: RunReport, annotations: readonly Annotation[]
     level: 'notice',
     properties: { title: `runbook: ${verdictText(report)}` },
     message: [
-      `${countText('questions', report.summary.questions)}; ${countText('checks', report.summary.checks)}`,
+      `${countsLine('question', report.summary.questions)}; ${countsLine('check', report.summary.checks)}`,
       ...(more.length > 0 ? [`${more.join('; ')}: all are in the log and the step summary`] : []),
     ].join('\n'),
   };
@@ -226,7 +225,7 @@ const evidenceDetails = (evidence: readonly Evidence[], title = 'Evidence'): str
 };
 
 const checkSection = (check: CheckResult): string[] => [
-  `${ICON[check.status]} **${inline(check.id)}**${check.informational ? ' (informational)' : ''} on ${inline(where(check))}: ${inline(check.reason ?? check.status)}`,
+  `${ICON[check.status]} **${inline(check.id)}**${check.informational ? ' (informational)' : ''} on ${inline(where(check))}: ${inline(check.reason === undefined ? check.status : reasonAfterWhere(check.reason, check.target))}`,
   '',
   ...(check.hint ? [`Hint: ${inline(check.hint)}`, ''] : []),
   ...evidenceDetails(check.evidence),
@@ -275,7 +274,7 @@ const renderStepSummary = (report: RunReport): string =>
     ...replayLines(report).flatMap((line) => [`> ${inline(line)}`, '']),
     `${report.runbooks.length === 1 ? 'Runbook' : 'Runbooks'}: ${report.runbooks.map((runbook) => `${inline(runbook.title)} (${inline(runbook.file)})`).join(', ')}`,
     '',
-    `${countText('questions', report.summary.questions)}; ${countText('checks', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
+    `${countsLine('question', report.summary.questions)}; ${countsLine('check', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
     '',
     ...questionTable(report.questions),
     '',

@@ -15,6 +15,7 @@ import { STATUSES, type Evidence, type Excerpt, type ExpectationResult, type Sta
 import type { CheckResult, Counts, Finding, QuestionResult, RunbookSummary, RunReport } from '../model/report.js';
 import { decidesQuestion } from './gating.js';
 import type { Reporter } from './types.js';
+import { counted } from '../model/counted.js';
 
 // ---- Markup that cannot be forged by text ----------------------------------------------------------
 
@@ -57,7 +58,6 @@ const ICON: Record<Status, string> = { pass: '✔', fail: '✖', error: '⚠\uFE
 const badge = (status: Status): Markup =>
   html`<span class="badge s-${status}" data-status="${status}"><span aria-hidden="true">${ICON[status]}</span> ${LABEL[status]}</span>`;
 
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 const duration = (ms: number): string => {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -65,7 +65,7 @@ const duration = (ms: number): string => {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 };
 
-const bytes = (count: number): string => (count < 1024 ? plural(count, 'byte') : `${(count / 1024).toFixed(1)} KiB`);
+const bytes = (count: number): string => (count < 1024 ? counted(count, 'byte') : `${(count / 1024).toFixed(1)} KiB`);
 
 const msSince = (iso: string, origin: string): number => {
   const offset = Date.parse(iso) - Date.parse(origin);
@@ -135,7 +135,7 @@ const runbooksTable = (report: RunReport): Markup => html`<table class="runbooks
 const verdictLine = (report: RunReport): Markup => {
   const { questions } = report.summary;
   const notPassed = questions.total - questions.pass;
-  const gist = notPassed === 0 ? `all ${plural(questions.total, 'question')} passed` : `${notPassed} of ${plural(questions.total, 'question')} did not pass`;
+  const gist = notPassed === 0 ? `all ${counted(questions.total, 'question')} passed` : `${notPassed} of ${counted(questions.total, 'question')} did not pass`;
   return html`<p class="verdict">${badge(report.status)} <span>exit code <strong class="exit-code">${report.exitCode}</strong>${report.interrupted ? html` · <strong class="interrupted">interrupted</strong>` : ''} · ${gist}</span></p>`;
 };
 
@@ -157,7 +157,7 @@ ${runbooksTable(report)}
 /** HTML drops a newline right after <pre>: one is written there so output that starts with one keeps it. */
 const stream = (name: string, excerpt: Excerpt, className: string): Markup => {
   if (excerpt.text === '') return html``;
-  const size = excerpt.truncated ? ` — an excerpt of ${plural(excerpt.totalLines, 'line')}, ${bytes(excerpt.totalBytes)}` : '';
+  const size = excerpt.truncated ? ` — an excerpt of ${counted(excerpt.totalLines, 'line')}, ${bytes(excerpt.totalBytes)}` : '';
   return html`<div class="stream"><p class="stream-name">${name}<span class="muted">${size}</span></p><pre class="${className}">\n${excerpt.text}</pre></div>`;
 };
 
@@ -265,7 +265,7 @@ const restsOn = (finding: Finding, anchors: Anchors): Markup => html`<ul class="
 
 /** Every host a rule held on: the page is the record of the incident, so none is left out. */
 const findingHosts = (hosts: readonly string[] | undefined): Markup =>
-  hosts ? html`<p class="label">on ${plural(hosts.length, 'host')}</p><p class="finding-hosts">${hosts.join(', ')}</p>` : html``;
+  hosts ? html`<p class="label">on ${counted(hosts.length, 'host')}</p><p class="finding-hosts">${hosts.join(', ')}</p>` : html``;
 
 const findingBlock = (finding: Finding, anchors: Anchors): Markup => html`<article class="finding" data-finding="${finding.id}">
 <h3><span aria-hidden="true">➜</span> <span class="message">${finding.message}</span> <code class="muted">${finding.id}</code></h3>
@@ -352,7 +352,7 @@ const tickLines = (ticks: readonly number[], spanMs: number): Markup =>
   html`${ticks.map((tick) => html`<span class="tick-line" style="left:${percent(tick, spanMs)}%"></span>`)}`;
 
 const laneBlock = (lane: Lane, ticks: readonly number[], spanMs: number, anchors: Anchors): Markup => html`<div class="lane" data-host="${lane.host}" data-target="${lane.target}">
-<div class="lane-label"><strong>${lane.host}</strong><code>${lane.target}</code><span class="muted">${plural(lane.bars.length, 'check')}</span></div>
+<div class="lane-label"><strong>${lane.host}</strong><code>${lane.target}</code><span class="muted">${counted(lane.bars.length, 'check')}</span></div>
 <div class="lane-track"><div class="scale">${tickLines(ticks, spanMs)}${lane.bars.map((bar) => barRow(bar, anchors))}</div></div>
 </div>`;
 

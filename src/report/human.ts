@@ -6,11 +6,13 @@
 import { styleText } from 'node:util';
 import { endLine } from './evidence-text.js';
 import { replayLines } from './replay-note.js';
-import { STATUSES, type Evidence, type Excerpt, type Status } from '../model/outcome.js';
-import type { CheckResult, Counts, Finding, QuestionResult, RunReport } from '../model/report.js';
+import type { Evidence, Excerpt, Status } from '../model/outcome.js';
+import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { describeRequire } from '../model/require.js';
 import type { Reporter, Screen } from './types.js';
 import { groupHosts, listHostNames, passedOnRetry, whereRan, type HostGroup } from './host-groups.js';
+import { counted, countsLine } from '../model/counted.js';
+import { reasonAfterWhere } from '../model/host-address.js';
 
 const SHORT_EXCERPT_LINES = 8;
 /** Hosts named on a group's line: enough to recognise a pattern (a rack, a range), not the inventory. */
@@ -33,7 +35,7 @@ const shortExcerpt = (name: string, { text, totalLines }: Excerpt): string[] => 
   const lines = text.split('\n');
   const shown = lines.slice(0, SHORT_EXCERPT_LINES);
   const hidden = totalLines - shown.length;
-  const more = hidden > 0 ? [`  … ${hidden} more line${hidden === 1 ? '' : 's'} (see --reporter json)`] : [];
+  const more = hidden > 0 ? [`  … ${counted(hidden, 'more line', 'more lines')} (see --reporter json)`] : [];
   return [`${name}:`, ...shown.map((line) => `  ${line}`), ...more];
 };
 
@@ -67,7 +69,7 @@ const detailLines = (check: CheckResult): string[] => [
 const checkName = (check: CheckResult): string => `${check.id}${check.informational ? ' (informational)' : ''}`;
 
 const checkLines = (screen: Screen, check: CheckResult): string[] => {
-  const head = `${label(screen, check.status)} ${checkName(check)} on ${whereRan(check)}: ${check.reason ?? ''}`;
+  const head = `${label(screen, check.status)} ${checkName(check)} on ${whereRan(check)}: ${reasonAfterWhere(check.reason ?? '', check.target)}`;
   if (check.status === 'skipped') return [head];
   return [head, ...indent(detailLines(check), '      ')];
 };
@@ -154,9 +156,6 @@ const findingLines = (screen: Screen, finding: Finding): string[] => [
 const diagnosisLines = (screen: Screen, findings: readonly Finding[]): string[] =>
   findings.length === 0 ? [] : [paint(screen, 'bold', 'Diagnosis'), ...findings.flatMap((finding) => findingLines(screen, finding)), ''];
 
-const countLine = (what: string, counts: Counts): string =>
-  `${counts.total} ${what}: ${STATUSES.map((status) => `${counts[status]} ${status}`).join(', ')}`;
-
 /** A shard's report holds part of the hosts, so its counts are not the fleet's: it says so. */
 const shardLines = (report: RunReport): string[] => {
   const part = ({ index, total }: { index: number; total: number }): string => `${index}/${total}`;
@@ -181,7 +180,7 @@ export const humanReporter: Reporter = {
       ...sections.flat(),
       ...diagnosisLines(screen, report.diagnosis),
       ...shardLines(report),
-      `${countLine('questions', report.summary.questions)}; ${countLine('checks', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
+      `${countsLine('question', report.summary.questions)}; ${countsLine('check', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
       `Result: ${result}`,
       '',
     ].join('\n');

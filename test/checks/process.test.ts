@@ -1,6 +1,6 @@
 // The `process:` check kind: its YAML form, and what it makes of ps / /proc output recorded in the lab.
 import { describe, expect, test } from 'vitest';
-import { liveOthers, parseProc, parsePs, PROC_MARKER, PROC_SCRIPT, processCheck, processFields, PS_MARKER, PS_SCRIPT, selectProcesses } from '../../src/checks/process.js';
+import { liveOthers, parseProc, parsePs, PROC_MARKER, PROC_SCRIPT, processCheck, processFields, PS_MARKER, PS_SCRIPT, selectProcesses, whatRunsInstead } from '../../src/checks/process.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
 
@@ -44,6 +44,25 @@ describe('process: observing recorded lab output (ps over SSH on db)', () => {
     expect(observation.fields).toMatchObject(
       count === 0 ? { count: 0, pid: '', pids: '', names: '', users: '', states: '' } : { count: 1, pid: expect.stringMatching(/^\d+$/), names: 'mysqld', users: 'mysql', states: 'S (sleeping)' },
     );
+  });
+
+  test('nothing matched: a note names what runs instead, runbook\'s own processes left out', async () => {
+    const { observation } = await replayObserve(processCheck, 'process/mysql-down.txt');
+    const note = observation.notes?.at(-1) ?? '';
+    expect(note).toMatch(/^no match among the \d+ process(es)? running besides runbook's own and the kernel's: /);
+    expect(note).toContain('sshd');
+    expect(note).not.toMatch(/timeout|ps\b/);
+    const { observation: found } = await replayObserve(processCheck, 'process/healthy.txt');
+    expect(found.notes ?? []).toEqual([]);
+  });
+
+  test('the note lists at most 15 names, and says how many more', () => {
+    const rows = Array.from({ length: 20 }, (_, index) => ({ pid: index + 100, ppid: 1, user: 'root', state: 'S', name: `daemon${String(index).padStart(2, '0')}`, args: '' }));
+    expect(whatRunsInstead(rows)).toMatch(/^no match among the 20 processes running besides runbook's own and the kernel's: daemon00, .*daemon14 and 5 more names$/);
+    expect(whatRunsInstead(rows.slice(0, 1))).toBe("no match among the 1 process running besides runbook's own and the kernel's: daemon00");
+    expect(whatRunsInstead([])).toBe("nothing else runs there but runbook's own processes");
+    const kernel = [{ pid: 2, ppid: 0, user: 'root', state: 'S', name: 'kthreadd', args: '[kthreadd]' }, { pid: 30, ppid: 2, user: 'root', state: 'I', name: 'kworker/0:1', args: '' }];
+    expect(whatRunsInstead([...kernel, rows[0]!])).toBe("no match among the 1 process running besides runbook's own and the kernel's: daemon00");
   });
 
   test('mysql-hung: a mysqld frozen with SIGSTOP is still a process, and its state says so', async () => {

@@ -147,7 +147,7 @@ questions:
 
   test('a runbook made only of includes is valid; --host moves the included checks too', async () => {
     const main = including('  - file: lib/first-line.yaml\n    hosts: { target: here }');
-    expect((await runCli(files(main), ['validate', 'main.yaml'])).stdout).toBe('main.yaml: valid (1 questions, 1 checks)\n');
+    expect((await runCli(files(main), ['validate', 'main.yaml'])).stdout).toBe('main.yaml: valid (1 question, 1 check)\n');
     const plan = await runCli(files(main), ['plan', 'main.yaml', '--host', 'here=ops@db1.example:2222']);
     expect(plan.stdout).toContain('1. read-file [first-line] on here (ops@db1.example:2222)');
   });

@@ -142,7 +142,7 @@ describe('invalid input', () => {
     expect(device.stderr).toBe('/dev/null: is a device or a socket, not a runbook file; name a runbook file (.yaml) [RB_FILE]\n');
     const piped = await execa('bash', ['-c', `node ${JSON.stringify(BIN)} validate <(printf 'version: 1\ntitle: t\nhosts: { here: local }\nquestions:\n  - { id: q, title: q, checks: [{ id: c, on: here, run: "true" }] }\n')`], { reject: false });
     expect(piped.stderr).toBe('');
-    expect(piped.stdout).toMatch(/^\/dev\/fd\/\d+: valid \(1 questions?, 1 checks?\)$/);
+    expect(piped.stdout).toMatch(/^\/dev\/fd\/\d+: valid \(1 question, 1 check\)$/);
     expect(piped.exitCode).toBe(0);
   });
 

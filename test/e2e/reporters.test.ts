@@ -93,7 +93,8 @@ questions:
     const reporters = ['json', 'junit', 'tap', 'html', 'github'];
     const result = await runCli({ 'r.yaml': UNREACHABLE }, ['run', 'r.yaml', '--quiet', '--reporter', 'human', ...reporters.flatMap((name) => ['--reporter', `${name}:out.${name}`])]);
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toContain('    ERROR kernel on far (nobody@127.0.0.1:1): 127.0.0.1 (nobody@127.0.0.1:1): connection refused\n          $ uname -a\n          not run on far (nobody@127.0.0.1:1)\n');
+    // The line has just said where: the transport's "HOST (TARGET): " is not said twice.
+    expect(result.stdout).toContain('    ERROR kernel on far (nobody@127.0.0.1:1): connection refused\n          $ uname -a\n          not run on far (nobody@127.0.0.1:1)\n');
     const written = Object.fromEntries(reporters.map((name) => [name, readFileSync(join(result.dir, `out.${name}`), 'utf8')]));
     for (const text of [result.stdout, written.junit, written.tap, written.html, written.github]) {
       expect(text).toMatch(/not run|notRun: true/);
@@ -102,6 +103,8 @@ questions:
     const report = JSON.parse(written.json!) as RunReport;
     expect(validateReport(report)).toBe(true);
     expect(report.questions[0]!.checks[0]!.evidence).toEqual([expect.objectContaining({ command: 'uname -a', exitCode: null, notRun: true })]);
+    // Where the reason stands alone, it keeps the host it could not reach.
+    expect(report.questions[0]!.checks[0]!.reason).toBe('127.0.0.1 (nobody@127.0.0.1:1): connection refused');
     expect(written.junit).toContain('$ uname -a\nnot run on far (nobody@127.0.0.1:1)');
     expect(written.tap).toMatch(/exitCode: null\n\s+notRun: true/);
     expect(written.html).toMatch(/<span class="exit">not run<\/span> · on <span class="on">far \(nobody@127\.0\.0\.1:1\)<\/span>/);

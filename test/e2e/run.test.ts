@@ -354,6 +354,11 @@ describe('runbook run', () => {
     });
     const checks = Object.fromEntries(result.report!.questions[0]!.checks.map((c) => [c.id, [c.status, (c.observed as { count?: number } | undefined)?.count]]));
     expect(checks).toEqual({ beside: ['pass', undefined], soon: ['pass', undefined], 'sees-beside': ['fail', 0], 'sees-cli': ['fail', 0], 'sees-outsider': ['pass', 1] });
+    // Where nothing matched, a note names what runs instead, not the kernel's threads; a match needs none.
+    const notes = Object.fromEntries(result.report!.questions[0]!.checks.map((c) => [c.id, c.notes]));
+    expect(notes['sees-cli']).toEqual([expect.stringMatching(/^no match among the \d+ process(es)? running besides runbook's own and the kernel's: \S/)]);
+    expect(notes['sees-cli']![0]).not.toMatch(/kthreadd|kworker|cpuhp|ksoftirqd/);
+    expect(notes['sees-outsider']).toEqual([]);
   });
 
   test('a hint is for a failure: a check that could not check (a timeout, a missing tool) and a skipped question show none', async () => {

@@ -157,7 +157,7 @@ describe('secret variables', () => {
     expect(results.plan!.stdout).toContain('$ echo token=${vars.db_password}');
     const plan = JSON.parse(results.planJson!.stdout) as { checks: { id: string; command: string }[] };
     expect(plan.checks.map((check) => check.command)).toEqual(['echo token=${vars.db_password}', 'echo captured ${captures.token} >&2; exit 1', 'echo ${vars.db_password}']);
-    expect(results.validate).toEqual({ exitCode: 0, stdout: 'r.yaml: valid (1 questions, 3 checks)\n', stderr: '' });
+    expect(results.validate).toEqual({ exitCode: 0, stdout: 'r.yaml: valid (1 question, 3 checks)\n', stderr: '' });
 
     const error = results.error!;
     expect(error.exitCode).toBe(3);

@@ -49,7 +49,7 @@ describe('a question over 200 hosts', () => {
         '            no exit code after 5000 ms on web (root@10.201.0.50:22)',
         '    hint: the load balancer drops a host that does not answer on :80',
         '',
-        '1 questions: 0 pass, 1 fail, 0 error, 0 skipped; 200 checks: 167 pass, 31 fail, 2 error, 0 skipped; 6.5 s',
+        '1 question: 0 pass, 1 fail, 0 error, 0 skipped; 200 checks: 167 pass, 31 fail, 2 error, 0 skipped; 6.5 s',
         'Result: FAIL, exit code 1',
         '',
       ].join('\n'),

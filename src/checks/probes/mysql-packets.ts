@@ -2,6 +2,7 @@
 // or an error (0xff, a code and a message: "Too many connections", "Host ... is not allowed").
 // Read here rather than by the client library, so "no greeting", "not MySQL at all" and "an error
 // instead of a greeting" are told apart from the bytes themselves, whichever path read them.
+import { counted } from '../../model/counted.js';
 
 export type FirstPacket =
   | { readonly kind: 'greeting'; readonly serverVersion: string; readonly connectionId: number | null; readonly bytes: number }
@@ -69,4 +70,4 @@ export const readFirstPacket = (received: Buffer): FirstPacket => {
 
 /** Bytes that ended (or stalled) before making one whole packet. */
 export const unfinishedPacket = (received: Buffer): string =>
-  `${received.length} byte${received.length === 1 ? '' : 's'} that never made a whole MySQL packet: ${showBytes(received)}`;
+  `${counted(received.length, 'byte')} that never made a whole MySQL packet: ${showBytes(received)}`;

@@ -8,6 +8,7 @@ import { mysqlLibrary } from './mysql-library.js';
 import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
+import { counted } from '../../model/counted.js';
 
 export interface MysqlLogin {
   readonly user: string;
@@ -165,7 +166,7 @@ class Conversation {
     if (result.value.error) return this.serverSaidNo('query', result.value.error, sql);
     const rows = Array.isArray(result.value.rows) ? (result.value.rows as unknown[][]) : [];
     const first = cellText(rows[0]?.[0]);
-    this.lines.push(`query: ${sql}: ${rows.length} row${rows.length === 1 ? '' : 's'} in ${String(this.times.query)} ms${rows.length > 0 ? `, first value ${first}` : ''}`);
+    this.lines.push(`query: ${sql}: ${counted(rows.length, 'row')} in ${String(this.times.query)} ms${rows.length > 0 ? `, first value ${first}` : ''}`);
     return { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: this.times, rows: rows.length, result: first, transcript: this.lines };
   }
 
