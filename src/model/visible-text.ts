@@ -21,3 +21,11 @@ export const escapeControl = (text: string): string => text.replace(HIDDEN, show
 
 /** Where the first hidden character of `text` is, or -1 (search ignores HIDDEN's `g` and lastIndex). */
 export const firstHidden = (text: string): number => text.search(HIDDEN);
+
+/** What an operator recognises in foreign bytes: hex, and the printable text ("SSH-2.0-..."). */
+export const showBytes = (bytes: Buffer, limit = 16): string => {
+  const head = bytes.subarray(0, limit);
+  const hex = [...head].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  const text = [...head].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
+  return `${hex}${bytes.length > limit ? ' …' : ''} "${text}"`;
+};

@@ -3,6 +3,7 @@
 // Read here rather than by the client library, so "no greeting", "not MySQL at all" and "an error
 // instead of a greeting" are told apart from the bytes themselves, whichever path read them.
 import { counted } from '../../model/counted.js';
+import { showBytes } from '../../model/visible-text.js';
 
 export type FirstPacket =
   | { readonly kind: 'greeting'; readonly serverVersion: string; readonly connectionId: number | null; readonly bytes: number }
@@ -16,14 +17,6 @@ const HEADER_BYTES = 4;
 const MAX_FIRST_PACKET = 4096;
 const PROTOCOL_10 = 0x0a;
 const ERROR_PACKET = 0xff;
-
-/** What an operator recognises in foreign bytes: hex, and the printable text ("SSH-2.0-..."). */
-export const showBytes = (bytes: Buffer, limit = 16): string => {
-  const head = bytes.subarray(0, limit);
-  const hex = [...head].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
-  const text = [...head].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
-  return `${hex}${bytes.length > limit ? ' …' : ''} "${text}"`;
-};
 
 const payloadLength = (bytes: Buffer): number => bytes.readUIntLE(0, 3);
 

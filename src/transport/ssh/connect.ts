@@ -38,14 +38,38 @@ const SOCKET_ERRORS: Record<string, string> = {
   EAI_AGAIN: 'host name lookup failed',
 };
 
-function classify(target: SshTarget, error: SshError, notes: readonly string[]): TransportError {
+/** How far a connection got before it failed: what tells a silent firewall from a frozen sshd. */
+export interface HandshakeStage {
+  /** The TCP connection is established (always, through a jump host's channel). */
+  readonly tcpConnected: boolean;
+  /** sshd sent its version and the key exchange completed: only the login was left. */
+  readonly keysExchanged: boolean;
+}
+
+/** ssh2's words when the server closes before sending its version line. */
+const CLOSED_BEFORE_GREETING = 'Connection lost before handshake';
+
+/** A handshake timeout in words that say where it stopped, so the operator knows what to look at. */
+const timeoutMessage = (target: SshTarget, stage: HandshakeStage): string => {
+  const within = `within ${target.connectTimeoutMs / 1000} s`;
+  if (!stage.tcpConnected) return `no answer to TCP port ${target.port} ${within}: a firewall that drops packets, or the host is down`;
+  if (!stage.keysExchanged) {
+    return `TCP connected, but no SSH greeting and key exchange ${within}: sshd is overloaded or frozen, or port ${target.port} is not an SSH server's`;
+  }
+  return `the SSH key exchange completed, but the login did not finish ${within} (sshd slow to authenticate: a reverse DNS lookup with UseDNS, PAM)`;
+};
+
+export function classify(target: SshTarget, error: SshError, notes: readonly string[], stage: HandshakeStage): TransportError {
   const where = describeTarget(target);
   if (error.level === 'client-authentication') {
     const why = notes.length ? ` (${notes.join('; ')})` : '';
     return { code: 'AUTH', message: `${where}: authentication failed for user ${target.user}${why}` };
   }
-  if (error.level === 'client-timeout') {
-    return { code: 'ETIMEDOUT', message: `${where}: no SSH handshake within ${target.connectTimeoutMs / 1000} s` };
+  if (error.level === 'client-timeout') return { code: 'ETIMEDOUT', message: `${where}: ${timeoutMessage(target, stage)}` };
+  const reset = error.code === 'ECONNRESET';
+  if (stage.tcpConnected && !stage.keysExchanged && (reset || error.message === CLOSED_BEFORE_GREETING)) {
+    const why = `port ${target.port} is not an SSH server's, or sshd turned the connection away (MaxStartups, tcp wrappers)`;
+    return { code: reset ? 'ECONNRESET' : 'SSH', message: `${where}: TCP connected, but the server ${reset ? 'reset' : 'closed'} the connection before the SSH key exchange: ${why}` };
   }
   const code = error.code ?? '';
   const known = SOCKET_ERRORS[code];
@@ -57,25 +81,31 @@ function classify(target: SshTarget, error: SshError, notes: readonly string[]):
  * the host's sshd accepts, forks and sends its greeting meanwhile, which ssh2 reads from the
  * socket's buffer. What fails before ssh2 listens is kept for it.
  */
-const openSocket = (target: SshTarget): { sock: Socket; failed: () => Error | undefined } => {
+const openSocket = (target: SshTarget): { sock: Socket; failed: () => Error | undefined; connected: () => boolean } => {
   let failure: Error | undefined;
+  let connected = false;
   const sock = connectTcp({ host: target.hostName, port: target.port });
   sock.once('error', (error) => (failure ??= error));
-  return { sock, failed: () => failure ?? (sock.destroyed ? new Error('connection closed before the SSH handshake') : undefined) };
+  sock.once('connect', () => (connected = true));
+  return { sock, failed: () => failure ?? (sock.destroyed ? new Error('connection closed before the SSH handshake') : undefined), connected: () => connected };
 };
 
 /** ssh2's handshake and login over `sock`: the link once ready, or a ConnectError that says why not. */
-function handshakeOn(target: SshTarget, sock: Duplex, Client: Ssh2Client['Client']): Promise<Link> {
+function handshakeOn(target: SshTarget, sock: Duplex, Client: Ssh2Client['Client'], tcpConnected: () => boolean): Promise<Link> {
   const check = hostKeyCheck(target);
   const { methods, notes } = credentials(target);
   const client = new Client();
   let lastError: Error | undefined;
   let ready = false;
+  let keysExchanged = false;
+  client.once('handshake', () => (keysExchanged = true));
   const closed = new Promise<Error | undefined>((resolve) => client.once('close', () => resolve(lastError)));
   return new Promise((resolve, reject) => {
     // A dead agent is reported as an error but ssh2 goes on with the next method: not fatal.
+    // The first error is the cause: a handshake timeout is followed by "Connection lost before
+    // handshake" as ssh2 drops the socket, which would blame a frozen sshd on the network.
     client.on('error', (error: SshError) => {
-      if (error.level !== 'agent') lastError = error;
+      if (error.level !== 'agent') lastError ??= error;
     });
     client.once('ready', () => {
       ready = true;
@@ -87,7 +117,7 @@ function handshakeOn(target: SshTarget, sock: Duplex, Client: Ssh2Client['Client
       if (ready) return;
       const refusal = check.refusal();
       const fallback = new Error('connection closed during the SSH handshake');
-      reject(new ConnectError(refusal ?? classify(target, error ?? fallback, notes)));
+      reject(new ConnectError(refusal ?? classify(target, error ?? fallback, notes, { tcpConnected: tcpConnected(), keysExchanged })));
     });
     client.connect({
       host: target.hostName, port: target.port, username: target.user,
@@ -107,8 +137,9 @@ async function handshake(target: SshTarget, through: Duplex | undefined): Promis
   try {
     const { Client } = await ssh2Soon();
     const early = direct?.failed();
-    if (early) throw new ConnectError(classify(target, early, []));
-    return await handshakeOn(target, through ?? direct!.sock, Client);
+    if (early) throw new ConnectError(classify(target, early, [], { tcpConnected: direct!.connected(), keysExchanged: false }));
+    // A jump host's channel opens only once its TCP connection is made.
+    return await handshakeOn(target, through ?? direct!.sock, Client, direct ? direct.connected : () => true);
   } catch (error) {
     // ssh2 ends a socket it has taken; one it never took is ended here.
     direct?.sock.destroy();
