@@ -161,7 +161,7 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     const used = check(fromEnv.report, 'docroot-usage').evidence[0]!.stdout.text.trim();
     expect(used).toMatch(/^\d+$/);
     expect(check(fromEnv.report, 'docroot-usage').reason).toBe(`stdout expected to be less than 0, got ${used}`);
-    expect(check(fromEnv.report, 'docroot-usage').hint).toBe(`the filesystem of ${tmpdir()} is at or over the limit of 0% used`);
+    expect(check(fromEnv.report, 'docroot-usage').hint).toBe(`the filesystem of ${tmpdir()} is at or over 0% used: du -xh --max-depth 2 ${tmpdir()} | sort -h shows what holds it`);
     const fromVar = await run(['web-service.yaml', '--vars-file', 'here.yaml', '--var', 'max_used_percent=101'], { RUNBOOK_VAR_max_used_percent: '0' }, files);
     expect(fromVar.exitCode).toBe(0);
     const fromFlag = await run(['web-service.yaml', ...varsFor(server, 'max_used_percent=0')]);
