@@ -127,6 +127,23 @@ interface Exchange {
   readonly location: string;
 }
 
+/** Characters of an error page quoted in the transcript: its title, or its first line. */
+const GIST_CHARACTERS = 120;
+
+/**
+ * What an answer says of itself in one line of the transcript: the server that gave it, and for an
+ * error status what its page says ("502 Bad Gateway" behind nginx, an application's own message),
+ * so the failure reads without opening the JSON report's body.
+ */
+export const answerGist = (answer: Pick<Exchange, 'status' | 'headers' | 'body'>): string => {
+  const server = /^server: (.+)$/m.exec(answer.headers)?.[1]?.trim();
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(answer.body)?.[1];
+  const firstLine = answer.body.replace(/<[^>]*>/g, ' ').split('\n').map((line) => line.replace(/\\r$/, '').replace(/\s+/g, ' ').trim()).find((line) => line !== '');
+  const page = answer.status >= 400 ? (title ?? firstLine)?.replace(/\s+/g, ' ').trim() : undefined;
+  const quoted = page ? `: ${JSON.stringify(page.length > GIST_CHARACTERS ? `${page.slice(0, GIST_CHARACTERS)}…` : page)}` : '';
+  return `${server ? ` from ${server}` : ''}${quoted}`;
+};
+
 /** The response's header lines as sent ("name: value"), names lowercased so `contains` needs no case games. */
 const headerLines = (response: IncomingMessage): string => {
   const lines: string[] = [];
@@ -253,7 +270,7 @@ const overStream = async (steps: Ready, first: Opened, context: ObserveContext):
     if ('stop' in secure) return { fields: secure.stop, transcript: [...transcript, `tls: ${String(secure.stop.error)}`] };
     const answer = await exchange(secure.stream, target, path, Math.min(target.timeoutMs, context.remainingMs()), context.signal);
     if ('failure' in answer) return { fields: { ...fields, state: answer.failure, error: answer.message }, transcript: [...transcript, `${target.method} ${path}: ${answer.message}`] };
-    transcript.push(`${target.method} ${path}: ${answer.status} in ${answer.latencyMs} ms, ${answer.bodyBytes} bytes`);
+    transcript.push(`${target.method} ${path}: ${answer.status} in ${answer.latencyMs} ms, ${answer.bodyBytes} bytes${answerGist(answer)}`);
     Object.assign(fields, { state: 'answered', status: answer.status, headers: answer.headers, body: answer.body, body_bytes: answer.bodyBytes, latency_ms: answer.latencyMs, location: answer.location });
     const next = redirectTo(target, answer.status, answer.location, new URL(path, target.url).href);
     if (hop >= target.follow || next === undefined) break;

@@ -2,7 +2,7 @@
 // (HTTP, HTTPS with good and bad certificates, a silent port, a closed one); and the curl fallback,
 // run for real, for a host whose sshd will not forward.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BODY_LIMIT_BYTES, curlConfig, curlScript, http, readCurl, wholeCharacters } from '../../src/checks/http.js';
+import { answerGist, BODY_LIMIT_BYTES, curlConfig, curlScript, http, readCurl, wholeCharacters } from '../../src/checks/http.js';
 import type { CheckKind } from '../../src/checks/types.js';
 import { LocalTransport } from '../../src/transport/local/transport.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
@@ -119,6 +119,20 @@ describe('http: observed directly, from this machine', () => {
       await transport.close();
       await servers.idle();
     }
+  });
+});
+
+describe('http: the transcript line says who answered, and what an error page says', () => {
+  const nginx502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+  test.each([
+    ['nginx error page: its title', { status: 502, headers: 'server: nginx/1.22.1\ncontent-length: 157', body: nginx502 }, ' from nginx/1.22.1: "502 Bad Gateway"'],
+    ['an application\'s own text: its first line', { status: 503, headers: 'content-type: text/plain', body: '\n  database   unavailable  \nretry later\n' }, ': "database unavailable"'],
+    ['JSON error', { status: 500, headers: '', body: '{"error":"boom"}' }, ': "{\\"error\\":\\"boom\\"}"'],
+    ['a success: only the server', { status: 200, headers: 'server: Apache', body: '<title>Home</title>' }, ' from Apache'],
+    ['an empty error', { status: 404, headers: '', body: '' }, ''],
+    ['a long page is cut', { status: 500, headers: '', body: 'x'.repeat(300) }, `: "${'x'.repeat(120)}…"`],
+  ])('%s', (_name, answer, gist) => {
+    expect(answerGist(answer)).toBe(gist);
   });
 });
 

@@ -122,6 +122,8 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, 'path=/bad-gateway')]);
     expect(exitCode).toBe(1);
     expect(check(report, 'http-get')).toMatchObject({ status: 'fail', reason: 'status expected to be less than 400, got 502', captures: { http_status: '502' } });
+    // What the error page said is in the transcript, not only in the JSON's body field.
+    expect(check(report, 'http-get').evidence[0]!.stdout.text).toMatch(/^GET \/bad-gateway: 502 in \d+ ms, 3 bytes: "ok"$/m);
     expect(findings(report)).toEqual(['bad-gateway']);
     expect(report.diagnosis[0]!.message).toBe('the web server answers 502: it is up, and the application behind it (its upstream) does not answer it');
   });
