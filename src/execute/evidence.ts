@@ -69,6 +69,7 @@ export const evidenceFor = (host: string, command: string, outcome: CommandOutco
     ...(outcome.signal ? { signal: outcome.signal } : {}),
     ...(conversation ? { conversation } : {}),
     ...(neverRan(outcome) ? { notRun: true as const } : {}),
+    ...(outcome.termination === 'stopped' ? { stopped: true as const } : {}),
     durationMs: outcome.durationMs,
     stdout: excerpt(outcome.stdout),
     stderr: excerpt(outcome.stderr),

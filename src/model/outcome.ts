@@ -30,6 +30,11 @@ export interface Evidence {
   readonly conversation?: true;
   /** The command never ran: the transport could not start it (the check's reason says why). */
   readonly notRun?: true;
+  /**
+   * runbook ended it on purpose once it had what it needed (a packet capture once its trigger
+   * ended): its signal is runbook's doing, not a fault.
+   */
+  readonly stopped?: true;
   readonly durationMs: number;
   readonly stdout: Excerpt;
   readonly stderr: Excerpt;

@@ -2,9 +2,19 @@
 // terminal, in JUnit, in HTML and in a GitHub annotation.
 import type { Evidence } from '../model/outcome.js';
 
-/** `exit 1 (general failure)`, `ended by SIGKILL`, `no exit code` (the connection was lost), or `not run`. */
+/** How a command runbook stopped on purpose ended: its signal, or the exit code it gave on the way out. */
+const stoppedText = (evidence: Evidence): string => {
+  const how = evidence.exitCode === null ? evidence.signal : `exit ${evidence.exitCode}`;
+  return `stopped by runbook${how ? ` (${how})` : ''}`;
+};
+
+/**
+ * `exit 1 (general failure)`, `ended by SIGKILL`, `no exit code` (the connection was lost), `not run`,
+ * or `stopped by runbook (SIGTERM)` for a capture ended once its trigger had run.
+ */
 export const exitText = (evidence: Evidence): string => {
   if (evidence.notRun) return 'not run';
+  if (evidence.stopped) return stoppedText(evidence);
   if (evidence.exitCode === null) return evidence.signal ? `ended by ${evidence.signal}` : 'no exit code';
   return `exit ${evidence.exitCode}${evidence.exitMeaning ? ` (${evidence.exitMeaning})` : ''}`;
 };

@@ -35,6 +35,7 @@ const EVIDENCE: JsonSchema = {
     signal: { type: 'string' },
     conversation: { const: true, description: 'what runbook itself said over a TCP stream (a protocol, not a command): stdout is the transcript' },
     notRun: { const: true, description: "the command never ran: the transport could not start it (the host unreachable, sudo refused); the check's reason says why" },
+    stopped: { const: true, description: 'runbook ended the command on purpose once it had what it needed (a packet capture once its trigger ended): its signal is not a fault' },
     durationMs: { type: 'number', minimum: 0 },
     stdout: EXCERPT,
     stderr: EXCERPT,

@@ -76,6 +76,7 @@ const evidenceData = (evidence: Evidence): Record<string, unknown> => ({
   ...(evidence.exitMeaning ? { exitMeaning: evidence.exitMeaning } : {}),
   ...(evidence.signal ? { signal: evidence.signal } : {}),
   ...(evidence.notRun ? { notRun: true } : {}),
+  ...(evidence.stopped ? { stopped: true } : {}),
   durationMs: evidence.durationMs,
   ...excerptData('stdout', evidence.stdout),
   ...excerptData('stderr', evidence.stderr),

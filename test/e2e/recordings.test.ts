@@ -42,6 +42,18 @@ describe('the recordings of the shipped runbook in every lab scenario', () => {
     expect(report.diagnosis[0]!.message).toContain(`"Access denied for user 'app'@'10.200.0.216' (using password: YES)" (error 1045)`);
   });
 
+  test('a capture runbook stopped once its trigger ended reads "stopped by runbook", not as if something killed it', async () => {
+    const result = await runbook(ROOT, ['run', 'mysql-connectivity.yaml', '--replay', join(RECORDINGS, 'wrong-port'), '--only', 'proof']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^ {10}stopped by runbook \(SIGTERM\) after \d+ ms on server \(root@10\.200\.0\.82:22\)$/m);
+    expect(result.stdout).not.toContain('ended by SIGTERM');
+    const json = JSON.parse((await runbook(ROOT, ['run', 'mysql-connectivity.yaml', '--replay', join(RECORDINGS, 'wrong-port'), '--only', 'proof', '--reporter', 'json', '--quiet'])).stdout) as {
+      questions: { checks: { id: string; evidence: { command: string; stopped?: true }[] }[] }[];
+    };
+    const capture = json.questions.flatMap((question) => question.checks).find((check) => check.id === 'server-sees-client')!;
+    expect(capture.evidence.map((evidence) => [evidence.command.split(' ')[0], evidence.stopped])).toEqual([['if', undefined], ['timeout', true]]);
+  });
+
   test('runbook test catches a diagnosis rule broken in a copy of the runbook, as a diff', async () => {
     const dir = inlineFiles({});
     const broken = readFileSync(ARTICLE, 'utf8').replace(

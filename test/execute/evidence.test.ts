@@ -115,6 +115,8 @@ describe('evidenceFor', () => {
 
   test('a killed command keeps its signal', () => {
     expect(evidenceFor('local', 'sleep 60', outcome({ exitCode: null, signal: 'SIGKILL' }))).toMatchObject({ exitCode: null, signal: 'SIGKILL', exitMeaning: 'ended by SIGKILL' });
+    expect(evidenceFor('local', 'tcpdump', outcome({ exitCode: null, signal: 'SIGTERM', termination: 'stopped' }))).toMatchObject({ signal: 'SIGTERM', stopped: true });
+    expect(evidenceFor('local', 'sleep 60', outcome({ exitCode: null, signal: 'SIGKILL', termination: 'timeout' }))).not.toHaveProperty('stopped');
   });
 
   test('an exit code with no usual meaning has no exitMeaning', () => {
