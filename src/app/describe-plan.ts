@@ -49,13 +49,21 @@ const probeAlternatives = (kind: CheckKind<unknown>, spec: unknown, resolve: Tem
   return alternatives(probe.value.steps).map((group) => ({ via: group[0]?.type === 'stream' ? 'stream' : 'command', line: alternativeLine(group) }));
 };
 
+/** The role's host as written, and where ssh_config sends it when that was asked for and says more. */
+const targetText = (written: string, destination: string | undefined): string =>
+  destination === undefined || destination === written ? written : `${written} → ${destination}`;
+
 /** `up to 3 attempts, 2s apart` or `until it passes, within 1m, 2s apart`. */
 const retryText = (policy: RetryPolicy): string =>
   policy.kind === 'retry'
     ? `up to ${policy.attempts} attempts, ${formatDuration(policy.intervalMs)} apart`
     : `until it passes, within ${formatDuration(policy.timeoutMs)}, ${formatDuration(policy.intervalMs)} apart`;
 
-export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck[] => {
+/**
+ * `destinations`: where each one-host SSH role really goes, by role (ssh-destinations.ts, with
+ * --ssh-config): the target reads `db → root@10.0.0.5:22 via admin@10.0.0.10:22`.
+ */
+export const describePlan = (plan: Plan, defaultTimeoutMs: number, destinations: ReadonlyMap<string, string> = new Map()): PlannedCheck[] => {
   // Secrets stay `${vars.name}` in the plan, like captures: it says where a secret goes, never what it is.
   const resolve = makeResolver(withoutSecrets(plan.runbook.vars, plan.runbook.secretVars), new Map());
   const steps = plan.order.map((check, index) => {
@@ -69,7 +77,7 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number): PlannedCheck
       question: check.questionId,
       kind: kind.name,
       host: check.on,
-      target: host ? describeRole(host) : check.on,
+      target: targetText(host ? describeRole(host) : check.on, destinations.get(check.on)),
       command: planned[0]?.line ?? '',
       alternatives: planned,
       dependsOn: check.dependsOn,

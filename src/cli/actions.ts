@@ -162,11 +162,13 @@ const PLAN_RENDERERS: Record<PlanFormat, () => Promise<(plan: Plan, steps: reado
   dot: async () => (await import('../app/plan-picture.js')).planDot,
 };
 
-export const planAction = async (file: string, options: CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number }): Promise<void> => {
+export const planAction = async (file: string, options: CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number; sshConfig?: string }): Promise<void> => {
   const { plans, inventory } = await load([file], options);
   const [plan] = select(plans, options, inventory);
   const { describePlan } = await import('../app/describe-plan.js');
+  // ssh_config is read only when asked: a plan otherwise shows the hosts as written, and loads no SSH code.
+  const destinations = options.sshConfig === undefined ? undefined : (await import('../app/ssh-destinations.js')).sshDestinations(plan!.runbook.hosts, options.sshConfig);
   const render = await PLAN_RENDERERS[options.json ? 'json' : options.format]();
-  stdout(render(plan!, describePlan(plan!, options.timeout)));
+  stdout(render(plan!, describePlan(plan!, options.timeout, destinations)));
   setExitCode(EXIT_CODES.pass);
 };

@@ -23,7 +23,7 @@ const runningRegexes =
     await import('./linear-regex.js');
     return action(...args);
   };
-type PlanOptions = CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number };
+type PlanOptions = CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number; sshConfig?: string };
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT = '30s';
@@ -112,9 +112,11 @@ export const buildProgram = (): Command => {
       'runbook plan mysql-connectivity.yaml --var port=3307',
       'runbook plan web-host.yaml --format mermaid > plan.md',
       'runbook plan web-host.yaml --format dot | dot -Tsvg > plan.svg',
+      'runbook plan mysql-connectivity.yaml --host server=db1.prod --ssh-config ~/.ssh/config',
     ))
     .addOption(new Option('--format <format>', 'text, json (the plan as data), mermaid (a flowchart GitHub and GitLab draw in Markdown) or dot (Graphviz)').choices(['text', 'json', 'mermaid', 'dot']).default('text'))
     .option('--json', 'the same as --format json')
+    .option('--ssh-config <file>', 'show where each SSH role really goes, read from this ssh_config as a run reads it (HostName, User, Port, ProxyJump)')
     .addOption(timeoutOption())
     .action(runningRegexes(async (file: string, options: PlanOptions) => (await import('./actions.js')).planAction(file, options)));
 

@@ -77,6 +77,21 @@ describe('validate and plan', () => {
     expect(plan.checks[1]).toMatchObject({ dependsOn: ['find-pid'], expect: ['stdout contains "LISTEN"', 'exit_code equals 0'] });
   });
 
+  test('plan --ssh-config shows where an alias goes, user, port and jump hosts included; nothing connects', async () => {
+    const config = 'Host app7\n  HostName 10.0.0.7\n  User deploy\n  Port 2200\n  ProxyJump ops@bastion\n\nHost bastion\n  HostName 10.0.0.1\n';
+    const files = { 'r.yaml': RUNBOOK, ssh_config: config };
+    const result = await runCli(files, ['plan', 'r.yaml', '--host', 'client=app7', '--ssh-config', 'ssh_config']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('  1. find-pid [service-up] on server (local), command, timeout 30s');
+    expect(result.stdout).toContain('  3. from-client [port-listening] on client (app7 → deploy@10.0.0.7:2200 via ops@10.0.0.1:22), command, timeout 30s');
+    const json = JSON.parse((await runCli(files, ['plan', 'r.yaml', '--json', '--ssh-config', 'ssh_config'])).stdout) as { checks: { id: string; target: string }[] };
+    // What the runbook writes beats the file, as on ssh's command line: nothing more to say.
+    expect(json.checks.find((check) => check.id === 'from-client')!.target).toBe('admin@10.0.0.5:2222');
+    const missing = await runCli(files, ['plan', 'r.yaml', '--ssh-config', 'nope']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/^--ssh-config nope: cannot read it: ENOENT[^\n]*\[RB_USAGE\]\n$/);
+  });
+
   test('shipped runbooks are found by name from any directory', async () => {
     const byName = await runCli({}, ['validate', 'local-host.yaml']);
     expect(byName.exitCode).toBe(0);
