@@ -10,7 +10,7 @@ import { selectHosts, type Shard } from '../app/select-hosts.js';
 import type { Inventory } from '../runbook/inventory.js';
 import { errorText } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
-import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsTTY, stdout } from './io.js';
+import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsSizedTerminal, stdout } from './io.js';
 import { checkTargetsWritable, reportTargets, writeReports } from './reporting.js';
 import { interruptions } from './interrupt.js';
 import type { ExecutionEvent } from '../execute/events.js';
@@ -74,11 +74,11 @@ const progressLines = () => ({
 
 /**
  * Progress on stderr (stdout stays the report): the live view on a terminal, plain lines when
- * stderr is a file or a pipe, on CI, or with --verbose; nothing with --quiet.
+ * stderr is a file, a pipe or a terminal of no known width, on CI, or with --verbose; nothing with --quiet.
  */
 const progressFor = async (options: RunOptions) => {
   if (options.quiet) return NO_PROGRESS;
-  if (options.verbose || !stderrIsTTY() || onCi()) return progressLines();
+  if (options.verbose || !stderrIsSizedTerminal() || onCi()) return progressLines();
   const { liveProgress } = await import('../progress/live.js');
   const live = liveProgress(progressStream());
   return {

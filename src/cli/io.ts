@@ -45,8 +45,12 @@ const STDOUT_IS_TTY = process.stdout.isTTY === true;
 
 export const stdoutIsTTY = (): boolean => STDOUT_IS_TTY;
 
-/** The live progress view redraws stderr in place, so only a terminal gets it. */
-export const stderrIsTTY = (): boolean => process.stderr.isTTY === true;
+/**
+ * The live progress view redraws stderr in place, so only a terminal gets it, and one that says
+ * how wide it is: a pseudo-terminal nobody sized (script(1), `docker exec -t` and CI runners that
+ * allocate one) reports 0 columns, where the view wrapped every character onto a line of its own.
+ */
+export const stderrIsSizedTerminal = (): boolean => process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0;
 
 /**
  * Where the live view draws. Its text comes from the run's events, which are masked before any

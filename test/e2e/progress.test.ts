@@ -25,6 +25,7 @@ questions:
 `;
 
 const hasTmux = (await execa('tmux', ['-V'], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
+const hasScript = (await execa('script', ['--version'], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
 
 /** A tmux server of our own (its own socket), so the operator's sessions are never touched. */
 const terminal = (dir: string) => {
@@ -93,5 +94,18 @@ describe('live progress on a terminal', () => {
     expect(after).toMatch(/^running r\.yaml: 4 checks on here \(local\)\n/);
     expect(after).toMatch(/^fail +broken on here \(local\), \d+ ms: exit_code expected to equal 0, got 3$/m);
     expect(after).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✔✖]/);
+  }, 60_000);
+
+  // script(1) from util-linux gives the command a pseudo-terminal of its own, sized as its own
+  // stdin's terminal: here none, so 0 columns, as in CI runners that allocate a tty and never size it.
+  test.skipIf(!hasScript && !process.env.CI)('a terminal of no known width (0 columns): plain lines, not one character a line', async () => {
+    const dir = inlineFiles({ 'r.yaml': RUNBOOK.replace('sleep 4; ', '') });
+    const result = await execa('script', ['-qec', `env -u CI node ${BIN} run r.yaml --no-color > out.txt`, '/dev/null'], { cwd: dir, reject: false, stdin: 'ignore' });
+    expect(result.exitCode).toBe(1);
+    const progress = String(result.stdout).replaceAll('\r', '');
+    expect(progress).toMatch(/^running r\.yaml: 4 checks on here \(local\)$/m);
+    expect(progress).toMatch(/^fail +broken on here \(local\), \d+ ms: exit_code expected to equal 0, got 3$/m);
+    expect(progress.split('\n').filter((line) => line.trim().length === 1)).toEqual([]);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toMatch(/Result: FAIL, exit code 1/);
   }, 60_000);
 });
