@@ -139,7 +139,7 @@ export const answerGist = (answer: Pick<Exchange, 'status' | 'headers' | 'body'>
   const server = /^server: (.+)$/m.exec(answer.headers)?.[1]?.trim();
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(answer.body)?.[1];
   const firstLine = answer.body.replace(/<[^>]*>/g, ' ').split('\n').map((line) => line.replace(/\\r$/, '').replace(/\s+/g, ' ').trim()).find((line) => line !== '');
-  const page = answer.status >= 400 ? (title ?? firstLine)?.replace(/\s+/g, ' ').trim() : undefined;
+  const page = answer.status >= 400 ? (title?.trim() || firstLine)?.replace(/\s+/g, ' ').trim() : undefined;
   const quoted = page ? `: ${JSON.stringify(page.length > GIST_CHARACTERS ? `${page.slice(0, GIST_CHARACTERS)}…` : page)}` : '';
   return `${server ? ` from ${server}` : ''}${quoted}`;
 };

@@ -162,7 +162,9 @@ const PLAN_RENDERERS: Record<PlanFormat, () => Promise<(plan: Plan, steps: reado
   dot: async () => (await import('../app/plan-picture.js')).planDot,
 };
 
-export const planAction = async (file: string, options: CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number; sshConfig?: string }): Promise<void> => {
+export type PlanOptions = CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number; sshConfig?: string };
+
+export const planAction = async (file: string, options: PlanOptions): Promise<void> => {
   const { plans, inventory } = await load([file], options);
   const [plan] = select(plans, options, inventory);
   const { describePlan } = await import('../app/describe-plan.js');

@@ -6,7 +6,7 @@ import { DEFAULT_CONNECTIONS } from '../model/limits.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { REPORTER_NAMES } from '../report/registry.js';
 import type { TestCommandOptions } from './test-action.js';
-import type { PlanFormat, RunOptions, CommonOptions, SelectionOptions } from './actions.js';
+import type { PlanOptions, RunOptions, CommonOptions } from './actions.js';
 import { stdout, writeStderr } from './io.js';
 import { collectList, collectPair, parseDurationOption, parsePositiveInteger, parseShard } from './options.js';
 
@@ -23,7 +23,6 @@ const runningRegexes =
     await import('./linear-regex.js');
     return action(...args);
   };
-type PlanOptions = CommonOptions & SelectionOptions & { json?: boolean; format: PlanFormat; timeout: number; sshConfig?: string };
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT = '30s';

@@ -130,6 +130,7 @@ describe('http: the transcript line says who answered, and what an error page sa
     ['JSON error', { status: 500, headers: '', body: '{"error":"boom"}' }, ': "{\\"error\\":\\"boom\\"}"'],
     ['a success: only the server', { status: 200, headers: 'server: Apache', body: '<title>Home</title>' }, ' from Apache'],
     ['an empty error', { status: 404, headers: '', body: '' }, ''],
+    ['an empty title: the first line of text', { status: 500, headers: '', body: '<title> </title>\n<p>boom</p>' }, ': "boom"'],
     ['a long page is cut', { status: 500, headers: '', body: 'x'.repeat(300) }, `: "${'x'.repeat(120)}…"`],
   ])('%s', (_name, answer, gist) => {
     expect(answerGist(answer)).toBe(gist);
