@@ -80,6 +80,16 @@ describeLab('the shipped web-service and dns-resolution runbooks tell the truth 
     });
   });
 
+  // The operator's own mistake, against the real nginx: the scheme that the port does not speak.
+  test.each([
+    ['http to its https port 443', ['--var', 'scheme=http', '--var', 'port=443'], 'http-to-https-port', /port 443 speaks HTTPS, and the client asked it in plain HTTP/, 'skipped'],
+    ['https to its plain http port 80', ['--var', 'scheme=https', '--var', 'port=80'], 'https-to-http-port', /port 80 speaks plain HTTP, and the client asked it with TLS/, 'fail'],
+  ] as const)('web-healthy, asked with %s: the scheme is named, not a server error or a certificate', async (_name, scheme, finding, message, certificate) => {
+    const args = ['web-service.yaml', '--host', 'web=db', '--host', 'client=app', ...scheme, '--var', 'address=10.200.0.82', '--var', 'name=web.lab', '--var', 'docroot=/tmp'];
+    const report = await runIn('web-healthy', args, { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail', certificate }, findings: [finding] });
+    expect(report.diagnosis[0]!.message).toMatch(message);
+  });
+
   test('tls where sshd will not forward: openssl on app tells a dropped connection (filtered) as the forward does', async () => {
     await lab.setScenario('web-port-filtered');
     const checks = ['app', 'app-noforward'].map((role) => `      - { id: tls-from-${role}, on: ${role}, tls: { host: 10.200.0.82, port: 443, name: web.lab, timeout: 1s } }`);

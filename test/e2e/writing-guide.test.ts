@@ -117,6 +117,15 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     expect(report.diagnosis[0]!.message).toBe(`port ${String(server.port)} accepts connections, but GET /broken answers "503": the server is up and the request fails inside it`);
   });
 
+  test('https asked of a plain HTTP port: https-to-http-port names the scheme, and no certificate finding', async () => {
+    const server = await startServer();
+    const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, 'scheme=https', 'name=localhost')]);
+    expect(exitCode).toBe(1);
+    expect(check(report, 'http-get').observed).toMatchObject({ state: 'tls-error', error: expect.stringContaining('wrong version number') as unknown });
+    expect(check(report, 'tls-certificate').observed).toMatchObject({ state: 'handshake-failed' });
+    expect(findings(report)).toEqual(['https-to-http-port']);
+  });
+
   test('a 502 is the upstream\'s fault: bad-gateway, and not http-error', async () => {
     const server = await startServer();
     const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, 'path=/bad-gateway')]);
