@@ -89,7 +89,7 @@ describeLab('the shipped mysql-connectivity runbook tells the truth in every fau
   test('access-denied: quotes the server, which names the user and the app host; hints at the grant', async () => {
     const { findings } = await findingsIn('access-denied');
     expect(findings['access-denied']!.message).toContain(`"Access denied for user 'app'@'10.200.0.216' (using password: YES)" (error 1045)`);
-    expect(findings['access-denied']!.hint).toContain(`GRANT ... ON appdb.* TO 'app'@'10.200.0.216'`);
+    expect(findings['access-denied']!.hint).toContain(`(CREATE USER 'app'@'10.200.0.216' IDENTIFIED BY ...) and GRANT it what the app needs`);
   });
 
   test('too-many-connections: 1040, with max_connections and who holds the connections', async () => {
