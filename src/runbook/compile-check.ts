@@ -171,6 +171,12 @@ const compileExpectations = (source: RunbookSource, kind: CheckKind<unknown>, ra
   return expectations;
 };
 
+/** A capture regex with no group; written as a field's name (`pid: stdout`), the form that takes the field whole. */
+const noGroupMessage = (kind: CheckKind<unknown>, value: unknown): string => {
+  const asField = typeof value === 'string' && Object.hasOwn(kind.fields, value) ? `; to capture the whole of ${value}, write { from: ${value} }` : '';
+  return `needs a capture group, e.g. "pid=(\\d+)": its first group is the value${asField}`;
+};
+
 /** Counts a regex's capture groups by matching it against nothing in an alternation. */
 const groupCount = (pattern: RegExp): number => new RegExp(`${pattern.source}|`).exec('')!.length - 1;
 
@@ -188,7 +194,7 @@ const compileCaptures = (source: RunbookSource, kind: CheckKind<unknown>, raw: R
     }
     try {
       const regex = compileRegex(substituteText(spec.regex, vars));
-      if (groupCount(regex) === 0) throw new MatcherCompileError('needs a capture group, e.g. "pid=(\\d+)": its first group is the value');
+      if (groupCount(regex) === 0) throw new MatcherCompileError(noGroupMessage(kind, value));
       captures.push({ name, from: spec.from ?? firstText, regex, location });
     } catch (error) {
       problems.push(matcherProblem(source, typeof value === 'string' ? at : [...at, 'regex'], error));

@@ -78,6 +78,25 @@ const secretDefault = (instancePath: string): Rewritten | undefined => {
   };
 };
 
+/**
+ * A matcher written as a sentence where a map goes (`stdout: contains "10.11"`): the map it means,
+ * `{ contains: "10.11" }`. A matcher's schema is an object of one property, a matcher's name.
+ */
+const matcherWrittenAsText = (schema: ErrorObject['parentSchema'], text: string): string | undefined => {
+  const names = Object.keys((schema?.properties as object | undefined) ?? {});
+  if (schema?.maxProperties !== 1 || names.length === 0) return undefined;
+  const sentence = /^([a-z_]+)[\s:]+(.+)$/s.exec(text.trim());
+  if (!sentence || !names.includes(sentence[1]!)) return undefined;
+  const value = sentence[2]!.trim().replace(/^"(.*)"$|^'(.*)'$/s, '$1$2');
+  return `a matcher is a map: write { ${sentence[1]!}: ${JSON.stringify(value)} }`;
+};
+
+/** A value where an object of one required property goes (`service: mysql`): the object it means, `{ name: "mysql" }`. */
+const onlyRequiredProperty = (schema: ErrorObject['parentSchema'], text: string): string | undefined => {
+  const required = schema?.required as unknown;
+  return Array.isArray(required) && required.length === 1 ? `write { ${String(required[0])}: ${JSON.stringify(text)} }` : undefined;
+};
+
 const rewrite = (error: ErrorObject): Rewritten | undefined => {
   const { keyword, params, data, parentSchema } = error;
   switch (keyword) {
@@ -102,8 +121,10 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     }
     case 'required':
       return { message: `is missing required property "${String(params.missingProperty)}"` };
-    case 'type':
-      return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}` };
+    case 'type': {
+      const hint = typeof data === 'string' ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data)) : undefined;
+      return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}`, ...(hint ? { hint } : {}) };
+    }
     case 'const':
       return secretDefault(error.instancePath) ?? { message: `must be ${JSON.stringify(params.allowedValue)}, got ${writtenValue(data)}` };
     case 'enum': {
