@@ -59,11 +59,17 @@ interface Rewritten {
   readonly path?: Path;
 }
 
-const rewriteOneOfKinds = (data: unknown): Rewritten => {
-  const present = CHECK_KIND_KEYS.filter((key) => typeof data === 'object' && data !== null && key in data);
-  return present.length === 0
-    ? { message: `must say what to run: one of ${KIND_LIST}` }
-    : { message: `has ${present.map((key) => `"${key}"`).join(' and ')}; a check runs exactly one kind` };
+/**
+ * A check with no kind, or with several. One whose unknown key is a kind misspelt (`tcp-connect`)
+ * is left to that key's own line, which names the kind meant: a second line would say it again.
+ */
+const rewriteOneOfKinds = (data: unknown, parentSchema: ErrorObject['parentSchema']): Rewritten | undefined => {
+  const keys = typeof data === 'object' && data !== null ? Object.keys(data) : [];
+  const known = new Set(Object.keys((parentSchema?.properties as object | undefined) ?? {}));
+  const present = CHECK_KIND_KEYS.filter((key) => keys.includes(key));
+  if (present.length > 0) return { message: `has ${present.map((key) => `"${key}"`).join(' and ')}; a check runs exactly one kind` };
+  const misspeltKind = keys.some((key) => !known.has(key) && didYouMean(key, CHECK_KIND_KEYS) !== undefined);
+  return misspeltKind ? undefined : { message: `must say what to run: one of ${KIND_LIST}` };
 };
 
 const SECRET_DEFAULT = /^\/vars\/([^/]+)\/default$/;
@@ -104,7 +110,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     case 'propertyNames':
       return undefined;
     case 'oneOf':
-      return rewriteOneOfKinds(data);
+      return rewriteOneOfKinds(data, parentSchema);
     case 'anyOf':
       return rewriteAnyOfRequired(parentSchema);
     case 'additionalProperties': {
