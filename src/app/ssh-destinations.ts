@@ -8,7 +8,7 @@ import { resolveTarget, type SshTarget } from '../transport/ssh/config.js';
 import type SSHConfig from 'ssh-config';
 
 /** `root@10.0.0.5:22`, then each hop out to the first one: `via admin@10.0.0.10:22`. */
-export const destinationText = (target: SshTarget): string => {
+const destinationText = (target: SshTarget): string => {
   const hops: string[] = [];
   for (let hop = target.via; hop; hop = hop.via) hops.push(`${hop.user}@${hop.hostName}:${hop.port}`);
   const at = `${target.user}@${target.hostName}:${target.port}`;

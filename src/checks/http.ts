@@ -137,11 +137,16 @@ const GIST_CHARACTERS = 120;
  */
 export const answerGist = (answer: Pick<Exchange, 'status' | 'headers' | 'body'>): string => {
   const server = /^server: (.+)$/m.exec(answer.headers)?.[1]?.trim();
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(answer.body)?.[1];
-  const firstLine = answer.body.replace(/<[^>]*>/g, ' ').split('\n').map((line) => line.replace(/\\r$/, '').replace(/\s+/g, ' ').trim()).find((line) => line !== '');
-  const page = answer.status >= 400 ? (title?.trim() || firstLine)?.replace(/\s+/g, ' ').trim() : undefined;
+  const page = answer.status >= 400 ? pageWords(answer.body) : undefined;
   const quoted = page ? `: ${JSON.stringify(page.length > GIST_CHARACTERS ? `${page.slice(0, GIST_CHARACTERS)}…` : page)}` : '';
   return `${server ? ` from ${server}` : ''}${quoted}`;
+};
+
+/** An error page's title, else its first line of text; read only for an error, not for every body. */
+const pageWords = (body: string): string | undefined => {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.replace(/\s+/g, ' ').trim();
+  if (title) return title;
+  return body.replace(/<[^>]*>/g, ' ').split('\n').map((line) => line.replace(/\\r$/, '').replace(/\s+/g, ' ').trim()).find((line) => line !== '');
 };
 
 /** The response's header lines as sent ("name: value"), names lowercased so `contains` needs no case games. */

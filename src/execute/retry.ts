@@ -6,6 +6,7 @@ import type { CheckResult, EarlierAttempt } from '../model/report.js';
 import { formatDuration } from '../model/duration.js';
 import type { Check, RetryPolicy } from '../model/runbook.js';
 import type { CheckRun } from './run-check.js';
+import { counted } from '../model/counted.js';
 
 /** Resolves after `ms`, or at once when the run stops. */
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -35,7 +36,7 @@ const earlier = (result: CheckResult): EarlierAttempt => ({
 const howItWent = (policy: RetryPolicy, result: CheckResult, attempts: number, elapsedMs: number): string => {
   const within = policy.kind === 'until' ? ` within ${formatDuration(policy.timeoutMs)}` : ` of ${policy.attempts}`;
   if (result.status === 'pass') return attempts === 1 ? `passed on the first attempt${within}` : `passed on attempt ${attempts}${within}, after ${formatDuration(elapsedMs)}`;
-  return `did not pass in ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}${within} (${formatDuration(elapsedMs)})`;
+  return `did not pass in ${counted(attempts, 'attempt')}${within} (${formatDuration(elapsedMs)})`;
 };
 
 /** Runs `attempt` under the check's policy; without one, exactly once. */

@@ -1,6 +1,7 @@
 // How a host is written for people: `local`, or `[user@]host[:port]` as after `ssh` (an IPv6
 // address in brackets). The loader parses this form; reports and plans print it.
 import type { HostSpec, RoleHosts } from './runbook.js';
+import { counted } from './counted.js';
 
 /** `client (root@10.0.0.5:22)`, or just `local` when a role runs where it is named: every report and view says it so. */
 export const roleAndTarget = (role: string, target: string): string => (target === role ? role : `${role} (${target})`);
@@ -34,5 +35,5 @@ export const describeRole = (role: RoleHosts): string =>
 /** `3 hosts: web01, web02, web03`, `50 hosts: web01, web02, web03, …`. */
 export const describeFleet = (names: readonly string[]): string => {
   const shown = names.slice(0, NAMES_SHOWN).join(', ') + (names.length > NAMES_SHOWN ? ', …' : '');
-  return `${names.length} ${names.length === 1 ? 'host' : 'hosts'}${names.length > 0 ? `: ${shown}` : ''}`;
+  return `${counted(names.length, 'host')}${names.length > 0 ? `: ${shown}` : ''}`;
 };

@@ -8,7 +8,7 @@ import type { CheckResult, Counts } from '../model/report.js';
 import { counted } from '../model/counted.js';
 
 /** `1 host`, `50 hosts`. */
-export const hostsCount = (count: number): string => `${count} ${count === 1 ? 'host' : 'hosts'}`;
+export const hostsCount = (count: number): string => counted(count, 'host');
 
 /** `client (root@10.200.0.216:22)`; just `local` when a role is named like its target; `web (50 hosts)` for a fleet. */
 const hostLabel = (host: HostRef): string => (host.fleet === undefined ? roleAndTarget(host.role, host.target) : `${host.role} (${hostsCount(host.fleet)})`);

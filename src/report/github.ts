@@ -10,7 +10,7 @@ import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/r
 import { notCountedBecause } from './gating.js';
 import { groupHosts, listHostNames, whereRan as where, type HostGroup } from './host-groups.js';
 import type { Reporter } from './types.js';
-import { counted, countsLine } from '../model/counted.js';
+import { counted, summaryCounts } from '../model/counted.js';
 import { reasonAfterWhere } from '../model/host-address.js';
 
 /** GitHub shows this many annotations of each kind per step and drops the rest (the log keeps them). */
@@ -133,7 +133,7 @@ const basedOn = (finding: Finding): string =>
   finding.evidence.map((item) => `${item.check}${item.hostName === undefined ? '' : ` on ${item.hostName}`} (${item.status})`).join(', ');
 
 const findingHosts = (hosts: readonly string[] | undefined): string[] =>
-  hosts ? [`on ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}: ${listHostNames(hosts, GROUP_NAMES_LISTED)}`] : [];
+  hosts ? [`on ${counted(hosts.length, 'host')}: ${listHostNames(hosts, GROUP_NAMES_LISTED)}`] : [];
 
 const findingAnnotation = (finding: Finding): Annotation => ({
   level: 'notice',
@@ -160,7 +160,7 @@ const summaryAnnotation = (report: RunReport, annotations: readonly Annotation[]
     level: 'notice',
     properties: { title: `runbook: ${verdictText(report)}` },
     message: [
-      `${countsLine('question', report.summary.questions)}; ${countsLine('check', report.summary.checks)}`,
+      summaryCounts(report.summary),
       ...(more.length > 0 ? [`${more.join('; ')}: all are in the log and the step summary`] : []),
     ].join('\n'),
   };
@@ -259,7 +259,7 @@ const questionSection = (question: QuestionResult): string[] => {
 /** The summary names every host a finding holds on: it is the page people read after the run. */
 const findingItem = (finding: Finding): string[] => [
   `- **${inline(finding.id)}**: ${inline(finding.message)}`,
-  ...(finding.hosts ? [`  - On ${finding.hosts.length} ${finding.hosts.length === 1 ? 'host' : 'hosts'}: ${inline(finding.hosts.join(', '))}`] : []),
+  ...(finding.hosts ? [`  - On ${counted(finding.hosts.length, 'host')}: ${inline(finding.hosts.join(', '))}`] : []),
   ...(finding.hint ? [`  - Hint: ${inline(finding.hint)}`] : []),
   `  - Based on: ${inline(basedOn(finding))}`,
 ];
@@ -274,7 +274,7 @@ const renderStepSummary = (report: RunReport): string =>
     ...replayLines(report).flatMap((line) => [`> ${inline(line)}`, '']),
     `${report.runbooks.length === 1 ? 'Runbook' : 'Runbooks'}: ${report.runbooks.map((runbook) => `${inline(runbook.title)} (${inline(runbook.file)})`).join(', ')}`,
     '',
-    `${countsLine('question', report.summary.questions)}; ${countsLine('check', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
+    `${summaryCounts(report.summary)}; ${(report.durationMs / 1000).toFixed(1)} s`,
     '',
     ...questionTable(report.questions),
     '',

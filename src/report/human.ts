@@ -11,7 +11,7 @@ import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/r
 import { describeRequire } from '../model/require.js';
 import type { Reporter, Screen } from './types.js';
 import { groupHosts, listHostNames, passedOnRetry, whereRan, type HostGroup } from './host-groups.js';
-import { counted, countsLine } from '../model/counted.js';
+import { counted, summaryCounts } from '../model/counted.js';
 import { reasonAfterWhere } from '../model/host-address.js';
 
 const SHORT_EXCERPT_LINES = 8;
@@ -141,7 +141,7 @@ const findingHosts = (finding: Finding): string => {
   if (!finding.hosts) return '';
   const { length } = finding.hosts;
   const names = finding.hosts.slice(0, FINDING_NAMES_LISTED).join(', ') + (length > FINDING_NAMES_LISTED ? ', …' : '');
-  return ` (${length} ${length === 1 ? 'host' : 'hosts'}: ${names})`;
+  return ` (${counted(length, 'host')}: ${names})`;
 };
 
 const basedOn = (finding: Finding): string =>
@@ -180,7 +180,7 @@ export const humanReporter: Reporter = {
       ...sections.flat(),
       ...diagnosisLines(screen, report.diagnosis),
       ...shardLines(report),
-      `${countsLine('question', report.summary.questions)}; ${countsLine('check', report.summary.checks)}; ${(report.durationMs / 1000).toFixed(1)} s`,
+      `${summaryCounts(report.summary)}; ${(report.durationMs / 1000).toFixed(1)} s`,
       `Result: ${result}`,
       '',
     ].join('\n');

@@ -16,6 +16,7 @@ import type { Evidence, Excerpt, Status } from '../model/outcome.js';
 import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
 import type { Reporter } from './types.js';
+import { counted } from '../model/counted.js';
 
 type Node = ReturnType<typeof create>;
 
@@ -205,7 +206,7 @@ const addQuestionSuite = (root: Node, question: QuestionResult, runStartedAt: st
 const findingOutput = (finding: Finding): string =>
   [
     finding.message,
-    ...(finding.hosts ? [`on ${finding.hosts.length} ${finding.hosts.length === 1 ? 'host' : 'hosts'}: ${finding.hosts.join(', ')}`] : []),
+    ...(finding.hosts ? [`on ${counted(finding.hosts.length, 'host')}: ${finding.hosts.join(', ')}`] : []),
     ...(finding.hint ? [`hint: ${finding.hint}`] : []),
     'based on:',
     ...finding.evidence.map((item) => `  ${item.check}${item.hostName === undefined ? '' : ` on ${item.hostName}`}: ${item.status}${item.reason ? `: ${item.reason}` : ''}`),

@@ -8,6 +8,7 @@ import type { Evidence, ExpectationResult, Excerpt } from '../model/outcome.js';
 import type { CheckResult, Finding, QuestionResult, RunReport } from '../model/report.js';
 import { notCountedBecause } from './gating.js';
 import type { Reporter } from './types.js';
+import { counted } from '../model/counted.js';
 
 const SUBTEST_INDENT = '    ';
 /** TAP 14 places a YAML diagnostic 2 spaces past its test point. */
@@ -148,7 +149,7 @@ const basedOn = (finding: Finding): string =>
 
 /** Every host a finding holds on, in one comment line: a harness keeps it whole, a reader can grep it. */
 const findingHosts = (finding: Finding): string[] =>
-  finding.hosts ? commentLines(`on ${finding.hosts.length} ${finding.hosts.length === 1 ? 'host' : 'hosts'}: ${finding.hosts.join(', ')}`, '     ') : [];
+  finding.hosts ? commentLines(`on ${counted(finding.hosts.length, 'host')}: ${finding.hosts.join(', ')}`, '     ') : [];
 
 const findingLines = (finding: Finding): string[] => [
   ...commentLines(`${finding.id}: ${finding.message}`, '   '),
