@@ -39,27 +39,44 @@ const howItWent = (policy: RetryPolicy, result: CheckResult, attempts: number, e
   return `did not pass in ${counted(attempts, 'attempt')}${within} (${formatDuration(elapsedMs)})`;
 };
 
-/** Runs `attempt` under the check's policy; without one, exactly once. */
-export const withRetries = async (check: Check, signal: AbortSignal, attempt: () => Promise<CheckRun>): Promise<CheckRun> => {
+/**
+ * A check the run stopped (its deadline, an interruption) while its policy still allowed another
+ * attempt has not failed: it could not finish checking, as a command stopped mid-run could not. The
+ * last attempt's own verdict stays in the notes.
+ */
+const cutShort = (run: CheckRun, why: string): Pick<CheckResult, 'status' | 'reason'> & { notes: string[] } =>
+  run.result.status === 'fail'
+    ? { status: 'error', reason: `stopped before its attempts were spent: ${why}`, notes: [`the last attempt failed: ${run.result.reason ?? 'it did not pass'}`] }
+    : { status: run.result.status, ...(run.result.reason ? { reason: run.result.reason } : {}), notes: [`stopped trying: ${why}`] };
+
+/**
+ * Runs `attempt` under the check's policy; without one, exactly once. `stoppedBecause` names why
+ * the run stopped, when it was not an interruption (the deadline).
+ */
+export const withRetries = async (check: Check, signal: AbortSignal, attempt: () => Promise<CheckRun>, stoppedBecause?: () => string | undefined): Promise<CheckRun> => {
   const policy = check.retry;
   if (!policy) return attempt();
   const started = performance.now();
   const before: EarlierAttempt[] = [];
   let run = await attempt();
   while (run.result.status !== 'pass' && !signal.aborted && mayTryAgain(policy, before.length + 1, performance.now() - started)) {
-    before.push(earlier(run.result));
     await pause(policy.intervalMs, signal);
+    // Stopped in the pause: the attempt just made stays the last one, counted once.
     if (signal.aborted) break;
+    before.push(earlier(run.result));
     run = await attempt();
   }
   const elapsedMs = Math.round(performance.now() - started);
   const first = before[0];
-  const cutShort = signal.aborted && run.result.status !== 'pass' ? ['stopped trying: the run was stopped'] : [];
+  const stopped = signal.aborted && run.result.status !== 'pass' && mayTryAgain(policy, before.length + 1, elapsedMs)
+    ? cutShort(run, stoppedBecause?.() ?? 'the run was interrupted')
+    : { status: run.result.status, notes: [] };
   const result: CheckResult = {
     ...run.result,
+    ...stopped,
     ...(first ? { startedAt: first.startedAt } : {}),
     durationMs: elapsedMs,
-    notes: [...run.result.notes, howItWent(policy, run.result, before.length + 1, elapsedMs), ...cutShort],
+    notes: [...run.result.notes, howItWent(policy, run.result, before.length + 1, elapsedMs), ...stopped.notes],
     ...(before.length > 0 ? { attempts: before } : {}),
   };
   return { ...run, result };

@@ -129,7 +129,7 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
         instance: { runbook: plan.runbook.file, host: instance.host.name },
         ...(instance.fleet ? { hostName: instance.host.name } : {}),
       };
-      return withRetries(instance.check, options.signal, () => runCheck(instance.check, environment));
+      return withRetries(instance.check, options.signal, () => runCheck(instance.check, environment), options.stoppedBecause);
     });
   };
 

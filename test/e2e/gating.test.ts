@@ -93,9 +93,27 @@ describe('--deadline', () => {
     expect(checkOf(report, 'next')).toMatchObject({ status: 'error', reason: "not started: the run's deadline (--deadline 1s) passed" });
   });
 
-  test('a check waiting with until stops waiting at the deadline and says so', async () => {
-    const { report } = await run(runbook(upOnRun('waits', 999, 'until: { timeout: 60s, interval: 200ms }')), '--deadline', '1s');
-    expect(checkOf(report, 'waits').notes.at(-1)).toBe('stopped trying: the run was stopped');
+  test('a check the deadline stops while it may still try again could not check: exit 3, its last failure in a note', async () => {
+    // Long intervals: the deadline falls between two attempts, never in one (that is the test above).
+    const waits = upOnRun('waits', 999, 'until: { timeout: 60s, interval: 10s }');
+    const retries = upOnRun('retries', 999, 'retry: { attempts: 50, interval: 10s }');
+    const { exitCode, report } = await run(runbook(waits + retries), '--deadline', '1s');
+    expect(exitCode).toBe(3);
+    for (const id of ['waits', 'retries']) {
+      const check = checkOf(report, id);
+      expect(check).toMatchObject({ status: 'error', reason: "stopped before its attempts were spent: the run's deadline (--deadline 1s) passed" });
+      expect(check.notes.at(-1)).toBe('the last attempt failed: exit_code expected to equal 0, got 1');
+      // Counted once: the attempt the deadline found waiting is the last, not also an earlier one.
+      expect(check.notes.at(-2)).toMatch(/^did not pass in 1 attempt (within 1m|of 50) \(\d+ms\)$/);
+      expect(check.attempts).toBeUndefined();
+    }
+  });
+
+  test('a check whose attempts were all spent before the deadline failed: the deadline takes nothing from it', async () => {
+    const { exitCode, report } = await run(runbook(upOnRun('spent', 999, 'retry: { attempts: 2, interval: 50ms }') + '      - { id: long, on: here, run: "sleep 30" }\n'), '--deadline', '2s');
+    expect(exitCode).toBe(1);
+    expect(checkOf(report, 'spent')).toMatchObject({ status: 'fail', reason: 'exit_code expected to equal 0, got 1' });
+    expect(checkOf(report, 'spent').notes.at(-1)).toMatch(/^did not pass in 2 attempts of 2 /);
   });
 });
 
