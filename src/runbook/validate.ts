@@ -103,6 +103,13 @@ const onlyRequiredProperty = (schema: ErrorObject['parentSchema'], text: string)
   return Array.isArray(required) && required.length === 1 ? `write { ${String(required[0])}: ${JSON.stringify(text)} }` : undefined;
 };
 
+/** One value where a list goes (`depends_on: db-up`, `tags: smoke`): the list that holds it, `[db-up]`. */
+const listOfIt = (type: unknown, data: unknown): string | undefined => {
+  if (type !== 'array' || (typeof data !== 'string' && typeof data !== 'number') || data === '') return undefined;
+  const text = String(data);
+  return `write [${/^[\w.\-, ]+$/.test(text) ? text : JSON.stringify(text)}]`;
+};
+
 const rewrite = (error: ErrorObject): Rewritten | undefined => {
   const { keyword, params, data, parentSchema } = error;
   switch (keyword) {
@@ -128,7 +135,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     case 'required':
       return { message: `is missing required property "${String(params.missingProperty)}"` };
     case 'type': {
-      const hint = typeof data === 'string' ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data)) : undefined;
+      const hint = typeof data === 'string' ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data)) : listOfIt(params.type, data);
       return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}`, ...(hint ? { hint } : {}) };
     }
     case 'const':
