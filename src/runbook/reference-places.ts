@@ -60,7 +60,9 @@ const problemAt = (source: RunbookSource, path: Path, problem: Omit<Diagnostic, 
 const referenceProblem = (reference: ReturnType<typeof referenceLike>[number], place: Place, vars: Vars): Omit<Diagnostic, 'location'> | undefined => {
   const { text, namespace, name } = reference;
   if (!(NAMESPACES as readonly string[]).includes(namespace)) {
-    return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which is no runbook reference`, hint: namespace === 'var' ? `write \${vars.${name}}` : OTHER_NAMESPACE_HINT };
+    // `${var.x}`, `${capture.x}`: the plural was meant.
+    const meant = namespace === 'var' || namespace === 'capture' ? `${namespace}s` : undefined;
+    return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which is no runbook reference`, hint: meant ? `write \${${meant}.${name}}` : OTHER_NAMESPACE_HINT };
   }
   if (place.checkedByPlanner) return undefined;
   if (namespace === 'vars' && !Object.hasOwn(vars, name)) {
