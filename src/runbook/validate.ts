@@ -98,9 +98,17 @@ const matcherWrittenAsText = (schema: ErrorObject['parentSchema'], text: string)
 };
 
 /** A value where an object of one required property goes (`service: mysql`): the object it means, `{ name: "mysql" }`. */
-const onlyRequiredProperty = (schema: ErrorObject['parentSchema'], text: string): string | undefined => {
+const onlyRequiredProperty = (schema: ErrorObject['parentSchema'], text: string | number): string | undefined => {
   const required = schema?.required as unknown;
   return Array.isArray(required) && required.length === 1 ? `write { ${String(required[0])}: ${JSON.stringify(text)} }` : undefined;
+};
+
+/** `become: yes`: YAML 1.2 (what runbook reads) has two booleans, and `yes`, `on` are text. */
+const yamlOneOneBoolean = (type: unknown, text: string): string | undefined => {
+  if (type !== 'boolean') return undefined;
+  const word = text.trim().toLowerCase();
+  if (['yes', 'y', 'on'].includes(word)) return 'write true: YAML reads yes and on as text';
+  return ['no', 'n', 'off'].includes(word) ? 'write false: YAML reads no and off as text' : undefined;
 };
 
 /** One value where a list goes (`depends_on: db-up`, `tags: smoke`): the list that holds it, `[db-up]`. */
@@ -135,7 +143,9 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     case 'required':
       return { message: `is missing required property "${String(params.missingProperty)}"` };
     case 'type': {
-      const hint = typeof data === 'string' ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data)) : listOfIt(params.type, data);
+      const hint = typeof data === 'string'
+        ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data) ?? yamlOneOneBoolean(params.type, data))
+        : (listOfIt(params.type, data) ?? (typeof data === 'number' ? onlyRequiredProperty(parentSchema, data) : undefined));
       return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}`, ...(hint ? { hint } : {}) };
     }
     case 'const':
@@ -154,7 +164,8 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       if (propertyName !== undefined) {
         return { message: `has invalid name ${JSON.stringify(propertyName)}: ${sentence ?? `must match ${String(params.pattern)}`}`, at: 'key', path: [...toPath(error.instancePath), propertyName] };
       }
-      return { message: `must be ${numericMistake(parentSchema, data) ?? wanted}, got ${writtenValue(data)}` };
+      const spaced = typeof data === 'string' && parentSchema?.pattern === DURATION_SCHEMA.pattern ? /^(\d+(?:\.\d+)?)\s+(ms|s|m|h)$/.exec(data.trim()) : null;
+      return { message: `must be ${numericMistake(parentSchema, data) ?? wanted}, got ${writtenValue(data)}`, ...(spaced ? { hint: `write ${spaced[1]}${spaced[2]}` } : {}) };
     }
     case 'maximum':
       // A duration's bound (DURATION_SCHEMA's maximum) is a day, said as one; other bounds (ports, counts) as the number.

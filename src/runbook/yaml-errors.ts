@@ -48,8 +48,23 @@ const indentAdvice = (spot: Spot, lines: readonly string[]): string => {
     : `this line is indented ${own} spaces and the one above ${theirs}: the keys of one map must start at the same column`;
 };
 
+/**
+ * `"^\d+$"`: in double quotes a backslash starts an escape (`\n`), and `\d` is none. A regex or a
+ * Windows path is meant as written, which single quotes keep.
+ */
+const escapeAdvice = (spot: Spot): string => {
+  const at = spot.col - 1;
+  const scalar = [...spot.text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].find((match) => match.index <= at && at < match.index + match[0].length);
+  const advice = 'in double quotes a backslash starts an escape; single quotes keep it as written';
+  if (!scalar) return advice;
+  const asWritten = scalar[1]!.replaceAll('\\"', '"');
+  return `${advice}: '${asWritten.replaceAll("'", "''")}'`;
+};
+
 const advice = (error: YAMLError, spot: Spot): string | undefined => {
   switch (error.code) {
+    case 'BAD_DQ_ESCAPE':
+      return escapeAdvice(spot);
     case 'BLOCK_AS_IMPLICIT_KEY':
       return `the value holds ": ", which YAML reads as another key; ${quoteAdvice(spot)}`;
     case 'TAB_AS_INDENT':
