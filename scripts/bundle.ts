@@ -32,6 +32,7 @@ const lazyDataFromNodeModules: Plugin = {
   },
 };
 
+
 /**
  * mysql2's table of server error names (196 KB, a quarter of the rest of mysql2), which it reads only to name
  * an error packet's code (1045: ER_ACCESS_DENIED_ERROR). In the chunk it was read and run every
@@ -56,23 +57,42 @@ const lazyMysql2ErrorNames: Plugin = {
 };
 
 /**
+ * `module`, as the files whose path matches `requiredBy` require it, replaced by a stand-in that
+ * requires it on its first use: a module they load with themselves but need only for what a run
+ * seldom asks of them. The stand-in's own require is left to Node, which finds a built-in module,
+ * or a package in node_modules, where npm puts the bundled package's own dependencies.
+ */
+const onFirstUse = (module: string, requiredBy: RegExp): Plugin => {
+  const namespace = `on-first-use-${module}`;
+  const filter = new RegExp(`^(node:)?${module}$`);
+  return {
+    name: namespace,
+    setup(bundle) {
+      bundle.onResolve({ filter, namespace }, ({ path }) => ({ path, external: true }));
+      bundle.onResolve({ filter }, ({ importer }) => (requiredBy.test(importer) ? { path: module, namespace } : undefined));
+      bundle.onLoad({ filter: /.*/, namespace }, () => ({
+        contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(module)}))[key] });`,
+        loader: 'js',
+      }));
+    },
+  };
+};
+
+/**
  * commander requires node:child_process when it loads, for subcommands that are executables of
  * their own, which runbook has none of: Node compiling child_process (with net and dgram) was
- * 15 ms of every command, `--version` and `validate` included. commander gets a stand-in that
- * requires it on first use; a run that starts commands loads it through execa anyway.
+ * 15 ms of every command, `--version` and `validate` included. A run that starts commands loads
+ * it through execa anyway.
  */
-const lazyChildProcessForCommander: Plugin = {
-  name: 'lazy-child-process-for-commander',
-  setup(bundle) {
-    bundle.onResolve({ filter: /^(node:)?child_process$/ }, ({ importer }) =>
-      /[\\/]commander[\\/]/.test(importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined,
-    );
-    bundle.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
-      contents: "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
-      loader: 'js',
-    }));
-  },
-};
+const lazyChildProcessForCommander = onFirstUse('child_process', /[\\/]commander[\\/]/);
+
+/**
+ * node:tls, which mysql2 loads with itself for `ssl:`, which the check's login over an SSH stream
+ * never asks: compiling it with its secure contexts was 5-8 ms in the middle of every run that logs
+ * in, while every other check's output waited. (iconv-lite stays in: a login decodes the server's
+ * greeting as cesu8, which Buffer does not know.)
+ */
+const tlsForMysql2 = onFirstUse('tls', /[\\/]mysql2[\\/]/);
 
 /** js-yaml, which reads every plain runbook (src/runbook/yaml-quick.ts), edited to allocate only what it keeps (js-yaml-edits.ts). */
 const jsYamlAllocatesWhatItKeeps: Plugin = {
@@ -110,7 +130,7 @@ const commonJsFile = (contents: string, file: string, options: { plugins?: Plugi
 
 rmSync(outdir, { recursive: true, force: true });
 await commonJsFile("module.exports = require('yaml');", YAML_FILE);
-await commonJsFile("module.exports = require('mysql2');", MYSQL2_FILE, { plugins: [lazyDataFromNodeModules, lazyMysql2ErrorNames] });
+await commonJsFile("module.exports = require('mysql2');", MYSQL2_FILE, { plugins: [lazyDataFromNodeModules, lazyMysql2ErrorNames, tlsForMysql2] });
 await commonJsFile("module.exports = require('./node_modules/mysql2/lib/constants/errors.js');", MYSQL2_ERRORS_FILE, { sourcemap: false });
 await build({
   entryPoints: { main: join(root, 'src/cli/main.ts') },

@@ -38,7 +38,7 @@ const VALIDATOR = 'runbook.validate.cjs';
 const holdsYamlLibrary = (file: string): boolean => /class YAMLParseError extends|YAMLParseError = class extends/.test(readFileSync(file, 'utf8'));
 
 /** Runs the built CLI with REPORT_LOADS. */
-const loads = async (args: readonly string[]): Promise<{ exitCode: number; childProcess: boolean; v8: boolean; yaml: boolean; cached: [string, boolean][] }> => {
+const loads = async (args: readonly string[]): Promise<{ exitCode: number; childProcess: boolean; v8: boolean; yaml: boolean; tls: boolean; cached: [string, boolean][] }> => {
   const dir = inlineFiles({ 'report-loads.mjs': REPORT_LOADS });
   const result = await execa(process.execPath, ['--import', join(dir, 'report-loads.mjs'), BIN, ...args], { reject: false, cwd: ROOT });
   const said = /^loaded: (.*)$/m.exec(result.stderr);
@@ -52,6 +52,8 @@ const loads = async (args: readonly string[]): Promise<{ exitCode: number; child
     childProcess: loaded.includes('NativeModule child_process'),
     v8: loaded.includes('NativeModule v8'),
     yaml: files.some(holdsYamlLibrary),
+    // What mysql2 loads on first use only (scripts/bundle.ts).
+    tls: loaded.includes('NativeModule tls'),
     // Each file compiled with a code cache, and whether V8 took it (src/model/cached-require.ts).
     cached: cached.map(([file, taken]) => [basename(file), taken]),
   };
@@ -60,7 +62,7 @@ const loads = async (args: readonly string[]): Promise<{ exitCode: number; child
 describe('start-up', () => {
   test.each([[['--version']], [['--help']], [['validate', 'runbooks/mysql-connectivity.yaml']]])('runbook %j loads neither node:child_process, node:v8 nor the YAML library', async (args) => {
     const validates = args[0] === 'validate';
-    expect(await loads(args)).toEqual({ exitCode: 0, childProcess: false, v8: false, yaml: false, cached: validates ? [[VALIDATOR, true]] : [] });
+    expect(await loads(args)).toEqual({ exitCode: 0, childProcess: false, v8: false, yaml: false, tls: false, cached: validates ? [[VALIDATOR, true]] : [] });
   });
 
   test('a run that starts a command loads both, the command runs, and its check is placed without the YAML library', async () => {
@@ -68,19 +70,19 @@ describe('start-up', () => {
       'local.yaml': ['version: 1', 'title: one command', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: does it echo?', '    checks:', '      - { id: c, on: here, run: "echo hi", expect: { stdout: { contains: hi } } }', ''].join('\n'),
     });
     // The JSON report places the check (its id's line and column): read quickly, without the YAML library.
-    expect(await loads(['run', join(dir, 'local.yaml'), '--reporter', `json:${join(dir, 'report.json')}`])).toEqual({ exitCode: 0, childProcess: true, v8: true, yaml: false, cached: [[VALIDATOR, true]] });
+    expect(await loads(['run', join(dir, 'local.yaml'), '--reporter', `json:${join(dir, 'report.json')}`])).toEqual({ exitCode: 0, childProcess: true, v8: true, yaml: false, tls: false, cached: [[VALIDATOR, true]] });
     const [question] = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { questions: { checks: { location: unknown }[] }[] }).questions;
     expect(question?.checks[0]?.location).toEqual({ file: join(dir, 'local.yaml'), line: 8, col: 15 });
   });
 
-  test('a check that logs in to MySQL requires mysql2 compiled from its code cache, and logs in', async () => {
+  test('a check that logs in to MySQL requires mysql2 compiled from its code cache, without node:tls, and logs in', async () => {
     const server = await replayServer(loadConversation('healthy'));
     try {
       const dir = inlineFiles({
         'db.yaml': ['version: 1', 'title: one login', 'vars: { pw: { secret: true } }', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: does the database answer?', '    checks:', `      - { id: c, on: here, mysql: { host: 127.0.0.1, port: ${server.port}, user: app, password: "\${vars.pw}", database: appdb } }`, ''].join('\n'),
       });
       // The recorded conversation answers a login with a password (any: the replay counts bytes).
-      expect(await loads(['run', join(dir, 'db.yaml'), '--var', 'pw=x', '--reporter', `json:${join(dir, 'report.json')}`])).toMatchObject({ exitCode: 0, cached: [[VALIDATOR, true], ['mysql2.cjs', true]] });
+      expect(await loads(['run', join(dir, 'db.yaml'), '--var', 'pw=x', '--reporter', `json:${join(dir, 'report.json')}`])).toMatchObject({ exitCode: 0, tls: false, cached: [[VALIDATOR, true], ['mysql2.cjs', true]] });
       const [question] = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { questions: { checks: { observed: { state: string } }[] }[] }).questions;
       expect(question?.checks[0]?.observed.state).toBe('answered');
     } finally {
@@ -106,7 +108,7 @@ describe('start-up', () => {
     const lines = broken.split('\n');
     const line = lines.findIndex((text) => text.includes('on: there'));
     // The validator is compiled before the young generation's flag is set: V8 takes no cache under flags it was not made with.
-    expect(await loads(['validate', join(dir, 'large.yaml')])).toEqual({ exitCode: 0, childProcess: false, v8: true, yaml: false, cached: [[VALIDATOR, true]] });
+    expect(await loads(['validate', join(dir, 'large.yaml')])).toEqual({ exitCode: 0, childProcess: false, v8: true, yaml: false, tls: false, cached: [[VALIDATOR, true]] });
     const result = await execa(process.execPath, [BIN, 'validate', join(dir, 'broken.yaml')], { reject: false });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`${join(dir, 'broken.yaml')}:${line + 1}:${lines[line]!.indexOf('there') + 1}: `);
