@@ -114,6 +114,39 @@ const YAML_FILE = 'yaml.cjs';
  */
 const MYSQL2_FILE = 'mysql2.cjs';
 
+/**
+ * ssh2's client parts as one CommonJS file, which the SSH transport requires on its first
+ * connection (src/transport/ssh/ssh2-client.ts), compiled from its code cache: from its 27 files
+ * in node_modules, Node resolved, read and compiled each at every SSH run, while the hosts'
+ * handshakes waited for the main thread.
+ */
+const SSH2_FILE = 'ssh2-client.cjs';
+
+/** What ssh2-client.ts takes of ssh2: the files a client uses, not its index (which loads its server and HTTP agents too). */
+const SSH2_CLIENT_PARTS = `const agents = require('ssh2/lib/agent.js');
+module.exports = {
+  Client: require('ssh2/lib/client.js'),
+  BaseAgent: agents.BaseAgent,
+  createAgent: agents.createAgent,
+  OpenSSHAgent: agents.OpenSSHAgent,
+  parseKey: require('ssh2/lib/protocol/keyParser.js').parseKey,
+};`;
+
+/**
+ * ssh2's optional native parts stay where npm built them, if it did: its crypto binding (AES-GCM,
+ * ChaCha20-Poly1305), required by its path in the package, and cpu-features. Without them ssh2
+ * falls back to Node's crypto, as it does unbundled.
+ */
+const ssh2NativeParts: Plugin = {
+  name: 'ssh2-native-parts',
+  setup(bundle) {
+    bundle.onResolve({ filter: /\.node$/ }, ({ path, resolveDir }) =>
+      /[\\/]ssh2[\\/]lib[\\/]protocol$/.test(resolveDir) ? { path: `ssh2/lib/protocol/${path.replace(/^\.\//, '')}`, external: true } : undefined,
+    );
+    bundle.onResolve({ filter: /^cpu-features$/ }, ({ path }) => ({ path, external: true }));
+  },
+};
+
 /** A package as one CommonJS file of the bundle's own, beside it (sourcemap: where its code is read by a person). */
 const commonJsFile = (contents: string, file: string, options: { plugins?: Plugin[]; sourcemap?: boolean } = {}) =>
   build({
@@ -132,6 +165,7 @@ rmSync(outdir, { recursive: true, force: true });
 await commonJsFile("module.exports = require('yaml');", YAML_FILE);
 await commonJsFile("module.exports = require('mysql2');", MYSQL2_FILE, { plugins: [lazyDataFromNodeModules, lazyMysql2ErrorNames, tlsForMysql2] });
 await commonJsFile("module.exports = require('./node_modules/mysql2/lib/constants/errors.js');", MYSQL2_ERRORS_FILE, { sourcemap: false });
+await commonJsFile(SSH2_CLIENT_PARTS, SSH2_FILE, { plugins: [ssh2NativeParts] });
 await build({
   entryPoints: { main: join(root, 'src/cli/main.ts') },
   outdir,
@@ -141,6 +175,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
+  // Only ssh2-client.ts names it, and only from the sources (tests): the bundle requires SSH2_FILE.
   external: ['ssh2'],
   // Fewer bytes for V8 to read and pre-parse at every start (2.6 -> 1.8 MB of chunks): `validate`
   // of the shipped runbook 250 -> 240 ms, 20,000 checks 773 -> 764 ms (21 alternated runs each).
@@ -148,9 +183,13 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   plugins: [lazyChildProcessForCommander, jsYamlAllocatesWhatItKeeps],
-  // The YAML library and mysql2 are required on first use (src/runbook/yaml-library.ts,
-  // src/checks/probes/mysql-library.ts): these files of their own.
-  define: { RUNBOOK_YAML_MODULE: JSON.stringify(`./${YAML_FILE}`), RUNBOOK_MYSQL2_MODULE: JSON.stringify(`./${MYSQL2_FILE}`) },
+  // The YAML library, mysql2 and ssh2 are required on first use (src/runbook/yaml-library.ts,
+  // src/checks/probes/mysql-library.ts, src/transport/ssh/ssh2-client.ts): these files of their own.
+  define: {
+    RUNBOOK_YAML_MODULE: JSON.stringify(`./${YAML_FILE}`),
+    RUNBOOK_MYSQL2_MODULE: JSON.stringify(`./${MYSQL2_FILE}`),
+    RUNBOOK_SSH2_MODULE: JSON.stringify(`./${SSH2_FILE}`),
+  },
   // CommonJS packages in the bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -8,6 +8,9 @@ import { setFlagsFromString } from 'node:v8';
 import { load } from 'js-yaml';
 import { PassThrough } from 'node:stream';
 import type * as Yaml from 'yaml';
+import type * as Ssh2 from 'ssh2';
+import { createRequire } from 'node:module';
+import type { Ssh2Client } from '../src/transport/ssh/ssh2-client.js';
 import type { Mysql2Library } from '../src/checks/probes/mysql-library.js';
 import { CODE_CACHE_DIRECTORY, writeCodeCache } from '../src/model/cached-require.js';
 import { SCHEMA_VALIDATOR_FILE } from '../src/runbook/validate.js';
@@ -56,6 +59,20 @@ const warmUpMysql2 = (exports: unknown): void => {
   connection.destroy();
 };
 
+/**
+ * What a connection does with ssh2 as far as it goes without a server: a private key in OpenSSH's
+ * format read (one made here by ssh2's own key generation), a client started over a stream, then ended.
+ */
+const warmUpSsh2 = (exports: unknown): void => {
+  const ssh2 = exports as Ssh2Client;
+  const key = (createRequire(import.meta.url)('ssh2') as typeof Ssh2).utils.generateKeyPairSync('ed25519');
+  ssh2.parseKey(key.private);
+  const client = new ssh2.Client();
+  client.on('error', () => undefined);
+  client.connect({ sock: new PassThrough(), username: 'runbook', readyTimeout: 1000 });
+  client.end();
+};
+
 rmSync(CODE_CACHE_DIRECTORY, { recursive: true, force: true });
 const texts = runbookTexts();
 let set: readonly string[] = [];
@@ -70,4 +87,5 @@ for (const flags of CODE_CACHE_FLAG_SETS) {
   writeCodeCache(SCHEMA_VALIDATOR_FILE, warmUpValidator(texts));
   writeCodeCache(join(root, 'dist/bundle/yaml.cjs'), warmUpYaml(texts));
   writeCodeCache(join(root, 'dist/bundle/mysql2.cjs'), warmUpMysql2);
+  writeCodeCache(join(root, 'dist/bundle/ssh2-client.cjs'), warmUpSsh2);
 }

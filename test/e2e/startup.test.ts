@@ -5,7 +5,8 @@
 // The YAML library (about 10 ms) is required only when a runbook needs the exact reading. The
 // schema validator and the YAML library are compiled from the code caches npm run build makes.
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { basename, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
@@ -37,8 +38,17 @@ const VALIDATOR = 'runbook.validate.cjs';
 /** The YAML library's own code, as the package or as esbuild bundles it (src/runbook only destructures the name). */
 const holdsYamlLibrary = (file: string): boolean => /class YAMLParseError extends|YAMLParseError = class extends/.test(readFileSync(file, 'utf8'));
 
-/** Runs the built CLI with REPORT_LOADS. */
-const loads = async (args: readonly string[]): Promise<{ exitCode: number; childProcess: boolean; v8: boolean; yaml: boolean; tls: boolean; cached: [string, boolean][] }> => {
+interface Loads {
+  readonly exitCode: number;
+  readonly childProcess: boolean;
+  readonly v8: boolean;
+  readonly yaml: boolean;
+  readonly tls: boolean;
+  readonly cached: [string, boolean][];
+}
+
+/** Runs the built CLI with REPORT_LOADS: what it loaded, and every file it read code from. */
+const loadsAndFiles = async (args: readonly string[]): Promise<{ seen: Loads; files: string[] }> => {
   const dir = inlineFiles({ 'report-loads.mjs': REPORT_LOADS });
   const result = await execa(process.execPath, ['--import', join(dir, 'report-loads.mjs'), BIN, ...args], { reject: false, cwd: ROOT });
   const said = /^loaded: (.*)$/m.exec(result.stderr);
@@ -47,7 +57,7 @@ const loads = async (args: readonly string[]): Promise<{ exitCode: number; child
   const modules = [...result.stderr.matchAll(/^module: (file:\S+)$/gm)].map((match) => fileURLToPath(match[1]!));
   const cached = JSON.parse(/^cached: (.*)$/m.exec(result.stderr)![1]!) as [string, boolean][];
   const files = [...modules, ...loaded.filter((entry) => entry.startsWith('/')), ...cached.map(([file]) => file)];
-  return {
+  const seen: Loads = {
     exitCode: result.exitCode ?? -1,
     childProcess: loaded.includes('NativeModule child_process'),
     v8: loaded.includes('NativeModule v8'),
@@ -57,7 +67,10 @@ const loads = async (args: readonly string[]): Promise<{ exitCode: number; child
     // Each file compiled with a code cache, and whether V8 took it (src/model/cached-require.ts).
     cached: cached.map(([file, taken]) => [basename(file), taken]),
   };
+  return { seen, files };
 };
+
+const loads = async (args: readonly string[]): Promise<Loads> => (await loadsAndFiles(args)).seen;
 
 describe('start-up', () => {
   test.each([[['--version']], [['--help']], [['validate', 'runbooks/mysql-connectivity.yaml']]])('runbook %j loads neither node:child_process, node:v8 nor the YAML library', async (args) => {
@@ -89,6 +102,27 @@ describe('start-up', () => {
       await server.close();
     }
   });
+
+  test('a run over SSH requires ssh2 compiled from its code cache: one file, none of the package', async () => {
+    // An sshd that accepts and says nothing: the connection is made, ssh2 loads, the handshake times out.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => sockets.add(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const dir = inlineFiles({
+        'remote.yaml': ['version: 1', 'title: one remote command', `hosts: { there: "root@127.0.0.1:${port}" }`, 'questions:', '  - id: q', '    title: q', '    checks:', '      - { id: c, on: there, run: "true" }', ''].join('\n'),
+        'ssh_config': 'Host *\n  ConnectTimeout 1\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n',
+      });
+      const { seen, files } = await loadsAndFiles(['run', join(dir, 'remote.yaml'), '--ssh-config', join(dir, 'ssh_config'), '--quiet']);
+      expect(seen).toMatchObject({ exitCode: 3, cached: [[VALIDATOR, true], ['ssh2-client.cjs', true]] });
+      // Its native crypto binding, if npm built it, is still required from the package: by design.
+      expect(files.filter((file) => file.includes(`node_modules${sep}ssh2${sep}`) && file.endsWith('.js'))).toEqual([]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
 
   test('a runbook the quick reading leaves to the exact one loads the YAML library, and is read and placed as before', async () => {
     const anchored = ['version: 1', 'title: anchors', 'hosts: { here: local }', 'questions:', '  - id: q', '    title: q', '    checks:', '      - { id: c, on: &h here, run: "true" }', '      - { id: d, on: *h, run: "true", expect: { nope: 1 } }', ''].join('\n');

@@ -83,11 +83,14 @@ const agrees = (text: string): boolean => {
 };
 
 describe(`the quick reading agrees with the exact one wherever it reads (${RUNS} cases, seed ${SEED})`, () => {
+  // The last number: how much of a validate's placing the lines around a value do alone, at least.
+  // Token soup has few lines that parse alone (0.10 at 25,000 cases, npm run fuzz:soak); it is
+  // there for agreement, the runbook-shaped cases for the share.
   test.each([
-    ['runbook-shaped documents in every style', styledRunbook, 0.5, 0.2],
-    ['good runbooks with a soup of tokens spliced into a line', splicedRunbook(styledRunbook), 0.25, 0.01],
-    ['token soup', yamlSoup, 0.25, 0.01],
-  ] as const)('%s', (_name, cases, share, atLeast) => {
+    ['runbook-shaped documents in every style', styledRunbook, 0.5, 0.2, 0.3],
+    ['good runbooks with a soup of tokens spliced into a line', splicedRunbook(styledRunbook), 0.25, 0.01, 0.3],
+    ['token soup', yamlSoup, 0.25, 0.01, 0.05],
+  ] as const)('%s', (_name, cases, share, atLeast, locally) => {
     let read = 0;
     Object.assign(placing, { collections: 0, placedQuickly: 0, firstValues: 0, firstValuesPlacedQuickly: 0, asked: 0, placedLocally: 0 });
     const runs = Math.max(1, Math.round(RUNS * share));
@@ -103,8 +106,9 @@ describe(`the quick reading agrees with the exact one wherever it reads (${RUNS}
     if (placing.collections >= 10) expect(placing.placedQuickly / placing.collections).toBeGreaterThan(0.5);
     if (placing.firstValues >= 10) expect(placing.firstValuesPlacedQuickly / placing.firstValues, JSON.stringify(placing)).toBeGreaterThan(0.3);
     // And a good part of a validate's places come from the lines around them alone, not the whole text.
-    if (placing.asked >= 1000) expect(placing.placedLocally / placing.asked, JSON.stringify(placing)).toBeGreaterThan(0.3);
-  }, 120_000);
+    if (placing.asked >= 1000) expect(placing.placedLocally / placing.asked, JSON.stringify(placing)).toBeGreaterThan(locally);
+    // The soak's 50,000 runbook-shaped cases take minutes: the bound grows with the cases.
+  }, Math.max(120_000, RUNS * 100));
 });
 
 describe('what the quick reading leaves to the exact one', () => {

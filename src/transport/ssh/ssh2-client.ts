@@ -2,11 +2,18 @@
 // SFTP flags, key generation and its HTTP agents (http, https, tls): 16 built-in modules more and
 // about 6 ms of every SSH run's start (5 alternated runs each, 57 -> 51 ms to load ssh2), for
 // nothing a client calls. Types still come from @types/ssh2: the files export what the index does.
+// The bundle keeps these parts as one CommonJS file of its own (RUNBOOK_SSH2_MODULE, set by
+// scripts/bundle.ts), compiled from the code cache npm run build leaves (model/cached-require.ts);
+// from the sources (tests), the package's files.
 //
 // Loaded on first use, not with the transport: a run opens the TCP connection to each of its
 // hosts first (connect.ts), and the hosts' sshd accept, fork and greet while these files load.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as Ssh2 from 'ssh2';
+import { requireCompiled } from '../../model/cached-require.js';
+
+declare const RUNBOOK_SSH2_MODULE: string | undefined;
 
 export type Client = Ssh2.Client;
 export type OpenSSHAgent = Ssh2.OpenSSHAgent;
@@ -18,20 +25,21 @@ export interface Ssh2Client extends Pick<typeof Ssh2, 'BaseAgent' | 'createAgent
 
 let loaded: Ssh2Client | undefined;
 
-/** ssh2's client, loaded now if it is not yet. */
-export const ssh2 = (): Ssh2Client => {
-  if (loaded) return loaded;
+const fromPackage = (): Ssh2Client => {
   const requireFromHere = createRequire(import.meta.url);
   const agents = requireFromHere('ssh2/lib/agent.js') as Pick<typeof Ssh2, 'BaseAgent' | 'createAgent' | 'OpenSSHAgent'>;
-  loaded = {
+  return {
     Client: requireFromHere('ssh2/lib/client.js') as typeof Ssh2.Client,
     BaseAgent: agents.BaseAgent,
     createAgent: agents.createAgent,
     OpenSSHAgent: agents.OpenSSHAgent,
     parseKey: (requireFromHere('ssh2/lib/protocol/keyParser.js') as { parseKey: typeof Ssh2.utils.parseKey }).parseKey,
   };
-  return loaded;
 };
+
+/** ssh2's client, loaded now if it is not yet. */
+export const ssh2 = (): Ssh2Client =>
+  (loaded ??= typeof RUNBOOK_SSH2_MODULE === 'string' ? (requireCompiled(fileURLToPath(new URL(RUNBOOK_SSH2_MODULE, import.meta.url))) as Ssh2Client) : fromPackage());
 
 let loading: Promise<Ssh2Client> | undefined;
 
