@@ -60,8 +60,8 @@ const problemAt = (source: RunbookSource, path: Path, problem: Omit<Diagnostic, 
 const referenceProblem = (reference: ReturnType<typeof referenceLike>[number], place: Place, vars: Vars): Omit<Diagnostic, 'location'> | undefined => {
   const { text, namespace, name } = reference;
   if (!(NAMESPACES as readonly string[]).includes(namespace)) {
-    // `${var.x}`, `${capture.x}`: the plural was meant.
-    const meant = namespace === 'var' || namespace === 'capture' ? `${namespace}s` : undefined;
+    // `${var.x}`, `${capture.x}`, `${VARS.x}`: the lower-case plural was meant.
+    const meant = ['var', 'vars', 'capture', 'captures'].includes(namespace.toLowerCase()) ? `${namespace.toLowerCase().replace(/s?$/, 's')}` : undefined;
     return { code: 'RB_UNKNOWN_VAR', message: `uses ${text}, which is no runbook reference`, hint: meant ? `write \${${meant}.${name}}` : OTHER_NAMESPACE_HINT };
   }
   if (place.checkedByPlanner) return undefined;
@@ -76,14 +76,34 @@ const referenceProblem = (reference: ReturnType<typeof referenceLike>[number], p
   return undefined;
 };
 
+/**
+ * Other tools' ways to write a variable, which runbook would leave to the shell as literal text:
+ * Jinja's `{{ port }}` (Ansible's; a declared variable's name only, so Go's `{{.Port}}` is left
+ * alone), and a reference with spaces inside its braces, `${ vars.port }`, a shell's bad substitution.
+ */
+const HABITS = /\{\{-?\s*(?:(vars|captures)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|[^{}]*)?-?\}\}|\$\{(\s*)([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_.-]+?)(\s*)\}/g;
+
+const habitProblems = (text: string, vars: Vars): Omit<Diagnostic, 'location'>[] =>
+  [...text.matchAll(HABITS)].flatMap((match) => {
+    const [written, namespace, name, before, spacedNamespace, spacedName, after] = match;
+    if (name !== undefined) {
+      if (namespace === undefined && !Object.hasOwn(vars, name)) return [];
+      const meant = `\${${namespace ?? 'vars'}.${name}}`;
+      return [{ code: 'RB_UNKNOWN_VAR', message: `uses ${written}, Jinja's way to write a variable, which runbook leaves as it is`, hint: `write ${meant}${written.includes('|') ? ' (a default goes under vars:)' : ''}` }];
+    }
+    if (before === '' && after === '') return [];
+    return [{ code: 'RB_UNKNOWN_VAR', message: `uses ${written}, which the shell reads as a bad substitution`, hint: `write \${${spacedNamespace!}.${spacedName!}}, without spaces` }];
+  });
+
 /** Every misplaced or unknown reference in the file, each at its own line and column. */
 export const referencePlaceProblems = (source: RunbookSource, vars: Vars, kindKeys: readonly string[]): Diagnostic[] => {
   const problems: Diagnostic[] = [];
   eachString(source.data, [], (text, path) => {
     // Most strings hold no reference at all: they are passed over before any regex or path work.
-    if (!text.includes('${')) return;
+    if (!text.includes('${') && !text.includes('{{')) return;
     const place = placeOf(path, kindKeys);
     if (!place) return;
+    for (const problem of habitProblems(text, vars)) problems.push(problemAt(source, [...path], { ...problem, message: `${formatPath(path)} ${problem.message}` }));
     const seen = new Set<string>();
     for (const reference of referenceLike(text)) {
       if (seen.has(reference.text)) continue;
