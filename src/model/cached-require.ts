@@ -21,7 +21,7 @@ export const CODE_CACHE_DIRECTORY = fileURLToPath(new URL('../../dist/code-cache
 
 const HASH_LENGTH = 64;
 
-/** A file's is of its bytes, as read: hashing its text encoded it to UTF-8 again, 2.9 ms where its bytes take 0.4 (600 KB). */
+/** A file's hash is of its bytes as read: hashing its text encoded it to UTF-8 again, 2.9 ms where the bytes take 0.4 (600 KB). */
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
 /** Where the cache of `file` under `flags` is kept. */

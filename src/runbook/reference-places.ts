@@ -91,7 +91,8 @@ const habitProblems = (text: string, vars: Vars): Omit<Diagnostic, 'location'>[]
       const meant = `\${${namespace ?? 'vars'}.${name}}`;
       return [{ code: 'RB_UNKNOWN_VAR', message: `uses ${written}, Jinja's way to write a variable, which runbook leaves as it is`, hint: `write ${meant}${written.includes('|') ? ' (a default goes under vars:)' : ''}` }];
     }
-    if (before === '' && after === '') return [];
+    // Only a reference of runbook's own: the shell's `${ x.y }` is no business of runbook's.
+    if ((before === '' && after === '') || !(NAMESPACES as readonly string[]).includes(spacedNamespace!)) return [];
     return [{ code: 'RB_UNKNOWN_VAR', message: `uses ${written}, which the shell reads as a bad substitution`, hint: `write \${${spacedNamespace!}.${spacedName!}}, without spaces` }];
   });
 

@@ -104,7 +104,7 @@ const onlyRequiredProperty = (schema: ErrorObject['parentSchema'], text: string 
 };
 
 /** `become: yes`: YAML 1.2 (what runbook reads) has two booleans, and `yes`, `on` are text. */
-const yamlOneOneBoolean = (type: unknown, text: string): string | undefined => {
+const booleanWrittenAsWord = (type: unknown, text: string): string | undefined => {
   if (type !== 'boolean') return undefined;
   const word = text.trim().toLowerCase();
   if (['yes', 'y', 'on'].includes(word)) return 'write true: YAML reads yes and on as text';
@@ -144,7 +144,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       return { message: `is missing required property "${String(params.missingProperty)}"` };
     case 'type': {
       const hint = typeof data === 'string'
-        ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data) ?? yamlOneOneBoolean(params.type, data))
+        ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data) ?? booleanWrittenAsWord(params.type, data))
         : (listOfIt(params.type, data) ?? (typeof data === 'number' ? onlyRequiredProperty(parentSchema, data) : undefined));
       return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}`, ...(hint ? { hint } : {}) };
     }
