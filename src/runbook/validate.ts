@@ -111,6 +111,12 @@ const booleanWrittenAsWord = (type: unknown, text: string): string | undefined =
   return ['no', 'n', 'off'].includes(word) ? 'write false: YAML reads no and off as text' : undefined;
 };
 
+/** `http: { url: ..., expect_status: 200 }`: what a check expects goes under its own `expect:`. */
+const expectationInSpec = (name: string): string | undefined => {
+  const field = /^expect(?:ed)?[_-]([a-z][a-z0-9_]*)$/i.exec(name)?.[1];
+  return field === undefined ? undefined : `what a check expects goes under its expect:, beside the kind: expect: { ${field.toLowerCase()}: ... }`;
+};
+
 /** One value where a list goes (`depends_on: db-up`, `tags: smoke`): the list that holds it, `[db-up]`. */
 const listOfIt = (type: unknown, data: unknown): string | undefined => {
   if (type !== 'array' || (typeof data !== 'string' && typeof data !== 'number') || data === '') return undefined;
@@ -132,7 +138,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       const name = String(params.additionalProperty);
       const known = Object.keys((parentSchema?.properties as object | undefined) ?? {});
       const isMatcher = parentSchema?.maxProperties === 1;
-      const hint = didYouMean(name, known);
+      const hint = didYouMean(name, known) ?? expectationInSpec(name);
       return {
         message: isMatcher ? `has unknown matcher "${name}"` : `has unknown property "${name}"`,
         ...(hint ? { hint } : { hint: `expected one of: ${known.join(', ')}` }),
