@@ -92,7 +92,8 @@ const matcherWrittenAsText = (schema: ErrorObject['parentSchema'], text: string)
   const names = Object.keys((schema?.properties as object | undefined) ?? {});
   if (schema?.maxProperties !== 1 || names.length === 0) return undefined;
   const sentence = /^([a-z_]+)[\s:]+(.+)$/s.exec(text.trim());
-  if (!sentence || !names.includes(sentence[1]!)) return undefined;
+  // Plain text (`mode: "0644"`) is the value itself: text has no bare matcher, as a number has `equals`.
+  if (!sentence || !names.includes(sentence[1]!)) return names.includes('equals') ? `a matcher is a map: write { equals: ${JSON.stringify(text)} }` : undefined;
   const value = sentence[2]!.trim().replace(/^"(.*)"$|^'(.*)'$/s, '$1$2');
   return `a matcher is a map: write { ${sentence[1]!}: ${JSON.stringify(value)} }`;
 };
