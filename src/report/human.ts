@@ -39,9 +39,18 @@ const shortExcerpt = (name: string, { text, totalLines }: Excerpt): string[] => 
   return [`${name}:`, ...shown.map((line) => `  ${line}`), ...more];
 };
 
+/**
+ * `head` and a text that may span lines (a probe's script, a hint written as a YAML block): its
+ * later lines stand under its first, so they never read as lines of the report's own.
+ */
+const labelled = (head: string, text: string): string[] => {
+  const [first = '', ...rest] = text.split('\n');
+  return [`${head}${first}`, ...rest.map((line) => `${' '.repeat(head.length)}${line}`)];
+};
+
 /** A conversation is not a command: no `$` prompt, no exit code, its transcript and what went wrong. */
 const conversationLines = (evidence: Evidence): string[] => [
-  `~ ${evidence.command}`,
+  ...labelled('~ ', evidence.command),
   `${evidence.durationMs} ms from ${evidence.host}`,
   ...shortExcerpt('said', evidence.stdout),
   ...shortExcerpt('problem', evidence.stderr),
@@ -50,7 +59,7 @@ const conversationLines = (evidence: Evidence): string[] => [
 const evidenceLines = (evidence: Evidence): string[] => {
   if (evidence.conversation) return conversationLines(evidence);
   return [
-    `$ ${evidence.command}`,
+    ...labelled('$ ', evidence.command),
     endLine(evidence),
     ...shortExcerpt('stdout', evidence.stdout),
     ...shortExcerpt('stderr', evidence.stderr),
@@ -62,8 +71,8 @@ const indent = (lines: string[], by: string): string[] => lines.map((line) => `$
 /** What a check that did not pass shows under its line: the evidence, the notes and the hint. */
 const detailLines = (check: CheckResult): string[] => [
   ...check.evidence.flatMap(evidenceLines),
-  ...check.notes.map((note) => `note: ${note}`),
-  ...(check.hint ? [`hint: ${check.hint}`] : []),
+  ...check.notes.flatMap((note) => labelled('note: ', note)),
+  ...(check.hint ? labelled('hint: ', check.hint) : []),
 ];
 
 const checkName = (check: CheckResult): string => `${check.id}${check.informational ? ' (informational)' : ''}`;
@@ -133,7 +142,7 @@ const questionLines = (screen: Screen, question: QuestionResult, idWidth: number
   const head = `${questionLabel(screen, question)} ${paint(screen, 'bold', question.id.padEnd(idWidth))}  ${question.title}${hostCount(question)}${warning}`;
   const shown = questionCheckLines(screen, question);
   if (question.status === 'pass' && shown.length === 0) return [head];
-  return [head, ...indent(shown, '    '), ...(question.status !== 'pass' && question.hint ? [`    hint: ${question.hint}`] : [])];
+  return [head, ...indent(shown, '    '), ...(question.status !== 'pass' && question.hint ? labelled('    hint: ', question.hint) : [])];
 };
 
 /** ` (3 hosts: web07, web31, web40)` after a finding's id, when a rule about a fleet held on those hosts. */
@@ -150,7 +159,7 @@ const basedOn = (finding: Finding): string =>
 const findingLines = (screen: Screen, finding: Finding): string[] => [
   `${paint(screen, 'bold', `- ${finding.id}`)}${findingHosts(finding)}: ${finding.message}`,
   `    based on: ${basedOn(finding)}`,
-  ...(finding.hint ? [`    hint: ${finding.hint}`] : []),
+  ...(finding.hint ? labelled('    hint: ', finding.hint) : []),
 ];
 
 const diagnosisLines = (screen: Screen, findings: readonly Finding[]): string[] =>

@@ -242,3 +242,18 @@ describe('single hosts, as before fleets', () => {
     expect(render(report, true)).toBe(TODAY);
   });
 });
+
+test('a text that spans lines (a probe script, a hint or a finding written as a YAML block) stands under its first line', () => {
+  const script = { ...evidence('1796598822'), command: 'f=/etc/hosts\ndate +%s || exit\nstat -L -c %a -- "$f"' };
+  const report = reportOf(
+    { 'http-ok': { status: 'fail', reason: 'mode expected to equal "0644", got "0755"', hint: 'chmod 644 /etc/hosts\nthen run again', evidence: [script] } },
+    { findings: [{ runbook: 'runbooks/web.yaml', id: 'perms', message: 'the file is open', hint: 'chmod it\nand check who changed it', evidence: [{ check: 'http-ok', status: 'fail' }] }] },
+  );
+  const lines = render(report).split('\n');
+  const at = lines.indexOf('          $ f=/etc/hosts');
+  expect(lines.slice(at, at + 3)).toEqual(['          $ f=/etc/hosts', '            date +%s || exit', '            stat -L -c %a -- "$f"']);
+  const hint = lines.indexOf('          hint: chmod 644 /etc/hosts');
+  expect(lines[hint + 1]).toBe('                then run again');
+  const findingHint = lines.indexOf('    hint: chmod it');
+  expect(lines[findingHint + 1]).toBe('          and check who changed it');
+});
