@@ -10,7 +10,7 @@ import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
 import { nodeTls } from './probes/lazy-node.js';
-import { certificateProblem, certificateState, daysLeft, handshake, type TlsFacts, type TlsFailure } from './probes/tls-session.js';
+import { certificateProblem, certificateState, daysLeft, handshake, timeLeftText, type TlsFacts, type TlsFailure } from './probes/tls-session.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, shellWord } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep } from './types.js';
 
@@ -181,7 +181,7 @@ const shake = async (steps: Steps, opening: StreamOpening & { stream: unknown },
   }
   result.socket.destroy();
   const { facts } = result;
-  const transcript = [`connect: open in ${opening.durationMs} ms`, `handshake: ${facts.protocol} ${facts.cipher} in ${facts.handshakeMs} ms`, `certificate: ${facts.state}, ${facts.daysLeft} days left`, facts.chain].join('\n');
+  const transcript = [`connect: open in ${opening.durationMs} ms`, `handshake: ${facts.protocol} ${facts.cipher} in ${facts.handshakeMs} ms`, `certificate: ${facts.state}, ${timeLeftText(Date.parse(facts.notAfter), Date.now())}`, facts.chain].join('\n');
   // What is wrong, in words (which names it is for, which CA is missing): the state alone says little.
   const problem = facts.state === 'valid' ? {} : { problem: certificateProblem(facts, String(target.name)) };
   context.record({ command, transcript, ...problem, durationMs: opening.durationMs + facts.handshakeMs });

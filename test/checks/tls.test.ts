@@ -3,6 +3,7 @@
 // a closed one); and real `openssl s_client` on the host where sshd will not forward.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readOpenssl, tls } from '../../src/checks/tls.js';
+import { timeLeftText } from '../../src/checks/probes/tls-session.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { runbookWith, runCli } from '../helpers/run-cli.js';
 import { observeWithoutForwarding, runWebChecks, startWebServers, type WebServers } from '../helpers/web-servers.js';
@@ -120,3 +121,19 @@ describe('tls: what openssl\'s words mean when its time ran out', () => {
   });
 });
 
+
+describe('tls: how long a certificate has, for a person', () => {
+  const now = Date.parse('2026-12-06T12:00:00Z');
+  const hours = (h: number): number => now + h * 3_600_000;
+  test.each([
+    [hours(24 * 9 + 5), '9 days left'],
+    [hours(48), '2 days left'],
+    [hours(47), '47 h left'],
+    [hours(23.5), '23 h left'],
+    [hours(0.5), '30 min left'],
+    [hours(-5), 'expired 5 h ago'],
+    [hours(-24 * 40), 'expired 40 days ago'],
+  ])('notAfter %i reads "%s" (whole days said "0 days left" a day before the end)', (notAfter, text) => {
+    expect(timeLeftText(notAfter, now)).toBe(text);
+  });
+});

@@ -11,6 +11,18 @@ const DAY_MS = 86_400_000;
 /** Whole days from `now` to notAfter, negative once it has passed. */
 export const daysLeft = (notAfter: number, now: number): number => Math.floor((notAfter - now) / DAY_MS);
 
+/**
+ * How long the certificate has, for a person: whole days from two on ("9 days left"); nearer its
+ * end in hours or minutes, where whole days read "0 days left" a day before it expires; past it,
+ * how long ago.
+ */
+export const timeLeftText = (notAfter: number, now: number): string => {
+  const ms = notAfter - now;
+  const span = Math.abs(ms);
+  const text = span >= 2 * DAY_MS ? `${Math.floor(span / DAY_MS)} days` : span >= 3_600_000 ? `${Math.floor(span / 3_600_000)} h` : `${Math.floor(span / 60_000)} min`;
+  return ms >= 0 ? `${text} left` : `expired ${text} ago`;
+};
+
 /** What the certificate and the handshake say, in the words the checks report. */
 export interface TlsFacts {
   /** `valid`, `expired`, `not-yet-valid`, `name-mismatch` or `untrusted` (first that applies). */
