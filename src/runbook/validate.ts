@@ -213,6 +213,19 @@ const rewriteAnyOfRequired = (parentSchema: ErrorObject['parentSchema']): Rewrit
   return { message: names.length > 0 ? `needs ${names.map((name) => `"${name}"`).join(' or ')}` : 'matches none of the allowed forms' };
 };
 
+/**
+ * `ports:` where `port:` is required: the unknown key's did-you-mean names the property it meant,
+ * and "is missing required property port" would say the same slip a second time.
+ */
+const requiredButMisspelt = (errors: readonly ErrorObject[]): Set<ErrorObject> => {
+  const unknownKeys = new Map<string, string[]>();
+  for (const error of errors) {
+    if (error.keyword === 'additionalProperties') unknownKeys.set(error.instancePath, [...(unknownKeys.get(error.instancePath) ?? []), String(error.params.additionalProperty)]);
+  }
+  return new Set(errors.filter((error) => error.keyword === 'required'
+    && (unknownKeys.get(error.instancePath) ?? []).some((name) => didYouMean(name, [String(error.params.missingProperty)]) !== undefined)));
+};
+
 export interface SchemaCheck {
   readonly diagnostics: Diagnostic[];
   /**
@@ -241,8 +254,9 @@ export const validateAgainstSchema = (source: RunbookSource): SchemaCheck => {
   // the errors made a runbook with an error in each of 8,000 checks take minutes.
   const dirty = new Set<string>();
   const aboveDirty = new Set<string>();
+  const saidByDidYouMean = requiredButMisspelt(errors);
   for (const error of errors) {
-    if (isKindBranchNoise(error)) continue;
+    if (isKindBranchNoise(error) || saidByDidYouMean.has(error)) continue;
     const rewritten = rewrite(error);
     if (!rewritten) continue;
     dirty.add(error.instancePath);
