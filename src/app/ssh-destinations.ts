@@ -7,6 +7,10 @@ import { loadSshConfig } from '../transport/ssh/config-file.js';
 import { resolveTarget, type SshTarget } from '../transport/ssh/config.js';
 import type SSHConfig from 'ssh-config';
 
+/** A run and a plan refuse an ssh_config they cannot read in the same words: `--ssh-config FILE: cannot read it: ...`. */
+export const unreadableSshConfig = (sshConfigPath: string | undefined, error: unknown): Error =>
+  usageError(`${sshConfigPath ? `--ssh-config ${sshConfigPath}` : 'ssh_config'}: cannot read it: ${(error as Error).message}`);
+
 /** `root@10.0.0.5:22`, then each hop out to the first one: `via admin@10.0.0.10:22`. */
 const destinationText = (target: SshTarget): string => {
   const hops: string[] = [];
@@ -30,8 +34,7 @@ export const sshDestinations = (hosts: Readonly<Record<string, RoleHosts>>, sshC
   try {
     config = loadSshConfig(sshConfigPath);
   } catch (error) {
-    // As a run says it (transports.ts): the same file is refused with the same words.
-    throw usageError(`--ssh-config ${sshConfigPath}: cannot read it: ${(error as Error).message}`);
+    throw unreadableSshConfig(sshConfigPath, error);
   }
   const destinations = new Map<string, string>();
   for (const [role, { members, fleet }] of Object.entries(hosts)) {

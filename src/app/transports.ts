@@ -1,12 +1,12 @@
 // One transport per host for the whole run: the local one for `local` hosts, pooled SSH connections
 // for the rest (one per destination, shared by every role and file that names it), all closed at the end.
 import { checkKindOf } from '../checks/registry.js';
-import { usageError } from '../errors/diagnostic.js';
 import type { Plan } from '../plan/plan.js';
 import type { HostSpec } from '../model/runbook.js';
 import type { LocalTransport } from '../transport/local/transport.js';
 import { SshPool, type SshOptions } from '../transport/ssh/pool.js';
 import { refusedTransport, type Transport } from '../transport/types.js';
+import { unreadableSshConfig } from './ssh-destinations.js';
 
 export interface TransportSet {
   forHost(spec: HostSpec): Transport;
@@ -18,8 +18,7 @@ const openPool = (options: SshOptions): SshPool => {
   try {
     return new SshPool(options);
   } catch (error) {
-    const where = options.sshConfigPath ? `--ssh-config ${options.sshConfigPath}` : 'ssh_config';
-    throw usageError(`${where}: cannot read it: ${(error as Error).message}`);
+    throw unreadableSshConfig(options.sshConfigPath, error);
   }
 };
 
