@@ -46,23 +46,29 @@ export type RecordedAttempt = RecordedCommand | RecordedStream;
 /** The instance an attempt belongs to: one check on one host of its role. */
 export const instanceOf = (origin: AttemptOrigin): string => `${origin.runbook}\n${origin.check}\n${origin.host}`;
 
-/** What an attempt asks, apart from who asks: a command line, or a stream's destination. */
+/**
+ * What an attempt asks, apart from who asks: a command line, or a stream's destination and its
+ * step, whose label says what the probe speaks over it (`MySQL to db:3306 ...: greeting, login as
+ * app, SELECT 1`): a stream's bytes are recorded as counts, never as what was sent (a login's).
+ */
 export type Asked =
   | { readonly type: 'command'; readonly script: string; readonly stdin?: string; readonly become: boolean }
-  | { readonly type: 'stream'; readonly to: { readonly host: string; readonly port: number } };
+  | { readonly type: 'stream'; readonly to: { readonly host: string; readonly port: number }; readonly step?: AttemptStep };
 
 /**
  * What makes two attempts of one instance the same: where it runs and exactly what it runs (or
- * where it connects). Retries repeat an attempt; the replay hands out its recordings in order.
+ * where it connects, to say what). Retries repeat an attempt; the replay hands out its recordings
+ * in order. `withStep: false`: a stream by its destination alone, for a recording made before
+ * streams had steps.
  */
-export const attemptKey = (role: string, attempt: Asked): string =>
+export const attemptKey = (role: string, attempt: Asked, withStep = true): string =>
   attempt.type === 'command'
     ? ['command', role, attempt.become ? 'sudo' : '', attempt.script, attempt.stdin ?? ''].join('\n')
-    : ['stream', role, `${attempt.to.host}:${attempt.to.port}`].join('\n');
+    : ['stream', role, `${attempt.to.host}:${attempt.to.port}`, withStep ? (attempt.step?.label ?? '') : ''].join('\n');
 
 /** How an attempt is named in a message: its first line, shortened. */
 export const attemptText = (attempt: Asked): string => {
-  if (attempt.type === 'stream') return `a stream to ${attempt.to.host}:${attempt.to.port}`;
+  if (attempt.type === 'stream') return `a stream to ${attempt.to.host}:${attempt.to.port}${attempt.step ? ` for ${attempt.step.label}` : ''}`;
   const first = attempt.script.split('\n')[0] ?? '';
   const line = first.length > 120 ? `${first.slice(0, 120)}…` : first;
   return `\`${line}${attempt.script.includes('\n') && first.length <= 120 ? ' …' : ''}\``;

@@ -148,7 +148,7 @@ export class Tape {
         return found?.type === 'command' ? replayedCommand(found.outcome, request.signal) : refusedCommand(this.notRecorded(description, request.origin, asked));
       }),
       openStream: (request: StreamRequest) => {
-        const asked = { type: 'stream' as const, to: { host: request.host, port: request.port } };
+        const asked = { type: 'stream' as const, to: { host: request.host, port: request.port }, ...(request.step ? { step: request.step } : {}) };
         const found = this.take(request.origin, asked);
         const via = `a stream to ${request.host}:${request.port} from ${description}`;
         return Promise.resolve(found?.type === 'stream' ? replayedOpening(found) : { transportError: this.notRecorded(description, request.origin, asked), durationMs: 0, via });
@@ -164,7 +164,9 @@ export class Tape {
 
   private take(origin: AttemptOrigin | undefined, asked: Asked): RecordedAttempt | undefined {
     if (!origin) return undefined;
-    return this.left.get(instanceOf({ ...origin, runbook: this.runbookOf(origin.runbook) }))?.get(attemptKey(origin.role, asked))?.shift();
+    const recorded = this.left.get(instanceOf({ ...origin, runbook: this.runbookOf(origin.runbook) }));
+    // A stream recorded without a step (an older recording) is known by its destination alone.
+    return recorded?.get(attemptKey(origin.role, asked))?.shift() ?? (asked.type === 'stream' ? recorded?.get(attemptKey(origin.role, asked, false))?.shift() : undefined);
   }
 
   private notRecorded(description: string, origin: AttemptOrigin | undefined, asked: Asked): TransportError {
