@@ -76,6 +76,33 @@ describe('run --record DIR', () => {
     expect(meta).toContain('path: ../book.yaml');
   });
 
+  test('a stream\'s step is masked as a command line is: a secret in a URL is *** in the recording, and the replay still finds it', async () => {
+    const book = `version: 1
+title: A token in a URL
+vars:
+  token: { secret: true }
+hosts:
+  here: local
+questions:
+  - id: api
+    title: Does the API answer?
+    checks:
+      - id: health
+        on: here
+        http: { url: "http://127.0.0.1:1/health?token=\${vars.token}", timeout: 2s }
+`;
+    const dir = inlineFiles({ 'book.yaml': book });
+    const live = await run(dir, ['run', 'book.yaml', '--record', 'rec', '--quiet'], { RUNBOOK_VAR_token: SECRET });
+    expect(live.exitCode, live.stderr).toBe(1);
+    const health = readFileSync(join(dir, 'rec/book/health@local.yaml'), 'utf8');
+    expect(health).not.toContain(SECRET);
+    expect(health).toContain('step: HTTP GET http://127.0.0.1:1/health?token=*** over ssh -W (a socket when local)');
+    const replay = await run(dir, ['run', 'book.yaml', '--replay', 'rec', '--reporter', 'json', '--quiet']);
+    expect(replay.exitCode).toBe(1);
+    const [check] = (JSON.parse(replay.stdout) as { questions: { checks: { status: string; observed: { state: string } }[] }[] }).questions[0]!.checks;
+    expect(check).toMatchObject({ status: 'fail', observed: { state: 'refused' } });
+  });
+
   test('refuses, before anything runs, a directory holding other files, or a file', async () => {
     const dir = inlineFiles({ 'book.yaml': RUNBOOK, 'busy/notes.txt': 'mine', 'plain': 'x' });
     const busy = await run(dir, ['run', 'book.yaml', '--record', 'busy']);

@@ -43,6 +43,15 @@ export interface RecordedStream extends AttemptBase {
 
 export type RecordedAttempt = RecordedCommand | RecordedStream;
 
+/** How record and replay hide every secret's value: `***` wherever it stands. */
+export type Mask = (text: string) => string;
+
+/**
+ * An attempt's step as a recording keeps it and a replay compares it: masked, as its command line
+ * is, since a step's label says what is spoken (`HTTP GET https://api/health?token=...`).
+ */
+export const maskedStep = (step: AttemptStep | undefined, mask: Mask): { step?: AttemptStep } => (step ? { step: { ...step, label: mask(step.label) } } : {});
+
 /** The instance an attempt belongs to: one check on one host of its role. */
 export const instanceOf = (origin: AttemptOrigin): string => `${origin.runbook}\n${origin.check}\n${origin.host}`;
 

@@ -2,9 +2,8 @@
 // noted with what came back, masked before it is kept (a recording is a file people pass around).
 import { Duplex } from 'node:stream';
 import type { AttemptOrigin, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Transport } from '../types.js';
-import type { ExchangeStep, RecordedAttempt, RecordedOpening } from './attempt.js';
+import { maskedStep, type ExchangeStep, type Mask, type RecordedAttempt, type RecordedOpening } from './attempt.js';
 
-type Mask = (text: string) => string;
 
 /** An attempt made outside a scheduled check (none today) is still kept, under this origin. */
 const UNKNOWN_ORIGIN: AttemptOrigin = { runbook: '', check: '', host: '', role: '' };
@@ -110,7 +109,7 @@ export class Recorder {
       origin: request.origin ?? UNKNOWN_ORIGIN,
       target: transport.description,
       startedAt,
-      ...(request.step ? { step: request.step } : {}),
+      ...maskedStep(request.step, this.mask),
       script: mask(request.script),
       ...(request.stdin === undefined ? {} : { stdin: mask(request.stdin) }),
       become: request.become ?? false,
@@ -135,7 +134,7 @@ export class Recorder {
       origin: request.origin ?? UNKNOWN_ORIGIN,
       target: transport.description,
       startedAt,
-      ...(request.step ? { step: request.step } : {}),
+      ...maskedStep(request.step, this.mask),
       to: { host: request.host, port: request.port },
       opening: recorded,
       exchange: exchange.toSteps(this.mask),

@@ -3,9 +3,8 @@
 // a transport error that names it, never a silent pass; recordings no attempt used are listed.
 import { Duplex } from 'node:stream';
 import { refusedCommand, startOnRelease, type AttemptOrigin, type CommandOutcome, type RunningCommand, type StreamOpening, type StreamRequest, type Transport, type TransportError } from '../types.js';
-import { attemptKey, attemptText, instanceOf, type Asked, type ExchangeStep, type RecordedAttempt, type RecordedStream } from './attempt.js';
+import { attemptKey, attemptText, instanceOf, maskedStep, type Asked, type ExchangeStep, type Mask, type RecordedAttempt, type RecordedStream } from './attempt.js';
 
-type Mask = (text: string) => string;
 
 export const NOT_RECORDED = 'NOT_RECORDED';
 
@@ -148,7 +147,7 @@ export class Tape {
         return found?.type === 'command' ? replayedCommand(found.outcome, request.signal) : refusedCommand(this.notRecorded(description, request.origin, asked));
       }),
       openStream: (request: StreamRequest) => {
-        const asked = { type: 'stream' as const, to: { host: request.host, port: request.port }, ...(request.step ? { step: request.step } : {}) };
+        const asked = { type: 'stream' as const, to: { host: request.host, port: request.port }, ...maskedStep(request.step, this.mask) };
         const found = this.take(request.origin, asked);
         const via = `a stream to ${request.host}:${request.port} from ${description}`;
         return Promise.resolve(found?.type === 'stream' ? replayedOpening(found) : { transportError: this.notRecorded(description, request.origin, asked), durationMs: 0, via });
