@@ -32,7 +32,6 @@ const lazyDataFromNodeModules: Plugin = {
   },
 };
 
-
 /**
  * mysql2's table of server error names (196 KB, a quarter of the rest of mysql2), which it reads only to name
  * an error packet's code (1045: ER_ACCESS_DENIED_ERROR). In the chunk it was read and run every
