@@ -26,6 +26,23 @@ export const REFERENCE = new RegExp(`\\$\\{${oneOf(NAMESPACES)}\\.(${DOTTED_NAME
  */
 export const referencePattern = (...namespaces: readonly CheckNamespace[]): string => `\\$\\{${oneOf(namespaces)}\\.${DOTTED_NAME}\\}`;
 
+/**
+ * Jinja's way to write a value (Ansible's), `{{ port }}`, `{{ vars.port }}`, `{{ port | default(1) }}`,
+ * which runbook leaves as literal text: the loader tells it for a declared variable, the planner for
+ * a capture. Go's templates (`{{.State.Running}}`) start with a dot and are none of these.
+ */
+export const jinjaLike = (text: string): { readonly written: string; readonly namespace?: CheckNamespace; readonly name: string }[] =>
+  !text.includes('{{')
+    ? []
+    : [...text.matchAll(/\{\{-?\s*(?:(vars|captures)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|[^{}]*)?-?\}\}/g)].map((match) => ({
+        written: match[0],
+        ...(match[1] ? { namespace: match[1] as CheckNamespace } : {}),
+        name: match[2]!,
+      }));
+
+/** What Jinja's `{{ port }}` is written as here, for a message: `write ${vars.port}`, and where its `| default(...)` goes. */
+export const jinjaRewrite = (written: string, reference: string): string => `write ${reference}${written.includes('|') ? ' (a default goes under vars:)' : ''}`;
+
 export const findReferences = (text: string): Reference[] =>
   // Most text holds no reference: no matcher and no list made for it.
   !text.includes('${') ? [] : [...text.matchAll(REFERENCE)].map((match) => ({ namespace: match[1] as Namespace, name: match[2]! }));

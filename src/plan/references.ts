@@ -5,6 +5,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import type { Check, Runbook, SourceLocation } from '../model/runbook.js';
 import { dependsOnEach } from './reachability.js';
 import { findReferences, stringsIn, type Reference } from './template.js';
+import { jinjaLike, jinjaRewrite } from '../model/references.js';
 
 export const referencesOf = (check: Check): Reference[] => [
   ...stringsIn(check.spec).flatMap(findReferences),
@@ -76,6 +77,14 @@ const varProblem = (runbook: Runbook, { check, reference: { namespace, name } }:
   return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${vars.${name}}, which vars does not declare`, location: specPlace(check), hint }];
 };
 
+/** `{{ pid }}` for a capture: the loader tells Jinja's way for variables only, not knowing what is captured. */
+const jinjaCaptures = (check: Check, captured: ReadonlyMap<string, Check>, runbook: Runbook): Diagnostic[] =>
+  [...stringsIn(check.spec), ...(check.hint ? [check.hint] : [])].flatMap(jinjaLike).flatMap(({ written, namespace, name }) =>
+    namespace === undefined && captured.has(name) && !Object.hasOwn(runbook.vars, name)
+      ? [{ code: 'RB_UNKNOWN_VAR' as const, message: `check "${check.id}" uses ${written}, Jinja's way to write a capture, which runbook leaves as it is`, location: specPlace(check), hint: jinjaRewrite(written, `\${captures.${name}}`) }]
+      : [],
+  );
+
 /**
  * Every problem of every check's references, in file order. Whether each capture is in scope is
  * answered for all reads together (plan/reachability.ts), not by collecting each reader's
@@ -91,10 +100,11 @@ export const referenceProblems = (runbook: Runbook, checks: readonly Check[]): D
     return producer ? [{ use, reader: use.check, producer }] : [];
   });
   const inScope = new Map(dependsOnEach(checks, reads).map((answer, index) => [reads[index]!.use, answer]));
-  return uses.flatMap((use) => {
+  const problems = uses.flatMap((use) => {
     if (use.reference.namespace !== 'captures') return varProblem(runbook, use, varNames);
     const producer = captured.get(use.reference.name);
     if (!producer) return [unknownCapture(use, allCaptures)];
     return inScope.get(use) ? [] : [captureOutOfScope(use, producer)];
   });
+  return allCaptures.length === 0 ? problems : [...problems, ...checks.flatMap((check) => jinjaCaptures(check, captured, runbook))];
 };

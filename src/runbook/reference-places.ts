@@ -4,7 +4,7 @@
 // in diagnosis findings, and nothing else spelt like a reference at all.
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
-import { NAMESPACES, referenceLike } from '../model/references.js';
+import { jinjaLike, jinjaRewrite, NAMESPACES, referenceLike } from '../model/references.js';
 import type { Vars } from './substitute.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
 
@@ -76,25 +76,25 @@ const referenceProblem = (reference: ReturnType<typeof referenceLike>[number], p
   return undefined;
 };
 
+/** A reference with spaces inside its braces, `${ vars.port }`: the shell's bad substitution. */
+const SPACED = /\$\{(\s*)([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_.-]+?)(\s*)\}/g;
+
 /**
  * Other tools' ways to write a variable, which runbook would leave to the shell as literal text:
- * Jinja's `{{ port }}` (Ansible's; a declared variable's name only, so Go's `{{.Port}}` is left
- * alone), and a reference with spaces inside its braces, `${ vars.port }`, a shell's bad substitution.
+ * Jinja's `{{ port }}` (for a declared variable: a capture's is the planner's to tell), and
+ * `${ vars.port }` with spaces.
  */
-const HABITS = /\{\{-?\s*(?:(vars|captures)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|[^{}]*)?-?\}\}|\$\{(\s*)([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_.-]+?)(\s*)\}/g;
+const habit = (message: string, hint: string): Omit<Diagnostic, 'location'> => ({ code: 'RB_UNKNOWN_VAR', message, hint });
 
-const habitProblems = (text: string, vars: Vars): Omit<Diagnostic, 'location'>[] =>
-  [...text.matchAll(HABITS)].flatMap((match) => {
-    const [written, namespace, name, before, spacedNamespace, spacedName, after] = match;
-    if (name !== undefined) {
-      if (namespace === undefined && !Object.hasOwn(vars, name)) return [];
-      const meant = `\${${namespace ?? 'vars'}.${name}}`;
-      return [{ code: 'RB_UNKNOWN_VAR', message: `uses ${written}, Jinja's way to write a variable, which runbook leaves as it is`, hint: `write ${meant}${written.includes('|') ? ' (a default goes under vars:)' : ''}` }];
-    }
-    // Only a reference of runbook's own: the shell's `${ x.y }` is no business of runbook's.
-    if ((before === '' && after === '') || !(NAMESPACES as readonly string[]).includes(spacedNamespace!)) return [];
-    return [{ code: 'RB_UNKNOWN_VAR', message: `uses ${written}, which the shell reads as a bad substitution`, hint: `write \${${spacedNamespace!}.${spacedName!}}, without spaces` }];
-  });
+const habitProblems = (text: string, vars: Vars): Omit<Diagnostic, 'location'>[] => [
+  ...jinjaLike(text).flatMap(({ written, namespace = 'vars', name }) =>
+    namespace === 'vars' && !Object.hasOwn(vars, name) ? [] : [habit(`uses ${written}, Jinja's way to write a variable, which runbook leaves as it is`, jinjaRewrite(written, `\${${namespace}.${name}}`))],
+  ),
+  // Only a reference of runbook's own: the shell's `${ x.y }` is no business of runbook's.
+  ...[...text.matchAll(SPACED)].flatMap(([written, before, namespace, name, after]) =>
+    (before === '' && after === '') || !(NAMESPACES as readonly string[]).includes(namespace!) ? [] : [habit(`uses ${written}, which the shell reads as a bad substitution`, `write \${${namespace!}.${name!}}, without spaces`)],
+  ),
+];
 
 /** Every misplaced or unknown reference in the file, each at its own line and column. */
 export const referencePlaceProblems = (source: RunbookSource, vars: Vars, kindKeys: readonly string[]): Diagnostic[] => {
