@@ -17,12 +17,23 @@ export interface ReportTarget {
 
 const isReporterName = (name: string): name is ReporterName => (REPORTER_NAMES as readonly string[]).includes(name);
 
+/** A format named where its reporter goes (`--reporter xml`): the reporter that writes it. */
+const REPORTER_OF_FORMAT: Readonly<Record<string, string>> = {
+  xml: 'did you mean "junit"? it writes JUnit XML',
+  text: 'did you mean "human"? it writes plain text',
+  markdown: 'did you mean "github"? its step summary is Markdown',
+  md: 'did you mean "github"? its step summary is Markdown',
+};
+
+const reporterHint = (name: string): string =>
+  REPORTER_OF_FORMAT[name.toLowerCase()] ?? didYouMean(name, REPORTER_NAMES) ?? `reporters: ${REPORTER_NAMES.join(', ')}`;
+
 /** `junit:out/report.xml` -> junit into that file; `human` -> stdout. A Windows-style `C:` never occurs here. */
 const parseTarget = (spec: string): ReportTarget => {
   const colon = spec.indexOf(':');
   const name = colon < 0 ? spec : spec.slice(0, colon);
   const file = colon < 0 ? undefined : spec.slice(colon + 1);
-  if (!isReporterName(name)) throw usageError(`--reporter ${spec}: there is no reporter "${name}"`, didYouMean(name, REPORTER_NAMES) ?? `reporters: ${REPORTER_NAMES.join(', ')}`);
+  if (!isReporterName(name)) throw usageError(`--reporter ${spec}: there is no reporter "${name}"`, reporterHint(name));
   if (file === '') throw usageError(`--reporter ${spec}: a file must follow the colon`, `e.g. --reporter ${name}:report.out, or --reporter ${name} for stdout`);
   return file === undefined ? { reporter: name } : { reporter: name, file };
 };

@@ -155,7 +155,7 @@ describe('invalid input', () => {
 
   test.each([
     [['run'], /missing required argument 'files'/],
-    [['run', 'x.yaml', '--reporter', 'xml'], /^--reporter xml: there is no reporter "xml"; did you mean "html"\? \[RB_USAGE\]\n$/],
+    [['run', 'x.yaml', '--reporter', 'xml'], /^--reporter xml: there is no reporter "xml"; did you mean "junit"\? it writes JUnit XML \[RB_USAGE\]\n$/],
     [['run', 'x.yaml', '--concurrency', '0'], /expected a whole number of at least 1, got "0"/],
     [['run', 'x.yaml', '--timeout', 'soon'], /expected a duration such as 500ms, 5s or 2m, got "soon"/],
     // 2^31 ms and more: Node's timers would fire at once, so the run would time out every check.
