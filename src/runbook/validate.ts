@@ -104,6 +104,13 @@ const onlyRequiredProperty = (schema: ErrorObject['parentSchema'], text: string 
   return Array.isArray(required) && required.length === 1 ? `write { ${String(required[0])}: ${JSON.stringify(text)} }` : undefined;
 };
 
+/** `tcp_connect: "10.0.0.5:3306"`: a kind that takes a host and a port, given both as one text. */
+const hostAndPort = (schema: ErrorObject['parentSchema'], text: string): string | undefined => {
+  const properties = (schema?.properties as Record<string, unknown> | undefined) ?? {};
+  const written = /^\[?([^\s[\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
+  return written && 'host' in properties && 'port' in properties ? `write { host: ${JSON.stringify(written[1])}, port: ${written[2]} }` : undefined;
+};
+
 /** `become: yes`: YAML 1.2 (what runbook reads) has two booleans, and `yes`, `on` are text. */
 const booleanWrittenAsWord = (type: unknown, text: string): string | undefined => {
   if (type !== 'boolean') return undefined;
@@ -151,7 +158,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       return { message: `is missing required property "${String(params.missingProperty)}"` };
     case 'type': {
       const hint = typeof data === 'string'
-        ? (matcherWrittenAsText(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data) ?? booleanWrittenAsWord(params.type, data))
+        ? (matcherWrittenAsText(parentSchema, data) ?? hostAndPort(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data) ?? booleanWrittenAsWord(params.type, data))
         : (listOfIt(params.type, data) ?? (typeof data === 'number' ? onlyRequiredProperty(parentSchema, data) : undefined));
       return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}`, ...(hint ? { hint } : {}) };
     }
