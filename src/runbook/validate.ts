@@ -132,6 +132,14 @@ const listOfIt = (type: unknown, data: unknown): string | undefined => {
   return `write [${/^[\w.\-, ]+$/.test(text) ? text : JSON.stringify(text)}]`;
 };
 
+/** A value of another type than the schema's: the form it was meant in, when one of the usual slips says which. */
+const meantForm = (schema: ErrorObject['parentSchema'], type: unknown, data: unknown): string | undefined => {
+  if (typeof data === 'string') {
+    return matcherWrittenAsText(schema, data) ?? hostAndPort(schema, data) ?? onlyRequiredProperty(schema, data) ?? listOfIt(type, data) ?? booleanWrittenAsWord(type, data);
+  }
+  return listOfIt(type, data) ?? (typeof data === 'number' ? onlyRequiredProperty(schema, data) : undefined);
+};
+
 const rewrite = (error: ErrorObject): Rewritten | undefined => {
   const { keyword, params, data, parentSchema } = error;
   switch (keyword) {
@@ -157,9 +165,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
     case 'required':
       return { message: `is missing required property "${String(params.missingProperty)}"` };
     case 'type': {
-      const hint = typeof data === 'string'
-        ? (matcherWrittenAsText(parentSchema, data) ?? hostAndPort(parentSchema, data) ?? onlyRequiredProperty(parentSchema, data) ?? listOfIt(params.type, data) ?? booleanWrittenAsWord(params.type, data))
-        : (listOfIt(params.type, data) ?? (typeof data === 'number' ? onlyRequiredProperty(parentSchema, data) : undefined));
+      const hint = meantForm(parentSchema, params.type, data);
       return { message: `must be ${typeNames(ownTypes(parentSchema, params.type))}, got ${typeof data === 'string' ? show(data) : writtenValue(data)}`, ...(hint ? { hint } : {}) };
     }
     case 'const':
