@@ -44,10 +44,10 @@ const howItWent = (policy: RetryPolicy, result: CheckResult, attempts: number, e
  * attempt has not failed: it could not finish checking, as a command stopped mid-run could not. The
  * last attempt's own verdict stays in the notes.
  */
-const cutShort = (run: CheckRun, why: string): Pick<CheckResult, 'status' | 'reason'> & { notes: string[] } =>
+const cutShort = (run: CheckRun, why: string): Partial<Pick<CheckResult, 'status' | 'reason'>> & { notes: string[] } =>
   run.result.status === 'fail'
     ? { status: 'error', reason: `stopped before its attempts were spent: ${why}`, notes: [`the last attempt failed: ${run.result.reason ?? 'it did not pass'}`] }
-    : { status: run.result.status, ...(run.result.reason ? { reason: run.result.reason } : {}), notes: [`stopped trying: ${why}`] };
+    : { notes: [`stopped trying: ${why}`] };
 
 /**
  * Runs `attempt` under the check's policy; without one, exactly once. `stoppedBecause` names why
@@ -70,7 +70,7 @@ export const withRetries = async (check: Check, signal: AbortSignal, attempt: ()
   const first = before[0];
   const stopped = signal.aborted && run.result.status !== 'pass' && mayTryAgain(policy, before.length + 1, elapsedMs)
     ? cutShort(run, stoppedBecause?.() ?? 'the run was interrupted')
-    : { status: run.result.status, notes: [] };
+    : { notes: [] };
   const result: CheckResult = {
     ...run.result,
     ...stopped,

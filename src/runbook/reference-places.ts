@@ -104,13 +104,14 @@ export const referencePlaceProblems = (source: RunbookSource, vars: Vars, kindKe
     if (!text.includes('${') && !text.includes('{{')) return;
     const place = placeOf(path, kindKeys);
     if (!place) return;
-    for (const problem of habitProblems(text, vars)) problems.push(problemAt(source, [...path], { ...problem, message: `${formatPath(path)} ${problem.message}` }));
+    const report = (problem: Omit<Diagnostic, 'location'>): void => void problems.push(problemAt(source, [...path], { ...problem, message: `${formatPath(path)} ${problem.message}` }));
+    habitProblems(text, vars).forEach(report);
     const seen = new Set<string>();
     for (const reference of referenceLike(text)) {
       if (seen.has(reference.text)) continue;
       seen.add(reference.text);
       const problem = referenceProblem(reference, place, vars);
-      if (problem) problems.push(problemAt(source, [...path], { ...problem, message: `${formatPath(path)} ${problem.message}` }));
+      if (problem) report(problem);
     }
   });
   return problems;

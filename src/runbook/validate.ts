@@ -59,13 +59,16 @@ interface Rewritten {
   readonly path?: Path;
 }
 
+/** The keys the schema of an object names (its `properties`), none for another schema. */
+const propertyNames = (schema: ErrorObject['parentSchema']): string[] => Object.keys((schema?.properties as object | undefined) ?? {});
+
 /**
  * A check with no kind, or with several. One whose unknown key is a kind misspelt (`tcp-connect`)
  * is left to that key's own line, which names the kind meant: a second line would say it again.
  */
 const rewriteOneOfKinds = (data: unknown, parentSchema: ErrorObject['parentSchema']): Rewritten | undefined => {
   const keys = typeof data === 'object' && data !== null ? Object.keys(data) : [];
-  const known = new Set(Object.keys((parentSchema?.properties as object | undefined) ?? {}));
+  const known = new Set(propertyNames(parentSchema));
   const present = CHECK_KIND_KEYS.filter((key) => keys.includes(key));
   if (present.length > 0) return { message: `has ${present.map((key) => `"${key}"`).join(' and ')}; a check runs exactly one kind` };
   const misspeltKind = keys.some((key) => !known.has(key) && didYouMean(key, CHECK_KIND_KEYS) !== undefined);
@@ -89,7 +92,7 @@ const secretDefault = (instancePath: string): Rewritten | undefined => {
  * `{ contains: "10.11" }`. A matcher's schema is an object of one property, a matcher's name.
  */
 const matcherWrittenAsText = (schema: ErrorObject['parentSchema'], text: string): string | undefined => {
-  const names = Object.keys((schema?.properties as object | undefined) ?? {});
+  const names = propertyNames(schema);
   if (schema?.maxProperties !== 1 || names.length === 0) return undefined;
   const sentence = /^([a-z_]+)[\s:]+(.+)$/s.exec(text.trim());
   // Plain text (`mode: "0644"`) is the value itself: text has no bare matcher, as a number has `equals`.
@@ -106,9 +109,9 @@ const onlyRequiredProperty = (schema: ErrorObject['parentSchema'], text: string 
 
 /** `tcp_connect: "10.0.0.5:3306"`: a kind that takes a host and a port, given both as one text. */
 const hostAndPort = (schema: ErrorObject['parentSchema'], text: string): string | undefined => {
-  const properties = (schema?.properties as Record<string, unknown> | undefined) ?? {};
+  const properties = propertyNames(schema);
   const written = /^\[?([^\s[\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
-  return written && 'host' in properties && 'port' in properties ? `write { host: ${JSON.stringify(written[1])}, port: ${written[2]} }` : undefined;
+  return written && properties.includes('host') && properties.includes('port') ? `write { host: ${JSON.stringify(written[1])}, port: ${written[2]} }` : undefined;
 };
 
 /** `become: yes`: YAML 1.2 (what runbook reads) has two booleans, and `yes`, `on` are text. */
@@ -152,7 +155,7 @@ const rewrite = (error: ErrorObject): Rewritten | undefined => {
       return rewriteAnyOfRequired(parentSchema);
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
-      const known = Object.keys((parentSchema?.properties as object | undefined) ?? {});
+      const known = propertyNames(parentSchema);
       const isMatcher = parentSchema?.maxProperties === 1;
       const hint = didYouMean(name, known) ?? expectationInSpec(name);
       return {
