@@ -27,6 +27,16 @@ export const describeMissingTools = (runs: readonly CheckRun[]): string => {
 };
 
 /**
+ * A field as a finding's sentence quotes it: its lines as a list (`127.0.0.1:3306, [::1]:3306`, not
+ * a line break mid-sentence), and `(none)` when it holds nothing, so a finding never ends on a
+ * dangling "it listens only on".
+ */
+const inSentence = (value: string | number): string => {
+  const lines = String(value).split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.length === 0 ? '(none)' : lines.join(', ');
+};
+
+/**
  * What a finding's references stand for in one view. The captures of every run are gathered only
  * when a reference asks for one: gathered for every rule that holds, they were quadratic.
  */
@@ -39,7 +49,7 @@ const lookupFor = (runbook: Runbook, view: ReadonlyMap<string, CheckRun>): Looku
     if (namespace === 'tools') return describeMissingTools([...view.values()]);
     const { check, field } = fieldReference(name);
     const value = view.get(check)?.fields[field];
-    return value === undefined || value === null ? '(not observed)' : String(value).trim();
+    return value === undefined || value === null ? '(not observed)' : inSentence(value);
   };
 };
 

@@ -25,6 +25,7 @@ const WEB: Readonly<Record<WebScenario, Expected>> = {
     findings: ['service-down'],
   },
   'nginx-bind-localhost': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail', certificate: 'skipped' }, findings: ['listens-elsewhere'] },
+  'nginx-wrong-port': { exitCode: 1, questions: { ...WEB_HEALTHY, 'port-listening': 'fail', 'http-answers': 'fail', certificate: 'skipped' }, findings: ['wrong-port'] },
   'upstream-down': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail' }, findings: ['bad-gateway'] },
   'cert-expired': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail', certificate: 'fail' }, findings: ['certificate-expired'] },
   'web-port-filtered': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail', certificate: 'skipped' }, findings: ['port-filtered'] },
@@ -75,6 +76,7 @@ describeLab('the shipped web-service and dns-resolution runbooks tell the truth 
       const report = await runIn(scenario as WebScenario, args, expected);
       const findings = report.diagnosis.map((finding) => finding.message).join('\n');
       if (scenario === 'nginx-bind-localhost') expect(findings).toMatch(/listens only on 127\.0\.0\.1:443/);
+      if (scenario === 'nginx-wrong-port') expect(findings).toMatch(/^nginx \(pid \d+\) listens on 0\.0\.0\.0:8081, 0\.0\.0\.0:8443, not on port 443$/);
       if (scenario === 'upstream-down') expect(findings).toMatch(/answers 502/);
       if (scenario === 'cert-expired') expect(findings).toMatch(/expired on 20\d\d-/);
     });

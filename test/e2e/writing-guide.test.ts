@@ -7,10 +7,12 @@
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { parse } from 'yaml';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
 import { makeCertificates } from '../helpers/certificates.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { ROOT, runCli, validateReport } from '../helpers/run-cli.js';
 import { startServer, type Server } from '../helpers/web-server.js';
 
@@ -146,6 +148,33 @@ describe('web-service.yaml against a real HTTP server on 127.0.0.1', () => {
     expect(check(report, 'port-open').reason).toBe('state expected to equal "open", got "refused"');
     expect(findings(report)).toEqual(['listens-elsewhere']);
     expect(report.diagnosis[0]!.message).toBe(`${server.name} runs, but 127.0.0.2:${String(server.port)} refuses the client: it listens only on 127.0.0.1:${String(server.port)}`);
+  });
+
+  test('asked on a port the server does not listen on: wrong-port names where it does, and not listens-elsewhere', async () => {
+    const server = await startServer();
+    const port = await closedPort();
+    const { exitCode, report } = await run(['web-service.yaml', ...varsFor(server, `port=${String(port)}`)]);
+    expect(exitCode).toBe(1);
+    expect(questionStatuses(report)).toEqual({ 'process-running': 'pass', 'port-listening': 'fail', 'http-answers': 'fail', certificate: 'skipped', 'disk-space': 'pass' });
+    expect(check(report, 'web-ports')).toMatchObject({ status: 'pass', informational: true, observed: { ports: String(server.port) } });
+    expect(findings(report)).toEqual(['wrong-port']);
+    expect(report.diagnosis[0]!.message).toBe(`${server.name} (pid ${String(server.pid)}) listens on 127.0.0.1:${String(server.port)}, not on port ${String(port)}`);
+  });
+
+  test('a server process that listens on no port at all: listens-nowhere, never a sentence that breaks off', async () => {
+    // Under 15 characters: the kernel keeps no more of a process's name.
+    const name = `wgi-${String(process.pid % 100_000)}`;
+    const idle = execa('node', ['-e', `process.title = ${JSON.stringify(name)}; setInterval(() => {}, 60_000)`], { reject: false });
+    try {
+      await expect.poll(async () => (await execa('pgrep', ['-x', name], { reject: false })).exitCode).toBe(0);
+      const port = await closedPort();
+      const { report } = await run(['web-service.yaml', '--var', `process=${name}`, '--var', `port=${String(port)}`, '--var', `docroot=${tmpdir()}`]);
+      expect(findings(report)).toEqual(['listens-nowhere']);
+      expect(report.diagnosis[0]!.message).toBe(`${name} (pid ${String(idle.pid)}) runs but listens on no TCP port: it is still starting, or it could not bind its port`);
+    } finally {
+      process.kill(idle.pid!, 'SIGTERM');
+      await idle;
+    }
   });
 
   test('once the server is stopped: process and HTTP fail, the listener is skipped, and the finding is service-down', async () => {
@@ -361,7 +390,7 @@ describe('the README walk-through shows the shipped files and real output', () =
   test('both runbooks validate, as the guide says', async () => {
     const result = await runCli({}, ['validate', 'web-service.yaml', 'dns-and-time.yaml']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/web-service\.yaml: valid \(5 questions, 7 checks\)\n.*dns-and-time\.yaml: valid \(4 questions, 5 checks\)\n$/);
+    expect(result.stdout).toMatch(/web-service\.yaml: valid \(5 questions, 8 checks\)\n.*dns-and-time\.yaml: valid \(4 questions, 5 checks\)\n$/);
   });
 });
 

@@ -123,6 +123,14 @@ describe('the shipped runbook never contradicts its evidence', () => {
     expect(withoutProcess!.message).toMatch(/is in state \(not observed\)$/);
   });
 
+  test('a field of several lines is quoted as a list, and an empty one as (none): a finding never breaks off mid-sentence', () => {
+    const refused = run('client-connect', 'fail', { state: 'refused' });
+    const both = diagnose(shipped, [run('pid-listens', 'fail', { scope: 'loopback', addresses: '127.0.0.1:3306\n[::1]:3306\n' }), refused]);
+    expect(both[0]!.message).toMatch(/^the database listens on 127\.0\.0\.1:3306, \[::1\]:3306 only: local connections work/);
+    const none = diagnose(shipped, [run('pid-listens', 'fail', { scope: 'loopback', addresses: ' ' }), refused]);
+    expect(none[0]!.message).toMatch(/^the database listens on \(none\) only:/);
+  });
+
   test.each([[1045, 'access-denied'], [1698, 'access-denied'], [1040, 'too-many-connections'], [1226, undefined]])('login refused with %i: %s', (code, id) => {
     const findings = diagnose(shipped, [run('client-query', 'fail', { state: 'login-refused', error_code: code, error: 'the words' })]);
     expect(findings.map((finding) => finding.id)).toEqual(id ? [id] : []);

@@ -16,7 +16,7 @@ export type ArticleScenario =
   | 'too-many-connections';
 
 /** web-service.yaml's: nginx on db in front of an upstream, asked from app. */
-export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'upstream-down' | 'cert-expired' | 'web-port-filtered';
+export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered';
 
 /** dns-resolution.yaml's: dnsmasq on db, app's resolver. */
 export type DnsScenario = 'dns-healthy' | 'resolver-down' | 'resolver-filtered' | 'name-missing' | 'wrong-address';
@@ -27,6 +27,8 @@ export type Scenario = ArticleScenario | WebScenario | DnsScenario;
 export interface WebFault {
   /** The address nginx listens on; null: nginx does not run. */
   nginxBind: '0.0.0.0' | '127.0.0.1' | null;
+  /** Its plain HTTP port, and its HTTPS port. */
+  ports: readonly [number, number];
   certificate: 'valid' | 'expired';
   upstream: boolean;
 }
@@ -63,7 +65,7 @@ const HEALTHY: Fault = {
 /** What dnsmasq answers for web.lab in wrong-address: an address in the lab where nothing lives. */
 export const WRONG_WEB_ADDRESS = '10.200.0.99';
 
-const WEB_UP: Fault = { ...HEALTHY, web: { nginxBind: '0.0.0.0', certificate: 'valid', upstream: true } };
+const WEB_UP: Fault = { ...HEALTHY, web: { nginxBind: '0.0.0.0', ports: [80, 443], certificate: 'valid', upstream: true } };
 const DNS_UP: Fault = { ...HEALTHY, dns: { webAddress: CORE_HOSTS.db.ip } };
 
 const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
@@ -86,6 +88,7 @@ const WEB_FAULTS: Readonly<Record<WebScenario, Fault>> = {
   'web-healthy': WEB_UP,
   'nginx-down': { ...WEB_UP, web: { ...WEB_UP.web!, nginxBind: null } },
   'nginx-bind-localhost': { ...WEB_UP, web: { ...WEB_UP.web!, nginxBind: '127.0.0.1' } },
+  'nginx-wrong-port': { ...WEB_UP, web: { ...WEB_UP.web!, ports: [8081, 8443] } },
   'upstream-down': { ...WEB_UP, web: { ...WEB_UP.web!, upstream: false } },
   'cert-expired': { ...WEB_UP, web: { ...WEB_UP.web!, certificate: 'expired' } },
   'web-port-filtered': { ...WEB_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} tcp dport { 80, 443 } drop`] },

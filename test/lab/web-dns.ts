@@ -43,8 +43,8 @@ http {
   access_log off;
   proxy_connect_timeout 2s;
   server {
-    listen ${web.nginxBind}:80;
-    listen ${web.nginxBind}:443 ssl;
+    listen ${web.nginxBind}:${web.ports[0]};
+    listen ${web.nginxBind}:${web.ports[1]} ssl;
     server_name ${WEB_NAME};
     ssl_certificate ${join(certs, `${web.certificate}.pem`)};
     ssl_certificate_key ${join(certs, 'server.key')};
@@ -85,7 +85,7 @@ const wantedServices = (ctx: LabContext, db: HostRecord, web: WebFault | null, d
     ensureCertificates(ctx);
     const config = nginxConfig(ctx, db, web);
     const file = join(db.dir, 'nginx.conf');
-    services.nginx = { argv: ['/usr/sbin/nginx', '-c', file], config, ready: listens(db, `${web.nginxBind}:443 `) };
+    services.nginx = { argv: ['/usr/sbin/nginx', '-c', file], config, ready: listens(db, `${web.nginxBind}:${web.ports[1]} `) };
   }
   if (dns) {
     const argv = dnsmasqArgs(db, dns);
