@@ -40,6 +40,7 @@ const DNS: Readonly<Record<DnsScenario, Expected>> = {
   'resolver-filtered': { exitCode: 1, questions: { ...DNS_HEALTHY, 'resolver-answers': 'fail', ...NOT_RESOLVED }, findings: ['resolver-filtered'] },
   'name-missing': { exitCode: 1, questions: { ...DNS_HEALTHY, ...NOT_RESOLVED }, findings: ['name-missing'] },
   'wrong-address': { exitCode: 1, questions: { ...DNS_HEALTHY, 'right-address': 'fail' }, findings: ['wrong-address'] },
+  'dns-not-asked': { exitCode: 1, questions: { ...DNS_HEALTHY, ...NOT_RESOLVED }, findings: ['dns-not-asked'] },
 };
 
 describeLab('the shipped web-service and dns-resolution runbooks tell the truth in every scenario (lab)', () => {
@@ -108,6 +109,7 @@ describeLab('the shipped web-service and dns-resolution runbooks tell the truth 
     test.each(Object.entries(DNS))('%s', async (scenario, expected) => {
       const report = await runIn(scenario as DnsScenario, args, expected);
       if (scenario === 'wrong-address') expect(report.diagnosis[0]!.message).toMatch(/^web\.lab resolves to 10\.200\.0\.99, not 10\.200\.0\.82/);
+      if (scenario === 'dns-not-asked') expect(report.diagnosis[0]!.message).toMatch(/^the nameserver 10\.200\.0\.82 resolves web\.lab to 10\.200\.0\.82, but programs on this host do not get it: .*\("files"\), which/);
     });
   });
 });

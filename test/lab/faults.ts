@@ -19,7 +19,7 @@ export type ArticleScenario =
 export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered';
 
 /** dns-resolution.yaml's: dnsmasq on db, app's resolver. */
-export type DnsScenario = 'dns-healthy' | 'resolver-down' | 'resolver-filtered' | 'name-missing' | 'wrong-address';
+export type DnsScenario = 'dns-healthy' | 'resolver-down' | 'resolver-filtered' | 'name-missing' | 'wrong-address' | 'dns-not-asked';
 
 export type Scenario = ArticleScenario | WebScenario | DnsScenario;
 
@@ -56,10 +56,12 @@ export interface Fault {
   web: WebFault | null;
   /** dnsmasq on db; null: not running, so app's lookups are refused at once (ICMP port unreachable). */
   dns: DnsFault | null;
+  /** app's nsswitch.conf has no dns on its hosts: line: programs never ask the resolver (nsswitch.ts). */
+  dnsNotAsked: boolean;
 }
 
 const HEALTHY: Fault = {
-  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false, web: null, dns: null,
+  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false, web: null, dns: null, dnsNotAsked: false,
 };
 
 /** What dnsmasq answers for web.lab in wrong-address: an address in the lab where nothing lives. */
@@ -100,6 +102,7 @@ const DNS_FAULTS: Readonly<Record<DnsScenario, Fault>> = {
   'resolver-filtered': { ...DNS_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} udp dport 53 drop`, `ip saddr ${CORE_HOSTS.app.ip} tcp dport 53 drop`] },
   'name-missing': { ...DNS_UP, dns: { webAddress: null } },
   'wrong-address': { ...DNS_UP, dns: { webAddress: WRONG_WEB_ADDRESS } },
+  'dns-not-asked': { ...DNS_UP, dnsNotAsked: true },
 };
 
 export const FAULTS: Readonly<Record<Scenario, Fault>> = { ...ARTICLE_FAULTS, ...WEB_FAULTS, ...DNS_FAULTS };

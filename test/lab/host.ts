@@ -1,6 +1,7 @@
 // One lab host: a network namespace whose PID 1 is sshd, in its own PID, mount and UTS
 // namespaces. Started through setsid so that a test runner killing its process group does not
 // take the lab down; stopping sshd (PID 1) ends everything else in the host with it.
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,4 +78,20 @@ export async function execInHost(host: HostRecord, command: string, timeoutMs = 
     env: { LAB_EXEC_COMMAND: command },
     ...(input === undefined ? {} : { input }),
   });
+}
+
+/** A bash command in the host that must succeed: `what` names it in the error when it does not. */
+export async function inHost(host: HostRecord, what: string, command: string): Promise<void> {
+  const result = await execInHost(host, `set -e\n${command}`, 20_000);
+  if (result.exitCode !== 0) throw new Error(`${host.name}: ${what} failed: ${result.stderr}`);
+}
+
+/**
+ * Whether something of filesystem type `type` is mounted on `path` in the host's own mount
+ * namespace. Read from the controller: /proc/PID/mountinfo shows the mounts of that process's namespace.
+ */
+export function mountedOver(host: HostRecord, path: string, type: string): boolean {
+  if (!host.sshd) return false;
+  const mountinfo = readFileSync(`/proc/${host.sshd.pid}/mountinfo`, 'utf8');
+  return mountinfo.split('\n').some((line) => line.split(' ')[4] === path && line.includes(` - ${type} `));
 }

@@ -10,6 +10,7 @@ import { isAlive } from './proc.js';
 import type { HostRecord, LabContext } from './state.js';
 import { setToolsHidden } from './tools-overlay.js';
 import { convergeWebAndDns, forgetServices } from './web-dns.js';
+import { setDnsNotAsked } from './nsswitch.js';
 
 function coreHost(ctx: LabContext, name: 'app' | 'db'): HostRecord {
   const host = ctx.state.hosts[name];
@@ -111,6 +112,8 @@ export async function applyScenario(ctx: LabContext, scenario: Scenario): Promis
   await setInputRules(coreHost(ctx, 'db').netns, FAULT_TABLE, fault.dbRules);
   const hosts = [coreHost(ctx, 'app'), coreHost(ctx, 'db')].filter(running);
   await Promise.all(hosts.map((host) => setToolsHidden(host, fault.toolsMissing)));
+  const app = coreHost(ctx, 'app');
+  if (running(app)) await setDnsNotAsked(app, fault.dnsNotAsked);
   await convergeDatabase(ctx, fault);
   const db = coreHost(ctx, 'db');
   if (running(db)) await convergeWebAndDns(ctx, db, fault.web, fault.dns);
