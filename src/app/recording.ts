@@ -357,11 +357,16 @@ const readMeta = (reader: FieldReader): RecordingMeta | undefined => {
   return { recordedAt, tool, runbooks: runbooks as RecordingMeta['runbooks'], vars, hosts, targets, secrets: secrets.map(String) };
 };
 
+/** An InputError unless `dir` holds a recording: said first, before anything else of it is asked for. */
+export const requireRecording = async (dir: string): Promise<void> => {
+  const found = await stat(join(dir, RECORDING_FILE)).catch(() => undefined);
+  if (!found) throw new InputError([problem(`${dir}: no recording here (${RECORDING_FILE} is missing)`, 'make one with runbook run RUNBOOK --record DIR')]);
+};
+
 /** The recording in `dir`, every problem of its files at once (each at its line), or an InputError. */
 export const readRecording = async (dir: string): Promise<Recording> => {
+  await requireRecording(dir);
   const metaFile = join(dir, RECORDING_FILE);
-  const found = await stat(metaFile).catch(() => undefined);
-  if (!found) throw new InputError([problem(`${dir}: no recording here (${RECORDING_FILE} is missing)`, 'make one with runbook run RUNBOOK --record DIR')]);
   const problems: Diagnostic[] = [];
   const source = await readYaml(metaFile, problems);
   const meta = source ? readMeta(new FieldReader(source, problems)) : undefined;

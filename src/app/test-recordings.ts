@@ -6,7 +6,7 @@ import type { RunReport } from '../model/report.js';
 import type { Overrides } from '../runbook/normalize.js';
 import { differences, expectationOf, readExpectation, writeExpectation, type Expectation } from './expectation.js';
 import { loadPlans } from './load-plans.js';
-import { readRecording } from './recording.js';
+import { readRecording, requireRecording } from './recording.js';
 import { runPlans } from './run-runbooks.js';
 import { replaySetup } from './tape.js';
 import type { GivenToRun } from './tape-setup.js';
@@ -40,6 +40,8 @@ const runbooksOf = async (dir: string, options: TestOptions, expectation: Expect
 };
 
 export const testRecording = async (dir: string, options: TestOptions): Promise<RecordingTest> => {
+  // A directory that is no recording is told so, not that its expect.yaml is missing.
+  await requireRecording(dir);
   const expectation = options.update ? undefined : await readExpectation(dir);
   const files = await runbooksOf(dir, options, expectation);
   const tape = await replaySetup(dir, options.given);

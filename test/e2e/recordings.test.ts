@@ -1,7 +1,7 @@
 // The shipped runbook's recordings in every lab scenario (test/fixtures/recordings/, made by
 // `npm run record:fixtures` as root), replayed with no lab and no root: each gives the verdicts
 // and findings the lab test holds true, and `runbook test` catches a diagnosis rule broken in a copy.
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -91,5 +91,15 @@ describe('the recordings of the shipped runbook in every lab scenario', () => {
     expect(parse(readFileSync(join(dir, 'incident/expect.yaml'), 'utf8'))).toMatchObject({ exit_code: 1, findings: ['port-filtered'] });
     const again = await runbook(dir, ['test', 'incident', '--runbook', ARTICLE]);
     expect(again.exitCode).toBe(0);
+  });
+
+  test('a directory that holds no recording is told so, not that its expect.yaml is missing (with --update too)', async () => {
+    const dir = inlineFiles({ 'report.json': '{}\n' });
+    mkdirSync(join(dir, 'empty'));
+    for (const [target, update] of [['empty', []], ['nowhere', []], ['report.json', []], ['empty', ['--update']]] as const) {
+      const result = await runbook(dir, ['test', target, '--runbook', ARTICLE, ...update]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toBe(`${target}: no recording here (recording.yaml is missing); make one with runbook run RUNBOOK --record DIR [RB_RECORDING]\n`);
+    }
   });
 });
