@@ -108,7 +108,11 @@ describeLab('SSH transport against the lab', () => {
       expect(await timed('tcpdump listening', () => capture.waitForOutput('stderr', /listening on/, 5000))).toBe(true);
       expect(await capture.waitForOutput('stdout', /never printed/, 200)).toBe(false);
       await capture.stop();
-      expect(await capture.result).toMatchObject({ termination: 'stopped' });
+      const stopped = await capture.result;
+      expect(stopped).toMatchObject({ termination: 'stopped' });
+      // Only tcpdump's own words: the wrapper's shell says nothing of the signal that stopped it.
+      expect(stopped.stderr).toMatch(/packets dropped by kernel\n?$/);
+      expect(stopped.stderr).not.toContain('Terminated');
       expect(await capture.waitForOutput('stdout', /never printed/, 5000)).toBe(false);
       expect(await processes('app', 'tcpdump')).toBe('');
     });

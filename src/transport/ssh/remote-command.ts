@@ -72,10 +72,11 @@ const STAGE = [
   '    done',
   '    return 1',
   '  }',
-  '  exec 5>&1',
-  `  rb_x=$(timeout -k ${HOST_BOUND_SLACK_S} "$rb_b" /bin/sh -c ${quote(COMMAND_SHELL)} /bin/sh "$rb_m" "$rb_s" 4>&1 1>&5 5>&-)`,
-  '  rb_r=$?',
-  '  exec 5>&-',
+  '  exec 5>&1 6>&2',
+  // The command's stderr is fd 6. This shell's own is nowhere while it waits: dash says
+  // "Terminated" there when the child it waits for dies of a signal (every stopped capture did).
+  `  { rb_x=$(timeout -k ${HOST_BOUND_SLACK_S} "$rb_b" /bin/sh -c ${quote(COMMAND_SHELL)} /bin/sh "$rb_m" "$rb_s" 4>&1 1>&5 5>&- 2>&6 6>&-); rb_r=$?; } 2>/dev/null`,
+  '  exec 5>&- 6>&-',
   '  set -- $rb_x',
   '  if [ -n "$1" ] && rb_left "$1"; then',
   '    kill -TERM -"$1" 2>/dev/null',
