@@ -68,7 +68,8 @@ describe('how far an SSH connection got, in the reason', () => {
 });
 
 describe('classify: the stage a handshake timed out at', () => {
-  const target = { hostName: '10.0.0.5', port: 22, user: 'root', connectTimeoutMs: 3000 } as unknown as SshTarget;
+  const target = { alias: 'db1', hostName: '10.0.0.5', port: 22, user: 'root', connectTimeoutMs: 3000 } as unknown as SshTarget;
+  const NONE = { offered: [], notes: [] };
   const timeout = Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' });
 
   test.each([
@@ -76,11 +77,25 @@ describe('classify: the stage a handshake timed out at', () => {
     [{ tcpConnected: true, keysExchanged: false }, /TCP connected, but no SSH greeting and key exchange within 3 s/],
     [{ tcpConnected: true, keysExchanged: true }, /the SSH key exchange completed, but the login did not finish within 3 s/],
   ])('%o', (stage, message) => {
-    expect(classify(target, timeout, [], stage)).toEqual({ code: 'ETIMEDOUT', message: expect.stringMatching(message) as unknown });
+    expect(classify(target, timeout, NONE, stage)).toEqual({ code: 'ETIMEDOUT', message: expect.stringMatching(message) as unknown });
+  });
+
+  test('a refused login names what was offered, as ssh -v would, and where the fix goes', () => {
+    const refused = Object.assign(new Error('All configured authentication methods failed'), { level: 'client-authentication' });
+    const offered = { offered: ["the agent's keys", '/home/op/.ssh/id_ed25519', '/home/op/.ssh/id_rsa'], notes: ['/home/op/.ssh/id_ecdsa: passphrase-protected or unreadable key, used only through the agent'] };
+    expect(classify(target, refused, offered, { tcpConnected: true, keysExchanged: true })).toEqual({
+      code: 'AUTH',
+      message: "db1 (root@10.0.0.5:22): authentication failed for user root: the server refused the agent's keys, /home/op/.ssh/id_ed25519 and /home/op/.ssh/id_rsa " +
+        '(/home/op/.ssh/id_ecdsa: passphrase-protected or unreadable key, used only through the agent); one of their public keys must be in ~root/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)',
+    });
+    expect(classify(target, refused, { offered: ['/home/op/.ssh/id_ed25519'], notes: [] }, { tcpConnected: true, keysExchanged: true }).message)
+      .toBe('db1 (root@10.0.0.5:22): authentication failed for user root: the server refused /home/op/.ssh/id_ed25519; its public key must be in ~root/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)');
+    expect(classify(target, refused, { offered: [], notes: ['no agent and no usable key file'] }, { tcpConnected: true, keysExchanged: true }).message)
+      .toBe('db1 (root@10.0.0.5:22): authentication failed for user root (no agent and no usable key file)');
   });
 
   test('a reset after the key exchange is a reset, not a wrong port', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    expect(classify(target, reset, [], { tcpConnected: true, keysExchanged: true }).message).toMatch(/: connection reset$/);
+    expect(classify(target, reset, NONE, { tcpConnected: true, keysExchanged: true }).message).toMatch(/: connection reset$/);
   });
 });

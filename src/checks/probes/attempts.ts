@@ -5,6 +5,7 @@ import { failed, ok, type Failed, type Ok, type Result } from '../../model/resul
 import type { CommandOutcome } from '../../transport/types.js';
 import type { CommandStep, MissingTool, ObserveContext, Observation } from '../types.js';
 import { escapeRegExp } from '../../model/regexp.js';
+import { listWords } from '../../model/list-words.js';
 
 /** What one tool's run told: a value, a real error (stop here), or "cannot answer here" (`tryNext`). */
 export type Reading<T> = Ok<T> | (Failed<string> & { readonly tryNext?: true });
@@ -38,9 +39,6 @@ export interface NoAnswer {
 
 export const firstLine = (text: string): string => text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
 
-/** "a", "a and b", "a, b and c". */
-export const listWords = (words: readonly string[]): string =>
-  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.slice(-1).join('')}`;
 
 /** Which program a 127 is about: the one the shell's "not found" line names, else the main tool. */
 export const missingProgram = (outcome: CommandOutcome, tool: string, alsoNeeds: readonly string[] = []): string => {

@@ -14,6 +14,8 @@ interface Identity {
 
 export interface Credentials {
   readonly methods: AnyAuthMethod[];
+  /** What the methods offer, in their order ("the agent's keys", a key file): named when all are refused. */
+  readonly offered: string[];
   /** Why a key was not offered, appended to an authentication failure so the operator sees it. */
   readonly notes: string[];
 }
@@ -72,18 +74,22 @@ export function credentials(target: SshTarget): Credentials {
   const files = target.identityFiles.filter((file) => target.identityFilesConfigured || existsSync(file));
   const identities = files.flatMap((file) => loadIdentity(file, notes) ?? []);
   const methods: AnyAuthMethod[] = [];
+  const offered: string[] = [];
   const username = target.user;
   if (target.agentSocket !== undefined && existsSync(target.agentSocket)) {
-    const offered = target.identitiesOnly
+    const agent = target.identitiesOnly
       ? new (ConfiguredKeysAgent ??= configuredKeysAgentClass())(target.agentSocket, identities.map((i) => i.publicKey))
       : ssh2().createAgent(target.agentSocket);
-    methods.push({ type: 'agent', username, agent: offered });
+    methods.push({ type: 'agent', username, agent });
+    offered.push(target.identitiesOnly ? "the agent's copies of the configured keys" : "the agent's keys");
   } else if (target.agentSocket !== undefined) {
     notes.push(`agent socket ${target.agentSocket} does not exist`);
   }
   for (const identity of identities) {
-    if (identity.privateKey) methods.push({ type: 'publickey', username, key: identity.privateKey });
+    if (!identity.privateKey) continue;
+    methods.push({ type: 'publickey', username, key: identity.privateKey });
+    offered.push(identity.file);
   }
   if (methods.length === 0) notes.push('no agent and no usable key file');
-  return { methods, notes };
+  return { methods, offered, notes };
 }

@@ -8,6 +8,7 @@ import { credentials } from './auth.js';
 import { describeTarget, type SshTarget } from './config.js';
 import { hostKeyCheck } from './host-key.js';
 import { ssh2Soon, type Client, type Ssh2Client } from './ssh2-client.js';
+import { listWords } from '../../model/list-words.js';
 
 export class ConnectError extends Error {
   constructor(readonly transportError: TransportError) {
@@ -59,12 +60,21 @@ const timeoutMessage = (target: SshTarget, stage: HandshakeStage): string => {
   return `the SSH key exchange completed, but the login did not finish ${within} (sshd slow to authenticate: a reverse DNS lookup with UseDNS, PAM)`;
 };
 
-export function classify(target: SshTarget, error: SshError, notes: readonly string[], stage: HandshakeStage): TransportError {
+/** Before any login was tried. */
+const NOTHING_OFFERED = { offered: [], notes: [] } as const;
+
+/** What was offered and refused, as `ssh -v` would tell it, and where the fix goes. */
+const authFailure = (target: SshTarget, offered: readonly string[], notes: readonly string[]): string => {
+  const why = notes.length ? ` (${notes.join('; ')})` : '';
+  if (offered.length === 0) return `authentication failed for user ${target.user}${why}`;
+  const keys = offered.length === 1 && !offered[0]!.startsWith('the agent') ? 'its public key' : 'one of their public keys';
+  return `authentication failed for user ${target.user}: the server refused ${listWords(offered)}${why}; ` +
+    `${keys} must be in ~${target.user}/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)`;
+};
+
+export function classify(target: SshTarget, error: SshError, credentials: { readonly offered: readonly string[]; readonly notes: readonly string[] }, stage: HandshakeStage): TransportError {
   const where = describeTarget(target);
-  if (error.level === 'client-authentication') {
-    const why = notes.length ? ` (${notes.join('; ')})` : '';
-    return { code: 'AUTH', message: `${where}: authentication failed for user ${target.user}${why}` };
-  }
+  if (error.level === 'client-authentication') return { code: 'AUTH', message: `${where}: ${authFailure(target, credentials.offered, credentials.notes)}` };
   if (error.level === 'client-timeout') return { code: 'ETIMEDOUT', message: `${where}: ${timeoutMessage(target, stage)}` };
   const reset = error.code === 'ECONNRESET';
   if (stage.tcpConnected && !stage.keysExchanged && (reset || error.message === CLOSED_BEFORE_GREETING)) {
@@ -93,7 +103,7 @@ const openSocket = (target: SshTarget): { sock: Socket; failed: () => Error | un
 /** ssh2's handshake and login over `sock`: the link once ready, or a ConnectError that says why not. */
 function handshakeOn(target: SshTarget, sock: Duplex, Client: Ssh2Client['Client'], tcpConnected: () => boolean): Promise<Link> {
   const check = hostKeyCheck(target);
-  const { methods, notes } = credentials(target);
+  const offer = credentials(target);
   const client = new Client();
   let lastError: Error | undefined;
   let ready = false;
@@ -117,14 +127,14 @@ function handshakeOn(target: SshTarget, sock: Duplex, Client: Ssh2Client['Client
       if (ready) return;
       const refusal = check.refusal();
       const fallback = new Error('connection closed during the SSH handshake');
-      reject(new ConnectError(refusal ?? classify(target, error ?? fallback, notes, { tcpConnected: tcpConnected(), keysExchanged })));
+      reject(new ConnectError(refusal ?? classify(target, error ?? fallback, offer, { tcpConnected: tcpConnected(), keysExchanged })));
     });
     client.connect({
       host: target.hostName, port: target.port, username: target.user,
       sock,
       hostVerifier: check.verify,
       algorithms: { serverHostKey: check.algorithms as never },
-      authHandler: methods,
+      authHandler: offer.methods,
       readyTimeout: target.connectTimeoutMs,
       keepaliveInterval: target.keepaliveIntervalMs,
       keepaliveCountMax: target.keepaliveCountMax,
@@ -137,7 +147,7 @@ async function handshake(target: SshTarget, through: Duplex | undefined): Promis
   try {
     const { Client } = await ssh2Soon();
     const early = direct?.failed();
-    if (early) throw new ConnectError(classify(target, early, [], { tcpConnected: direct!.connected(), keysExchanged: false }));
+    if (early) throw new ConnectError(classify(target, early, NOTHING_OFFERED, { tcpConnected: direct!.connected(), keysExchanged: false }));
     // A jump host's channel opens only once its TCP connection is made.
     return await handshakeOn(target, through ?? direct!.sock, Client, direct ? direct.connected : () => true);
   } catch (error) {
