@@ -12,7 +12,8 @@ const firstLine = (text: string): string => text.split('\n').find((line) => line
 /**
  * Every program the shell could not find, wherever it stood in a pipeline: dash's
  * "/bin/sh: 1: chronyc: not found", bash's "sh: line 1: chronyc: command not found", and the same
- * under `eval`, which is how the SSH wrapper runs a command: "/bin/sh: 1: eval: chronyc: not found".
+ * under `eval` ("/bin/sh: 1: eval: chronyc: not found"): a script's own eval, or output recorded
+ * before the SSH wrapper ran commands as a function's body (transport/ssh/remote-command.ts).
  */
 export const programsNotFound = (stderr: string): string[] => [
   ...new Set([...stderr.matchAll(/^\S*sh: (?:line )?\d+: (?:eval: )?([^\s:]+): (?:command )?not found$/gm)].map((match) => match[1] ?? '')),

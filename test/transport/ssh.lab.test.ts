@@ -79,6 +79,13 @@ describeLab('SSH transport against the lab', () => {
       expect(first.termination).toBeUndefined();
     });
 
+    test('the shell says what it says to sh -c, at the script\'s own lines: no "eval:" of the wrapper', async () => {
+      const app = pool().transportFor(spec('app'));
+      expect(await run(app, 'true\nno-such-tool-rb --version')).toMatchObject({ exitCode: 127, stderr: '/bin/sh: 2: no-such-tool-rb: not found\n' });
+      expect(await run(app, 'echo x; exit 4 # a comment on the last line')).toMatchObject({ exitCode: 4, stdout: 'x\n' });
+      expect(await run(app, 'if true; then echo')).toMatchObject({ exitCode: 2, stdout: '', stderr: expect.stringMatching(/Syntax error: .*expecting "fi"/) as unknown });
+    });
+
     test('one connection per destination, shared by concurrent first commands and by roles', async () => {
       const created = pool();
       const web = created.transportFor(spec('app'));

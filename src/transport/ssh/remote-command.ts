@@ -54,7 +54,13 @@ const COMMAND_SHELL = [
   'printf "%s\\n" "$1" >&2',
   `trap 'printf " %s" "$?" >&4' EXIT`,
   'rb_s=$2; set --',
-  'eval "$rb_s" 4>&-',
+  // Run as a function's body, not by `eval` itself: dash puts "eval: " in its messages from there
+  // ("/bin/sh: 1: eval: nmap: not found"); a function's read as `sh -c` says them, at the script's
+  // own line numbers. A script that does not parse ends the shell at the definition (status 2),
+  // as it did under eval; only its message may name the closing "}" (expecting "fi").
+  'eval "rb_script() { $rb_s',
+  '}"',
+  'rb_script 4>&-',
 ].join('\n');
 
 const STAGE = [
