@@ -115,6 +115,19 @@ describe('the shipped runbook never contradicts its evidence', () => {
     expect(diagnose(shipped, runs).map((finding) => finding.id)).toEqual([]);
   });
 
+  test('refused where it listens, and nmap says filtered (an ICMP reject): port-rejected, never port-filtered\'s "no answer at all"', () => {
+    const listens = run('pid-listens', 'pass', { scope: 'any', addresses: '0.0.0.0:3306', count: 1 });
+    const reach = run('tcp-reach-server', 'pass', { state: 'open' });
+    const rejected = diagnose(shipped, [listens, reach, run('client-connect', 'fail', { state: 'refused' }), run('client-scan', 'fail', { state: 'filtered' })]);
+    expect(rejected.map((finding) => finding.id)).toEqual(['port-rejected']);
+    expect(rejected[0]!.message).toMatch(/^the database listens on 0\.0\.0\.0:3306 and the client reaches the server, yet its connection to port 3306 is turned away \(refused\)/);
+    const dropped = diagnose(shipped, [listens, reach, run('client-connect', 'fail', { state: 'filtered' }), run('client-scan', 'fail', { state: 'filtered' })]);
+    expect(dropped.map((finding) => finding.id)).toEqual(['port-filtered']);
+    // Bound to another address of the server: the kernel refuses, no firewall is to blame.
+    const elsewhere = run('pid-listens', 'pass', { scope: 'specific', addresses: '10.0.0.9:3306', count: 1 });
+    expect(diagnose(shipped, [elsewhere, reach, run('client-connect', 'fail', { state: 'refused' })]).map((finding) => finding.id)).toEqual([]);
+  });
+
   test('a hung server: the finding carries the process state when the server could be read, and says so when not', () => {
     const hung = run('client-query', 'fail', { state: 'no-greeting', greeting_ms: 2001 });
     const [withProcess] = diagnose(shipped, [hung, run('db-process', 'pass', { names: 'mysqld', pids: '68', states: 'T (stopped)' })]);

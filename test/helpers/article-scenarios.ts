@@ -24,6 +24,7 @@ export const ARTICLE_EXPECTED: Readonly<Record<Scenario, ArticleExpectation>> = 
   'mysql-down': { exitCode: 1, questions: { ...healthy, 'service-up': 'fail', 'port-listening': 'skipped', ...refusedRemotely }, findings: ['service-down'] },
   'bind-localhost': { exitCode: 1, questions: { ...healthy, 'port-listening': 'fail', ...refusedRemotely }, findings: ['bound-to-loopback'] },
   'port-filtered': { exitCode: 1, questions: { ...healthy, ...refusedRemotely }, findings: ['port-filtered'] },
+  'port-rejected': { exitCode: 1, questions: { ...healthy, ...refusedRemotely }, findings: ['port-rejected'] },
   'wrong-port': { exitCode: 1, questions: { ...healthy, 'port-listening': 'fail', ...refusedRemotely }, findings: ['wrong-port'] },
   // The database is asked over a forwarded channel: no tool on the host is needed for that.
   'tools-missing': { exitCode: 3, questions: { ...healthy, 'client-connects': 'error', proof: 'error' }, findings: ['tool-missing'] },

@@ -9,6 +9,7 @@ export type ArticleScenario =
   | 'mysql-down'
   | 'bind-localhost'
   | 'port-filtered'
+  | 'port-rejected'
   | 'wrong-port'
   | 'tools-missing'
   | 'mysql-hung'
@@ -77,6 +78,8 @@ const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
   'bind-localhost': { ...HEALTHY, mysqldArgs: ['--bind-address=127.0.0.1'] },
   // drop, not reject: a silent filter, the client times out (LAB-NOTES 8, 9).
   'port-filtered': { ...HEALTHY, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} tcp dport ${MYSQL_PORT} drop`] },
+  // reject, as iptables' REJECT and firewalld do: an ICMP port unreachable, which nc reads as refused.
+  'port-rejected': { ...HEALTHY, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} tcp dport ${MYSQL_PORT} reject`] },
   'wrong-port': { ...HEALTHY, mysqldArgs: ['--port=3307'] },
   'tools-missing': { ...HEALTHY, toolsMissing: true },
   // LAB-NOTES "When TCP is fine and the app still gets nothing": only the MySQL protocol tells these apart.

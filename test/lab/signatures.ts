@@ -25,6 +25,9 @@ export const SIGNATURES: Readonly<Record<ArticleScenario, Observation>> = {
   'port-filtered': {
     ...HEALTHY, remoteNc: 'timed out', nmap: 'filtered', tcpdump: '[S] [S]', mariadb: 'ERROR 2002 (110)',
   },
+  // Rejected with an ICMP port unreachable: nc and the client say refused, nmap filtered, and the
+  // capture (TCP port 3306 only) holds the SYN and no TCP answer.
+  'port-rejected': { ...HEALTHY, remoteNc: 'refused', nmap: 'filtered', tcpdump: '[S]', mariadb: 'ERROR 2002 (115)' },
   'wrong-port': { ...HEALTHY, ...REFUSED, lsof: 'nothing', listeners: ['0.0.0.0:3307'], localNc: 'refused' },
   'tools-missing': { ...HEALTHY, lsof: 'rc 127', localNc: 'rc 127', remoteNc: 'rc 127', nmap: 'rc 127', tcpdump: 'rc 127' },
   // TCP is fine in these three: only the client that speaks MySQL sees a difference.
