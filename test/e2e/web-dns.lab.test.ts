@@ -29,6 +29,7 @@ const WEB: Readonly<Record<WebScenario, Expected>> = {
   'upstream-down': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail' }, findings: ['bad-gateway'] },
   'cert-expired': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail', certificate: 'fail' }, findings: ['certificate-expired'] },
   'web-port-filtered': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail', certificate: 'skipped' }, findings: ['port-filtered'] },
+  'web-port-rejected': { exitCode: 1, questions: { ...WEB_HEALTHY, 'http-answers': 'fail', certificate: 'skipped' }, findings: ['port-rejected'] },
 };
 
 const DNS_HEALTHY = { 'resolver-configured': 'pass', 'resolver-answers': 'pass', 'name-resolves': 'pass', 'right-address': 'pass' };
@@ -77,6 +78,7 @@ describeLab('the shipped web-service and dns-resolution runbooks tell the truth 
       const report = await runIn(scenario as WebScenario, args, expected);
       const findings = report.diagnosis.map((finding) => finding.message).join('\n');
       if (scenario === 'nginx-bind-localhost') expect(findings).toMatch(/listens only on 127\.0\.0\.1:443/);
+      if (scenario === 'web-port-rejected') expect(findings).toMatch(/^nginx listens on 0\.0\.0\.0:443, where the client connects, yet 10\.200\.0\.82:443 turns the client away \(refused\)/);
       if (scenario === 'nginx-wrong-port') expect(findings).toMatch(/^nginx \(pid \d+\) listens on 0\.0\.0\.0:8081, 0\.0\.0\.0:8443, not on port 443$/);
       if (scenario === 'upstream-down') expect(findings).toMatch(/answers 502/);
       if (scenario === 'cert-expired') expect(findings).toMatch(/expired on 20\d\d-/);

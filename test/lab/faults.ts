@@ -17,7 +17,7 @@ export type ArticleScenario =
   | 'too-many-connections';
 
 /** web-service.yaml's: nginx on db in front of an upstream, asked from app. */
-export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered';
+export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered' | 'web-port-rejected';
 
 /** dns-resolution.yaml's: dnsmasq on db, app's resolver. */
 export type DnsScenario = 'dns-healthy' | 'resolver-down' | 'resolver-filtered' | 'name-missing' | 'wrong-address' | 'dns-not-asked';
@@ -97,6 +97,7 @@ const WEB_FAULTS: Readonly<Record<WebScenario, Fault>> = {
   'upstream-down': { ...WEB_UP, web: { ...WEB_UP.web!, upstream: false } },
   'cert-expired': { ...WEB_UP, web: { ...WEB_UP.web!, certificate: 'expired' } },
   'web-port-filtered': { ...WEB_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} tcp dport { 80, 443 } drop`] },
+  'web-port-rejected': { ...WEB_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} tcp dport { 80, 443 } reject`] },
 };
 
 const DNS_FAULTS: Readonly<Record<DnsScenario, Fault>> = {
