@@ -86,10 +86,10 @@ describe('classify: the stage a handshake timed out at', () => {
     expect(classify(target, refused, offered, { tcpConnected: true, keysExchanged: true })).toEqual({
       code: 'AUTH',
       message: "db1 (root@10.0.0.5:22): authentication failed for user root: the server refused the agent's keys, /home/op/.ssh/id_ed25519 and /home/op/.ssh/id_rsa " +
-        '(/home/op/.ssh/id_ecdsa: passphrase-protected or unreadable key, used only through the agent); one of their public keys must be in ~root/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)',
+        '(/home/op/.ssh/id_ecdsa: passphrase-protected or unreadable key, used only through the agent); the public key must be in ~root/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)',
     });
     expect(classify(target, refused, { offered: ['/home/op/.ssh/id_ed25519'], notes: [] }, { tcpConnected: true, keysExchanged: true }).message)
-      .toBe('db1 (root@10.0.0.5:22): authentication failed for user root: the server refused /home/op/.ssh/id_ed25519; its public key must be in ~root/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)');
+      .toBe('db1 (root@10.0.0.5:22): authentication failed for user root: the server refused /home/op/.ssh/id_ed25519; the public key must be in ~root/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)');
     expect(classify(target, refused, { offered: [], notes: ['no agent and no usable key file'] }, { tcpConnected: true, keysExchanged: true }).message)
       .toBe('db1 (root@10.0.0.5:22): authentication failed for user root (no agent and no usable key file)');
   });

@@ -11,7 +11,6 @@ export function toolsHidden(host: HostRecord): boolean {
   return mountedOver(host, '/usr/bin', 'overlay');
 }
 
-
 export async function setToolsHidden(host: HostRecord, hidden: boolean): Promise<void> {
   if (toolsHidden(host) === hidden) return;
   if (hidden) {

@@ -321,7 +321,7 @@ Host only-locked-copy
         ok(await withAgent('only-locked-copy'));
         const refused = await withAgent('only-stranger');
         expect(refused.transportError).toMatchObject({ code: 'AUTH' });
-        expect(refused.transportError?.message).toContain(`only-stranger (root@${APP}:22): authentication failed for user root: the server refused the agent's copies of the configured keys and ${stranger}; one of their public keys must be in ~root/.ssh/authorized_keys`);
+        expect(refused.transportError?.message).toContain(`only-stranger (root@${APP}:22): authentication failed for user root: the server refused the agent's copies of the configured keys and ${stranger}; the public key must be in ~root/.ssh/authorized_keys`);
         const noAgent = await run(pool({ sshConfigPath: config }).transportFor(spec('agent-plus-stranger')), 'true');
         expect(noAgent.transportError?.code).toBe('AUTH');
       } finally {

@@ -39,7 +39,6 @@ export interface NoAnswer {
 
 export const firstLine = (text: string): string => text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
 
-
 /** Which program a 127 is about: the one the shell's "not found" line names, else the main tool. */
 export const missingProgram = (outcome: CommandOutcome, tool: string, alsoNeeds: readonly string[] = []): string => {
   const named = [tool, ...alsoNeeds].find((name) => new RegExp(`(^|[\\s:'"/])${escapeRegExp(name)}(['":]|$|\\s)`, 'm').test(outcome.stderr));

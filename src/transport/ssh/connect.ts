@@ -4,7 +4,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TransportError } from '../types.js';
-import { credentials } from './auth.js';
+import { credentials, type Credentials } from './auth.js';
 import { describeTarget, type SshTarget } from './config.js';
 import { hostKeyCheck } from './host-key.js';
 import { ssh2Soon, type Client, type Ssh2Client } from './ssh2-client.js';
@@ -60,21 +60,23 @@ const timeoutMessage = (target: SshTarget, stage: HandshakeStage): string => {
   return `the SSH key exchange completed, but the login did not finish ${within} (sshd slow to authenticate: a reverse DNS lookup with UseDNS, PAM)`;
 };
 
+/** What a login offered, and why some key was not (auth.ts). */
+type Offer = Pick<Credentials, 'offered' | 'notes'>;
+
 /** Before any login was tried. */
-const NOTHING_OFFERED = { offered: [], notes: [] } as const;
+const NOTHING_OFFERED: Offer = { offered: [], notes: [] };
 
 /** What was offered and refused, as `ssh -v` would tell it, and where the fix goes. */
-const authFailure = (target: SshTarget, offered: readonly string[], notes: readonly string[]): string => {
+const authFailure = (target: SshTarget, { offered, notes }: Offer): string => {
   const why = notes.length ? ` (${notes.join('; ')})` : '';
   if (offered.length === 0) return `authentication failed for user ${target.user}${why}`;
-  const keys = offered.length === 1 && !offered[0]!.startsWith('the agent') ? 'its public key' : 'one of their public keys';
   return `authentication failed for user ${target.user}: the server refused ${listWords(offered)}${why}; ` +
-    `${keys} must be in ~${target.user}/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)`;
+    `the public key must be in ~${target.user}/.ssh/authorized_keys on the host, or ssh_config must name the key that is (IdentityFile)`;
 };
 
-export function classify(target: SshTarget, error: SshError, credentials: { readonly offered: readonly string[]; readonly notes: readonly string[] }, stage: HandshakeStage): TransportError {
+export function classify(target: SshTarget, error: SshError, offer: Offer, stage: HandshakeStage): TransportError {
   const where = describeTarget(target);
-  if (error.level === 'client-authentication') return { code: 'AUTH', message: `${where}: ${authFailure(target, credentials.offered, credentials.notes)}` };
+  if (error.level === 'client-authentication') return { code: 'AUTH', message: `${where}: ${authFailure(target, offer)}` };
   if (error.level === 'client-timeout') return { code: 'ETIMEDOUT', message: `${where}: ${timeoutMessage(target, stage)}` };
   const reset = error.code === 'ECONNRESET';
   if (stage.tcpConnected && !stage.keysExchanged && (reset || error.message === CLOSED_BEFORE_GREETING)) {
