@@ -10,6 +10,7 @@ import { checksAskedBy } from '../model/condition-checks.js';
 import { fieldReference, findReferences } from '../model/references.js';
 import type { Check, CheckWhen, Condition, DiagnosisRule, VarValue } from '../model/runbook.js';
 import { formatPath, type Path, type RunbookSource } from './source.js';
+import { substituteVars } from './substitute.js';
 
 type Raw = Record<string, unknown>;
 
@@ -63,7 +64,7 @@ export const compileWhen = (source: RunbookSource, check: Check, whens: readonly
   const context = compileContext(checks, vars);
   const compiled = whens.flatMap(({ raw, at }) => {
     try {
-      const condition = compileCondition(raw, at, context);
+      const condition = compileCondition(substituteVars(raw, vars), at, context);
       if (checksAskedBy(condition).includes(check.id)) throw new ConditionProblem(`asks about check "${check.id}" itself, which has not run yet`, at);
       return [{ condition, text: flowText(raw) }];
     } catch (error) {
@@ -124,7 +125,8 @@ export const compileDiagnosis = (
     const path: Path = ['diagnosis', index];
     if (!isClean(path)) return [];
     try {
-      const when = compileCondition(raw.when, [...path, 'when'], context);
+      // `${vars.x}` in a matcher means the variable's value, as it does in `expect`.
+      const when = compileCondition(substituteVars(raw.when, vars), [...path, 'when'], context);
       checkFindingReferences(raw.finding as string, [...path, 'finding'], names);
       if (typeof raw.hint === 'string') checkFindingReferences(raw.hint, [...path, 'hint'], names);
       return [{ id: raw.id as string, when, finding: raw.finding as string, location: source.locate([...path, 'id']), ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}) }];

@@ -36,6 +36,19 @@ describe('variables everywhere an author writes', () => {
     expect(failing.stdout).not.toContain('${vars.');
   });
 
+  test('in the matcher of a when: and of a diagnosis rule, as in expect (they compared with the text "${vars.want}")', async () => {
+    const conditions = `${runbook('  want: hello', oneQuestion([
+      check('a', 'run: echo hello'),
+      check('b', 'run: echo b\nwhen: { check: a, field: stdout, matches: { equals: "${vars.want}" } }'),
+    ].join('\n')))}\ndiagnosis:\n  - id: said-it\n    when: { check: a, field: stdout, matches: { equals: "\${vars.want}" } }\n    finding: a said \${vars.want}\n`;
+    const said = await runCli({ 'r.yaml': conditions }, ['run', 'r.yaml', '--reporter', 'json']);
+    expect(said.report!.questions[0]!.checks.map((c) => [c.id, c.status])).toEqual([['a', 'pass'], ['b', 'pass']]);
+    expect(said.report!.diagnosis.map((finding) => finding.message)).toEqual(['a said hello']);
+    const other = await runCli({ 'r.yaml': conditions }, ['run', 'r.yaml', '--var', 'want=bye', '--reporter', 'json']);
+    expect(other.report!.questions[0]!.checks.map((c) => [c.id, c.status])).toEqual([['a', 'pass'], ['b', 'skipped']]);
+    expect(other.report!.diagnosis).toEqual([]);
+  });
+
   test('an unknown name anywhere is a load error at its line and column, with a suggestion', async () => {
     const typo = runbook('  port: 8080', oneQuestion(check('c', 'run: echo 8080\nexpect:\n  stdout: { contains: "${vars.prot}" }'), '  - id: q\n    title: Q ${vars.nope}'));
     const result = await runCli({ 'r.yaml': typo }, ['validate', 'r.yaml']);

@@ -115,7 +115,7 @@ describe('the shipped runbook never contradicts its evidence', () => {
     expect(diagnose(shipped, runs).map((finding) => finding.id)).toEqual([]);
   });
 
-  test('refused where it listens, and nmap says filtered (an ICMP reject): port-rejected, never port-filtered\'s "no answer at all"', () => {
+  test('refused where it listens, and nmap says filtered (an ICMP reject): port-rejected, never port-filtered\'s "no answer at all"; bound elsewhere, bound-elsewhere', () => {
     const listens = run('pid-listens', 'pass', { scope: 'any', addresses: '0.0.0.0:3306', count: 1 });
     const reach = run('tcp-reach-server', 'pass', { state: 'open' });
     const rejected = diagnose(shipped, [listens, reach, run('client-connect', 'fail', { state: 'refused' }), run('client-scan', 'fail', { state: 'filtered' })]);
@@ -125,7 +125,9 @@ describe('the shipped runbook never contradicts its evidence', () => {
     expect(dropped.map((finding) => finding.id)).toEqual(['port-filtered']);
     // Bound to another address of the server: the kernel refuses, no firewall is to blame.
     const elsewhere = run('pid-listens', 'pass', { scope: 'specific', addresses: '10.0.0.9:3306', count: 1 });
-    expect(diagnose(shipped, [elsewhere, reach, run('client-connect', 'fail', { state: 'refused' })]).map((finding) => finding.id)).toEqual([]);
+    expect(diagnose(shipped, [elsewhere, reach, run('client-connect', 'fail', { state: 'refused' })]).map((finding) => finding.id)).toEqual(['bound-elsewhere']);
+    const onItsOwn = run('pid-listens', 'pass', { scope: 'specific', addresses: '10.200.0.82:3306', count: 1 });
+    expect(diagnose(shipped, [onItsOwn, reach, run('client-connect', 'fail', { state: 'refused' })]).map((finding) => finding.id)).toEqual(['port-rejected']);
   });
 
   test('a hung server: the finding carries the process state when the server could be read, and says so when not', () => {

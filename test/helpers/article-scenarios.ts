@@ -23,6 +23,7 @@ export const ARTICLE_EXPECTED: Readonly<Record<Scenario, ArticleExpectation>> = 
   'icmp-blocked': { exitCode: 0, questions: healthy, findings: ['icmp-filtered'] },
   'mysql-down': { exitCode: 1, questions: { ...healthy, 'service-up': 'fail', 'port-listening': 'skipped', ...refusedRemotely }, findings: ['service-down'] },
   'bind-localhost': { exitCode: 1, questions: { ...healthy, 'port-listening': 'fail', ...refusedRemotely }, findings: ['bound-to-loopback'] },
+  'bind-other-address': { exitCode: 1, questions: { ...healthy, 'port-listening': 'fail', ...refusedRemotely }, findings: ['bound-elsewhere'] },
   'port-filtered': { exitCode: 1, questions: { ...healthy, ...refusedRemotely }, findings: ['port-filtered'] },
   'port-rejected': { exitCode: 1, questions: { ...healthy, ...refusedRemotely }, findings: ['port-rejected'] },
   'wrong-port': { exitCode: 1, questions: { ...healthy, 'port-listening': 'fail', ...refusedRemotely }, findings: ['wrong-port'] },

@@ -8,6 +8,7 @@ export type ArticleScenario =
   | 'icmp-blocked'
   | 'mysql-down'
   | 'bind-localhost'
+  | 'bind-other-address'
   | 'port-filtered'
   | 'port-rejected'
   | 'wrong-port'
@@ -59,11 +60,16 @@ export interface Fault {
   dns: DnsFault | null;
   /** app's nsswitch.conf has no dns on its hosts: line: programs never ask the resolver (nsswitch.ts). */
   dnsNotAsked: boolean;
+  /** A second address of db's, on its eth0 (the app never connects to it); null: db has only its own. */
+  dbSecondAddress: string | null;
 }
 
 const HEALTHY: Fault = {
-  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false, web: null, dns: null, dnsNotAsked: false,
+  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false, web: null, dns: null, dnsNotAsked: false, dbSecondAddress: null,
 };
+
+/** db's second address in bind-other-address: on the lab's segment, and no host's own. */
+export const DB_SECOND_ADDRESS = '10.200.0.83';
 
 /** What dnsmasq answers for web.lab in wrong-address: an address in the lab where nothing lives. */
 export const WRONG_WEB_ADDRESS = '10.200.0.99';
@@ -76,6 +82,8 @@ const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
   'icmp-blocked': { ...HEALTHY, dbRules: ['icmp type echo-request drop'] },
   'mysql-down': { ...HEALTHY, mysqldArgs: null },
   'bind-localhost': { ...HEALTHY, mysqldArgs: ['--bind-address=127.0.0.1'] },
+  // bind-address set to another of the server's addresses (a multi-homed host): the app's is refused.
+  'bind-other-address': { ...HEALTHY, dbSecondAddress: DB_SECOND_ADDRESS, mysqldArgs: [`--bind-address=${DB_SECOND_ADDRESS}`] },
   // drop, not reject: a silent filter, the client times out (LAB-NOTES 8, 9).
   'port-filtered': { ...HEALTHY, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} tcp dport ${MYSQL_PORT} drop`] },
   // reject, as iptables' REJECT and firewalld do: an ICMP port unreachable, which nc reads as refused.

@@ -11,6 +11,7 @@ import type { HostRecord, LabContext } from './state.js';
 import { setToolsHidden } from './tools-overlay.js';
 import { convergeWebAndDns, forgetServices } from './web-dns.js';
 import { setDnsNotAsked } from './nsswitch.js';
+import { setSecondAddress } from './second-address.js';
 
 function coreHost(ctx: LabContext, name: 'app' | 'db'): HostRecord {
   const host = ctx.state.hosts[name];
@@ -114,7 +115,11 @@ export async function applyScenario(ctx: LabContext, scenario: Scenario): Promis
   await Promise.all(hosts.map((host) => setToolsHidden(host, fault.toolsMissing)));
   const app = coreHost(ctx, 'app');
   if (running(app)) await setDnsNotAsked(app, fault.dnsNotAsked);
+  // Added before mysqld binds to it, taken away once it no longer does.
+  const dbNetns = coreHost(ctx, 'db').netns;
+  if (fault.dbSecondAddress) await setSecondAddress(dbNetns, fault.dbSecondAddress);
   await convergeDatabase(ctx, fault);
+  if (!fault.dbSecondAddress) await setSecondAddress(dbNetns, null);
   const db = coreHost(ctx, 'db');
   if (running(db)) await convergeWebAndDns(ctx, db, fault.web, fault.dns);
 }

@@ -22,6 +22,8 @@ export const SIGNATURES: Readonly<Record<ArticleScenario, Observation>> = {
   'icmp-blocked': { ...HEALTHY, ping: 'no reply' },
   'mysql-down': { ...HEALTHY, ...REFUSED, mysqldProcess: false, lsof: 'nothing', listeners: [], localNc: 'refused' },
   'bind-localhost': { ...HEALTHY, ...REFUSED, lsof: 'LISTEN 127.0.0.1:3306', listeners: ['127.0.0.1:3306'] },
+  // Bound to db's other address: nothing answers on 127.0.0.1 or on the address the app asks.
+  'bind-other-address': { ...HEALTHY, ...REFUSED, lsof: 'LISTEN 10.200.0.83:3306', listeners: ['10.200.0.83:3306'], localNc: 'refused' },
   'port-filtered': {
     ...HEALTHY, remoteNc: 'timed out', nmap: 'filtered', tcpdump: '[S] [S]', mariadb: 'ERROR 2002 (110)',
   },
