@@ -109,18 +109,16 @@ export async function applyScenario(ctx: LabContext, scenario: Scenario): Promis
   const fault = FAULTS[scenario];
   ctx.state.scenario = scenario;
   ctx.save();
-  // The firewall lives in db's network namespace, which outlives db's processes.
-  await setInputRules(coreHost(ctx, 'db').netns, FAULT_TABLE, fault.dbRules);
-  const hosts = [coreHost(ctx, 'app'), coreHost(ctx, 'db')].filter(running);
-  await Promise.all(hosts.map((host) => setToolsHidden(host, fault.toolsMissing)));
   const app = coreHost(ctx, 'app');
+  const db = coreHost(ctx, 'db');
+  // The firewall and the second address live in db's network namespace, which outlives db's processes.
+  await setInputRules(db.netns, FAULT_TABLE, fault.dbRules);
+  await Promise.all([app, db].filter(running).map((host) => setToolsHidden(host, fault.toolsMissing)));
   if (running(app)) await setDnsNotAsked(app, fault.dnsNotAsked);
   // Added before mysqld binds to it, taken away once it no longer does.
-  const dbNetns = coreHost(ctx, 'db').netns;
-  if (fault.dbSecondAddress) await setSecondAddress(dbNetns, fault.dbSecondAddress);
+  if (fault.dbSecondAddress) await setSecondAddress(db.netns, fault.dbSecondAddress);
   await convergeDatabase(ctx, fault);
-  if (!fault.dbSecondAddress) await setSecondAddress(dbNetns, null);
-  const db = coreHost(ctx, 'db');
+  if (!fault.dbSecondAddress) await setSecondAddress(db.netns, null);
   if (running(db)) await convergeWebAndDns(ctx, db, fault.web, fault.dns);
 }
 

@@ -4,7 +4,6 @@ import { Duplex } from 'node:stream';
 import type { AttemptOrigin, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Transport } from '../types.js';
 import { maskedStep, type ExchangeStep, type Mask, type RecordedAttempt, type RecordedOpening } from './attempt.js';
 
-
 /** An attempt made outside a scheduled check (none today) is still kept, under this origin. */
 const UNKNOWN_ORIGIN: AttemptOrigin = { runbook: '', check: '', host: '', role: '' };
 

@@ -5,7 +5,6 @@ import { Duplex } from 'node:stream';
 import { refusedCommand, startOnRelease, type AttemptOrigin, type CommandOutcome, type RunningCommand, type StreamOpening, type StreamRequest, type Transport, type TransportError } from '../types.js';
 import { attemptKey, attemptText, instanceOf, maskedStep, type Asked, type ExchangeStep, type Mask, type RecordedAttempt, type RecordedStream } from './attempt.js';
 
-
 export const NOT_RECORDED = 'NOT_RECORDED';
 
 /**
