@@ -86,6 +86,9 @@ const commandYaml = (attempt: Extract<RecordedAttempt, { type: 'command' }>) => 
   };
 };
 
+/** A turn as the file spells it: `after_ms`, as every other field of a recording. */
+const exchangeStepYaml = (step: ExchangeStep) => ('afterMs' in step && step.afterMs !== undefined ? { received: step.received, after_ms: step.afterMs } : step);
+
 const streamYaml = (attempt: Extract<RecordedAttempt, { type: 'stream' }>) => ({
   connect: attempt.to,
   on: attempt.origin.role,
@@ -96,7 +99,7 @@ const streamYaml = (attempt: Extract<RecordedAttempt, { type: 'stream' }>) => ({
   via: attempt.opening.via,
   ...('failure' in attempt.opening ? { failure: attempt.opening.failure, message: attempt.opening.message } : {}),
   ...('transportError' in attempt.opening ? { transport_error: attempt.opening.transportError } : {}),
-  ...(attempt.exchange.length > 0 ? { exchange: attempt.exchange } : {}),
+  ...(attempt.exchange.length > 0 ? { exchange: attempt.exchange.map(exchangeStepYaml) } : {}),
 });
 
 export const yamlText = (comment: string, data: unknown): string => {
@@ -282,13 +285,21 @@ const readCommand = (reader: FieldReader, path: Path, origin: Omit<AttemptOrigin
   return { type: 'command', origin: { ...origin, role: role! }, target: target!, startedAt: startedAt!, ...readStep(reader, path), script: script!, ...(stdin === undefined ? {} : { stdin }), become: reader.at([...path, 'become']) === true, outcome };
 };
 
+/** What the far end said, and how long it took to say it when that was long. */
+const receivedStep = (reader: FieldReader, at: Path, step: Raw): ExchangeStep | undefined => {
+  if (typeof reader.text([...at, 'received']) !== 'string') return undefined;
+  if (step.after_ms === undefined) return { received: step.received as string };
+  const afterMs = reader.count([...at, 'after_ms']);
+  return typeof afterMs === 'number' ? { received: step.received as string, afterMs } : undefined;
+};
+
 const readExchange = (reader: FieldReader, path: Path): ExchangeStep[] | undefined => {
   if (reader.at(path) === undefined) return [];
   const steps = reader.list(path);
   if (!steps) return undefined;
   const read = steps.map((step, index): ExchangeStep | undefined => {
     const at = [...path, index];
-    if (typeof step === 'object' && step !== null && 'received' in step) return typeof reader.text([...at, 'received']) === 'string' ? { received: (step as Raw).received as string } : undefined;
+    if (typeof step === 'object' && step !== null && 'received' in step) return receivedStep(reader, at, step);
     if (typeof step === 'object' && step !== null && 'sent' in step) return typeof reader.count([...at, 'sent']) === 'number' ? { sent: (step as Raw).sent as number } : undefined;
     if (typeof step === 'object' && step !== null && 'end' in step) return { end: true };
     if (typeof step === 'object' && step !== null && 'error' in step) return typeof reader.text([...at, 'error']) === 'string' ? { error: (step as Raw).error as string } : undefined;

@@ -59,6 +59,31 @@ describe('recording a stream', () => {
     const shown = steps.map((step) => ('received' in step ? { received: Buffer.from(step.received, 'base64').toString('latin1') } : step));
     expect(shown).toEqual([{ sent: 12 }, { received: 'echo login ***' }, { sent: 1 }, { received: 'echo !' }, { end: true }]);
   });
+
+  test('keeps how long the far end took to answer, rounded up to 100 ms, from half a second on', async () => {
+    const ours = new Duplex({ read: () => undefined, write: (_chunk, _encoding, done) => done() });
+    const recorder = new Recorder(mask);
+    const opening = await recorder.wrap(transportWith(() => ({ stream: ours, durationMs: 3, via: 'ssh -W' }))).openStream({ host: '10.0.0.2', port: 3306, timeoutMs: 1000, origin });
+    if (!('stream' in opening)) throw new Error('no stream');
+    opening.stream.resume();
+    ours.push('quick'); // at once: no delay kept
+    await tick();
+    opening.stream.write('slow question');
+    await tick(560);
+    ours.push('late');
+    await tick();
+    ours.push(' answer'); // the same turn: one delay
+    ours.push(null);
+    await tick();
+    opening.stream.destroy();
+    const [attempt] = await recorder.attempts();
+    const steps = (attempt as Extract<RecordedAttempt, { type: 'stream' }>).exchange;
+    const shown = steps.map((step) => ('received' in step ? { ...step, received: Buffer.from(step.received, 'base64').toString('latin1') } : step));
+    expect(shown).toEqual([{ received: 'quick' }, { sent: 13 }, { received: 'late answer', afterMs: expect.any(Number) }, { end: true }]);
+    const { afterMs } = shown[2] as { afterMs: number };
+    expect(afterMs % 100).toBe(0);
+    expect(afterMs).toBeGreaterThanOrEqual(600);
+  });
 });
 
 const command = (script: string, stdout: string, extra: Partial<Extract<RecordedAttempt, { type: 'command' }>> = {}): RecordedAttempt => ({
@@ -149,5 +174,36 @@ describe('the replay', () => {
     expect(heard).toEqual(['hello', 'ok']);
     opening.stream.write('bye');
     expect(await failed).toBe('reset by peer');
+  });
+
+  test('a slow turn comes as late as it came, whatever we send meanwhile; a stream destroyed first hears nothing more', async () => {
+    const stream: RecordedAttempt = {
+      type: 'stream', origin, target: 'db1', startedAt: '2026-12-01T00:00:00.000Z', to: { host: '10.0.0.2', port: 3306 },
+      opening: { durationMs: 4, via: 'ssh -W' },
+      exchange: [{ sent: 5 }, { received: Buffer.from('stalled').toString('base64'), afterMs: 300 }, { sent: 4 }, { end: true }],
+    };
+    const tape = new Tape([stream, stream], new Map(), mask).transportFor('db1');
+    const opening = await tape.openStream({ host: '10.0.0.2', port: 3306, timeoutMs: 1000, origin });
+    if (!('stream' in opening)) throw new Error('no stream');
+    const heard: { text: string; at: number }[] = [];
+    const started = performance.now();
+    opening.stream.on('data', (chunk: Buffer) => heard.push({ text: chunk.toString(), at: performance.now() - started }));
+    const ended = new Promise((resolve) => opening.stream.on('end', resolve));
+    opening.stream.write('query');
+    await tick(100);
+    opening.stream.write('quit'); // sent while the answer is late: still answered, then the end
+    await ended;
+    expect(heard.map(({ text }) => text)).toEqual(['stalled']);
+    expect(heard[0]!.at).toBeGreaterThanOrEqual(295);
+
+    const again = await tape.openStream({ host: '10.0.0.2', port: 3306, timeoutMs: 1000, origin });
+    if (!('stream' in again)) throw new Error('no stream');
+    const late: string[] = [];
+    again.stream.on('data', (chunk: Buffer) => late.push(chunk.toString()));
+    again.stream.write('query');
+    await tick(20);
+    again.stream.destroy();
+    await tick(350);
+    expect(late).toEqual([]);
   });
 });

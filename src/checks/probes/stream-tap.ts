@@ -16,8 +16,10 @@ export class StreamTap extends Duplex {
   constructor(private readonly inner: Duplex, private readonly listener: TapListener) {
     super();
     inner.on('data', (chunk: Buffer) => {
-      this.push(chunk);
+      // Heard before it is passed on: a reader may answer at once, inside push(), and a recording
+      // must still hold the peer's words before that answer.
       listener.received?.(chunk);
+      this.push(chunk);
     });
     let ended = false;
     const end = (): void => {

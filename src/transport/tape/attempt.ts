@@ -26,7 +26,22 @@ export interface RecordedCommand extends AttemptBase {
  * sent (only how many: they may carry a login, and the replay needs only the count to keep turns),
  * the far end closing, or the stream failing.
  */
-export type ExchangeStep = { readonly received: string } | { readonly sent: number } | { readonly end: true } | { readonly error: string };
+/**
+ * A turn of a stream's exchange. A far end that took `afterMs` to answer (only kept from
+ * SLOW_ANSWER_MS on) answers as late in a replay: a kind's own bound may have run out first then,
+ * and must again (a query that stalled, then was cancelled from a second stream).
+ */
+export type ExchangeStep = { readonly received: string; readonly afterMs?: number } | { readonly sent: number } | { readonly end: true } | { readonly error: string };
+
+/** From this wait on, an answer's delay is part of the recording: shorter ones vary from run to run. */
+export const SLOW_ANSWER_MS = 500;
+
+/** Kept rounded up to this, so that a recording made twice does not differ, and is never shorter than the wait was. */
+const SLOW_ANSWER_STEP_MS = 100;
+
+/** The delay a recording keeps for an answer that came `waitedMs` after the turn before it, if any. */
+export const keptDelay = (waitedMs: number): number | undefined =>
+  waitedMs >= SLOW_ANSWER_MS ? Math.ceil(waitedMs / SLOW_ANSWER_STEP_MS) * SLOW_ANSWER_STEP_MS : undefined;
 
 export type RecordedOpening =
   | { readonly durationMs: number; readonly via: string }

@@ -2,7 +2,7 @@
 // noted with what came back, masked before it is kept (a recording is a file people pass around).
 import { Duplex } from 'node:stream';
 import type { AttemptOrigin, CommandRequest, RunningCommand, StreamOpening, StreamRequest, Transport } from '../types.js';
-import { maskedStep, type ExchangeStep, type Mask, type RecordedAttempt, type RecordedOpening } from './attempt.js';
+import { keptDelay, maskedStep, type ExchangeStep, type Mask, type RecordedAttempt, type RecordedOpening } from './attempt.js';
 
 /** An attempt made outside a scheduled check (none today) is still kept, under this origin. */
 const UNKNOWN_ORIGIN: AttemptOrigin = { runbook: '', check: '', host: '', role: '' };
@@ -12,18 +12,22 @@ const UNKNOWN_ORIGIN: AttemptOrigin = { runbook: '', check: '', host: '', role: 
  * count. TCP cuts the same bytes differently on every run; a recording made twice should not differ.
  */
 class Exchange {
-  private readonly steps: (ExchangeStep | { readonly bytes: Buffer[] })[] = [];
+  private readonly steps: (ExchangeStep | { readonly bytes: Buffer[]; readonly afterMs: number | undefined })[] = [];
+  /** When the turn before began or was last added to: the stream's opening at first. */
+  private lastTurnAt = performance.now();
 
   received(chunk: Buffer): void {
     const last = this.steps.at(-1);
     if (last && 'bytes' in last) last.bytes.push(chunk);
-    else this.steps.push({ bytes: [chunk] });
+    else this.steps.push({ bytes: [chunk], afterMs: keptDelay(performance.now() - this.lastTurnAt) });
+    this.lastTurnAt = performance.now();
   }
 
   sent(count: number): void {
     const last = this.steps.at(-1);
     if (last && 'sent' in last) this.steps[this.steps.length - 1] = { sent: last.sent + count };
     else this.steps.push({ sent: count });
+    this.lastTurnAt = performance.now();
   }
 
   closed(step: { readonly end: true } | { readonly error: string }): void {
@@ -35,7 +39,11 @@ class Exchange {
    * (latin1 maps each byte to one character), so only a secret's bytes change.
    */
   toSteps(mask: Mask): ExchangeStep[] {
-    return this.steps.map((step) => ('bytes' in step ? { received: Buffer.from(mask(Buffer.concat(step.bytes).toString('latin1')), 'latin1').toString('base64') } : step));
+    return this.steps.map((step) => {
+      if (!('bytes' in step)) return step;
+      const received = Buffer.from(mask(Buffer.concat(step.bytes).toString('latin1')), 'latin1').toString('base64');
+      return step.afterMs === undefined ? { received } : { received, afterMs: step.afterMs };
+    });
   }
 }
 

@@ -15,12 +15,16 @@ const TURN_QUIET_MS = 10;
 
 /**
  * The far end of a recorded stream: it says what it said, each turn once we have sent as much as
- * we did then, or once we have sent something and then nothing for TURN_QUIET_MS.
+ * we did then, or once we have sent something and then nothing for TURN_QUIET_MS; a turn it was
+ * slow to say (ExchangeStep afterMs), that much later.
  */
 class ReplayedStream extends Duplex {
   private at = 0;
   private credit = 0;
   private quiet: NodeJS.Timeout | undefined;
+  private late: NodeJS.Timeout | undefined;
+  /** The step whose recorded delay has passed. */
+  private waitedFor = -1;
 
   constructor(private readonly steps: readonly ExchangeStep[]) {
     super();
@@ -40,6 +44,7 @@ class ReplayedStream extends Duplex {
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
     clearTimeout(this.quiet);
+    clearTimeout(this.late);
     done(error);
   }
 
@@ -61,11 +66,21 @@ class ReplayedStream extends Duplex {
         this.at += 1;
         continue;
       }
+      if ('received' in step && step.afterMs !== undefined && this.waitedFor !== this.at) return this.answerLate(step.afterMs);
       this.at += 1;
       if ('received' in step) this.push(Buffer.from(step.received, 'base64'));
       else if ('end' in step) this.push(null);
       else this.destroy(new Error(step.error));
     }
+  }
+
+  /** The next turn came `afterMs` after the one before it: it comes as late now (once, whatever we send meanwhile). */
+  private answerLate(afterMs: number): void {
+    this.late ??= setTimeout(() => {
+      this.late = undefined;
+      this.waitedFor = this.at;
+      this.advance();
+    }, afterMs);
   }
 
   /** Our turn came out shorter than it was: once we stop sending, it counts as said. */
