@@ -16,16 +16,17 @@ bash test/lab/install-packages.sh
 [[ -f dist/cli/main.js ]] || npm run build
 ssh_config=$(lab up)
 trap 'lab down' EXIT
-# The app's credentials, as a CI job passes them: the password only in the environment (it is
-# masked in every output), the rest as variables.
+# The app's credentials and query, as a CI job passes them: the password only in the environment
+# (it is masked in every output), the rest as variables.
 RUNBOOK_VAR_db_password=$(lab db-password)
 export RUNBOOK_VAR_db_password
-credentials=(--var db_user=app --var db_name=appdb)
+credentials=(--var db_user=app --var db_name=appdb --var 'db_query=SELECT COUNT(*) FROM orders')
+shown="--var db_user=app --var db_name=appdb --var 'db_query=SELECT COUNT(*) FROM orders'"
 
-for scenario in "${@:-healthy icmp-blocked port-filtered bind-localhost mysql-hung access-denied}"; do
+for scenario in "${@:-healthy icmp-blocked port-filtered bind-localhost mysql-hung access-denied query-blocked}"; do
   for one in $scenario; do
     lab scenario "$one" >&2
-    printf '\n=== lab scenario: %s ===\n$ RUNBOOK_VAR_db_password=... runbook run mysql-connectivity.yaml --ssh-config %s %s\n' "$one" "$ssh_config" "${credentials[*]}"
+    printf '\n=== lab scenario: %s ===\n$ RUNBOOK_VAR_db_password=... runbook run mysql-connectivity.yaml --ssh-config %s %s\n' "$one" "$ssh_config" "$shown"
     status=0
     node bin/runbook.js run mysql-connectivity.yaml --ssh-config "$ssh_config" "${credentials[@]}" || status=$?
     printf '(exit code %s)\n' "$status"

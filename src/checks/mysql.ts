@@ -16,7 +16,8 @@ import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
 import { judgeGreeting, LOGIN_ERROR_CODES, type MysqlAnswer, type MysqlState, NO_TIMES, serverWords, stoppedAt } from './probes/mysql-answer.js';
-import { type MysqlLogin, speakMysql } from './probes/mysql-session.js';
+import { type MysqlLogin, type PhaseBudget, speakMysql } from './probes/mysql-session.js';
+import { type SecondStream, STALLED_QUERY_BUDGET_MS } from './probes/mysql-stalled.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, wholeSeconds } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
 import { counted } from '../model/counted.js';
@@ -95,7 +96,7 @@ export const readClient = (target: ClientTarget) => (outcome: CommandOutcome): R
     const rows = outcome.stdout.split('\n').filter((line) => line !== '');
     const result = rows[0]?.split('\t')[0] ?? '';
     const lines = clientLines(target, `${counted(rows.length, 'row')}${rows.length > 0 ? `, first value ${result}` : ''}`);
-    return { ok: true, value: { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: NO_TIMES, rows: rows.length, result, transcript: lines } };
+    return { ok: true, value: { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: NO_TIMES, rows: rows.length, result, waiting: '', transcript: lines } };
   }
   if (outcome.exitCode === 124) {
     const lines = clientLines(target, `no answer within ${seconds(target.totalMs)} s`);
@@ -223,7 +224,7 @@ const total = (ms: Target['ms'], login: boolean): number => ms.connect + ms.gree
 const FIELDS = {
   state: 'text', phase: 'text', error_code: 'number', error: 'text', server_version: 'text',
   connect_ms: 'number', greeting_ms: 'number', login_ms: 'number', query_ms: 'number',
-  rows: 'number', result: 'text', tool: 'text',
+  rows: 'number', result: 'text', waiting: 'text', tool: 'text',
 } as const;
 
 const fieldsOf = (answer: MysqlAnswer, tool: string): Observation['fields'] => ({
@@ -238,12 +239,11 @@ const fieldsOf = (answer: MysqlAnswer, tool: string): Observation['fields'] => (
   query_ms: answer.times.query,
   rows: answer.rows,
   result: answer.result,
+  waiting: answer.waiting,
   tool,
 });
 
 const spentMs = ({ times }: MysqlAnswer): number => (times.connect ?? 0) + (times.greeting ?? 0) + (times.login ?? 0) + (times.query ?? 0);
-
-
 
 const spoken = (target: Target): string =>
   target.login ? `greeting, login as ${target.login.user}${target.login.database ? ` to ${target.login.database}` : ''}, ${target.login.query}` : 'greeting only (no user: the login is not tried)';
@@ -251,8 +251,15 @@ const spoken = (target: Target): string =>
 /** Our own client over the stream the transport opened; what was said goes to the evidence. */
 const overStream = async (target: Target, opening: StreamOpening & { stream: unknown }, context: ObserveContext): Promise<MysqlAnswer> => {
   const connectLine = `connect: open in ${opening.durationMs} ms`;
-  const budget = (phase: Exclude<Phase, 'connect'>): number => Math.min(target.ms[phase], context.remainingMs());
-  return speakMysql(opening.stream as never, { ms: opening.durationMs, line: connectLine }, target.login, budget, context.signal);
+  const budget: PhaseBudget = (phase) =>
+    phase === 'stalled' ? withinCheck(STALLED_QUERY_BUDGET_MS, context.remainingMs()) : Math.min(target.ms[phase], context.remainingMs());
+  // A second stream the same way, to ask about and cancel a query that stalled (mysql-stalled.ts).
+  const secondStream: SecondStream = async (timeoutMs) => {
+    const again = await context.connect({ host: target.host, port: Number(target.port) }, { timeoutMs });
+    if ('stream' in again) return again.stream;
+    return { failure: 'transportError' in again ? again.transportError.message : again.message };
+  };
+  return speakMysql(opening.stream as never, { ms: opening.durationMs, line: connectLine }, target.login, budget, context.signal, secondStream);
 };
 
 /**

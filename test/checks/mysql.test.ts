@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { mysqlCheck } from '../../src/checks/mysql.js';
 import { readFirstPacket } from '../../src/checks/probes/mysql-packets.js';
 import { speakMysql, type MysqlLogin } from '../../src/checks/probes/mysql-session.js';
+import type { SecondStream } from '../../src/checks/probes/mysql-stalled.js';
 import type { CheckKind } from '../../src/checks/types.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
 import { loadFixture, notInstalled, replayContext, type ProbeFixture } from '../fixtures/probes/fixture.js';
@@ -77,7 +78,7 @@ describe('mysql: the first packet, from bytes recorded in the lab', () => {
 });
 
 const LOGIN: MysqlLogin = { user: 'app', password: 'not-the-lab-password', database: 'appdb', query: 'SELECT 1' };
-const FAST: Readonly<Record<'greeting' | 'login' | 'query', number>> = { greeting: 1000, login: 1000, query: 1000 };
+const FAST: Readonly<Record<'greeting' | 'login' | 'query' | 'stalled', number>> = { greeting: 1000, login: 1000, query: 1000, stalled: 1000 };
 
 describe('mysql: conversations recorded in the lab, replayed by a loopback server', () => {
   let close: (() => Promise<void>) | undefined;
@@ -131,6 +132,53 @@ describe('mysql: conversations recorded in the lab, replayed by a loopback serve
     const answer = await converse('port-22.greeting');
     expect(answer).toMatchObject({ state: 'not-mysql', phase: 'greeting' });
     expect(answer.error).toContain('SSH-2.0');
+  });
+
+  describe('query-blocked: the query waits for a table lock', () => {
+    const QUERY: MysqlLogin = { ...LOGIN, query: 'SELECT COUNT(*) FROM orders' };
+    /**
+     * The lab's server answered the stalled query (1317, interrupted) only once the second
+     * connection had cancelled it: without that answer the replay stalls as the server did.
+     */
+    const stalledFirst = () => {
+      const recorded = loadConversation('query-blocked');
+      return { ...recorded, flights: recorded.flights.slice(0, 4) };
+    };
+    const blocked = async (budget = FAST, secondStream?: SecondStream) => {
+      const server = await replayServer(stalledFirst(), loadConversation('query-blocked.second'));
+      close = server.close;
+      const socket = connect({ host: '127.0.0.1', port: server.port });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const again: SecondStream = async () => {
+        const second = connect({ host: '127.0.0.1', port: server.port });
+        await new Promise((resolve) => second.once('connect', resolve));
+        return second;
+      };
+      const answer = await speakMysql(socket, { ms: 1, line: 'connect: open' }, QUERY, (phase) => budget[phase], new AbortController().signal, secondStream ?? again);
+      return { answer, sent: server.clientBytes().toString('latin1') };
+    };
+
+    test('a second connection asks what the query waits on, and cancels it', async () => {
+      const { answer, sent } = await blocked();
+      expect(answer).toMatchObject({ state: 'query-timeout', phase: 'query', waiting: 'Waiting for table metadata lock', error: 'logged in, but SELECT COUNT(*) FROM orders did not return in 1000 ms' });
+      const id = /connection id (\d+)/.exec(answer.transcript.join('\n'))?.[1];
+      expect(answer.transcript.at(-1)).toBe(`server: connection ${id}'s query was "Waiting for table metadata lock"; cancelled it (KILL QUERY ${id})`);
+      expect(sent).toContain(`SELECT state FROM information_schema.processlist WHERE id = ${id}`);
+      expect(sent).toContain(`KILL QUERY ${id}`);
+    });
+
+    test('with no time left in the check it says so, and leaves the server alone', async () => {
+      const { answer, sent } = await blocked({ ...FAST, stalled: 100 });
+      expect(answer).toMatchObject({ state: 'query-timeout', waiting: '' });
+      expect(answer.transcript.at(-1)).toMatch(/^server: no time left in the check to ask what connection \d+ waits on; its query may still be waiting there$/);
+      expect(sent).not.toContain('KILL');
+    });
+
+    test('when no second connection can be made, it says the query may still wait there', async () => {
+      const { answer } = await blocked(FAST, () => Promise.resolve({ failure: 'administratively prohibited' }));
+      expect(answer).toMatchObject({ state: 'query-timeout', waiting: '' });
+      expect(answer.transcript.at(-1)).toMatch(/^server: could not connect again to ask what connection \d+ waits on \(administratively prohibited\); its query may still be waiting there$/);
+    });
   });
 
   test('an interruption ends the wait at once', async () => {

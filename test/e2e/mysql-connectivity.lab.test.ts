@@ -99,6 +99,17 @@ describeLab('the shipped mysql-connectivity runbook tells the truth in every fau
     expect(result.exitCode).toBe(1);
   });
 
+  test('query-blocked: names the wait in the server\'s words, and leaves no query of the app\'s waiting behind the lock', async () => {
+    const { findings, result } = await findingsIn('query-blocked');
+    expect(findings['query-blocked']!.message).toMatch(/the server shows it as "Waiting for table metadata lock" \(logged in, but SELECT COUNT\(\*\) FROM orders did not return in 5000 ms\)/);
+    const query = result.report!.questions.flatMap((q) => q.checks).find((c) => c.id === 'client-query')!;
+    expect(query.evidence[0]!.stdout.text).toMatch(/server: connection (\d+)'s query was "Waiting for table metadata lock"; cancelled it \(KILL QUERY \1\)/);
+    // Without the cancel, the query would wait inside the server until the lock is gone: one more
+    // session queued behind it at every run.
+    const waiting = await lab.exec('db', `mariadb --batch --skip-column-names -e "SELECT COUNT(*) FROM information_schema.processlist WHERE user = '${LAB_DB.user}' AND state LIKE 'Waiting%'"`);
+    expect(waiting.stdout.trim()).toBe('0');
+  });
+
   test('the human report of a new fault shows the finding and where the conversation stopped, and no password', async () => {
     const { result } = await findingsIn('access-denied', true);
     expect(result.stdout).toMatch(/FAIL +database-answers/);

@@ -96,6 +96,38 @@ describe('mysql through the CLI, against replayed lab conversations', () => {
     expect(outputs[2].stdout).toContain('login as app to appdb, SELECT 1');
   });
 
+  test('a query held by a lock: the check asks the server what it waits on, cancels it, and a rule names the lock', async () => {
+    // The lab's server answered the stalled query only once it was cancelled: without that answer
+    // the replay stalls as the server did. The second connection is the one that asked and cancelled.
+    const recorded = loadConversation('query-blocked');
+    const server = await replayServer({ ...recorded, flights: recorded.flights.slice(0, 4) }, loadConversation('query-blocked.second'));
+    closers.push(server.close);
+    const yaml = `version: 1
+title: a query held by a lock
+vars:
+  db_password: { secret: true }
+hosts: { app: local }
+questions:
+  - id: q
+    title: Does the app's query return?
+    checks:
+      - id: orders
+        on: app
+        mysql: { host: 127.0.0.1, port: ${server.port}, user: app, password: "\${vars.db_password}", database: appdb, query: "SELECT COUNT(*) FROM orders", timeouts: { query: 300ms } }
+diagnosis:
+  - id: query-blocked
+    when: { check: orders, field: waiting, matches: { regex: "[Ll]ock" } }
+    finding: 'the query waits: \${fields.orders.waiting}'
+`;
+    const result = await runCli({ 'b.yaml': yaml }, ['run', 'b.yaml', '--reporter', 'json'], { RUNBOOK_VAR_db_password: SECRET });
+    expect(result.exitCode, result.stderr).toBe(1);
+    const orders = result.report!.questions[0]!.checks[0]!;
+    expect(orders).toMatchObject({ status: 'fail', observed: { state: 'query-timeout', phase: 'query', waiting: 'Waiting for table metadata lock' } });
+    expect(orders.evidence[0]!.stdout.text).toMatch(/\nquery: logged in, but SELECT COUNT\(\*\) FROM orders did not return in 300 ms\nserver: connection (\d+)'s query was "Waiting for table metadata lock"; cancelled it \(KILL QUERY \1\)$/);
+    expect(server.clientBytes().toString('latin1')).toMatch(/KILL QUERY \d+/);
+    expect(result.report!.diagnosis.map((finding) => [finding.id, finding.message])).toEqual([['query-blocked', 'the query waits: Waiting for table metadata lock']]);
+  });
+
   test('no user: the greeting is checked and the login said not to be tried', async () => {
     const yaml = `version: 1
 title: greeting only

@@ -42,12 +42,28 @@ describe('the recordings of the shipped runbook in every lab scenario', () => {
     expect(report.diagnosis[0]!.message).toContain(`"Access denied for user 'app'@'10.200.0.216' (using password: YES)" (error 1045)`);
   });
 
+  test('a stalled query replays as it stalled (the server\'s late answer comes late), and a malformed delay is placed', async () => {
+    const dir = inlineFiles({});
+    cpSync(join(RECORDINGS, 'query-blocked'), join(dir, 'rec'), { recursive: true });
+    const started = performance.now();
+    const replay = await runbook(ROOT, ['run', 'mysql-connectivity.yaml', '--replay', join(dir, 'rec'), '--only', 'database-answers', '--quiet']);
+    expect(replay.exitCode).toBe(1);
+    expect(replay.stdout).toMatch(/- query-blocked: the app logs in, but its query waits: the server shows it as "Waiting for table metadata lock"/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(5000);
+    const answers = join(dir, 'rec/mysql-connectivity/client-query@10.200.0.216.yaml');
+    writeFileSync(answers, readFileSync(answers, 'utf8').replace(/after_ms: \d+/, 'after_ms: soon'));
+    const broken = await runbook(ROOT, ['run', 'mysql-connectivity.yaml', '--replay', join(dir, 'rec')]);
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/client-query@10\.200\.0\.216\.yaml:\d+:\d+: attempts\[0\]\.exchange\[\d+\]\.after_ms must be .*\[RB_RECORDING\]\n$/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('a conversation asked otherwise than it was recorded is not replayed: the login of another user gets no answer', async () => {
     // A stream's bytes are recorded as counts, not as what was sent: its step says what the probe spoke.
     const result = await runbook(ROOT, ['run', 'mysql-connectivity.yaml', '--replay', join(RECORDINGS, 'healthy'), '--var', 'db_user=root', '--only', 'database-answers', '--quiet']);
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toContain('the recording holds no answer to a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as root to appdb, SELECT 1 on client for check client-query');
-    expect(result.stdout).toContain('not asked in this replay: a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as app to appdb, SELECT 1 of check client-query');
+    expect(result.stdout).toContain('the recording holds no answer to a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as root to appdb, SELECT COUNT(*) FROM orders on client for check client-query');
+    expect(result.stdout).toContain('not asked in this replay: a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as app to appdb, SELECT COUNT(*) FROM orders of check client-query');
   });
 
   test('a capture runbook stopped once its trigger ended reads "stopped by runbook", not as if something killed it', async () => {

@@ -146,8 +146,24 @@ describe('the shipped runbook never contradicts its evidence', () => {
     expect(none[0]!.message).toMatch(/^the database listens on \(none\) only:/);
   });
 
-  test.each([[1045, 'access-denied'], [1698, 'access-denied'], [1040, 'too-many-connections'], [1226, undefined]])('login refused with %i: %s', (code, id) => {
-    const findings = diagnose(shipped, [run('client-query', 'fail', { state: 'login-refused', error_code: code, error: 'the words' })]);
+  test.each([
+    [1045, 'access-denied'], [1698, 'access-denied'], [1040, 'too-many-connections'], [1226, 'user-connection-limit'], [1203, 'user-connection-limit'],
+    [4151, 'account-locked'], [1862, 'password-expired'], [1049, 'database-missing'], [1251, undefined],
+  ])('login refused with %i: %s', (code, id) => {
+    const findings = diagnose(shipped, [run('client-query', 'fail', { state: 'login-refused', phase: 'login', error_code: code, error: 'the words' })]);
     expect(findings.map((finding) => finding.id)).toEqual(id ? [id] : []);
+  });
+
+  test('at the query: an expired password is not a failed query; a stalled query is blocked only when the server showed a lock', () => {
+    const atQuery = (fields: Record<string, unknown>) => diagnose(shipped, [run('client-query', 'fail', { phase: 'query', error: 'the words', waiting: '', ...fields })]).map((finding) => finding.id);
+    expect(atQuery({ state: 'server-error', error_code: 1820 })).toEqual(['password-expired']);
+    expect(atQuery({ state: 'server-error', error_code: 1146 })).toEqual(['query-failed']);
+    expect(atQuery({ state: 'query-timeout', error_code: null, waiting: 'Waiting for table metadata lock' })).toEqual(['query-blocked']);
+    expect(atQuery({ state: 'query-timeout', error_code: null, waiting: 'Sending data' })).toEqual(['query-slow']);
+    // Not asked (the mariadb client's path, or no time left): neither blocked nor slow, and it says why.
+    const [unasked, ...more] = diagnose(shipped, [run('client-query', 'fail', { state: 'query-timeout', phase: 'query', error: 'the client got no answer within 12 s', waiting: '' })]);
+    expect(more).toEqual([]);
+    expect(unasked!.id).toBe('query-unanswered');
+    expect(unasked!.message).toMatch(/^the app logs in, but its query does not return: the client got no answer within 12 s\. What the server was doing could not be asked/);
   });
 });

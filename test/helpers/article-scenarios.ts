@@ -31,9 +31,17 @@ export const ARTICLE_EXPECTED: Readonly<Record<Scenario, ArticleExpectation>> = 
   'tools-missing': { exitCode: 3, questions: { ...healthy, 'client-connects': 'error', proof: 'error' }, findings: ['tool-missing'] },
   'mysql-hung': { exitCode: 1, questions: silentDatabase, findings: ['service-hung'] },
   'access-denied': { exitCode: 1, questions: silentDatabase, findings: ['access-denied'] },
+  'account-locked': { exitCode: 1, questions: silentDatabase, findings: ['account-locked'] },
+  'password-expired': { exitCode: 1, questions: silentDatabase, findings: ['password-expired'] },
+  'database-missing': { exitCode: 1, questions: silentDatabase, findings: ['database-missing'] },
   'too-many-connections': { exitCode: 1, questions: silentDatabase, findings: ['too-many-connections'] },
+  'user-connection-limit': { exitCode: 1, questions: silentDatabase, findings: ['user-connection-limit'] },
+  'query-blocked': { exitCode: 1, questions: silentDatabase, findings: ['query-blocked'] },
 };
 
-/** The app's credentials, as a CI job would pass them: the password only in the environment. */
-export const ARTICLE_CREDENTIALS = ['--var', `db_user=${LAB_DB.user}`, '--var', `db_name=${LAB_DB.database}`];
+/**
+ * The app's credentials and its query (one that reads a table: a lock on it stalls the query, where
+ * SELECT 1 would not notice), as a CI job would pass them: the password only in the environment.
+ */
+export const ARTICLE_CREDENTIALS = ['--var', `db_user=${LAB_DB.user}`, '--var', `db_name=${LAB_DB.database}`, '--var', `db_query=${LAB_DB.query}`];
 export const ARTICLE_ENVIRONMENT = { RUNBOOK_VAR_db_password: LAB_DB.password };

@@ -50,7 +50,7 @@ function status(): void {
     ? `mysqld pid ${state.mysqld.mysqld.pid} ${state.mysqld.args.join(' ')}${isStopped(state.mysqld.mysqld) ? ' (stopped: SIGSTOP)' : ''}`
     : 'mysqld not running';
   const holder = state.connectionHolder && isAlive(state.connectionHolder.holder)
-    ? [`  holding ${state.connectionHolder.count} sessions (pid ${state.connectionHolder.holder.pid})`] : [];
+    ? [`  holding ${state.connectionHolder.held.count} sessions (pid ${state.connectionHolder.holder.pid})`] : [];
   process.stdout.write([`lab ${labInUse(state) ? 'in use' : 'stale'}: ${state.dir}`,
     `ssh_config: ${state.dir}/ssh_config`, `scenario: ${state.scenario}; ${mysqld}`, ...holder,
     `ssh only via bastion: ${state.sshOnlyViaBastion}`, ...hosts, ''].join('\n'));

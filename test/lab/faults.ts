@@ -15,7 +15,12 @@ export type ArticleScenario =
   | 'tools-missing'
   | 'mysql-hung'
   | 'access-denied'
-  | 'too-many-connections';
+  | 'account-locked'
+  | 'password-expired'
+  | 'database-missing'
+  | 'too-many-connections'
+  | 'user-connection-limit'
+  | 'query-blocked';
 
 /** web-service.yaml's: nginx on db in front of an upstream, asked from app. */
 export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered' | 'web-port-rejected';
@@ -41,6 +46,21 @@ export interface DnsFault {
   webAddress: string | null;
 }
 
+/** Sessions of app held open over 127.0.0.1 inside db, each blocked in a long SLEEP(). */
+export interface HeldSessions {
+  count: number;
+  /**
+   * What they use up, once held: every connection slot of the server (max_connections lowered to
+   * `count`), the app account's own (its MAX_USER_CONNECTIONS set to `count`), or (null) neither.
+   */
+  exhausts: 'max_connections' | 'max_user_connections' | null;
+  /** They hold a write lock on the app's table (LOCK TABLES ... WRITE), so its queries wait. */
+  lockTable: boolean;
+}
+
+/** What the app account can do once it is found: log in, nothing (locked), or only change its password. */
+export type AccountState = 'usable' | 'locked' | 'password-expired';
+
 export interface Fault {
   /** mysqld's extra arguments, or null when mysqld must not run. */
   mysqldArgs: readonly string[] | null;
@@ -48,8 +68,11 @@ export interface Fault {
   mysqldFrozen: boolean;
   /** Where the app account may log in from: '%' anywhere, 'localhost' not from app. */
   appAccountHost: '%' | 'localhost';
-  /** max_connections lowered to this many, all of them held open; null: no such fault. */
-  heldConnections: number | null;
+  appAccountState: AccountState;
+  /** The app's database exists (false: dropped, its grant left in place). */
+  appDatabase: boolean;
+  /** null: no session is held. */
+  heldSessions: HeldSessions | null;
   /** nftables rules for db's input chain; empty means no fault table at all. */
   dbRules: readonly string[];
   /** Network tools hidden on app and db by an overlay on /usr/bin. */
@@ -65,7 +88,7 @@ export interface Fault {
 }
 
 const HEALTHY: Fault = {
-  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', heldConnections: null, dbRules: [], toolsMissing: false, web: null, dns: null, dnsNotAsked: false, dbSecondAddress: null,
+  mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', appAccountState: 'usable', appDatabase: true, heldSessions: null, dbRules: [], toolsMissing: false, web: null, dns: null, dnsNotAsked: false, dbSecondAddress: null,
 };
 
 /** db's second address in bind-other-address: on the lab's segment, and no host's own. */
@@ -93,8 +116,16 @@ const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
   // LAB-NOTES "When TCP is fine and the app still gets nothing": only the MySQL protocol tells these apart.
   'mysql-hung': { ...HEALTHY, mysqldFrozen: true },
   'access-denied': { ...HEALTHY, appAccountHost: 'localhost' },
+  'account-locked': { ...HEALTHY, appAccountState: 'locked' },
+  // MariaDB lets an expired password log in "sandboxed": every query is refused (1820).
+  'password-expired': { ...HEALTHY, appAccountState: 'password-expired' },
+  'database-missing': { ...HEALTHY, appDatabase: false },
   // Ten is enough: MariaDB keeps one more slot for SUPER (the lab's root), none for app.
-  'too-many-connections': { ...HEALTHY, heldConnections: 10 },
+  'too-many-connections': { ...HEALTHY, heldSessions: { count: 10, exhausts: 'max_connections', lockTable: false } },
+  // The server has slots to spare; the app account has used its own two.
+  'user-connection-limit': { ...HEALTHY, heldSessions: { count: 2, exhausts: 'max_user_connections', lockTable: false } },
+  // A session holds LOCK TABLES orders WRITE: the app logs in, and its query waits for the lock.
+  'query-blocked': { ...HEALTHY, heldSessions: { count: 1, exhausts: null, lockTable: true } },
 };
 
 const WEB_FAULTS: Readonly<Record<WebScenario, Fault>> = {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { launchDetached } from './daemon.js';
 import { enterHost, execInHost } from './host.js';
 import { isAlive, isStopped, signalRef, terminate, waitForChild, waitUntil } from './proc.js';
+import type { AccountState } from './faults.js';
 import type { HostRecord, MysqldRecord } from './state.js';
 import { LAB_DB } from './topology.js';
 
@@ -114,23 +115,60 @@ export async function setMysqldFrozen(record: MysqldRecord, frozen: boolean): Pr
 
 const APP = `'${LAB_DB.user}'`;
 
+/** The app's database with its one table and two rows: the query the app asks reads them. */
+const APP_DATABASE = `CREATE DATABASE IF NOT EXISTS ${LAB_DB.database};
+CREATE TABLE IF NOT EXISTS ${LAB_DB.database}.${LAB_DB.table} (id INT PRIMARY KEY, item VARCHAR(40) NOT NULL);
+INSERT IGNORE INTO ${LAB_DB.database}.${LAB_DB.table} VALUES (1, 'first order'), (2, 'second order');`;
+
 /**
  * The app's account ('app'@'%' with its password), database and grant: after every fresh
  * datadir. Where it may log in from is then the scenario's business (convergeAppAccount).
  */
 export async function createAppAccount(db: HostRecord): Promise<void> {
   const account = `${APP}@'%'`;
-  await adminSql(db, 'creating the app account', `CREATE DATABASE IF NOT EXISTS ${LAB_DB.database};
+  await adminSql(db, 'creating the app account', `${APP_DATABASE}
 CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY '${LAB_DB.password}';
 GRANT ALL ON ${LAB_DB.database}.* TO ${account};`);
 }
 
-/** access-denied: the account moves to 'localhost', so app's IP matches no account. */
-export async function convergeAppAccount(db: HostRecord, host: '%' | 'localhost'): Promise<void> {
+/** The one host the app account has: '%' or 'localhost'. */
+async function appAccountHost(db: HostRecord): Promise<string> {
   const hosts = (await adminSql(db, 'reading the app account', `SELECT host FROM mysql.user WHERE user = ${APP};`))
     .split('\n').filter(Boolean);
-  if (hosts.length === 1 && hosts[0] === host) return;
   if (hosts.length !== 1) throw new Error(`db: expected one account named ${APP}, found hosts [${hosts.join(', ')}]`);
+  return hosts[0]!;
+}
+
+/** access-denied: the account moves to 'localhost', so app's IP matches no account. */
+export async function convergeAppAccount(db: HostRecord, host: '%' | 'localhost'): Promise<void> {
+  const current = await appAccountHost(db);
+  if (current === host) return;
   // RENAME USER carries the password and the grants along.
-  await adminSql(db, 'moving the app account', `RENAME USER ${APP}@'${hosts[0]}' TO ${APP}@'${host}';`);
+  await adminSql(db, 'moving the app account', `RENAME USER ${APP}@'${current}' TO ${APP}@'${host}';`);
+}
+
+/**
+ * account-locked and password-expired, read from MariaDB's own record of the account (an expired
+ * password has changed "at" 0); a usable account gets its password set again, which also ends
+ * an expiry.
+ */
+export async function convergeAppAccountState(db: HostRecord, state: AccountState): Promise<void> {
+  const [locked, changedAt] = (await adminSql(db, 'reading the app account\'s state', `SELECT JSON_VALUE(priv, '$.account_locked'),
+  JSON_VALUE(priv, '$.password_last_changed') FROM mysql.global_priv WHERE user = ${APP};`)).trim().split('\t');
+  const current: AccountState = locked === '1' ? 'locked' : changedAt === '0' ? 'password-expired' : 'usable';
+  if (current === state) return;
+  const account = `${APP}@'${await appAccountHost(db)}'`;
+  const change: Record<AccountState, string> = {
+    usable: `ALTER USER ${account} ACCOUNT UNLOCK; ALTER USER ${account} IDENTIFIED BY '${LAB_DB.password}';`,
+    locked: `ALTER USER ${account} IDENTIFIED BY '${LAB_DB.password}'; ALTER USER ${account} ACCOUNT LOCK;`,
+    'password-expired': `ALTER USER ${account} ACCOUNT UNLOCK; ALTER USER ${account} PASSWORD EXPIRE;`,
+  };
+  await adminSql(db, `making the app account ${state}`, change[state]);
+}
+
+/** database-missing: the app's database dropped (its grant stays), or made again with its rows. */
+export async function convergeAppDatabase(db: HostRecord, present: boolean): Promise<void> {
+  const found = await adminSql(db, 'looking for the app database', `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '${LAB_DB.database}';`);
+  if ((found.trim() === '1') === present) return;
+  await adminSql(db, present ? 'creating the app database' : 'dropping the app database', present ? APP_DATABASE : `DROP DATABASE ${LAB_DB.database};`);
 }

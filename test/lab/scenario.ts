@@ -1,11 +1,11 @@
-// Converges the lab to a scenario: mysqld (arguments, frozen or not), the app account, held
-// connections, db's fault firewall, and the tools on app and db. Every part is compared with what
+// Converges the lab to a scenario: mysqld (arguments, frozen or not), the app account (its host
+// and state), its database, held sessions, db's fault firewall, and the tools on app and db. Every part is compared with what
 // the scenario wants and fixed only if it differs, so applying is idempotent and any scenario can
 // follow any other.
 import { holdConnections, holding, releaseConnections } from './connection-holder.js';
-import { FAULTS, type Fault, type Scenario } from './faults.js';
+import { FAULTS, type Fault, type HeldSessions, type Scenario } from './faults.js';
 import { FAULT_TABLE, setInputRules } from './firewall.js';
-import { convergeAppAccount, createAppAccount, prepareMariadb, setMysqldFrozen, startMysqld, stopMysqld } from './mariadb.js';
+import { convergeAppAccount, convergeAppAccountState, convergeAppDatabase, createAppAccount, prepareMariadb, setMysqldFrozen, startMysqld, stopMysqld } from './mariadb.js';
 import { isAlive } from './proc.js';
 import type { HostRecord, LabContext } from './state.js';
 import { setToolsHidden } from './tools-overlay.js';
@@ -45,18 +45,23 @@ function mysqldAsWanted(ctx: LabContext, args: readonly string[] | null): boolea
   return current !== undefined && isAlive(current.mysqld) && sameArgs(current.args, args);
 }
 
-/** Releases what the record holds unless it is exactly `count`, then holds `count` (null: none). */
-async function convergeHeldConnections(ctx: LabContext, count: number | null): Promise<void> {
+/**
+ * Releases what the record holds unless it is exactly what is wanted: before the account or the
+ * database changes (a DROP DATABASE would wait behind a held table lock).
+ */
+async function releaseUnwantedSessions(ctx: LabContext, wanted: HeldSessions | null): Promise<void> {
   const db = coreHost(ctx, 'db');
   const record = ctx.state.connectionHolder;
-  if (record && count !== null && (await holding(db, record, count))) return;
-  if (record) {
-    await releaseConnections(db, record, mysqldRunning(ctx));
-    delete ctx.state.connectionHolder;
-    ctx.save();
-  }
-  if (count === null || !mysqldRunning(ctx)) return;
-  await holdConnections(db, count, (held) => {
+  if (!record || (wanted !== null && (await holding(db, record, wanted)))) return;
+  await releaseConnections(db, record, mysqldRunning(ctx));
+  delete ctx.state.connectionHolder;
+  ctx.save();
+}
+
+/** Holds what is wanted, unless it is held already: after the account and database are as the scenario wants. */
+async function holdWantedSessions(ctx: LabContext, wanted: HeldSessions | null): Promise<void> {
+  if (wanted === null || ctx.state.connectionHolder || !mysqldRunning(ctx)) return;
+  await holdConnections(coreHost(ctx, 'db'), wanted, (held) => {
     ctx.state.connectionHolder = held;
     ctx.save();
   });
@@ -68,7 +73,7 @@ async function convergeHeldConnections(ctx: LabContext, count: number | null): P
  * refuses app's IP before it even greets (1130), where access-denied wants a greeting and 1045.
  */
 async function undoServerFaults(ctx: LabContext): Promise<void> {
-  await convergeHeldConnections(ctx, null);
+  await releaseUnwantedSessions(ctx, null);
   if (mysqldRunning(ctx)) await convergeAppAccount(coreHost(ctx, 'db'), '%');
 }
 
@@ -99,8 +104,12 @@ async function convergeDatabase(ctx: LabContext, fault: Fault): Promise<void> {
   await convergeMysqld(ctx, fault.mysqldArgs);
   const mysqld = ctx.state.mysqld;
   if (!mysqld || !isAlive(mysqld.mysqld)) return;
-  await convergeAppAccount(coreHost(ctx, 'db'), fault.appAccountHost);
-  await convergeHeldConnections(ctx, fault.heldConnections);
+  const db = coreHost(ctx, 'db');
+  await releaseUnwantedSessions(ctx, fault.heldSessions);
+  await convergeAppAccount(db, fault.appAccountHost);
+  await convergeAppAccountState(db, fault.appAccountState);
+  await convergeAppDatabase(db, fault.appDatabase);
+  await holdWantedSessions(ctx, fault.heldSessions);
   await setMysqldFrozen(mysqld, fault.mysqldFrozen);
 }
 

@@ -32,8 +32,15 @@ export const SIGNATURES: Readonly<Record<ArticleScenario, Observation>> = {
   'port-rejected': { ...HEALTHY, remoteNc: 'refused', nmap: 'filtered', tcpdump: '[S]', mariadb: 'ERROR 2002 (115)' },
   'wrong-port': { ...HEALTHY, ...REFUSED, lsof: 'nothing', listeners: ['0.0.0.0:3307'], localNc: 'refused' },
   'tools-missing': { ...HEALTHY, lsof: 'rc 127', localNc: 'rc 127', remoteNc: 'rc 127', nmap: 'rc 127', tcpdump: 'rc 127' },
-  // TCP is fine in these three: only the client that speaks MySQL sees a difference.
+  // TCP is fine in these: only the client that speaks MySQL sees a difference.
   'mysql-hung': { ...HEALTHY, mariadb: 'ERROR 2013 (110)' },
   'access-denied': { ...HEALTHY, mariadb: 'ERROR 1045 (28000)' },
+  'account-locked': { ...HEALTHY, mariadb: 'ERROR 4151 (HY000)' },
+  // Logged in "sandboxed": every statement but a password change is refused.
+  'password-expired': { ...HEALTHY, mariadb: 'ERROR 1820 (HY000)' },
+  'database-missing': { ...HEALTHY, mariadb: 'ERROR 1049 (42000)' },
   'too-many-connections': { ...HEALTHY, mariadb: 'ERROR 1040 (08004)' },
+  'user-connection-limit': { ...HEALTHY, mariadb: 'ERROR 1226 (42000)' },
+  // The app's query waits for the table lock until the client's lock_wait_timeout (probes.ts).
+  'query-blocked': { ...HEALTHY, mariadb: 'ERROR 1205 (HY000)' },
 };

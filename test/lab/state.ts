@@ -3,7 +3,7 @@
 // lab left behind by a crashed or killed run is found and removed at the next start.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scenario } from './faults.js';
+import type { HeldSessions, Scenario } from './faults.js';
 import type { ClientKeys } from './keys.js';
 import { isAlive, type ProcRef } from './proc.js';
 
@@ -37,9 +37,9 @@ export interface HolderRecord {
   launcher: ProcRef;
   /** hold-connections.sh, in db's PID namespace, seen from the controller. */
   holder: ProcRef;
-  count: number;
-  /** max_connections before the scenario lowered it, put back on release. */
-  maxConnectionsBefore: number;
+  held: HeldSessions;
+  /** The limit the sessions use up, as it was before, put back on release (null: none). */
+  limitBefore: number | null;
 }
 
 /** The web and DNS services on db (web-dns.ts). */

@@ -34,7 +34,14 @@ export const MYSQL_PORT = 3306;
  * The app's account on db and its database. The password is distinctive on purpose: tests grep
  * every output for it, so it must not be a word that could appear there for another reason.
  */
-export const LAB_DB = { user: 'app', password: 'app-Lab-pw-4c1e', database: 'appdb' } as const;
+export const LAB_DB = {
+  user: 'app',
+  password: 'app-Lab-pw-4c1e',
+  database: 'appdb',
+  /** A table of the app's, with two rows: what its query reads (query-blocked locks it). */
+  table: 'orders',
+  query: 'SELECT COUNT(*) FROM orders',
+} as const;
 
 /** Every lab sshd also listens here, where TCP forwarding (ssh -W, -L) is refused. */
 export const NOFORWARD_SSH_PORT = 2222;

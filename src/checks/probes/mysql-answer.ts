@@ -46,6 +46,11 @@ export interface MysqlAnswer {
   readonly rows: number | null;
   /** The first column of the first row, as text ('' when none). */
   readonly result: string;
+  /**
+   * A query that did not return in time: what the server said it was doing then (its process
+   * list's state, "Waiting for table metadata lock"); '' when not asked or not known.
+   */
+  readonly waiting: string;
   /** One line per step, for the evidence. */
   readonly transcript: readonly string[];
 }
@@ -72,7 +77,7 @@ export const LOGIN_ERROR_CODES: ReadonlySet<number> = new Set([
 
 /** An answer that stopped before logging in, with nothing the server said. */
 export const stoppedAt = (phase: MysqlPhase, state: MysqlState, error: string, times: PhaseTimes, transcript: readonly string[]): MysqlAnswer => ({
-  state, phase, errorCode: null, error, serverVersion: '', times, rows: null, result: '', transcript,
+  state, phase, errorCode: null, error, serverVersion: '', times, rows: null, result: '', waiting: '', transcript,
 });
 
 /** "ERROR 1045 (28000): Access denied ..." as the mysql clients print it. */

@@ -8,6 +8,8 @@ import { mysqlLibrary } from './mysql-library.js';
 import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
+import { within } from './mysql-wait.js';
+import { type SecondStream, settleStalledQuery, STALLED_QUERY_LEAST_MS } from './mysql-stalled.js';
 import { counted } from '../../model/counted.js';
 
 export interface MysqlLogin {
@@ -19,7 +21,7 @@ export interface MysqlLogin {
 }
 
 /** How long a phase may take, asked when it starts (so the check's own timeout can cap it). */
-export type PhaseBudget = (phase: 'greeting' | 'login' | 'query') => number;
+export type PhaseBudget = (phase: 'greeting' | 'login' | 'query' | 'stalled') => number;
 
 /** Enough to hold any greeting or error packet: the server says nothing more before we answer. */
 const KEEP_BYTES = 8192;
@@ -42,26 +44,6 @@ class Received {
   }
 }
 
-type Timed<T> = { readonly value: T } | { readonly timedOut: true } | { readonly aborted: true };
-
-/** The first of: the event `wait` reports, `ms` passing, the run being interrupted. */
-const within = <T>(ms: number, signal: AbortSignal, wait: (done: (value: T) => void) => void): Promise<Timed<T>> =>
-  new Promise((resolve) => {
-    let settled = false;
-    const finish = (result: Timed<T>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(result);
-    };
-    const onAbort = (): void => finish({ aborted: true });
-    const timer = setTimeout(() => finish({ timedOut: true }), Math.max(1, ms));
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) onAbort();
-    wait((value) => finish({ value }));
-  });
-
 const since = (started: number): number => Math.round(performance.now() - started);
 
 class Conversation {
@@ -69,8 +51,10 @@ class Conversation {
   private readonly tap: StreamTap;
   private readonly lines: string[];
   private times: PhaseTimes;
+  /** The server's number for this session, from its greeting: a stalled query is found by it. */
+  private connectionId: number | null = null;
 
-  constructor(stream: Duplex, connectMs: number, connectLine: string, private readonly signal: AbortSignal) {
+  constructor(stream: Duplex, connectMs: number, connectLine: string, private readonly signal: AbortSignal, private readonly secondStream?: SecondStream) {
     this.tap = new StreamTap(stream, { received: (chunk) => this.received.add(chunk), ended: () => this.received.end() });
     this.times = { connect: connectMs, greeting: null, login: null, query: null };
     this.lines = [connectLine];
@@ -103,6 +87,7 @@ class Conversation {
       return { ...stoppedAt('greeting', verdict.state, verdict.error, this.times, this.lines), errorCode: verdict.errorCode };
     }
     const { bytes, connectionId, serverVersion } = verdict.greeting;
+    this.connectionId = connectionId;
     this.lines.push(`greeting: ${bytes} bytes in ${String(this.times.greeting)} ms: protocol 10, server ${serverVersion}${connectionId === null ? '' : `, connection id ${connectionId}`}`);
     return { serverVersion };
   }
@@ -152,22 +137,37 @@ class Conversation {
     if ('timedOut' in result) return this.stop('login', 'login-timeout', `greeted, but the login ${who} got no answer in ${loginMs} ms`);
     if (result.value) return this.serverSaidNo('login', result.value, who);
     this.lines.push(`login: ${who}: accepted in ${String(this.times.login)} ms`);
-    return this.query(connection, login.query, budget('query'));
+    return this.query(connection, login, budget);
   }
 
-  private async query(connection: Connection, sql: string, budgetMs: number): Promise<MysqlAnswer> {
+  private async query(connection: Connection, login: MysqlLogin, budget: PhaseBudget): Promise<MysqlAnswer> {
+    const sql = login.query;
+    const budgetMs = budget('query');
     const started = performance.now();
     const result = await within<{ error: QueryError | null; rows: unknown }>(budgetMs, this.signal, (done) => {
       connection.query({ sql, rowsAsArray: true }, (error, rows) => done({ error, rows }));
     });
     this.times = { ...this.times, query: since(started) };
     if ('aborted' in result) return this.interrupted('query');
-    if ('timedOut' in result) return this.stop('query', 'query-timeout', `logged in, but ${sql} did not return in ${budgetMs} ms`);
+    if ('timedOut' in result) return this.stalled(login, `logged in, but ${sql} did not return in ${budgetMs} ms`, budget('stalled'));
     if (result.value.error) return this.serverSaidNo('query', result.value.error, sql);
     const rows = Array.isArray(result.value.rows) ? (result.value.rows as unknown[][]) : [];
     const first = cellText(rows[0]?.[0]);
     this.lines.push(`query: ${sql}: ${counted(rows.length, 'row')} in ${String(this.times.query)} ms${rows.length > 0 ? `, first value ${first}` : ''}`);
-    return { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: this.times, rows: rows.length, result: first, transcript: this.lines };
+    return { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: this.times, rows: rows.length, result: first, waiting: '', transcript: this.lines };
+  }
+
+  /** The query is still running in the server: what it waits on, and cancelled (mysql-stalled.ts). */
+  private async stalled(login: MysqlLogin, error: string, budgetMs: number): Promise<MysqlAnswer> {
+    const answer = this.stop('query', 'query-timeout', error);
+    if (this.connectionId === null || !this.secondStream) return answer;
+    if (budgetMs < STALLED_QUERY_LEAST_MS) {
+      this.lines.push(`server: no time left in the check to ask what connection ${this.connectionId} waits on; its query may still be waiting there`);
+      return answer;
+    }
+    const settled = await settleStalledQuery(this.secondStream, login, this.connectionId, budgetMs, this.signal);
+    this.lines.push(settled.line);
+    return { ...answer, waiting: settled.waiting };
   }
 
   /** A server error has a code; anything else (a lost connection, an unsupported plugin) has none. */
@@ -214,8 +214,9 @@ export const speakMysql = async (
   login: MysqlLogin | undefined,
   budget: PhaseBudget,
   signal: AbortSignal,
+  secondStream?: SecondStream,
 ): Promise<MysqlAnswer> => {
-  const conversation = new Conversation(stream, connect.ms, connect.line, signal);
+  const conversation = new Conversation(stream, connect.ms, connect.line, signal, secondStream);
   const greeting = await conversation.greeting(budget('greeting'));
   if ('state' in greeting || !login) conversation.close();
   if ('state' in greeting) return greeting;
