@@ -39,6 +39,8 @@ const DNS: Readonly<Record<DnsScenario, Expected>> = {
   'dns-healthy': { exitCode: 0, questions: DNS_HEALTHY, findings: [] },
   'resolver-down': { exitCode: 1, questions: { ...DNS_HEALTHY, 'resolver-answers': 'fail', ...NOT_RESOLVED }, findings: ['resolver-down'] },
   'resolver-filtered': { exitCode: 1, questions: { ...DNS_HEALTHY, 'resolver-answers': 'fail', ...NOT_RESOLVED }, findings: ['resolver-filtered'] },
+  'resolver-servfail': { exitCode: 1, questions: { ...DNS_HEALTHY, 'resolver-answers': 'fail', ...NOT_RESOLVED }, findings: ['resolver-servfail'] },
+  'resolver-refuses': { exitCode: 1, questions: { ...DNS_HEALTHY, 'resolver-answers': 'fail', ...NOT_RESOLVED }, findings: ['resolver-refuses'] },
   'name-missing': { exitCode: 1, questions: { ...DNS_HEALTHY, ...NOT_RESOLVED }, findings: ['name-missing'] },
   'wrong-address': { exitCode: 1, questions: { ...DNS_HEALTHY, 'right-address': 'fail' }, findings: ['wrong-address'] },
   'dns-not-asked': { exitCode: 1, questions: { ...DNS_HEALTHY, ...NOT_RESOLVED }, findings: ['dns-not-asked'] },
@@ -111,6 +113,8 @@ describeLab('the shipped web-service and dns-resolution runbooks tell the truth 
     test.each(Object.entries(DNS))('%s', async (scenario, expected) => {
       const report = await runIn(scenario as DnsScenario, args, expected);
       if (scenario === 'wrong-address') expect(report.diagnosis[0]!.message).toMatch(/^web\.lab resolves to 10\.200\.0\.99, not 10\.200\.0\.82/);
+      if (scenario === 'resolver-servfail') expect(report.diagnosis[0]!.message).toMatch(/^the nameserver 10\.200\.0\.82 answers this host, but SERVFAIL for web\.lab/);
+      if (scenario === 'resolver-refuses') expect(report.diagnosis[0]!.message).toMatch(/^the nameserver 10\.200\.0\.82 answers this host, but REFUSED for web\.lab/);
       if (scenario === 'dns-not-asked') expect(report.diagnosis[0]!.message).toMatch(/^the nameserver 10\.200\.0\.82 resolves web\.lab to 10\.200\.0\.82, but programs on this host do not get it: .*\("files"\), which/);
     });
   });

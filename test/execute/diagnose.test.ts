@@ -167,3 +167,15 @@ describe('the shipped runbook never contradicts its evidence', () => {
     expect(unasked!.message).toMatch(/^the app logs in, but its query does not return: the client got no answer within 12 s\. What the server was doing could not be asked/);
   });
 });
+
+describe('the shipped dns-resolution runbook names what the nameserver answered', () => {
+  const shipped = loadRunbookText('dns-resolution.yaml', readFileSync(join(ROOT, 'runbooks/dns-resolution.yaml'), 'utf8')).runbook!;
+  const asked = (state: string) => diagnose(shipped, [run('ask-nameserver', 'fail', { state }), run('resolve-name', 'fail', { state: 'not-found' })]).map((finding) => finding.id);
+
+  test.each([
+    ['servfail', 'resolver-servfail'], ['refused', 'resolver-refuses'], ['nxdomain', 'name-missing'], ['timeout', 'resolver-filtered'],
+    ['connection-refused', 'resolver-down'], ['formerr', undefined],
+  ])('%s: %s, and nothing else', (state, id) => {
+    expect(asked(state)).toEqual(id ? [id] : []);
+  });
+});

@@ -26,7 +26,7 @@ export type ArticleScenario =
 export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered' | 'web-port-rejected';
 
 /** dns-resolution.yaml's: dnsmasq on db, app's resolver. */
-export type DnsScenario = 'dns-healthy' | 'resolver-down' | 'resolver-filtered' | 'name-missing' | 'wrong-address' | 'dns-not-asked';
+export type DnsScenario = 'dns-healthy' | 'resolver-down' | 'resolver-filtered' | 'resolver-servfail' | 'resolver-refuses' | 'name-missing' | 'wrong-address' | 'dns-not-asked';
 
 export type Scenario = ArticleScenario | WebScenario | DnsScenario;
 
@@ -40,10 +40,15 @@ export interface WebFault {
   upstream: boolean;
 }
 
-/** dnsmasq on db's address, authoritative for `lab`. */
+/** dnsmasq on db's address, app's resolver. */
 export interface DnsFault {
-  /** What it answers for web.lab; null: NXDOMAIN. */
+  /** What it answers for web.lab, from its own zone; null: NXDOMAIN. */
   webAddress: string | null;
+  /**
+   * Where it gets `lab` from: its own zone; an upstream that answers every question SERVFAIL (a
+   * broken forwarder, or one whose DNSSEC validation fails); or nowhere, so it refuses the question.
+   */
+  zone: 'own' | 'failing-upstream' | 'none';
 }
 
 /** Sessions of app held open over 127.0.0.1 inside db, each blocked in a long SLEEP(). */
@@ -98,7 +103,7 @@ export const DB_SECOND_ADDRESS = '10.200.0.83';
 export const WRONG_WEB_ADDRESS = '10.200.0.99';
 
 const WEB_UP: Fault = { ...HEALTHY, web: { nginxBind: '0.0.0.0', ports: [80, 443], certificate: 'valid', upstream: true } };
-const DNS_UP: Fault = { ...HEALTHY, dns: { webAddress: CORE_HOSTS.db.ip } };
+const DNS_UP: Fault = { ...HEALTHY, dns: { webAddress: CORE_HOSTS.db.ip, zone: 'own' } };
 
 const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
   healthy: HEALTHY,
@@ -143,8 +148,10 @@ const DNS_FAULTS: Readonly<Record<DnsScenario, Fault>> = {
   'dns-healthy': DNS_UP,
   'resolver-down': HEALTHY,
   'resolver-filtered': { ...DNS_UP, dbRules: [`ip saddr ${CORE_HOSTS.app.ip} udp dport 53 drop`, `ip saddr ${CORE_HOSTS.app.ip} tcp dport 53 drop`] },
-  'name-missing': { ...DNS_UP, dns: { webAddress: null } },
-  'wrong-address': { ...DNS_UP, dns: { webAddress: WRONG_WEB_ADDRESS } },
+  'resolver-servfail': { ...DNS_UP, dns: { ...DNS_UP.dns!, zone: 'failing-upstream' } },
+  'resolver-refuses': { ...DNS_UP, dns: { ...DNS_UP.dns!, zone: 'none' } },
+  'name-missing': { ...DNS_UP, dns: { ...DNS_UP.dns!, webAddress: null } },
+  'wrong-address': { ...DNS_UP, dns: { ...DNS_UP.dns!, webAddress: WRONG_WEB_ADDRESS } },
   'dns-not-asked': { ...DNS_UP, dnsNotAsked: true },
 };
 

@@ -43,7 +43,7 @@ export interface HolderRecord {
 }
 
 /** The web and DNS services on db (web-dns.ts). */
-export type ServiceName = 'nginx' | 'upstream' | 'dnsmasq';
+export type ServiceName = 'nginx' | 'upstream' | 'dnsmasq' | 'dns-upstream';
 
 export interface ServiceRecord {
   /** nsenter in the controller's PID namespace; it waits for the service. */

@@ -1,7 +1,7 @@
 // The web and DNS services on db, for the web-service and dns-resolution runbooks: an upstream
 // (node, on 127.0.0.1:8080), nginx in front of it on 80 and 443 (the lab CA's certificate for
 // web.lab, or an expired one), and dnsmasq answering for the zone `lab` on db's address, which is
-// app's resolver. Each runs inside db like mysqld (nsenter, recorded before it is waited for), and
+// app's resolver (from its own zone, or from an upstream that fails, or not at all). Each runs inside db like mysqld (nsenter, recorded before it is waited for), and
 // is converged like it: stopped and started again only when what the scenario wants differs.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,12 +54,25 @@ http {
 `;
 };
 
-/** dnsmasq authoritative for `lab` (a name it does not know is NXDOMAIN), on db's address only. */
+/** Where resolver-servfail's upstream listens, inside db. */
+const DNS_UPSTREAM_PORT = 5399;
+
+// resolver-servfail's upstream: every question answered SERVFAIL (its id and question, QR and RA
+// set, rcode 2), as a forwarder whose own upstream is down, or whose DNSSEC validation fails.
+const FAILING_DNS_UPSTREAM = `const s = require('node:dgram').createSocket('udp4');
+s.on('message', (q, from) => { const a = Buffer.from(q); a[2] = 0x80 | (q[2] & 0x01); a[3] = 0x82; a.fill(0, 6, 12); s.send(a, from.port, from.address); });
+s.bind(${DNS_UPSTREAM_PORT}, '127.0.0.1');`;
+
+/**
+ * dnsmasq on db's address only, with `lab` from its own zone (a name it does not know is
+ * NXDOMAIN), from the failing upstream, or from nowhere (with no zone and no upstream, it refuses).
+ */
 const dnsmasqArgs = (db: HostRecord, dns: DnsFault): string[] => [
   '/usr/sbin/dnsmasq', '--keep-in-foreground', '--no-resolv', '--no-hosts', '--no-poll', '--user=root',
-  `--listen-address=${CORE_HOSTS.db.ip}`, '--bind-interfaces', '--local=/lab/', `--pid-file=${join(db.dir, 'dnsmasq.pid')}`,
+  `--listen-address=${CORE_HOSTS.db.ip}`, '--bind-interfaces', `--pid-file=${join(db.dir, 'dnsmasq.pid')}`,
   `--log-facility=${join(db.dir, 'dnsmasq.log')}`,
-  ...(dns.webAddress === null ? [] : [`--address=/${WEB_NAME}/${dns.webAddress}`]),
+  ...(dns.zone === 'own' ? ['--local=/lab/', ...(dns.webAddress === null ? [] : [`--address=/${WEB_NAME}/${dns.webAddress}`])] : []),
+  ...(dns.zone === 'failing-upstream' ? [`--server=/lab/127.0.0.1#${DNS_UPSTREAM_PORT}`] : []),
 ];
 
 interface Wanted {
@@ -86,6 +99,9 @@ const wantedServices = (ctx: LabContext, db: HostRecord, web: WebFault | null, d
     const config = nginxConfig(ctx, db, web);
     const file = join(db.dir, 'nginx.conf');
     services.nginx = { argv: ['/usr/sbin/nginx', '-c', file], config, ready: listens(db, `${web.nginxBind}:${web.ports[1]} `) };
+  }
+  if (dns?.zone === 'failing-upstream') {
+    services['dns-upstream'] = { argv: [process.execPath, '-e', FAILING_DNS_UPSTREAM], config: 'dns-upstream', ready: listens(db, `127.0.0.1:${DNS_UPSTREAM_PORT} `) };
   }
   if (dns) {
     const argv = dnsmasqArgs(db, dns);
@@ -116,7 +132,7 @@ async function startService(ctx: LabContext, db: HostRecord, name: ServiceName, 
 export async function convergeWebAndDns(ctx: LabContext, db: HostRecord, web: WebFault | null, dns: DnsFault | null): Promise<void> {
   mkdirSync(db.dir, { recursive: true });
   const wanted = wantedServices(ctx, db, web, dns);
-  for (const name of ['nginx', 'upstream', 'dnsmasq'] as const) {
+  for (const name of ['nginx', 'upstream', 'dns-upstream', 'dnsmasq'] as const) {
     const record = ctx.state.services?.[name];
     const want = wanted[name];
     if (record && want && record.config === want.config && isAlive(record.process)) continue;
