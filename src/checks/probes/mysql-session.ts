@@ -8,7 +8,7 @@ import { mysqlLibrary } from './mysql-library.js';
 import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
-import { within } from './mysql-wait.js';
+import { quitWithin, within } from './mysql-wait.js';
 import { type SecondStream, settleStalledQuery, STALLED_QUERY_LEAST_MS } from './mysql-stalled.js';
 import { counted } from '../../model/counted.js';
 
@@ -25,7 +25,6 @@ export type PhaseBudget = (phase: 'greeting' | 'login' | 'query' | 'stalled') =>
 
 /** Enough to hold any greeting or error packet: the server says nothing more before we answer. */
 const KEEP_BYTES = 8192;
-const QUIT_WAIT_MS = 500;
 
 /** The first bytes the server sent, kept to read its greeting from. */
 class Received {
@@ -181,12 +180,9 @@ class Conversation {
     return { ...stoppedAt(phase, refusedLogin ? 'login-refused' : 'server-error', message, this.times, this.lines), errorCode: code };
   }
 
-  /** COM_QUIT when we can (no "aborted connection" in the server's log), then the stream goes. */
+  /** COM_QUIT when we can, then the stream goes. */
   private async quit(connection: Connection): Promise<void> {
-    await within(QUIT_WAIT_MS, this.signal, (done) => {
-      connection.end(() => done(undefined));
-    });
-    connection.destroy();
+    await quitWithin(connection, this.signal);
     this.tap.destroy();
   }
 

@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import type { Connection, QueryError } from 'mysql2';
 import { mysqlLibrary } from './mysql-library.js';
-import { within } from './mysql-wait.js';
+import { quitWithin, within } from './mysql-wait.js';
 
 /** The stalled session's own account: the one allowed to see and cancel its query. */
 export interface Account {
@@ -69,7 +69,7 @@ const askAndCancel = async (stream: Duplex, account: Account, id: number, deadli
     const cancelled = 'failure' in killed ? `could not cancel it (${killed.failure})` : `cancelled it (KILL QUERY ${id})`;
     return { waiting: state, line: `server: connection ${id}'s query was ${said}; ${cancelled}` };
   } finally {
-    connection.destroy();
+    await quitWithin(connection, signal);
     stream.destroy();
   }
 };

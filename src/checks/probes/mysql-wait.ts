@@ -1,5 +1,7 @@
-// A wait for one event that also ends when its time is up or the run is interrupted: each phase
-// of a conversation with a MySQL server (mysql-session.ts, mysql-stalled.ts) is bounded so.
+// The waits of a conversation with a MySQL server (mysql-session.ts, mysql-stalled.ts): each
+// phase ends at its event, when its time is up or when the run is interrupted, and a connection
+// ends with COM_QUIT when the server takes it in time.
+import type { Connection } from 'mysql2';
 
 export type Timed<T> = { readonly value: T } | { readonly timedOut: true } | { readonly aborted: true };
 
@@ -20,3 +22,13 @@ export const within = <T>(ms: number, signal: AbortSignal, wait: (done: (value: 
     if (signal.aborted) onAbort();
     wait((value) => finish({ value }));
   });
+
+const QUIT_WAIT_MS = 500;
+
+/** COM_QUIT when we can (no "aborted connection" in the server's log), then the connection goes. */
+export const quitWithin = async (connection: Connection, signal: AbortSignal): Promise<void> => {
+  await within(QUIT_WAIT_MS, signal, (done) => {
+    connection.end(() => done(undefined));
+  });
+  connection.destroy();
+};
