@@ -8,7 +8,7 @@ import { mysqlLibrary } from './mysql-library.js';
 import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
-import { quitWithin, within } from './mysql-wait.js';
+import { queryWithin, quitWithin, within } from './mysql-wait.js';
 import { type SecondStream, settleStalledQuery, STALLED_QUERY_LEAST_MS } from './mysql-stalled.js';
 import { counted } from '../../model/counted.js';
 
@@ -143,9 +143,7 @@ class Conversation {
     const sql = login.query;
     const budgetMs = budget('query');
     const started = performance.now();
-    const result = await within<{ error: QueryError | null; rows: unknown }>(budgetMs, this.signal, (done) => {
-      connection.query({ sql, rowsAsArray: true }, (error, rows) => done({ error, rows }));
-    });
+    const result = await queryWithin(connection, sql, budgetMs, this.signal);
     this.times = { ...this.times, query: since(started) };
     if ('aborted' in result) return this.interrupted('query');
     if ('timedOut' in result) return this.stalled(login, `logged in, but ${sql} did not return in ${budgetMs} ms`, budget('stalled'));

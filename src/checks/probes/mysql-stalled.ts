@@ -6,9 +6,9 @@
 // QUERY (which an account may do to its own sessions). The answer names the wait: "Waiting for
 // table metadata lock" is another session's lock, not a slow query.
 import type { Duplex } from 'node:stream';
-import type { Connection, QueryError } from 'mysql2';
+import type { Connection } from 'mysql2';
 import { mysqlLibrary } from './mysql-library.js';
-import { quitWithin, within } from './mysql-wait.js';
+import { queryWithin, quitWithin } from './mysql-wait.js';
 
 /** The stalled session's own account: the one allowed to see and cancel its query. */
 export interface Account {
@@ -35,18 +35,18 @@ export const STALLED_QUERY_LEAST_MS = 500;
 type Answer = { readonly rows: unknown[][] } | { readonly failure: string };
 
 const ask = async (connection: Connection, sql: string, deadline: number, signal: AbortSignal): Promise<Answer> => {
-  const result = await within<{ error: QueryError | null; rows: unknown }>(deadline - performance.now(), signal, (done) => {
-    connection.query({ sql, rowsAsArray: true }, (error, rows) => done({ error, rows }));
-  });
+  const result = await queryWithin(connection, sql, deadline - performance.now(), signal);
   if ('aborted' in result) return { failure: 'the run was interrupted' };
   if ('timedOut' in result) return { failure: 'the server did not answer in time' };
   if (result.value.error) return { failure: result.value.error.message };
   return { rows: Array.isArray(result.value.rows) ? (result.value.rows as unknown[][]) : [] };
 };
 
+/** The session's state while it runs a query (NULL reads as ''); undefined when it runs none any more. */
 const stateOf = (rows: unknown[][]): string | undefined => {
-  const state = rows[0]?.[0];
-  return rows.length === 0 ? undefined : typeof state === 'string' ? state : '';
+  if (rows.length === 0) return undefined;
+  const state = rows[0]![0];
+  return typeof state === 'string' ? state : '';
 };
 
 /** Asked and cancelled on `stream`, logged in as the stalled session's own account. */
@@ -60,10 +60,11 @@ const askAndCancel = async (stream: Duplex, account: Account, id: number, deadli
   });
   connection.on('error', () => undefined); // every failure reaches the query's callback too
   try {
-    const asked = await ask(connection, `SELECT state FROM information_schema.processlist WHERE id = ${id}`, deadline, signal);
+    // Only while it still runs a query: a KILL QUERY of an idle session would be for nothing.
+    const asked = await ask(connection, `SELECT state FROM information_schema.processlist WHERE id = ${id} AND command = 'Query'`, deadline, signal);
     if ('failure' in asked) return { waiting: '', line: `server: could not ask what connection ${id} waits on (${asked.failure}); its query may still be waiting there` };
     const state = stateOf(asked.rows);
-    if (state === undefined) return { waiting: '', line: `server: connection ${id} had already ended` };
+    if (state === undefined) return { waiting: '', line: `server: connection ${id} runs no query any more (it returned, or the connection ended)` };
     const said = state === '' ? 'in no state the server names' : `"${state}"`;
     const killed = await ask(connection, `KILL QUERY ${id}`, deadline, signal);
     const cancelled = 'failure' in killed ? `could not cancel it (${killed.failure})` : `cancelled it (KILL QUERY ${id})`;

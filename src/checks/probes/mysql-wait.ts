@@ -1,7 +1,7 @@
 // The waits of a conversation with a MySQL server (mysql-session.ts, mysql-stalled.ts): each
-// phase ends at its event, when its time is up or when the run is interrupted, and a connection
-// ends with COM_QUIT when the server takes it in time.
-import type { Connection } from 'mysql2';
+// phase (a query among them) ends at its event, when its time is up or when the run is
+// interrupted, and a connection ends with COM_QUIT when the server takes it in time.
+import type { Connection, QueryError } from 'mysql2';
 
 export type Timed<T> = { readonly value: T } | { readonly timedOut: true } | { readonly aborted: true };
 
@@ -21,6 +21,12 @@ export const within = <T>(ms: number, signal: AbortSignal, wait: (done: (value: 
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
     wait((value) => finish({ value }));
+  });
+
+/** A query's own answer (rows as arrays), or the end of its wait. */
+export const queryWithin = (connection: Connection, sql: string, ms: number, signal: AbortSignal): Promise<Timed<{ error: QueryError | null; rows: unknown }>> =>
+  within(ms, signal, (done) => {
+    connection.query({ sql, rowsAsArray: true }, (error, rows) => done({ error, rows }));
   });
 
 const QUIT_WAIT_MS = 500;
