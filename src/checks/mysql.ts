@@ -15,7 +15,7 @@ import { readDevTcp } from './probes/connect-output.js';
 import { withinCheck } from './probes/deadline.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening.js';
-import { judgeGreeting, LOGIN_ERROR_CODES, type MysqlAnswer, type MysqlState, NO_TIMES, serverWords, stoppedAt } from './probes/mysql-answer.js';
+import { answered, judgeGreeting, LOGIN_ERROR_CODES, type MysqlAnswer, type MysqlState, NO_TIMES, serverWords, stoppedAt } from './probes/mysql-answer.js';
 import { type MysqlLogin, type PhaseBudget, speakMysql } from './probes/mysql-session.js';
 import { type SecondStream, STALLED_QUERY_BUDGET_MS } from './probes/mysql-stalled.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, wholeSeconds } from './probes/values.js';
@@ -96,7 +96,7 @@ export const readClient = (target: ClientTarget) => (outcome: CommandOutcome): R
     const rows = outcome.stdout.split('\n').filter((line) => line !== '');
     const result = rows[0]?.split('\t')[0] ?? '';
     const lines = clientLines(target, `${counted(rows.length, 'row')}${rows.length > 0 ? `, first value ${result}` : ''}`);
-    return { ok: true, value: { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: NO_TIMES, rows: rows.length, result, waiting: '', transcript: lines } };
+    return { ok: true, value: answered(rows.length, result, NO_TIMES, lines) };
   }
   if (outcome.exitCode === 124) {
     const lines = clientLines(target, `no answer within ${seconds(target.totalMs)} s`);

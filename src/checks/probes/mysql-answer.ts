@@ -80,6 +80,11 @@ export const stoppedAt = (phase: MysqlPhase, state: MysqlState, error: string, t
   state, phase, errorCode: null, error, serverVersion: '', times, rows: null, result: '', waiting: '', transcript,
 });
 
+/** A query that returned: how many rows, and the first column of the first row as text. */
+export const answered = (rows: number, result: string, times: PhaseTimes, transcript: readonly string[]): MysqlAnswer => ({
+  state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times, rows, result, waiting: '', transcript,
+});
+
 /** "ERROR 1045 (28000): Access denied ..." as the mysql clients print it. */
 export const serverWords = (code: number, sqlState: string | null, message: string): string =>
   `ERROR ${code}${sqlState ? ` (${sqlState})` : ''}: ${message}`;

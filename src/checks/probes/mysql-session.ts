@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import type { Connection, QueryError } from 'mysql2';
 import { mysqlLibrary } from './mysql-library.js';
-import { type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
+import { answered, type MysqlAnswer, type MysqlPhase, type MysqlState, type PhaseTimes, judgeGreeting, LOGIN_ERROR_CODES, serverWords, stoppedAt } from './mysql-answer.js';
 import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
 import { queryWithin, quitWithin, within } from './mysql-wait.js';
@@ -151,7 +151,7 @@ class Conversation {
     const rows = Array.isArray(result.value.rows) ? (result.value.rows as unknown[][]) : [];
     const first = cellText(rows[0]?.[0]);
     this.lines.push(`query: ${sql}: ${counted(rows.length, 'row')} in ${String(this.times.query)} ms${rows.length > 0 ? `, first value ${first}` : ''}`);
-    return { state: 'answered', phase: 'done', errorCode: null, error: '', serverVersion: '', times: this.times, rows: rows.length, result: first, waiting: '', transcript: this.lines };
+    return answered(rows.length, first, this.times, this.lines);
   }
 
   /** The query is still running in the server: what it waits on, and cancelled (mysql-stalled.ts). */
