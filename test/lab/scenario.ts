@@ -1,7 +1,7 @@
 // Converges the lab to a scenario: mysqld (arguments, frozen or not), the app account (its host
-// and state), its database, held sessions, db's fault firewall, and the tools on app and db. Every part is compared with what
-// the scenario wants and fixed only if it differs, so applying is idempotent and any scenario can
-// follow any other.
+// and state), its database, held sessions, db's fault firewall, and the tools on app and db.
+// Every part is compared with what the scenario wants and fixed only if it differs, so applying
+// is idempotent and any scenario can follow any other.
 import { holdConnections, holding, releaseConnections } from './connection-holder.js';
 import { FAULTS, type Fault, type HeldSessions, type Scenario } from './faults.js';
 import { FAULT_TABLE, setInputRules } from './firewall.js';
