@@ -81,8 +81,9 @@ export async function holdConnections(db: HostRecord, held: HeldSessions, rememb
  * Undoes holdConnections: the holder first (so nothing logs in again), then the limit, then the
  * sessions, by KILL: a session sleeping in SLEEP() notices that its client is gone only seconds
  * later (and keeps its table lock until then). A stopped server (serverUp false) holds no
- * sessions and has forgotten max_connections; an account's own limit is in its datadir, and is
- * set back when the server runs again (scenario.ts).
+ * sessions and has forgotten max_connections, but an account's own limit stays in its datadir:
+ * the lab releases before it stops mysqld (scenario.ts undoServerFaults), so only a mysqld that
+ * died on its own leaves it behind.
  */
 export async function releaseConnections(db: HostRecord, record: HolderRecord, serverUp: boolean): Promise<void> {
   await terminate(record.holder, [record.holder, record.launcher], 5000);
