@@ -25,6 +25,12 @@ const compileCondition = (raw: unknown, at: Path, context: CompileContext): Cond
   return CONDITION_KINDS[keys[0]!].compile(map, at, context);
 };
 
+/**
+ * A condition as written in a `when:` or a diagnosis rule: `${vars.x}` in its matchers means the
+ * variable's value, as it does in `expect`. Substituted once here, not again at each nested level.
+ */
+const compileWritten = (raw: unknown, at: Path, context: CompileContext): Condition => compileCondition(substituteVars(raw, context.vars ?? {}), at, context);
+
 const compileContext = (checks: ReadonlyMap<string, Check>, vars: Readonly<Record<string, VarValue>>): CompileContext => {
   const context: CompileContext = {
     checks,
@@ -64,7 +70,7 @@ export const compileWhen = (source: RunbookSource, check: Check, whens: readonly
   const context = compileContext(checks, vars);
   const compiled = whens.flatMap(({ raw, at }) => {
     try {
-      const condition = compileCondition(substituteVars(raw, vars), at, context);
+      const condition = compileWritten(raw, at, context);
       if (checksAskedBy(condition).includes(check.id)) throw new ConditionProblem(`asks about check "${check.id}" itself, which has not run yet`, at);
       return [{ condition, text: flowText(raw) }];
     } catch (error) {
@@ -125,8 +131,7 @@ export const compileDiagnosis = (
     const path: Path = ['diagnosis', index];
     if (!isClean(path)) return [];
     try {
-      // `${vars.x}` in a matcher means the variable's value, as it does in `expect`.
-      const when = compileCondition(substituteVars(raw.when, vars), [...path, 'when'], context);
+      const when = compileWritten(raw.when, [...path, 'when'], context);
       checkFindingReferences(raw.finding as string, [...path, 'finding'], names);
       if (typeof raw.hint === 'string') checkFindingReferences(raw.hint, [...path, 'hint'], names);
       return [{ id: raw.id as string, when, finding: raw.finding as string, location: source.locate([...path, 'id']), ...(typeof raw.hint === 'string' ? { hint: raw.hint } : {}) }];
