@@ -1,8 +1,9 @@
 // The web and DNS services on db, for the web-service and dns-resolution runbooks: an upstream
 // (node, on 127.0.0.1:8080), nginx in front of it on 80 and 443 (the lab CA's certificate for
 // web.lab, or an expired one), and dnsmasq answering for the zone `lab` on db's address, which is
-// app's resolver (from its own zone, or from an upstream that fails, or not at all). Each runs inside db like mysqld (nsenter, recorded before it is waited for), and
-// is converged like it: stopped and started again only when what the scenario wants differs.
+// app's resolver (from its own zone, or from an upstream that fails, or not at all). Each runs
+// inside db like mysqld (nsenter, recorded before it is waited for), and is converged like it:
+// stopped and started again only when what the scenario wants differs.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
