@@ -37,6 +37,7 @@ const destinations = (sshConfig: string, hosts: readonly string[]): Destination[
 export const ssh2FloorCommand = (root: string, dir: string, sshConfig: string, hosts: readonly string[], wrapped = false): string[] => {
   const commands = wrapped ? FLEET_COMMANDS.map((command) => wrapCommand(command, { become: false, timeoutMs: 30_000 }).command) : FLEET_COMMANDS;
   const path = script(dir, `ssh2-${wrapped ? 'wrapped' : 'floor'}-${hosts.length}.mjs`, `import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import ssh2 from ${JSON.stringify(join(root, 'node_modules/ssh2/lib/index.js'))};
 const destinations = ${JSON.stringify(destinations(sshConfig, hosts))};
 const commands = ${JSON.stringify(commands)};
@@ -50,7 +51,9 @@ const host = (destination) => new Promise((resolve, reject) => {
   const client = new ssh2.Client();
   client.on('ready', () => Promise.all(commands.map((command) => run(client, command))).then(() => { client.end(); resolve(); }, reject));
   client.on('error', reject);
-  client.connect({ host: destination.host, port: destination.port, username: destination.username, privateKey: readFileSync(destination.privateKeyPath), readyTimeout: 60000 });
+  // Nagle off from the start, as runbook has it (transport/ssh/connect.ts): the floor is ssh2 at its best.
+  const sock = connect({ host: destination.host, port: destination.port, noDelay: true });
+  client.connect({ sock, username: destination.username, privateKey: readFileSync(destination.privateKeyPath), readyTimeout: 60000 });
 });
 await Promise.all(destinations.map(host));
 `);
