@@ -9,6 +9,7 @@ import { describeTarget, type SshTarget } from './config.js';
 import { hostKeyCheck } from './host-key.js';
 import { ssh2Soon, type Client, type Ssh2Client } from './ssh2-client.js';
 import { listWords } from '../../model/list-words.js';
+import { acknowledgePromptly } from './prompt-ack.js';
 
 export class ConnectError extends Error {
   constructor(readonly transportError: TransportError) {
@@ -172,7 +173,10 @@ function forward(hop: Client, target: SshTarget): Promise<Duplex> {
     hop.forwardOut('127.0.0.1', 0, target.hostName, target.port, (error, channel) => {
       clearTimeout(timer);
       if (timedOut) return void channel?.close(); // too late: nobody will use it
-      if (!error) return resolve(channel);
+      if (!error) {
+        acknowledgePromptly(channel);
+        return resolve(channel);
+      }
       const code = /refused/i.test(error.message) ? 'ECONNREFUSED' : /unreachable|no route/i.test(error.message) ? 'EHOSTUNREACH' : 'EJUMP';
       reject(new ConnectError({ code, message: `${describeTarget(target)}: jump host could not connect: ${error.message}` }));
     });

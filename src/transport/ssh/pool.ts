@@ -12,6 +12,7 @@ import { destinationKey, resolveTarget, type SshTarget, type StrictMode } from '
 import { loadSshConfig } from './config-file.js';
 import { SshConnection, TransportFailure } from './connection.js';
 import { boundedOpening, failureFromText, OpenStreams } from '../tcp-stream.js';
+import { acknowledgePromptly } from './prompt-ack.js';
 
 export interface SshOptions {
   /** Like `ssh -F FILE`; default ~/.ssh/config (if it exists) then /etc/ssh/ssh_config, as ssh reads them. */
@@ -48,8 +49,11 @@ const forwardFrom = (client: Client, request: StreamRequest, via: string): Promi
       settle({ failure, message: failure === 'prohibited' ? `sshd refuses TCP forwarding (administratively prohibited: ${why})` : why, durationMs: 0, via });
     };
     try {
-      client.forwardOut('127.0.0.1', 0, request.host, request.port, (error, channel) =>
-        error ? refused(error) : settle({ stream: channel, durationMs: 0, via }));
+      client.forwardOut('127.0.0.1', 0, request.host, request.port, (error, channel) => {
+        if (error) return refused(error);
+        acknowledgePromptly(channel);
+        settle({ stream: channel, durationMs: 0, via });
+      });
     } catch (error) {
       refused(error instanceof Error ? error : new Error(String(error))); // "Not connected": it ended under us
     }
