@@ -6,14 +6,17 @@ import { Duplex } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { acknowledgePromptly } from '../../src/transport/ssh/prompt-ack.js';
 
-/** A stand-in for ssh2 1.x's channel: its id, its state and its client's protocol. */
-const fakeChannel = (state = 'open') => {
+/** An ssh2 client's protocol as a channel reaches it, noting each window adjustment sent. */
+const recordingClient = () => {
   const sent: [number, number][] = [];
+  return { sent, client: { _protocol: { channelWindowAdjust: (id: number, bytes: number) => sent.push([id, bytes]) } } };
+};
+
+/** A stand-in for ssh2 1.x's channel: its id, its state and its client. */
+const fakeChannel = (state = 'open') => {
+  const { sent, client } = recordingClient();
   const channel = new Duplex({ read: () => undefined, write: (_chunk, _encoding, done) => done() });
-  Object.assign(channel, {
-    outgoing: { id: 7, state },
-    _client: { _protocol: { channelWindowAdjust: (id: number, bytes: number) => sent.push([id, bytes]) } },
-  });
+  Object.assign(channel, { outgoing: { id: 7, state }, _client: client });
   return { channel, sent };
 };
 
@@ -34,9 +37,8 @@ describe('a forwarded channel acknowledged promptly', () => {
 
   test("ssh2's own channel has what it reaches into (a newer ssh2 that renamed them fails here)", () => {
     const { Channel } = createRequire(import.meta.url)('ssh2/lib/Channel.js') as { Channel: new (client: unknown, info: unknown) => Duplex };
-    const sent: [number, number][] = [];
+    const { sent, client } = recordingClient();
     const side = { id: 3, window: 2 ** 21, packetSize: 32768, state: 'open' };
-    const client = { _protocol: { channelWindowAdjust: (id: number, bytes: number) => sent.push([id, bytes]) } };
     const channel = new Channel(client, { type: 'direct-tcpip', incoming: { ...side }, outgoing: { ...side, id: 9 } });
     acknowledgePromptly(channel);
     channel.push(Buffer.from('answer'));

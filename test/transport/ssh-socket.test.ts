@@ -5,7 +5,8 @@
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { connectTarget } from '../../src/transport/ssh/connect.js';
-import type { SshTarget } from '../../src/transport/ssh/config.js';
+import { loadSshConfig } from '../../src/transport/ssh/config-file.js';
+import { resolveTarget, type SshTarget } from '../../src/transport/ssh/config.js';
 
 const opened = vi.hoisted(() => [] as unknown[]);
 
@@ -34,26 +35,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const target = (): SshTarget => ({
-  alias: 'far',
-  hostName: '127.0.0.1',
-  user: 'nobody',
-  port,
-  identityFiles: [],
-  identityFilesConfigured: false,
-  identitiesOnly: false,
-  agentSocket: undefined,
-  userKnownHostsFiles: [],
-  globalKnownHostsFiles: [],
-  hostKeyAlias: undefined,
-  strictHostKeyChecking: 'yes',
-  hashKnownHosts: false,
-  connectTimeoutMs: 2000,
-  keepaliveIntervalMs: 0,
-  keepaliveCountMax: 3,
-  via: undefined,
-  unsupported: undefined,
-});
+/** The far host as a run resolves it, with no ssh_config: the handshake fails before any login. */
+const target = (): SshTarget => resolveTarget(loadSshConfig('none'), { host: '127.0.0.1', user: 'nobody', port }, { connectTimeoutMs: 2000 });
 
 describe('the socket an SSH connection is made on', () => {
   test('is opened with Nagle off, before the handshake', async () => {

@@ -28,7 +28,7 @@ export const acknowledgePromptly = (channel: Duplex): void => {
   const protocol = internals._client?._protocol;
   const adjust = protocol?.channelWindowAdjust;
   const id = internals.outgoing?.id;
-  if (typeof adjust !== 'function' || typeof id !== 'number' || typeof internals.push !== 'function') return;
+  if (typeof adjust !== 'function' || typeof id !== 'number') return;
   const acknowledge = (): void => {
     if (internals.outgoing?.state === 'open') (adjust as WindowAdjust).call(protocol, id, 0);
   };
