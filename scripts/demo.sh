@@ -20,8 +20,10 @@ trap 'lab down' EXIT
 # (it is masked in every output), the rest as variables.
 RUNBOOK_VAR_db_password=$(lab db-password)
 export RUNBOOK_VAR_db_password
-credentials=(--var db_user=app --var db_name=appdb --var 'db_query=SELECT COUNT(*) FROM orders')
-shown="--var db_user=app --var db_name=appdb --var 'db_query=SELECT COUNT(*) FROM orders'"
+# The query locks what it reads, as an app reads what it is about to change: a row another
+# session's open transaction holds stops it too (row-locked), where a plain SELECT would not wait.
+credentials=(--var db_user=app --var db_name=appdb --var 'db_query=SELECT COUNT(*) FROM orders LOCK IN SHARE MODE')
+shown="--var db_user=app --var db_name=appdb --var 'db_query=SELECT COUNT(*) FROM orders LOCK IN SHARE MODE'"
 
 for scenario in "${@:-healthy icmp-blocked port-filtered bind-localhost mysql-hung access-denied query-blocked}"; do
   for one in $scenario; do

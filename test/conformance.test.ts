@@ -60,7 +60,7 @@ describe('check kinds', () => {
  * what several kinds share, and the MySQL protocol: a client library in all but name, too large to
  * read inside a kind.
  */
-const PROTOCOL_MODULES = ['mysql-answer', 'mysql-library', 'mysql-packets', 'mysql-session', 'mysql-stalled', 'mysql-wait', 'stream-tap'];
+const PROTOCOL_MODULES = ['mysql-answer', 'mysql-library', 'mysql-lock-wait', 'mysql-packets', 'mysql-session', 'mysql-stalled', 'mysql-wait', 'stream-tap'];
 
 describe('check kinds keep their own code', () => {
   const kindFiles = modulesIn('src/checks', ['types.ts', 'registry.ts']);

@@ -18,6 +18,7 @@ import { askedOnHost, CONNECT_STATES, streamTool } from './probes/stream-opening
 import { answered, judgeGreeting, LOGIN_ERROR_CODES, type MysqlAnswer, type MysqlState, NO_TIMES, serverWords, stoppedAt } from './probes/mysql-answer.js';
 import { type MysqlLogin, type PhaseBudget, speakMysql } from './probes/mysql-session.js';
 import { type SecondStream, STALLED_QUERY_BUDGET_MS } from './probes/mysql-stalled.js';
+import { endedByServer, lockWaitSeconds, sessionBounds } from './probes/mysql-lock-wait.js';
 import { durationSchema, hostSchema, type Known, portSchema, resolveDuration, resolveHost, resolvePort, seconds, wholeSeconds } from './probes/values.js';
 import type { Observation, ObserveContext, Probe, ProbeSettings, StreamStep, TemplateResolver } from './types.js';
 import { counted } from '../model/counted.js';
@@ -33,11 +34,20 @@ export interface ClientTarget {
   readonly query: string;
   /** Connect and greeting together: the clients' --connect-timeout covers both. */
   readonly connectMs: number;
+  /** The query's own: the session's bounds in the server (mysql-lock-wait.ts) come from it. */
+  readonly queryMs: number;
   /** Everything, login and query included: past it, `timeout` ends the client. */
   readonly totalMs: number;
 }
 
 const quote = (word: string): string => shellQuote.quote([word]);
+
+/**
+ * What the client sends once logged in: the session's bounds on line 1, then the query, so that
+ * the server ends a query the client can no longer cancel (mysql-lock-wait.ts).
+ */
+const boundedQuery = (target: ClientTarget): string =>
+  `${sessionBounds(lockWaitSeconds(target.queryMs), Number(seconds(target.queryMs)))};\n${target.query}`;
 
 /**
  * The password arrives on standard input and goes to the client through MYSQL_PWD, so it is in no
@@ -51,14 +61,14 @@ export const clientScript = (target: ClientTarget): string => {
     'if command -v mariadb >/dev/null 2>&1; then c=mariadb; elif command -v mysql >/dev/null 2>&1; then c=mysql;',
     "else echo 'sh: 1: mariadb: not found' >&2; exit 127; fi",
     `exec timeout --foreground ${seconds(target.totalMs)} "$c" --protocol=TCP --connect-timeout=${wholeSeconds(target.connectMs)}` +
-      ` -h ${quote(target.host)} -P ${target.port} -u ${quote(target.user)}${database} --batch --skip-column-names -e ${quote(target.query)}`,
+      ` -h ${quote(target.host)} -P ${target.port} -u ${quote(target.user)}${database} --batch --skip-column-names -e ${quote(boundedQuery(target))}`,
   ].join('\n');
 };
 
 /** errno of the client's own connect, in parentheses after "Can't connect to server on 'HOST'". */
 const CONNECT_ERRNO: Readonly<Record<string, MysqlState>> = { '111': 'refused', '115': 'refused', '110': 'filtered', '113': 'unreachable', '101': 'unreachable' };
 
-const CLIENT_ERROR = /^ERROR (\d+) \(([0-9A-Z]{5})\)(?: at line \d+)?: (.*)$/m;
+const CLIENT_ERROR = /^ERROR (\d+) \(([0-9A-Z]{5})\)(?: at line (\d+))?: (.*)$/m;
 
 const clientLines = (target: ClientTarget, said: string): string[] => [
   `mariadb client on the host: ${target.user}@${target.host}:${target.port}${target.database === '' ? '' : `/${target.database}`}: ${target.query}`,
@@ -104,11 +114,15 @@ export const readClient = (target: ClientTarget) => (outcome: CommandOutcome): R
   }
   const error = CLIENT_ERROR.exec(outcome.stderr);
   if (!error) return { ok: false, error: `the mariadb client failed (exit ${String(outcome.exitCode)}): ${firstLine(outcome.stderr) || 'no message'}` };
-  const [, codeText = '', sqlState = '', message = ''] = error;
+  const [, codeText = '', sqlState = '', line, message = ''] = error;
   const code = Number(codeText);
   const words = serverWords(code, sqlState, message);
   if (code >= 2000) return clientSideError(code, message, target, words) ?? { ok: true, value: { ...stoppedAt('login', 'server-error', message, NO_TIMES, clientLines(target, words)), errorCode: code } };
   const login = LOGIN_ERROR_CODES.has(code);
+  // Line 1 is the session's bounds (boundedQuery): refused, the query was never sent.
+  if (line === '1' && !login) return { ok: false, error: `the server refused the session's bounds the mariadb client sets before the query (${words}); the query was not asked` };
+  const ended = login ? undefined : endedByServer(code, message, target.query, { lock: lockWaitSeconds(target.queryMs), statement: Number(seconds(target.queryMs)) });
+  if (ended) return { ok: true, value: { ...stoppedAt('query', 'query-timeout', ended.error, NO_TIMES, clientLines(target, words)), errorCode: code, waiting: ended.waiting } };
   return { ok: true, value: { ...stoppedAt(login ? 'login' : 'query', login ? 'login-refused' : 'server-error', message, NO_TIMES, clientLines(target, words)), errorCode: code } };
 };
 
@@ -279,7 +293,7 @@ const fallbackAttempts = (target: Target, checkTimeoutMs: number): Attempt<Mysql
   if (!target.login) return [greeting];
   const client: ClientTarget = {
     host: target.host, port: target.port, user: target.login.user, database: target.login.database, query: target.login.query,
-    connectMs: within(target.ms.connect + target.ms.greeting), totalMs: within(total(target.ms, true)),
+    connectMs: within(target.ms.connect + target.ms.greeting), queryMs: within(target.ms.query), totalMs: within(total(target.ms, true)),
   };
   const mariadb: Attempt<MysqlAnswer> = { type: 'command', tool: 'mariadb', alsoNeeds: ['timeout'], label: 'the mariadb client', script: clientScript(client), read: readClient(client), stdin: `${target.login.password}\n` };
   return [mariadb, greeting];

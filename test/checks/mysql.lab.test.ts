@@ -39,6 +39,15 @@ questions:
       - id: bash
         on: app-noforward
         mysql: { host: "\${vars.db_ip}" }
+  - id: locking
+    title: the app's locking read, on both paths
+    checks:
+      - id: locking-forwarded
+        on: app
+        mysql: { host: "\${vars.db_ip}", user: ${LAB_DB.user}, password: "\${vars.db_password}", database: ${LAB_DB.database}, query: ${LAB_DB.query}, timeouts: { query: 3s } }
+      - id: locking-client
+        on: app-noforward
+        mysql: { host: "\${vars.db_ip}", user: ${LAB_DB.user}, password: "\${vars.db_password}", database: ${LAB_DB.database}, query: ${LAB_DB.query}, timeouts: { query: 3s } }
 `;
 
 describeLab('the mysql kind in the lab', () => {
@@ -106,6 +115,31 @@ describeLab('the mysql kind in the lab', () => {
     const down = await run('mysql-down');
     expect(down.checks.query!.observed).toMatchObject({ state: 'refused', phase: 'connect' });
     expect(down.checks.bash!.observed).toMatchObject({ state: 'refused' });
+  });
+
+  /** The app's sessions still running a query on db, the lab's own holder aside. */
+  const appQueriesLeft = async (): Promise<string> =>
+    (await lab.exec('db', `mariadb --batch --skip-column-names -e "SELECT COUNT(*) FROM information_schema.processlist WHERE user = '${LAB_DB.user}' AND command = 'Query' AND info NOT LIKE '%runbook_lab_hold%'"`)).stdout.trim();
+
+  test('row-locked: on both paths the server ends the wait a second before the query\'s bound, in its own words, and no query is left waiting', async () => {
+    const { checks } = await run('row-locked');
+    const blocked = { state: 'query-timeout', phase: 'query', error_code: 1205, waiting: 'Lock wait timeout exceeded; try restarting transaction' };
+    expect(checks['locking-forwarded']!.observed).toMatchObject({ ...blocked, tool: 'ssh-forward' });
+    expect(checks['locking-client']!.observed).toMatchObject({ ...blocked, tool: 'mariadb' });
+    for (const id of ['locking-forwarded', 'locking-client']) {
+      expect(checks[id]!.observed['error'], id).toBe(`logged in, but ${LAB_DB.query} waited 2 s for a lock another session holds, the most its session allowed, and the server gave it up`);
+      expect(checks[id]!.durationMs, id).toBeLessThan(3000);
+    }
+    // Without its session's bounds, the host's client was ended by timeout, and InnoDB kept its
+    // query waiting for the row (up to innodb_lock_wait_timeout, 50 s), a slot of the account held.
+    expect(await appQueriesLeft()).toBe('0');
+  });
+
+  test('query-blocked: the host\'s client, which cannot cancel, has the server end the table lock\'s wait too', async () => {
+    const { checks } = await run('query-blocked');
+    expect(checks['locking-client']!.observed).toMatchObject({ state: 'query-timeout', error_code: 1205, tool: 'mariadb' });
+    expect(checks['locking-forwarded']!.observed).toMatchObject({ state: 'query-timeout', waiting: 'Waiting for table metadata lock', tool: 'ssh-forward' });
+    expect(await appQueriesLeft()).toBe('0');
   });
 
   test('the password went over the wire but appears nowhere in the report', async () => {

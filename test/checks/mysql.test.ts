@@ -102,7 +102,7 @@ describe('mysql: conversations recorded in the lab, replayed by a loopback serve
     const answer = await converse('healthy');
     expect(answer).toMatchObject({ state: 'answered', phase: 'done', errorCode: null, rows: 1, result: '1', serverVersion: expect.stringContaining('MariaDB') });
     expect(answer.times).toEqual({ connect: 1, greeting: expect.any(Number), login: expect.any(Number), query: expect.any(Number) });
-    expect(answer.transcript.join('\n')).toMatch(/greeting: \d+ bytes .*\nlogin: as app to appdb: accepted .*\nquery: SELECT 1: 1 row .*first value 1/);
+    expect(answer.transcript.join('\n')).toMatch(/greeting: \d+ bytes .*\nlogin: as app to appdb: accepted .*\nsession: row-lock waits end after \d+ s \(innodb_lock_wait_timeout\)\nquery: SELECT 1: 1 row .*first value 1/);
   });
 
   test('healthy, no user: greeted, and the login is said not to be tried', async () => {
@@ -135,14 +135,15 @@ describe('mysql: conversations recorded in the lab, replayed by a loopback serve
   });
 
   describe('query-blocked: the query waits for a table lock', () => {
-    const QUERY: MysqlLogin = { ...LOGIN, query: 'SELECT COUNT(*) FROM orders' };
+    const QUERY: MysqlLogin = { ...LOGIN, query: 'SELECT COUNT(*) FROM orders LOCK IN SHARE MODE' };
     /**
      * The lab's server answered the stalled query (1317, interrupted) only once the second
-     * connection had cancelled it: without that answer the replay stalls as the server did.
+     * connection had cancelled it: without that answer the replay stalls as the server did (the
+     * flights kept end with the query sent: greeting, login, the session's lock bound, the query).
      */
     const stalledFirst = () => {
       const recorded = loadConversation('query-blocked');
-      return { ...recorded, flights: recorded.flights.slice(0, 4) };
+      return { ...recorded, flights: recorded.flights.slice(0, 6) };
     };
     const blocked = async (budget = FAST, secondStream?: SecondStream) => {
       const server = await replayServer(stalledFirst(), loadConversation('query-blocked.second'));
@@ -160,7 +161,7 @@ describe('mysql: conversations recorded in the lab, replayed by a loopback serve
 
     test('a second connection asks what the query waits on, and cancels it', async () => {
       const { answer, sent } = await blocked();
-      expect(answer).toMatchObject({ state: 'query-timeout', phase: 'query', waiting: 'Waiting for table metadata lock', error: 'logged in, but SELECT COUNT(*) FROM orders did not return in 1000 ms' });
+      expect(answer).toMatchObject({ state: 'query-timeout', phase: 'query', waiting: 'Waiting for table metadata lock', error: 'logged in, but SELECT COUNT(*) FROM orders LOCK IN SHARE MODE did not return in 1000 ms' });
       const id = /connection id (\d+)/.exec(answer.transcript.join('\n'))?.[1];
       expect(answer.transcript.at(-1)).toBe(`server: connection ${id}'s query was "Waiting for table metadata lock"; cancelled it (KILL QUERY ${id})`);
       expect(sent).toContain(`SELECT state FROM information_schema.processlist WHERE id = ${id} AND command = 'Query'`);
@@ -181,6 +182,46 @@ describe('mysql: conversations recorded in the lab, replayed by a loopback serve
     });
   });
 
+  describe('row-locked: the query waits for a row another session\'s open transaction holds', () => {
+    const LOCKING: MysqlLogin = { ...LOGIN, query: 'SELECT COUNT(*) FROM orders LOCK IN SHARE MODE' };
+    /** Asking about a row lock's wait would show nothing of it ("Statistics"): the server's own 1205 says it. */
+    const neverAgain: SecondStream = () => {
+      throw new Error('no second connection is needed: the server said why');
+    };
+
+    const lockedOut = async (flights = loadConversation('row-locked').flights) => {
+      const server = await replayServer({ ...loadConversation('row-locked'), flights });
+      close = server.close;
+      const socket = connect({ host: '127.0.0.1', port: server.port });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const answer = await speakMysql(socket, { ms: 1, line: 'connect: open' }, LOCKING, (phase) => ({ ...FAST, query: 3000 })[phase], new AbortController().signal, neverAgain);
+      return { answer, sent: server.clientBytes().toString('latin1') };
+    };
+
+    test('its session gives row-lock waits up a second before the query\'s bound; the server\'s 1205 is a query-timeout waiting on a lock', async () => {
+      const { answer, sent } = await lockedOut();
+      expect(sent).toContain('SET SESSION innodb_lock_wait_timeout = 2');
+      expect(answer).toMatchObject({
+        state: 'query-timeout', phase: 'query', errorCode: 1205, waiting: 'Lock wait timeout exceeded; try restarting transaction',
+        error: 'logged in, but SELECT COUNT(*) FROM orders LOCK IN SHARE MODE waited 2 s for a lock another session holds, the most its session allowed, and the server gave it up',
+      });
+      expect(answer.transcript.slice(-2)).toEqual([
+        'session: row-lock waits end after 2 s (innodb_lock_wait_timeout)',
+        'query: SELECT COUNT(*) FROM orders LOCK IN SHARE MODE: ERROR 1205 (HY000): Lock wait timeout exceeded; try restarting transaction',
+      ]);
+    });
+
+    test('a server that refuses the bound is noted, and the query is asked all the same', async () => {
+      // The lab's flights with the bound's OK packet swapped for MariaDB's 1193 (no such variable: InnoDB left out).
+      const refused = errorPacket(1, 1193, 'HY000', "Unknown system variable 'innodb_lock_wait_timeout'");
+      const flights = loadConversation('row-locked').flights.map((flight, index) => (index === 4 ? { ...flight, hex: refused } : flight));
+      const { answer } = await lockedOut(flights);
+      expect(answer.transcript).toContain("session: SET SESSION innodb_lock_wait_timeout = 2: Unknown system variable 'innodb_lock_wait_timeout'; a row lock the query waits for shows only as its state");
+      // The query still ran: the recording's own answer to it came.
+      expect(answer).toMatchObject({ state: 'query-timeout', errorCode: 1205, error: 'logged in, but SELECT COUNT(*) FROM orders LOCK IN SHARE MODE waited for a lock another session holds until the server gave it up' });
+    });
+  });
+
   test('an interruption ends the wait at once', async () => {
     const server = await replayServer(loadConversation('mysql-hung'));
     close = server.close;
@@ -192,6 +233,12 @@ describe('mysql: conversations recorded in the lab, replayed by a loopback serve
     expect(answer.error).toBe('interrupted before the server answered');
   });
 });
+
+/** A MySQL error packet (0xff, the code, '#', the SQLSTATE, the message), as hex. */
+const errorPacket = (sequence: number, code: number, sqlState: string, message: string): string => {
+  const body = Buffer.concat([Buffer.from([0xff, code & 0xff, code >> 8]), Buffer.from(`#${sqlState}${message}`, 'latin1')]);
+  return Buffer.concat([Buffer.from([body.length & 0xff, (body.length >> 8) & 0xff, body.length >> 16, sequence]), body]).toString('hex');
+};
 
 /** What the transport says where sshd refuses forwarding (AllowTcpForwarding no). */
 const refusesForwarding = () => Promise.resolve({ failure: 'prohibited' as const, message: 'sshd refuses TCP forwarding (administratively prohibited: open failed)', durationMs: 2, via: 'ssh -W' });
@@ -241,6 +288,51 @@ describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded 
       records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
     }));
     expect(observation.fields).toMatchObject({ state: 'login-refused', phase: 'greeting', error_code: 1040, error: 'Too many connections', tool: 'mariadb' });
+  });
+
+  test.each([
+    ['query-blocked', 'a table lock (LOCK TABLES)'],
+    ['row-locked', 'a row lock (a transaction left open)'],
+  ])('%s: the host\'s client, which cannot cancel, has the server end the wait for %s itself (1205)', async (scenario) => {
+    const { observation, unused } = await observeFallback(`${scenario}.fallback.txt`);
+    expect(unused).toBe(0);
+    expect(observation.fields).toMatchObject({
+      state: 'query-timeout', phase: 'query', error_code: 1205, waiting: 'Lock wait timeout exceeded; try restarting transaction', tool: 'mariadb',
+      error: 'logged in, but SELECT COUNT(*) FROM orders LOCK IN SHARE MODE waited 2 s for a lock another session holds, the most its session allowed, and the server gave it up',
+    });
+  });
+
+  test('the host\'s client sets its session\'s bounds on line 1, before the query: every lock wait, and MariaDB\'s statement bound', async () => {
+    const fixture = loadFixture('mysql/row-locked.fallback.txt');
+    const scripts: string[] = [];
+    const context = {
+      ...replayContext(fixture),
+      run: (script: string) => {
+        scripts.push(script);
+        return Promise.resolve(fixture.records[0]!.outcome);
+      },
+      connect: refusesForwarding,
+    };
+    await (mysqlCheck as unknown as CheckKind<unknown>).observe(fixture.spec, context);
+    expect(scripts[0]).toContain(`-e 'SET SESSION lock_wait_timeout = 2, innodb_lock_wait_timeout = 2 /*M!100100 , max_statement_time = 3 */;\nSELECT COUNT(*) FROM orders LOCK IN SHARE MODE'`);
+  });
+
+  test('MariaDB\'s statement bound ends a query that waits on no lock: a query-timeout with nothing known of its wait', async () => {
+    const stderr = 'ERROR 1969 (70100) at line 2: Query execution was interrupted (max_statement_time exceeded)\n';
+    const { observation } = await observeFallback('row-locked.fallback.txt', (fixture) => ({
+      ...fixture,
+      records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
+    }));
+    expect(observation.fields).toMatchObject({ state: 'query-timeout', error_code: 1969, waiting: '', error: 'logged in, but SELECT COUNT(*) FROM orders LOCK IN SHARE MODE did not return in 3 s, and the server ended it (max_statement_time)' });
+  });
+
+  test('a server that refuses the bounds on line 1 never got the query: the check could not ask', async () => {
+    const stderr = "ERROR 1193 (HY000) at line 1: Unknown system variable 'innodb_lock_wait_timeout'\n";
+    const { observation } = await observeFallback('row-locked.fallback.txt', (fixture) => ({
+      ...fixture,
+      records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
+    }));
+    expect(observation.error).toContain("the server refused the session's bounds the mariadb client sets before the query (ERROR 1193 (HY000): Unknown system variable 'innodb_lock_wait_timeout'); the query was not asked");
   });
 
   test('no client installed: bash reads the greeting, mariadb is a missing tool, and a login that could not be tried is an error', async () => {

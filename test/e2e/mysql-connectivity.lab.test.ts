@@ -102,13 +102,26 @@ describeLab('the shipped mysql-connectivity runbook tells the truth in every fau
 
   test('query-blocked: names the wait in the server\'s words, and leaves no query of the app\'s waiting behind the lock', async () => {
     const { findings, result } = await findingsIn('query-blocked');
-    expect(findings['query-blocked']!.message).toMatch(/the server shows it as "Waiting for table metadata lock" \(logged in, but SELECT COUNT\(\*\) FROM orders did not return in 5000 ms\)/);
+    expect(findings['query-blocked']!.message).toContain(`the server shows it as "Waiting for table metadata lock" (logged in, but ${LAB_DB.query} did not return in 5000 ms)`);
     const query = result.report!.questions.flatMap((q) => q.checks).find((c) => c.id === 'client-query')!;
     expect(query.evidence[0]!.stdout.text).toMatch(/server: connection (\d+)'s query was "Waiting for table metadata lock"; cancelled it \(KILL QUERY \1\)/);
     // Without the cancel, the query would wait inside the server until the lock is gone: one more
     // session queued behind it at every run.
     const waiting = await lab.exec('db', `mariadb --batch --skip-column-names -e "SELECT COUNT(*) FROM information_schema.processlist WHERE user = '${LAB_DB.user}' AND state LIKE 'Waiting%'"`);
     expect(waiting.stdout.trim()).toBe('0');
+  });
+
+  test('row-locked: a row lock is named a lock in the server\'s words, not a slow query, and the server ends the wait', async () => {
+    const { findings, result } = await findingsIn('row-locked');
+    // The process list would have said "Statistics" (MariaDB) for this wait: the session's own
+    // innodb_lock_wait_timeout, set a second short of the query's bound, makes the server say it.
+    expect(findings['query-blocked']!.message).toContain(`the server shows it as "Lock wait timeout exceeded; try restarting transaction" (logged in, but ${LAB_DB.query} waited 4 s for a lock`);
+    expect(findings['query-slow']).toBeUndefined();
+    const query = result.report!.questions.flatMap((q) => q.checks).find((c) => c.id === 'client-query')!;
+    expect(query.evidence[0]!.stdout.text).toContain('session: row-lock waits end after 4 s (innodb_lock_wait_timeout)');
+    expect(query.durationMs).toBeLessThan(5000);
+    const left = await lab.exec('db', `mariadb --batch --skip-column-names -e "SELECT COUNT(*) FROM information_schema.processlist WHERE user = '${LAB_DB.user}' AND command = 'Query' AND info NOT LIKE '%runbook_lab_hold%'"`);
+    expect(left.stdout.trim()).toBe('0');
   });
 
   test('the human report of a new fault shows the finding and where the conversation stopped, and no password', async () => {

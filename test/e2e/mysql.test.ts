@@ -70,7 +70,7 @@ describe('mysql through the CLI, against replayed lab conversations', () => {
     expect(checks['too-many-connections-query']).toMatchObject({ status: 'fail', observed: { state: 'login-refused', error_code: 1040 } });
     expect(checks['port-22-greeting-query']).toMatchObject({ status: 'fail', observed: { state: 'not-mysql' } });
     expect(checks['refused-query']).toMatchObject({ status: 'fail', observed: { state: 'refused', phase: 'connect', greeting_ms: null } });
-    expect(checks['healthy-query']!.evidence[0]!.stdout.text).toMatch(/^connect: open .*\ngreeting: \d+ bytes .*MariaDB.*\nlogin: as app to appdb: accepted .*\nquery: SELECT 1: 1 row/);
+    expect(checks['healthy-query']!.evidence[0]!.stdout.text).toMatch(/^connect: open .*\ngreeting: \d+ bytes .*MariaDB.*\nlogin: as app to appdb: accepted .*\nsession: row-lock waits end after 4 s \(innodb_lock_wait_timeout\)\nquery: SELECT 1: 1 row/);
     expect(result.report!.diagnosis.map((finding) => [finding.id, finding.message])).toEqual([
       ['service-hung', 'TCP accepted, no greeting: TCP was accepted but no greeting came in 500 ms'],
       ['access-denied', "login refused: Access denied for user 'app'@'10.200.0.216' (using password: YES)"],
@@ -98,9 +98,10 @@ describe('mysql through the CLI, against replayed lab conversations', () => {
 
   test('a query held by a lock: the check asks the server what it waits on, cancels it, and a rule names the lock', async () => {
     // The lab's server answered the stalled query only once it was cancelled: without that answer
-    // the replay stalls as the server did. The second connection is the one that asked and cancelled.
+    // the replay stalls as the server did (its flights end with the query sent: greeting, login,
+    // the session's lock bound, the query). The second connection is the one that asked and cancelled.
     const recorded = loadConversation('query-blocked');
-    const server = await replayServer({ ...recorded, flights: recorded.flights.slice(0, 4) }, loadConversation('query-blocked.second'));
+    const server = await replayServer({ ...recorded, flights: recorded.flights.slice(0, 6) }, loadConversation('query-blocked.second'));
     closers.push(server.close);
     const yaml = `version: 1
 title: a query held by a lock
@@ -113,7 +114,7 @@ questions:
     checks:
       - id: orders
         on: app
-        mysql: { host: 127.0.0.1, port: ${server.port}, user: app, password: "\${vars.db_password}", database: appdb, query: "SELECT COUNT(*) FROM orders", timeouts: { query: 300ms } }
+        mysql: { host: 127.0.0.1, port: ${server.port}, user: app, password: "\${vars.db_password}", database: appdb, query: "SELECT COUNT(*) FROM orders LOCK IN SHARE MODE", timeouts: { query: 300ms } }
 diagnosis:
   - id: query-blocked
     when: { check: orders, field: waiting, matches: { regex: "[Ll]ock" } }
@@ -123,7 +124,7 @@ diagnosis:
     expect(result.exitCode, result.stderr).toBe(1);
     const orders = result.report!.questions[0]!.checks[0]!;
     expect(orders).toMatchObject({ status: 'fail', observed: { state: 'query-timeout', phase: 'query', waiting: 'Waiting for table metadata lock' } });
-    expect(orders.evidence[0]!.stdout.text).toMatch(/\nquery: logged in, but SELECT COUNT\(\*\) FROM orders did not return in 300 ms\nserver: connection (\d+)'s query was "Waiting for table metadata lock"; cancelled it \(KILL QUERY \1\)$/);
+    expect(orders.evidence[0]!.stdout.text).toMatch(/\nquery: logged in, but SELECT COUNT\(\*\) FROM orders LOCK IN SHARE MODE did not return in 300 ms\nserver: connection (\d+)'s query was "Waiting for table metadata lock"; cancelled it \(KILL QUERY \1\)$/);
     expect(server.clientBytes().toString('latin1')).toMatch(/KILL QUERY \d+/);
     expect(result.report!.diagnosis.map((finding) => [finding.id, finding.message])).toEqual([['query-blocked', 'the query waits: Waiting for table metadata lock']]);
   });

@@ -62,8 +62,8 @@ describe('the recordings of the shipped runbook in every lab scenario', () => {
     // A stream's bytes are recorded as counts, not as what was sent: its step says what the probe spoke.
     const result = await runbook(ROOT, ['run', 'mysql-connectivity.yaml', '--replay', join(RECORDINGS, 'healthy'), '--var', 'db_user=root', '--only', 'database-answers', '--quiet']);
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toContain('the recording holds no answer to a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as root to appdb, SELECT COUNT(*) FROM orders on client for check client-query');
-    expect(result.stdout).toContain('not asked in this replay: a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as app to appdb, SELECT COUNT(*) FROM orders of check client-query');
+    expect(result.stdout).toContain('the recording holds no answer to a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as root to appdb, SELECT COUNT(*) FROM orders LOCK IN SHARE MODE on client for check client-query');
+    expect(result.stdout).toContain('not asked in this replay: a stream to 10.200.0.82:3306 for MySQL to 10.200.0.82:3306 over ssh -W (a socket when local): greeting, login as app to appdb, SELECT COUNT(*) FROM orders LOCK IN SHARE MODE of check client-query');
   });
 
   test('a capture runbook stopped once its trigger ended reads "stopped by runbook", not as if something killed it', async () => {

@@ -37,6 +37,7 @@ export const ARTICLE_EXPECTED: Readonly<Record<Scenario, ArticleExpectation>> = 
   'too-many-connections': { exitCode: 1, questions: silentDatabase, findings: ['too-many-connections'] },
   'user-connection-limit': { exitCode: 1, questions: silentDatabase, findings: ['user-connection-limit'] },
   'query-blocked': { exitCode: 1, questions: silentDatabase, findings: ['query-blocked'] },
+  'row-locked': { exitCode: 1, questions: silentDatabase, findings: ['query-blocked'] },
 };
 
 /**

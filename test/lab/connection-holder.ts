@@ -2,6 +2,8 @@
 // - too-many-connections: max_connections lowered to N with N held, so app's next login gets 1040;
 // - user-connection-limit: the app account's MAX_USER_CONNECTIONS set to N with N held: 1226;
 // - query-blocked: one session holds LOCK TABLES orders WRITE, so the app's query waits.
+// - row-locked: one session updated a row of orders in a transaction it keeps open: the app's
+//   locking read waits for that row.
 // The sessions belong to one process the lab starts and records (PID + start time), like mysqld,
 // so teardown finds it too.
 import { join } from 'node:path';
@@ -19,7 +21,12 @@ const SCRIPT = fileURLToPath(new URL('./hold-connections.sh', import.meta.url));
 // Held sessions are found by their query text. The lab's own queries only quote it, so their
 // text never equals it.
 const HOLD_QUERY = 'SELECT SLEEP(86400) AS runbook_lab_hold';
-const LOCK_TABLE = `LOCK TABLES ${LAB_DB.table} WRITE`;
+/** How a holder takes each lock, before it sleeps holding it. */
+const TAKE_LOCK: Readonly<Record<NonNullable<HeldSessions['lock']>, string>> = {
+  table: `LOCK TABLES ${LAB_DB.table} WRITE`,
+  // An UPDATE that changes nothing still locks the row it reads, until the transaction ends.
+  row: `BEGIN; UPDATE ${LAB_DB.table} SET item = item WHERE id = 1`,
+};
 const APP_ACCOUNT = `'${LAB_DB.user}'@'%'`;
 
 async function heldSessionIds(db: HostRecord): Promise<string[]> {
@@ -53,7 +60,7 @@ async function waitHeld(db: HostRecord, count: number, alive: () => boolean, tim
 /** The recorded holder still holds what `wanted` asks for, and its limit is still in place. */
 export async function holding(db: HostRecord, record: HolderRecord, wanted: HeldSessions): Promise<boolean> {
   const { held } = record;
-  if (held.count !== wanted.count || held.exhausts !== wanted.exhausts || held.lockTable !== wanted.lockTable || !isAlive(record.holder)) return false;
+  if (held.count !== wanted.count || held.exhausts !== wanted.exhausts || held.lock !== wanted.lock || !isAlive(record.holder)) return false;
   if ((await heldSessionIds(db)).length !== held.count) return false;
   return held.exhausts === null || (await currentLimit(db, held.exhausts)) === held.count;
 }
@@ -64,7 +71,7 @@ export async function holdConnections(db: HostRecord, held: HeldSessions, rememb
   // one: set first, it still lets the holder's `count` logins in.
   if (held.exhausts === 'max_user_connections') await setLimit(db, held.exhausts, held.count);
   const logPath = join(db.dir, 'hold-connections.log');
-  const query = held.lockTable ? `${LOCK_TABLE}; ${HOLD_QUERY}` : HOLD_QUERY;
+  const query = held.lock === null ? HOLD_QUERY : `${TAKE_LOCK[held.lock]}; ${HOLD_QUERY}`;
   const launcher = launchDetached([...enterHost(db), '/bin/bash', SCRIPT, String(held.count), LAB_DB.user, LAB_DB.database, query],
     logPath, { MYSQL_PWD: LAB_DB.password });
   const record: HolderRecord = { launcher, holder: await waitForChild(launcher, 5000), held, limitBefore };

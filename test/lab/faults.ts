@@ -20,7 +20,8 @@ export type ArticleScenario =
   | 'database-missing'
   | 'too-many-connections'
   | 'user-connection-limit'
-  | 'query-blocked';
+  | 'query-blocked'
+  | 'row-locked';
 
 /** web-service.yaml's: nginx on db in front of an upstream, asked from app. */
 export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered' | 'web-port-rejected';
@@ -59,8 +60,12 @@ export interface HeldSessions {
    * `count`), the app account's own (its MAX_USER_CONNECTIONS set to `count`), or (null) neither.
    */
   exhausts: 'max_connections' | 'max_user_connections' | null;
-  /** They hold a write lock on the app's table (LOCK TABLES ... WRITE), so its queries wait. */
-  lockTable: boolean;
+  /**
+   * What they lock, so that the app's query waits: its whole table (LOCK TABLES ... WRITE, a
+   * metadata lock the process list names), one of its rows (a transaction left open after an
+   * UPDATE: InnoDB's row lock, which the process list does not name), or (null) nothing.
+   */
+  lock: 'table' | 'row' | null;
 }
 
 /** What the app account can do once it is found: log in, nothing (locked), or only change its password. */
@@ -126,11 +131,14 @@ const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
   'password-expired': { ...HEALTHY, appAccountState: 'password-expired' },
   'database-missing': { ...HEALTHY, appDatabase: false },
   // Ten is enough: MariaDB keeps one more slot for SUPER (the lab's root), none for app.
-  'too-many-connections': { ...HEALTHY, heldSessions: { count: 10, exhausts: 'max_connections', lockTable: false } },
+  'too-many-connections': { ...HEALTHY, heldSessions: { count: 10, exhausts: 'max_connections', lock: null } },
   // The server has slots to spare; the app account has used its own two.
-  'user-connection-limit': { ...HEALTHY, heldSessions: { count: 2, exhausts: 'max_user_connections', lockTable: false } },
+  'user-connection-limit': { ...HEALTHY, heldSessions: { count: 2, exhausts: 'max_user_connections', lock: null } },
   // A session holds LOCK TABLES orders WRITE: the app logs in, and its query waits for the lock.
-  'query-blocked': { ...HEALTHY, heldSessions: { count: 1, exhausts: null, lockTable: true } },
+  'query-blocked': { ...HEALTHY, heldSessions: { count: 1, exhausts: null, lock: 'table' } },
+  // A session updated a row of the app's table and left its transaction open: the app's locking
+  // read waits for that row.
+  'row-locked': { ...HEALTHY, heldSessions: { count: 1, exhausts: null, lock: 'row' } },
 };
 
 const WEB_FAULTS: Readonly<Record<WebScenario, Fault>> = {

@@ -67,10 +67,10 @@ function mariadbResult(exitCode: number, stderr: string): string {
 /** app: log in to db as the app and run its query; "ok" or the words of mariadbResult. */
 export async function appLogin(sshConfigPath: string): Promise<string> {
   // --connect-timeout: without it a filtered port hangs for the kernel's SYN retries (minutes).
-  // lock_wait_timeout: a table lock would hold the query for a day (MariaDB's default); 2 s ends
-  // it with 1205, the lock's own words.
+  // lock_wait_timeout: a table lock would hold the query for a day (MariaDB's default), a row lock
+  // for 50 s (innodb_lock_wait_timeout); 2 s ends either with 1205, the lock's own words.
   const login = await sshRun(sshConfigPath, 'app', `MYSQL_PWD='${LAB_DB.password}' mariadb --connect-timeout=2 `
-    + `-h ${DB} -u ${LAB_DB.user} ${LAB_DB.database} -e 'SET SESSION lock_wait_timeout = 2; ${LAB_DB.query}'`);
+    + `-h ${DB} -u ${LAB_DB.user} ${LAB_DB.database} -e 'SET SESSION lock_wait_timeout = 2, innodb_lock_wait_timeout = 2; ${LAB_DB.query}'`);
   return mariadbResult(login.exitCode, login.stderr);
 }
 

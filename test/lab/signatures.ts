@@ -43,4 +43,6 @@ export const SIGNATURES: Readonly<Record<ArticleScenario, Observation>> = {
   'user-connection-limit': { ...HEALTHY, mariadb: 'ERROR 1226 (42000)' },
   // The app's query waits for the table lock until the client's lock_wait_timeout (probes.ts).
   'query-blocked': { ...HEALTHY, mariadb: 'ERROR 1205 (HY000)' },
+  // The same for the row, until innodb_lock_wait_timeout.
+  'row-locked': { ...HEALTHY, mariadb: 'ERROR 1205 (HY000)' },
 };

@@ -38,9 +38,11 @@ export const LAB_DB = {
   user: 'app',
   password: 'app-Lab-pw-4c1e',
   database: 'appdb',
-  /** A table of the app's, with two rows: what its query reads (query-blocked locks it). */
+  /** A table of the app's, with two rows: what its query reads (query-blocked locks it, row-locked one of its rows). */
   table: 'orders',
-  query: 'SELECT COUNT(*) FROM orders',
+  // A locking read, as an app reads what it is about to change: a row another transaction holds
+  // stops it, where a plain SELECT reads the row's last committed version and never waits.
+  query: 'SELECT COUNT(*) FROM orders LOCK IN SHARE MODE',
 } as const;
 
 /** Every lab sshd also listens here, where TCP forwarding (ssh -W, -L) is refused. */

@@ -10,6 +10,7 @@ import { readFirstPacket } from './mysql-packets.js';
 import { StreamTap } from './stream-tap.js';
 import { queryWithin, quitWithin, within } from './mysql-wait.js';
 import { type SecondStream, settleStalledQuery, STALLED_QUERY_LEAST_MS } from './mysql-stalled.js';
+import { endedByServer, lockWaitSeconds, rowLockBound } from './mysql-lock-wait.js';
 import { counted } from '../../model/counted.js';
 
 export interface MysqlLogin {
@@ -139,7 +140,30 @@ class Conversation {
     return this.query(connection, login, budget);
   }
 
+  /**
+   * The session's row-lock waits end a second before the query's bound (mysql-lock-wait.ts): the
+   * seconds set, null where the server refused (noted: the query is asked all the same), or the
+   * answer where the server did not answer even that.
+   */
+  private async boundRowLocks(connection: Connection, login: MysqlLogin, budget: PhaseBudget): Promise<{ readonly lock: number | null } | { readonly stop: MysqlAnswer }> {
+    const budgetMs = budget('query');
+    const seconds = lockWaitSeconds(budgetMs);
+    const sql = rowLockBound(seconds);
+    const result = await queryWithin(connection, sql, budgetMs, this.signal);
+    if ('aborted' in result) return { stop: this.interrupted('query') };
+    if ('timedOut' in result) return { stop: await this.stalled(login, `logged in, but ${sql} did not return in ${budgetMs} ms`, budget('stalled')) };
+    const { error } = result.value;
+    if (error) {
+      this.lines.push(`session: ${sql}: ${error.message}; a row lock the query waits for shows only as its state`);
+      return { lock: null };
+    }
+    this.lines.push(`session: row-lock waits end after ${seconds} s (innodb_lock_wait_timeout)`);
+    return { lock: seconds };
+  }
+
   private async query(connection: Connection, login: MysqlLogin, budget: PhaseBudget): Promise<MysqlAnswer> {
+    const bound = await this.boundRowLocks(connection, login, budget);
+    if ('stop' in bound) return bound.stop;
     const sql = login.query;
     const budgetMs = budget('query');
     const started = performance.now();
@@ -147,7 +171,7 @@ class Conversation {
     this.times = { ...this.times, query: since(started) };
     if ('aborted' in result) return this.interrupted('query');
     if ('timedOut' in result) return this.stalled(login, `logged in, but ${sql} did not return in ${budgetMs} ms`, budget('stalled'));
-    if (result.value.error) return this.serverSaidNo('query', result.value.error, sql);
+    if (result.value.error) return this.endedOrSaidNo(result.value.error, sql, bound.lock);
     const rows = Array.isArray(result.value.rows) ? (result.value.rows as unknown[][]) : [];
     const first = cellText(rows[0]?.[0]);
     this.lines.push(`query: ${sql}: ${counted(rows.length, 'row')} in ${String(this.times.query)} ms${rows.length > 0 ? `, first value ${first}` : ''}`);
@@ -167,10 +191,19 @@ class Conversation {
     return { ...answer, waiting: settled.waiting };
   }
 
+  /** The query's error: the server ending a lock wait (query-timeout, in its own words), or any other. */
+  private endedOrSaidNo(error: QueryError & { sqlMessage?: string }, sql: string, lock: number | null): MysqlAnswer {
+    const code = serverCode(error);
+    const message = error.sqlMessage ?? error.message;
+    const ended = code === null ? undefined : endedByServer(code, message, sql, { lock });
+    if (code === null || !ended) return this.serverSaidNo('query', error, sql);
+    this.lines.push(`query: ${sql}: ${serverWords(code, error.sqlState ?? null, message)}`);
+    return { ...stoppedAt('query', 'query-timeout', ended.error, this.times, this.lines), errorCode: code, waiting: ended.waiting };
+  }
+
   /** A server error has a code; anything else (a lost connection, an unsupported plugin) has none. */
   private serverSaidNo(phase: 'login' | 'query', error: QueryError & { sqlMessage?: string }, what: string): MysqlAnswer {
-    // mysql2 sets sqlMessage only for the server's own error packets.
-    const code = typeof error.errno === 'number' && error.sqlMessage !== undefined ? error.errno : null;
+    const code = serverCode(error);
     const message = code === null ? error.message : (error.sqlMessage ?? error.message);
     const words = code === null ? message : serverWords(code, error.sqlState ?? null, message);
     this.lines.push(`${phase}: ${what}: ${words}`);
@@ -188,6 +221,10 @@ class Conversation {
     this.tap.destroy();
   }
 }
+
+/** The server's code for its own error packet; null for anything else (mysql2 sets sqlMessage only for those). */
+const serverCode = (error: QueryError & { sqlMessage?: string }): number | null =>
+  typeof error.errno === 'number' && error.sqlMessage !== undefined ? error.errno : null;
 
 const cellText = (value: unknown): string => {
   if (value === undefined) return '';
