@@ -154,7 +154,7 @@ class Conversation {
     if ('timedOut' in result) return { stop: await this.stalled(login, `logged in, but ${sql} did not return in ${budgetMs} ms`, budget('stalled')) };
     const { error } = result.value;
     if (error) {
-      this.lines.push(`session: ${sql}: ${error.message}; a row lock the query waits for shows only as its state`);
+      this.lines.push(`session: ${sql}: ${error.message} (row-lock waits keep the server's own bound)`);
       return { lock: null };
     }
     this.lines.push(`session: row-lock waits end after ${seconds} s (innodb_lock_wait_timeout)`);
