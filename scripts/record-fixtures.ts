@@ -1,4 +1,4 @@
-// npm run record:fixtures (as root): brings the namespace lab up, runs the shipped
+// npm run record:fixtures [-- SCENARIO...] (as root): brings the namespace lab up, runs the shipped
 // mysql-connectivity runbook in every lab scenario with --record into
 // test/fixtures/recordings/<scenario>/, writes each expect.yaml from the verdicts and findings the
 // lab test holds true (test/helpers/article-scenarios.ts), and takes the lab down. The fast test
@@ -19,12 +19,20 @@ const expectYaml = (scenario: (typeof SCENARIOS)[number]): string => {
   return `# what replaying this recording must give (runbook test): the lab scenario ${scenario}, as\n# test/helpers/article-scenarios.ts holds it true. Written by npm run record:fixtures.\n\n${stringify(data)}`;
 };
 
+/** The scenarios named after `--` (npm run record:fixtures -- host-blocked), or every one. */
+const scenariosAsked = (): (typeof SCENARIOS)[number][] => {
+  const named = process.argv.slice(2);
+  const unknown = named.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`record:fixtures: no lab scenario ${unknown.join(', ')}; the scenarios are ${SCENARIOS.join(', ')}`);
+  return named.length > 0 ? (named as (typeof SCENARIOS)[number][]) : [...SCENARIOS];
+};
+
 const main = async (): Promise<void> => {
   if (process.getuid?.() !== 0) throw new Error('record:fixtures needs the namespace lab: run it as root');
   const { startLab } = await import('../test/lab/lab.js');
   const lab = await startLab({ waitMs: 120_000 });
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenariosAsked()) {
       await lab.setScenario(scenario);
       const dir = join(FIXTURES, scenario);
       mkdirSync(dir, { recursive: true });

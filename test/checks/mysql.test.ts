@@ -128,6 +128,11 @@ describe('mysql: conversations recorded in the lab, replayed by a loopback serve
     expect(answer).toMatchObject({ state: 'login-refused', phase: 'login', errorCode: 1040, error: 'Too many connections' });
   });
 
+  test('host-blocked: an error packet instead of the greeting, 1129 naming the host the server blocked', async () => {
+    const answer = await converse('host-blocked');
+    expect(answer).toMatchObject({ state: 'login-refused', phase: 'greeting', errorCode: 1129, error: "Host '10.200.0.216' is blocked because of many connection errors; unblock with 'mariadb-admin flush-hosts'" });
+  });
+
   test('port 22: sshd\'s banner is not MySQL', async () => {
     const answer = await converse('port-22.greeting');
     expect(answer).toMatchObject({ state: 'not-mysql', phase: 'greeting' });
@@ -262,6 +267,8 @@ describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded 
     ['mysql-hung', { state: 'no-greeting', phase: 'greeting', error_code: 2013, tool: 'mariadb' }],
     ['mysql-down', { state: 'refused', phase: 'connect', tool: 'mariadb' }],
     ['port-filtered', { state: 'filtered', phase: 'connect', tool: 'mariadb' }],
+    // The server's refusal comes where the client waits for the greeting, inside its own 2002.
+    ['host-blocked', { state: 'login-refused', phase: 'greeting', error_code: 1129, tool: 'mariadb' }],
   ])('%s: the mariadb client', async (scenario, fields) => {
     const { observation, unused } = await observeFallback(`${scenario}.fallback.txt`);
     expect(unused).toBe(0);

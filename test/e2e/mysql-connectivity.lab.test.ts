@@ -124,6 +124,15 @@ describeLab('the shipped mysql-connectivity runbook tells the truth in every fau
     expect(left.stdout.trim()).toBe('0');
   });
 
+  test('host-blocked: TCP is open to every probe, and the server refuses the app\'s host before greeting it (1129)', async () => {
+    const { findings, result } = await findingsIn('host-blocked');
+    expect(findings['host-blocked']!.message).toMatch(/^the database refuses every connection from the app's host, before its greeting: "Host '[^']+' is blocked because of many connection errors.*" \(1129\)/);
+    expect(findings['host-blocked']!.hint).toContain('FLUSH HOSTS');
+    const query = result.report!.questions.flatMap((q) => q.checks).find((c) => c.id === 'client-query')!;
+    expect(query.observed).toMatchObject({ state: 'login-refused', phase: 'greeting', error_code: 1129 });
+    expect(result.exitCode).toBe(1);
+  });
+
   test('the human report of a new fault shows the finding and where the conversation stopped, and no password', async () => {
     const { result } = await findingsIn('access-denied', true);
     expect(result.stdout).toMatch(/FAIL +database-answers/);

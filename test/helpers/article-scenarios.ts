@@ -38,6 +38,7 @@ export const ARTICLE_EXPECTED: Readonly<Record<Scenario, ArticleExpectation>> = 
   'user-connection-limit': { exitCode: 1, questions: silentDatabase, findings: ['user-connection-limit'] },
   'query-blocked': { exitCode: 1, questions: silentDatabase, findings: ['query-blocked'] },
   'row-locked': { exitCode: 1, questions: silentDatabase, findings: ['query-blocked'] },
+  'host-blocked': { exitCode: 1, questions: silentDatabase, findings: ['host-blocked'] },
 };
 
 /**

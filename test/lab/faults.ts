@@ -21,7 +21,8 @@ export type ArticleScenario =
   | 'too-many-connections'
   | 'user-connection-limit'
   | 'query-blocked'
-  | 'row-locked';
+  | 'row-locked'
+  | 'host-blocked';
 
 /** web-service.yaml's: nginx on db in front of an upstream, asked from app. */
 export type WebScenario = 'web-healthy' | 'nginx-down' | 'nginx-bind-localhost' | 'nginx-wrong-port' | 'upstream-down' | 'cert-expired' | 'web-port-filtered' | 'web-port-rejected';
@@ -95,10 +96,26 @@ export interface Fault {
   dnsNotAsked: boolean;
   /** A second address of db's, on its eth0 (the app never connects to it); null: db has only its own. */
   dbSecondAddress: string | null;
+  /**
+   * app blocked by mysqld (1129): as many connections from app that never log in as
+   * max_connect_errors allows, made once mysqld runs with the arguments that count them
+   * (HOST_BLOCKING_ARGS).
+   */
+  appHostBlocked: boolean;
 }
+
+/** How many connections in a row from one host may end without a login before mysqld blocks it. */
+export const MAX_CONNECT_ERRORS = 3;
+
+/**
+ * MariaDB counts a host's failed connections only while it resolves names (LAB-NOTES: with
+ * skip-name-resolve, the lab's default, it blocked nothing); the lab's /etc/hosts names app.
+ */
+const HOST_BLOCKING_ARGS = ['--skip-name-resolve=0', `--max-connect-errors=${MAX_CONNECT_ERRORS}`] as const;
 
 const HEALTHY: Fault = {
   mysqldArgs: [], mysqldFrozen: false, appAccountHost: '%', appAccountState: 'usable', appDatabase: true, heldSessions: null, dbRules: [], toolsMissing: false, web: null, dns: null, dnsNotAsked: false, dbSecondAddress: null,
+  appHostBlocked: false,
 };
 
 /** db's second address in bind-other-address: on the lab's segment, and no host's own. */
@@ -139,6 +156,9 @@ const ARTICLE_FAULTS: Readonly<Record<ArticleScenario, Fault>> = {
   // A session updated a row of the app's table and left its transaction open: the app's locking
   // read waits for that row.
   'row-locked': { ...HEALTHY, heldSessions: { count: 1, exhausts: null, lock: 'row' } },
+  // app's connections that never logged in (a TCP health check, nc -z, nmap) reached
+  // max_connect_errors: mysqld refuses app before its greeting, the app's own logins included.
+  'host-blocked': { ...HEALTHY, mysqldArgs: HOST_BLOCKING_ARGS, appHostBlocked: true },
 };
 
 const WEB_FAULTS: Readonly<Record<WebScenario, Fault>> = {

@@ -61,17 +61,18 @@ describeLab('namespace lab', () => {
   test('the database faults follow each other in any order, and come back after a db restart', async () => {
     const login = (): Promise<string> => appLogin(the().sshConfigPath);
     // A lock held while the database is dropped, one holder for another (a table's lock for a
-    // row's and back), an account's host and its state changed together, and each through a
-    // restart of mysqld.
+    // row's and back), an account's host and its state changed together, a blocked host let in
+    // again by the next mysqld, and each through a restart of mysqld.
     const order: Scenario[] = ['mysql-hung', 'too-many-connections', 'access-denied', 'mysql-down', 'access-denied',
       'mysql-hung', 'too-many-connections', 'mysql-hung', 'wrong-port', 'too-many-connections', 'query-blocked', 'database-missing',
       'query-blocked', 'row-locked', 'query-blocked', 'row-locked', 'user-connection-limit', 'too-many-connections', 'user-connection-limit', 'account-locked', 'access-denied',
-      'password-expired', 'account-locked', 'mysql-down', 'password-expired', 'wrong-port', 'database-missing', 'healthy'];
+      'password-expired', 'account-locked', 'host-blocked', 'access-denied', 'host-blocked', 'mysql-down', 'password-expired',
+      'wrong-port', 'host-blocked', 'database-missing', 'healthy'];
     for (const scenario of order) {
       await the().setScenario(scenario);
       expect([scenario, await login()]).toEqual([scenario, SIGNATURES[scenario].mariadb]);
     }
-    for (const scenario of ['access-denied', 'too-many-connections', 'query-blocked', 'row-locked', 'password-expired'] as const) {
+    for (const scenario of ['access-denied', 'too-many-connections', 'query-blocked', 'row-locked', 'host-blocked', 'password-expired'] as const) {
       await the().setScenario(scenario);
       await the().stopSshd('db');
       await the().startSshd('db'); // a fresh datadir: the account is made again, then moved or held

@@ -8,7 +8,7 @@ import { enterHost, execInHost } from './host.js';
 import { isAlive, isStopped, signalRef, terminate, waitForChild, waitUntil } from './proc.js';
 import type { AccountState } from './faults.js';
 import type { HostRecord, MysqldRecord } from './state.js';
-import { LAB_DB } from './topology.js';
+import { CORE_HOSTS, LAB_DB, MYSQL_PORT } from './topology.js';
 
 // Bound over db's /etc/mysql/my.cnf, so a bare `mysqld`, `mariadb` or `mariadb-admin` on db
 // uses it as on a real host. LAB-NOTES' settings keep it small and fast to start.
@@ -171,4 +171,15 @@ export async function convergeAppDatabase(db: HostRecord, present: boolean): Pro
   const found = await adminSql(db, 'looking for the app database', `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '${LAB_DB.database}';`);
   if ((found.trim() === '1') === present) return;
   await adminSql(db, present ? 'creating the app database' : 'dropping the app database', present ? APP_DATABASE : `DROP DATABASE ${LAB_DB.database};`);
+}
+
+/**
+ * `count` connections from `from` to db's MySQL port that end before a login, as a TCP health
+ * check's do: bash opens each (/dev/tcp) and closes it at once. A server that counts them
+ * (HOST_BLOCKING_ARGS in faults.ts) refuses that host once there are max_connect_errors in a row.
+ */
+export async function blockHost(from: HostRecord, count: number): Promise<void> {
+  const connect = `exec 3<>/dev/tcp/${CORE_HOSTS.db.ip}/${MYSQL_PORT}`;
+  const result = await execInHost(from, `for _ in $(seq ${count}); do ( ${connect} ) || exit 1; sleep 0.1; done`, 15_000);
+  if (result.exitCode !== 0) throw new Error(`${from.name}: could not connect to db's MySQL port to be blocked: ${result.stderr}`);
 }

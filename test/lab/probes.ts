@@ -54,10 +54,14 @@ function listenersOf(stdout: string): string[] {
 /**
  * "ERROR code (detail)": the detail is the system errno when the client names one, which tells
  * refused (115) from timed out (110) for 2002 and 2013; otherwise the SQLSTATE the server sent
- * ("ERROR 1045 (28000)"). Messages themselves carry IPs and versions: not stable words.
+ * ("ERROR 1045 (28000)"). A server error packet in place of the greeting comes inside the
+ * client's own 2002 ("... cannot be verified: 1129 - Host ... is blocked"): "ERROR 1129 (before
+ * the greeting)". Messages themselves carry IPs and versions: not stable words.
  */
 function mariadbResult(exitCode: number, stderr: string): string {
   if (exitCode === 0) return 'ok';
+  const beforeGreeting = /cannot be verified: (\d+) - /.exec(stderr);
+  if (beforeGreeting) return `ERROR ${beforeGreeting[1]} (before the greeting)`;
   const error = stderr.match(/^ERROR (\d+) \((\w+)\)(.*)$/m);
   if (!error) return `rc ${exitCode}: ${stderr.trim()}`;
   const errno = error[3]?.match(/(?:\((\d+)\)|system error: (\d+))\s*$/);

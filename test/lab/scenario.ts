@@ -3,9 +3,9 @@
 // Every part is compared with what the scenario wants and fixed only if it differs, so applying
 // is idempotent and any scenario can follow any other.
 import { holdConnections, holding, releaseConnections } from './connection-holder.js';
-import { FAULTS, type Fault, type HeldSessions, type Scenario } from './faults.js';
+import { FAULTS, MAX_CONNECT_ERRORS, type Fault, type HeldSessions, type Scenario } from './faults.js';
 import { FAULT_TABLE, setInputRules } from './firewall.js';
-import { convergeAppAccount, convergeAppAccountState, convergeAppDatabase, createAppAccount, prepareMariadb, setMysqldFrozen, startMysqld, stopMysqld } from './mariadb.js';
+import { blockHost, convergeAppAccount, convergeAppAccountState, convergeAppDatabase, createAppAccount, prepareMariadb, setMysqldFrozen, startMysqld, stopMysqld } from './mariadb.js';
 import { isAlive } from './proc.js';
 import type { HostRecord, LabContext } from './state.js';
 import { setToolsHidden } from './tools-overlay.js';
@@ -110,6 +110,9 @@ async function convergeDatabase(ctx: LabContext, fault: Fault): Promise<void> {
   await convergeAppAccountState(db, fault.appAccountState);
   await convergeAppDatabase(db, fault.appDatabase);
   await holdWantedSessions(ctx, fault.heldSessions);
+  // Undone with the mysqld that counted (its arguments differ): a new one has blocked no host.
+  const app = coreHost(ctx, 'app');
+  if (fault.appHostBlocked && running(app)) await blockHost(app, MAX_CONNECT_ERRORS);
   await setMysqldFrozen(mysqld, fault.mysqldFrozen);
 }
 

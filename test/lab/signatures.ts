@@ -45,4 +45,6 @@ export const SIGNATURES: Readonly<Record<ArticleScenario, Observation>> = {
   'query-blocked': { ...HEALTHY, mariadb: 'ERROR 1205 (HY000)' },
   // The same for the row, until innodb_lock_wait_timeout.
   'row-locked': { ...HEALTHY, mariadb: 'ERROR 1205 (HY000)' },
+  // Refused before the greeting; every probe of the port above still sees it open.
+  'host-blocked': { ...HEALTHY, mariadb: 'ERROR 1129 (before the greeting)' },
 };
