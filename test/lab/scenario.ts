@@ -1,5 +1,6 @@
 // Converges the lab to a scenario: mysqld (arguments, frozen or not), the app account (its host
-// and state), its database, held sessions, db's fault firewall, and the tools on app and db.
+// and state), its database, held sessions, app blocked by mysqld or not, db's fault firewall, and
+// the tools on app and db.
 // Every part is compared with what the scenario wants and fixed only if it differs, so applying
 // is idempotent and any scenario can follow any other.
 import { holdConnections, holding, releaseConnections } from './connection-holder.js';
