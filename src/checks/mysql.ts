@@ -46,8 +46,14 @@ const quote = (word: string): string => shellQuote.quote([word]);
  * What the client sends once logged in: the session's bounds on line 1, then the query, so that
  * the server ends a query the client can no longer cancel (mysql-lock-wait.ts).
  */
-const boundedQuery = (target: ClientTarget): string =>
-  `${sessionBounds(lockWaitSeconds(target.queryMs), Number(seconds(target.queryMs)))};\n${target.query}`;
+const boundedQuery = (target: ClientTarget): string => {
+  const { lock, statement } = sessionSeconds(target);
+  return `${sessionBounds(lock, statement)};\n${target.query}`;
+};
+
+/** The session's bounds in whole seconds (lock waits) and in seconds (MariaDB's statement bound), from the query's. */
+const sessionSeconds = (target: ClientTarget): { lock: number; statement: number } =>
+  ({ lock: lockWaitSeconds(target.queryMs), statement: Number(seconds(target.queryMs)) });
 
 /**
  * The password arrives on standard input and goes to the client through MYSQL_PWD, so it is in no
@@ -121,7 +127,7 @@ export const readClient = (target: ClientTarget) => (outcome: CommandOutcome): R
   const login = LOGIN_ERROR_CODES.has(code);
   // Line 1 is the session's bounds (boundedQuery): refused, the query was never sent.
   if (line === '1' && !login) return { ok: false, error: `the server refused the session's bounds the mariadb client sets before the query (${words}); the query was not asked` };
-  const ended = login ? undefined : endedByServer(code, message, target.query, { lock: lockWaitSeconds(target.queryMs), statement: Number(seconds(target.queryMs)) });
+  const ended = login ? undefined : endedByServer(code, message, target.query, sessionSeconds(target));
   if (ended) return { ok: true, value: { ...stoppedAt('query', 'query-timeout', ended.error, NO_TIMES, clientLines(target, words)), errorCode: code, waiting: ended.waiting } };
   return { ok: true, value: { ...stoppedAt(login ? 'login' : 'query', login ? 'login-refused' : 'server-error', message, NO_TIMES, clientLines(target, words)), errorCode: code } };
 };

@@ -259,6 +259,29 @@ const observeFallback = async (name: string, change: (fixture: ProbeFixture) => 
   return { observation, unused: context.remaining() };
 };
 
+/** The recording with its first command failing as the mariadb client does, `stderr` its words. */
+const failingWith = (stderr: string) => (fixture: ProbeFixture): ProbeFixture => ({
+  ...fixture,
+  records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
+});
+
+/** The first script the kind sends where sshd refuses forwarding, with `remainingMs` left of the check. */
+const firstScriptSent = async (name: string, remainingMs = 30_000): Promise<string | undefined> => {
+  const fixture = loadFixture(`mysql/${name}`);
+  const scripts: string[] = [];
+  const context = {
+    ...replayContext(fixture),
+    run: (script: string) => {
+      scripts.push(script);
+      return Promise.resolve(fixture.records[0]!.outcome);
+    },
+    remainingMs: () => remainingMs,
+    connect: refusesForwarding,
+  };
+  await (mysqlCheck as unknown as CheckKind<unknown>).observe(fixture.spec, context);
+  return scripts[0];
+};
+
 describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded on app-noforward)', () => {
   test.each([
     ['healthy', { state: 'answered', rows: 1, result: '1', tool: 'mariadb' }],
@@ -290,10 +313,7 @@ describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded 
   test('1040 before the greeting (the spare slot taken too): the server\'s code from inside the client\'s 2002', async () => {
     // Seen in the lab when two logins raced for the one slot MariaDB keeps beyond max_connections.
     const stderr = "ERROR 2002 (HY000): Received error packet before completion of TLS handshake. The authenticity of the following error cannot be verified: 1040 - Too many connections\n";
-    const { observation } = await observeFallback('too-many-connections.fallback.txt', (fixture) => ({
-      ...fixture,
-      records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
-    }));
+    const { observation } = await observeFallback('too-many-connections.fallback.txt', failingWith(stderr));
     expect(observation.fields).toMatchObject({ state: 'login-refused', phase: 'greeting', error_code: 1040, error: 'Too many connections', tool: 'mariadb' });
   });
 
@@ -310,35 +330,18 @@ describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded 
   });
 
   test('the host\'s client sets its session\'s bounds on line 1, before the query: every lock wait, and MariaDB\'s statement bound', async () => {
-    const fixture = loadFixture('mysql/row-locked.fallback.txt');
-    const scripts: string[] = [];
-    const context = {
-      ...replayContext(fixture),
-      run: (script: string) => {
-        scripts.push(script);
-        return Promise.resolve(fixture.records[0]!.outcome);
-      },
-      connect: refusesForwarding,
-    };
-    await (mysqlCheck as unknown as CheckKind<unknown>).observe(fixture.spec, context);
-    expect(scripts[0]).toContain(`-e 'SET SESSION lock_wait_timeout = 2, innodb_lock_wait_timeout = 2 /*M!100100 , max_statement_time = 3 */;\nSELECT COUNT(*) FROM orders LOCK IN SHARE MODE'`);
+    expect(await firstScriptSent('row-locked.fallback.txt')).toContain(`-e 'SET SESSION lock_wait_timeout = 2, innodb_lock_wait_timeout = 2 /*M!100100 , max_statement_time = 3 */;\nSELECT COUNT(*) FROM orders LOCK IN SHARE MODE'`);
   });
 
   test('MariaDB\'s statement bound ends a query that waits on no lock: a query-timeout with nothing known of its wait', async () => {
     const stderr = 'ERROR 1969 (70100) at line 2: Query execution was interrupted (max_statement_time exceeded)\n';
-    const { observation } = await observeFallback('row-locked.fallback.txt', (fixture) => ({
-      ...fixture,
-      records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
-    }));
+    const { observation } = await observeFallback('row-locked.fallback.txt', failingWith(stderr));
     expect(observation.fields).toMatchObject({ state: 'query-timeout', error_code: 1969, waiting: '', error: 'logged in, but SELECT COUNT(*) FROM orders LOCK IN SHARE MODE did not return in 3 s, and the server ended it (max_statement_time)' });
   });
 
   test('a server that refuses the bounds on line 1 never got the query: the check could not ask', async () => {
     const stderr = "ERROR 1193 (HY000) at line 1: Unknown system variable 'innodb_lock_wait_timeout'\n";
-    const { observation } = await observeFallback('row-locked.fallback.txt', (fixture) => ({
-      ...fixture,
-      records: [{ ...fixture.records[0]!, outcome: { ...fixture.records[0]!.outcome, exitCode: 1, stdout: '', stderr } }],
-    }));
+    const { observation } = await observeFallback('row-locked.fallback.txt', failingWith(stderr));
     expect(observation.error).toContain("the server refused the session's bounds the mariadb client sets before the query (ERROR 1193 (HY000): Unknown system variable 'innodb_lock_wait_timeout'); the query was not asked");
   });
 
@@ -370,18 +373,6 @@ describe('mysql: where sshd refuses forwarding, the host\'s own tools (recorded 
   });
 
   test('the host\'s client is bounded by what is left of the check\'s timeout, so it can still say what happened', async () => {
-    const fixture = loadFixture('mysql/healthy.fallback.txt');
-    const scripts: string[] = [];
-    const context = {
-      ...replayContext(fixture),
-      run: (script: string) => {
-        scripts.push(script);
-        return Promise.resolve(fixture.records[0]!.outcome);
-      },
-      remainingMs: () => 3000,
-      connect: refusesForwarding,
-    };
-    await (mysqlCheck as unknown as CheckKind<unknown>).observe(fixture.spec, context);
-    expect(scripts[0]).toContain('exec timeout --foreground 2.5 "$c" --protocol=TCP --connect-timeout=3 ');
+    expect(await firstScriptSent('healthy.fallback.txt', 3000)).toContain('exec timeout --foreground 2.5 "$c" --protocol=TCP --connect-timeout=3 ');
   });
 });
