@@ -2,7 +2,7 @@
 // as sshd's login shell does: the marker carries the right group, the output after it is the
 // command's byte for byte, and the kill script ends a whole group, TERM-deaf members included.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -48,6 +48,43 @@ const liveState = (pid: number): string | undefined => {
     return undefined;
   }
 };
+
+/**
+ * A group member the kernel holds after KILL: frozen by the cgroup v1 freezer, a process stays
+ * (state D) until thawed, KILL or not. So does, for a moment, any killed process on a busy host (a
+ * CI run read a TERM-deaf sleep as running just after the wrapper exited): here the moment is long
+ * enough to tell a wrapper that waits for the group to go from one that KILLs and exits.
+ */
+const FREEZER = '/sys/fs/cgroup/freezer';
+const canFreeze = process.getuid?.() === 0 && existsSync(join(FREEZER, 'tasks'));
+
+interface FrozenCgroup {
+  freeze: string;
+  thawIn: (seconds: number) => string;
+  thaw: () => void;
+  /** Thaws, KILLs `pid` if it is still there and removes the cgroup once it is empty. */
+  release: (pid: number) => Promise<void>;
+}
+
+function frozenCgroup(): FrozenCgroup {
+  const path = join(FREEZER, `rb-test-${process.pid}-${Date.now()}`);
+  mkdirSync(path);
+  const state = join(path, 'freezer.state');
+  const thaw = (): void => writeFileSync(state, 'THAWED');
+  return {
+    // The last command started in the background (`$!`) joins the cgroup, which freezes.
+    freeze: `echo $! >${path}/tasks; echo FROZEN >${state}`,
+    // A thaw later, from a session of its own: the kill of the command's group does not reach it.
+    thawIn: (seconds) => `setsid sh -c 'sleep ${seconds}; echo THAWED >${state}' </dev/null >/dev/null 2>&1 &`,
+    thaw,
+    release: async (pid) => {
+      thaw();
+      if (liveState(pid)) process.kill(pid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rmdirSync(path);
+    },
+  };
+}
 
 function strip(marker: string, data: Buffer): { rest: string; pgid: string | undefined } {
   let pgid: string | undefined;
@@ -177,4 +214,40 @@ describe('kill script', () => {
   test('a group that is already gone is not an error', async () => {
     expect((await runAsLoginShell(killCommand([999_999], false))).code).toBe(0);
   });
+});
+
+describe.skipIf(!canFreeze)(`a member the kernel holds a moment after KILL${canFreeze ? '' : ' [skipped: needs root and the cgroup v1 freezer]'}`, () => {
+  test('is gone before the wrapper exits (the wrapper KILLs it 0.2 s after the command, it is thawed 0.4 s after)', async () => {
+    const cgroup = frozenCgroup();
+    const wrapped = wrapCommand(`sleep 30 >/dev/null 2>&1 & echo $!; ${cgroup.freeze}; ${cgroup.thawIn(0.4)} exit 5`, { become: false, timeoutMs: 60_000 });
+    const ran = await runAsLoginShell(wrapped.command);
+    const pid = Number(strip(wrapped.marker, ran.stdout).rest.trim());
+    try {
+      expect(ran.code).toBe(5);
+      expect(liveState(pid), `pid ${pid}`).toBeUndefined();
+    } finally {
+      await cgroup.release(pid);
+    }
+  }, 20_000);
+
+  test('is gone before the kill script exits (it KILLs at once when told `now`, the member is thawed 0.4 s after)', async () => {
+    const cgroup = frozenCgroup();
+    const wrapped = wrapCommand(`sleep 30 >/dev/null 2>&1 & echo $!; ${cgroup.freeze}; wait`, { become: false, timeoutMs: 60_000 });
+    let pgid = 0;
+    let pid = 0;
+    const filter = new MarkerFilter(wrapped.marker, (value) => (pgid = Number(value)));
+    const running = runAsLoginShell(wrapped.command, (chunk) => {
+      const printed = filter.push(chunk).toString('utf8').trim();
+      if (printed) pid = Number(printed);
+    });
+    try {
+      while (!pid || liveState(pid) !== 'D') await new Promise((resolve) => setTimeout(resolve, 20));
+      setTimeout(() => cgroup.thaw(), 400);
+      expect((await runAsLoginShell(killCommand([pgid], false, true))).code).toBe(0);
+      expect(liveState(pid), `pid ${pid}`).toBeUndefined();
+      await running;
+    } finally {
+      await cgroup.release(pid);
+    }
+  }, 20_000);
 });

@@ -8,9 +8,13 @@ import type { BudgetedConnection, ConnectionBudget } from './connection-budget.j
 import { describeTarget, type SshTarget } from './config.js';
 import { ConnectError, connectTarget, endLink, type Link } from './connect.js';
 import { GroupKiller } from './kill.js';
+import { AFTER_KILL_WAIT_MS, KILL_GRACE_MS } from './remote-command.js';
 
-/** The kill helper's own grace (TERM, then KILL after 2 s) plus a margin for the channel round trip. */
-const KILL_SETTLE_MS = 3000;
+/**
+ * The kill helper's own grace (TERM, then KILL after 2 s), its wait for the KILLed to go, and a
+ * margin for the channel round trip.
+ */
+const KILL_SETTLE_MS = KILL_GRACE_MS + AFTER_KILL_WAIT_MS + 1000;
 
 export class TransportFailure extends Error {
   constructor(readonly transportError: TransportError) {

@@ -31,7 +31,8 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * This shell waits for it, then ends whatever the command left in its group (`nohup x &`):
  * TERM, then KILL what is still there 0.2 s later, as the local transport does, looking sooner
  * too: most groups are gone a moment after TERM (a stopped capture of the shipped runbook waited
- * out the whole 0.2 s on every run). Only then it exits as the command did. To tell `exit 143`
+ * out the whole 0.2 s on every run), and after a KILL until the group is gone (AFTER_KILL_LOOKS).
+ * Only then it exits as the command did. To tell `exit 143`
  * from a death by SIGTERM, the command's shell reports its exit status from an EXIT trap on a
  * pipe of its own (fd 4, closed for the script, so no leftover holds it);
  * with no status reported it died of a signal, and this shell dies of the same one. Beyond
@@ -47,6 +48,17 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * never by position from the start, which read such a leftover's parent as its group and left it.
  */
 const READ_STAT = '{ read -r l <"$f"; } 2>/dev/null || continue; l=${l##*) }; s=${l%% *}; l=${l#* }; l=${l#* }; p=${l%% *}';
+
+/**
+ * After KILL, the looks (and the waits between them, 0.5 s in all) until the group is gone. A killed
+ * process is not gone at once: it must be scheduled to die, and on a busy host it was still there,
+ * running, when the wrapper had already exited and the run reported nothing left behind (a CI run
+ * read state R of the TERM-deaf leftover just after). Only a process stuck in the kernel (state D)
+ * outlasts the looks; the wrapper then ends without waiting longer.
+ */
+const AFTER_KILL_LOOKS = '0.01 0.02 0.05 0.12 0.3';
+/** How long, at most, the wrapper and the kill script wait for a KILLed group to go. */
+export const AFTER_KILL_WAIT_MS = Math.round(AFTER_KILL_LOOKS.split(' ').reduce((sum, seconds) => sum + Number(seconds), 0) * 1000);
 
 const COMMAND_SHELL = [
   'printf "%s" "$PPID" >&4',
@@ -87,7 +99,10 @@ const STAGE = [
   '  if [ -n "$1" ] && rb_left "$1"; then',
   '    kill -TERM -"$1" 2>/dev/null',
   '    for d in 0.01 0.02 0.05 0.12; do sleep "$d"; rb_left "$1" || break; done',
-  '    rb_left "$1" && kill -KILL -"$1" 2>/dev/null',
+  '    if rb_left "$1"; then',
+  '      kill -KILL -"$1" 2>/dev/null',
+  `      for d in ${AFTER_KILL_LOOKS}; do rb_left "$1" || break; sleep "$d"; done`,
+  '    fi',
   '  fi',
   '  [ -n "$2" ] && exit "$2"',
   '  if [ "$rb_r" -gt 128 ] && [ "$rb_r" -lt 160 ]; then ulimit -c 0 2>/dev/null; kill -"$((rb_r - 128))" $$; fi',
@@ -101,7 +116,8 @@ const STAGE = [
 ].join('\n');
 
 /**
- * TERM the groups, wait for them to go (at most the grace period), then KILL what is left. Zombies
+ * TERM the groups, wait for them to go (at most the grace period), then KILL what is left and wait
+ * for that to go too (AFTER_KILL_LOOKS): "stopped" means gone, not signalled. Zombies
  * do not count: `kill -0` sees them until reaped, and a container whose PID 1 never reaps keeps them.
  * `kill -0` first, though: a group with no process at all, not even a zombie, is gone without
  * reading /proc. Most groups end a moment after TERM, so the first looks come sooner than the
@@ -124,7 +140,10 @@ const KILL = [
   'for d in 0.01 0.02 0.05; do live "$@" || exit 0; sleep $d; done',
   'i=0',
   'while live "$@" && [ "$i" -lt "$grace" ]; do sleep 0.1; i=$((i+1)); done',
-  'if live "$@"; then for g; do kill -KILL -"$g" 2>/dev/null; done; fi',
+  'if live "$@"; then',
+  '  for g; do kill -KILL -"$g" 2>/dev/null; done',
+  `  for d in ${AFTER_KILL_LOOKS}; do live "$@" || break; sleep $d; done`,
+  'fi',
   'exit 0',
 ].join('\n');
 
