@@ -38,19 +38,35 @@ export const parsePackets = (stdout: string): { packets: Packet[]; lines: string
   return { packets, lines };
 };
 
-/**
- * The answer to the client's first SYN, on that SYN's own connection (its port): the client may
- * hold other connections to the same server and port at the same time (the app's own, another
- * check's), whose packets interleave with the trigger's.
- */
-export const replyTo = (packets: readonly Packet[], client: string): Reply => {
-  const syn = packets.findIndex((packet) => packet.from === client && packet.flags === 'S');
-  if (syn < 0) return 'none';
+/** The answer to the SYN at `syn`, on that SYN's own connection (its port), if the capture holds one. */
+const answerTo = (packets: readonly Packet[], syn: number, client: string): Reply => {
   const { fromPort, to: server, toPort } = packets[syn]!;
   const answer = packets.slice(syn + 1).find((packet) =>
     packet.to === client && packet.toPort === fromPort && packet.from === server && packet.fromPort === toPort && (packet.flags.includes('S') || packet.flags.includes('R')));
   if (!answer) return 'none';
   return answer.flags.includes('R') ? 'rst' : 'syn-ack';
+};
+
+/**
+ * The server's answer to the client's connections that start in the capture, each judged on its
+ * own port: `syn-ack` when it accepted any, else `rst` when it refused any, else `none`. The
+ * client may open other connections to the same port while the trigger's runs (the app's own,
+ * another check's login), and tcpdump cannot tell which one is the trigger's: the first SYN is not
+ * always it (a CI run judged a login's SYN, sent a moment before the trigger's and left unanswered
+ * in the capture, while the trigger's got its SYN-ACK). One connection accepted proves the server
+ * sees and accepts the client; a firewall that drops or rejects the SYNs does so to all of them.
+ */
+export const replyTo = (packets: readonly Packet[], client: string): Reply => {
+  const judged = new Set<string>();
+  const replies = new Set<Reply>();
+  packets.forEach((packet, index) => {
+    // A retransmitted SYN belongs to the connection its first SYN started: judged once, from there.
+    const connection = `${packet.fromPort} ${packet.to}.${packet.toPort}`;
+    if (packet.from !== client || packet.flags !== 'S' || judged.has(connection)) return;
+    judged.add(connection);
+    replies.add(answerTo(packets, index, client));
+  });
+  return replies.has('syn-ack') ? 'syn-ack' : replies.has('rst') ? 'rst' : 'none';
 };
 
 /** A packet to the client that answers a SYN, for waiting on tcpdump's output. */
@@ -59,7 +75,7 @@ export const replyPattern = (client: string): RegExp =>
 
 /**
  * Output holding the client's first SYN and `count - 1` retransmissions of it (the same source
- * port): the connection replyTo judges.
+ * port): the first of the connections replyTo judges.
  */
 export const synPattern = (client: string, count: number): RegExp => {
   const syn = (port: string) => `IP6? ${escapeRegExp(client)}\\.${port} > \\S+: Flags \\[S\\]`;
@@ -91,8 +107,9 @@ const DEFAULT_PACKETS = 10;
 /**
  * How long after the client's SYN reached us a reply may still be on its way. The capture host
  * answers a SYN (or resets it) in the instant it arrives, and tcpdump prints both lines together;
- * only their way to this process can lag. So the wait counts from the last SYN of the connection
- * replyTo judges: after a trigger that waited out its own timeout (dropped SYNs), none is left.
+ * only their way to this process can lag. So the wait counts from the last SYN of the client's
+ * first connection in the capture: after a trigger that waited out its own timeout (dropped SYNs),
+ * none is left.
  */
 const REPLY_GRACE_MS = 1000;
 

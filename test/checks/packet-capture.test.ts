@@ -119,6 +119,14 @@ describe('packet_capture: reading tcpdump lines', () => {
     [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.7`, 'R.'), line('10.200.0.82.3306', `${C}.5`, 'S.')], 'syn-ack'],
     [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.7`, 'S.'), line(`${C}.5`, '10.200.0.82.3306', 'S')], 'none'],
     [[line(`${C}.7`, '10.200.0.82.3306', 'P.'), line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.5`, 'R.')], 'rst'],
+    // Which connection is the trigger's, tcpdump cannot tell: a login's SYN came first and stayed
+    // unanswered in the capture (a CI run), the trigger's next got its SYN-ACK: the server accepts.
+    [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line(`${C}.7`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.7`, 'S.')], 'syn-ack'],
+    [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line(`${C}.7`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.7`, 'R.')], 'rst'],
+    [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.5`, 'R.'), line(`${C}.7`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.7`, 'S.')], 'syn-ack'],
+    // A retransmitted SYN is its first SYN's connection, answered after the first or after itself.
+    [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line(`${C}.5`, '10.200.0.82.3306', 'S'), line('10.200.0.82.3306', `${C}.5`, 'S.')], 'syn-ack'],
+    [[line(`${C}.5`, '10.200.0.82.3306', 'S'), line(`${C}.7`, '10.200.0.82.3306', 'S'), line(`${C}.5`, '10.200.0.82.3306', 'S'), line(`${C}.7`, '10.200.0.82.3306', 'S')], 'none'],
   ])('%#: %s', (lines, reply) => {
     expect(replyTo(parsePackets(lines.join('\n')).packets, C)).toBe(reply);
   });
@@ -130,8 +138,8 @@ describe('packet_capture: reading tcpdump lines', () => {
     expect(fields.client_packets + fields.server_packets).toBe(fields.packets);
   });
 
-  // How long the check still waits for a reply counts from the last SYN of the connection replyTo
-  // judges: its first SYN and the retransmissions of it, not other connections' SYNs.
+  // How long the check still waits for a reply counts from the last SYN of the client's first
+  // connection in the capture: its first SYN and the retransmissions of it, not other connections' SYNs.
   test('synPattern: the client\'s first SYN, then retransmissions from that same port only', () => {
     const lines = [
       line(`${C}.5`, '10.200.0.82.3306', 'S'),
