@@ -32,13 +32,12 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * TERM, then KILL what is still there 0.2 s later, as the local transport does, looking sooner
  * too: most groups are gone a moment after TERM (a stopped capture of the shipped runbook waited
  * out the whole 0.2 s on every run), and after a KILL until the group is gone (AFTER_KILL_LOOKS).
- * Only then it exits as the command did. To tell `exit 143`
- * from a death by SIGTERM, the command's shell reports its exit status from an EXIT trap on a
- * pipe of its own (fd 4, closed for the script, so no leftover holds it);
- * with no status reported it died of a signal, and this shell dies of the same one. Beyond
- * `ssh HOST SCRIPT`, that costs /bin/sh, the fork for `$(...)`, timeout, the command's shell and
- * `kill -0` on the group, a builtin, when nothing was left (a look through /proc only when
- * something was, zombies aside). Without timeout (a busybox host) the script runs in the login
+ * Only then it exits as the command did. To tell `exit 143` from a death by SIGTERM, the
+ * command's shell reports its exit status from an EXIT trap on a pipe of its own (fd 4, closed
+ * for the script, so no leftover holds it); with no status reported it died of a signal, and
+ * this shell dies of the same one. Beyond `ssh HOST SCRIPT`, that costs /bin/sh, the fork for
+ * `$(...)`, timeout, the command's shell and `kill -0` on the group, a builtin, when nothing was
+ * left (a look through /proc only when something was, zombies aside). Without timeout (a busybox host) the script runs in the login
  * session's own group, read from /proc (or ps), and what it leaves behind is not told apart from it.
  */
 /**
