@@ -4,7 +4,7 @@
 import shellQuote from 'shell-quote';
 import { failed, ok, type Result } from '../model/result.js';
 import type { CommandOutcome, RunningCommand } from '../transport/types.js';
-import { firstLine, missingProgram, notFoundProgram, runStep } from './probes/attempts.js';
+import { firstLine, missingProgram, notFoundProgram } from './probes/attempts.js';
 import { defineCheckKind } from './probes/define-kind.js';
 import { durationSchema, isIpLiteral, isPending, resolveDuration, ROLE_SCHEMA, seconds } from './probes/values.js';
 import type { CommandStep, Observation, ObserveContext, Probe, ProbeSettings } from './types.js';
@@ -112,6 +112,14 @@ const DEFAULT_PACKETS = 10;
  * none is left.
  */
 const REPLY_GRACE_MS = 1000;
+/**
+ * How long the client's first SYN may go unanswered in the capture before the trigger is stopped.
+ * The capture host answers a SYN in the instant it arrives (REPLY_GRACE_MS), and a client sends
+ * its first retransmission 1 s after the SYN (Linux's initial retransmission timeout): 1.5 s holds
+ * that retransmission and its answer. Waiting out the trigger's own bound instead (the shipped
+ * runbook's `nc -w 2`) told nothing more and kept a port-filtered run waiting for it.
+ */
+const UNANSWERED_MS = 1500;
 
 interface Capture {
   readonly filter: string;
@@ -194,19 +202,36 @@ const lastSynArrival = (capture: RunningCommand, client: string, done: Promise<u
   return () => last;
 };
 
-const runTrigger = async (capture: RunningCommand, triggerRun: Promise<CommandOutcome>, { settings, trigger: step }: Steps, startedAt: number) => {
-  const lastSyn = lastSynArrival(capture, settings.client, triggerRun, settings.durationMs);
-  const trigger = await triggerRun;
+/**
+ * True once the client's first SYN has been in the capture for UNANSWERED_MS with no answer to
+ * any connection of the client; false when an answer came, or no SYN while the capture ran.
+ */
+const synUnanswered = async (capture: RunningCommand, client: string, timeoutMs: number): Promise<boolean> =>
+  (await capture.waitForOutput('stdout', synPattern(client, 1), timeoutMs))
+  && !(await capture.waitForOutput('stdout', replyPattern(client), UNANSWERED_MS));
+
+const triggerNote = (outcome: CommandOutcome, host: string): string =>
+  outcome.termination === 'stopped'
+    ? `trigger on ${host} stopped: the client's SYN went ${seconds(UNANSWERED_MS)} s without an answer`
+    : `trigger on ${host} exited ${String(outcome.exitCode)}${outcome.stderr.trim() ? `: ${firstLine(outcome.stderr)}` : ''}`;
+
+const runTrigger = async (capture: RunningCommand, triggerRun: RunningCommand, { settings, trigger: step }: Steps, startedAt: number) => {
+  const lastSyn = lastSynArrival(capture, settings.client, triggerRun.result, settings.durationMs);
+  const unanswered = synUnanswered(capture, settings.client, settings.durationMs);
+  const unansweredFirst = await Promise.race([triggerRun.result.then(() => false), unanswered]);
+  if (unansweredFirst) await triggerRun.stop();
+  const trigger = await triggerRun.result;
   const problem = triggerProblem(trigger, step.host);
   if (problem) return { problem };
+  // Stopped for a SYN unanswered that long, no answer is on its way: the capture ends at once.
+  if (unansweredFirst) return { note: triggerNote(trigger, step.host) };
   // The reply is usually printed by now; else wait a little (see REPLY_GRACE_MS), never past tcpdump's own end.
   const now = performance.now();
   const synAt = lastSyn();
   const grace = REPLY_GRACE_MS - (synAt === undefined ? 0 : now - synAt);
   const left = settings.durationMs - (now - startedAt);
   if (left > 0 && grace > 0) await capture.waitForOutput('stdout', replyPattern(settings.client), Math.min(grace, left));
-  const note = `trigger on ${step.host} exited ${String(trigger.exitCode)}${trigger.stderr.trim() ? `: ${firstLine(trigger.stderr)}` : ''}`;
-  return { note };
+  return { note: triggerNote(trigger, step.host) };
 };
 
 const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext): Promise<Observation> => {
@@ -217,7 +242,7 @@ const observe = async ({ target: steps }: Probe<Steps>, context: ObserveContext)
   // Held until tcpdump listens, the trigger gets ready on its host meanwhile (over SSH its channel
   // and shells): on the release only its own command is left to start, a few ms, where opening a
   // channel took 50-200 ms on a busy host, all of it added to the capture. Never released, it runs nothing.
-  const triggerRun = runStep(context, steps.trigger, listening);
+  const triggerRun = context.start(steps.trigger.script, { host: steps.trigger.host, heldUntil: listening });
   let triggered: Awaited<ReturnType<typeof runTrigger>> | undefined;
   try {
     if (await listening) triggered = await runTrigger(capture, triggerRun, steps, startedAt);

@@ -142,6 +142,8 @@ describeLab('probe kinds in the lab', () => {
     expect(checks.scan!.observed).toEqual({ state: 'filtered', host_up: 'yes' });
     expect(checks.capture!).toMatchObject({ status: 'pass', observed: { reply: 'none', server_packets: 0 } });
     expect(checks.capture!.observed.client_packets).toBeGreaterThanOrEqual(1);
+    // Not its own 2 s (nc -w2): the trigger is stopped once the SYN has gone 1.5 s unanswered.
+    expect(checks.capture!.notes).toEqual(["trigger on app stopped: the client's SYN went 1.5 s without an answer"]);
     expect(checks['listening-port']!.observed).toMatchObject({ scope: 'any' });
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { captureFields, packetCapture, parsePackets, replyTo, synPattern } from '../../src/checks/packet-capture.js';
 import { describeCheckKind } from '../helpers/describe-check-kind.js';
-import { loadFixture, notInstalled, recordedOutcome, replayObserve } from '../fixtures/probes/fixture.js';
+import { loadFixture, notInstalled, recordedOutcome, replayObserve, type ProbeFixture } from '../fixtures/probes/fixture.js';
 
 const check = (body: string): string => `      - id: a\n        on: here\n${body}`;
 const trigger = '          trigger: { on: here, run: "nc -vz -w2 10.200.0.82 3306" }';
@@ -50,6 +50,27 @@ describe('packet_capture: observing recorded lab output (tcpdump on db, nc on ap
     expect(observation.fields).toMatchObject({ packets: 2, client_packets: 2, server_packets: 0, reply: 'none' });
   });
 
+  // A trigger still waiting (its recording marked stopped: it ends only when stopped, as a running
+  // `nc -w 2` would) is stopped once the client's SYN has gone 1.5 s unanswered in the capture.
+  const stillWaiting = (fixture: ProbeFixture): ProbeFixture => ({
+    ...fixture,
+    records: [fixture.records[0]!, { ...fixture.records[1]!, outcome: { ...fixture.records[1]!.outcome, exitCode: null, signal: 'SIGTERM', termination: 'stopped' } }],
+  });
+
+  test('port-filtered: a trigger still waiting is stopped once the SYN has gone 1.5 s unanswered', async () => {
+    const { observation, stops } = await replayObserve(packetCapture, 'packet-capture/port-filtered.txt', stillWaiting);
+    expect(observation.fields).toMatchObject({ reply: 'none', server_packets: 0 });
+    expect(observation.notes).toEqual(["trigger on app stopped: the client's SYN went 1.5 s without an answer"]);
+    expect(stops).toBe(2);
+  });
+
+  test('healthy: a trigger still running when the answer is in is not stopped for it', async () => {
+    const replay = replayObserve(packetCapture, 'packet-capture/healthy.txt', stillWaiting);
+    const outcome = await Promise.race([replay, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300))]);
+    // Only the capture's end would stop it (the observation waits for the trigger): never here.
+    expect(outcome).toBe('still waiting');
+  });
+
   test('tools-missing: tcpdump not installed on db is an error; the trigger never runs', async () => {
     const { observation, unused, stops } = await replayObserve(packetCapture, 'packet-capture/tools-missing.txt');
     expect(observation).toEqual({ fields: {}, error: 'tcpdump not installed on db', missingTools: [{ tool: 'tcpdump', host: 'db' }] });
@@ -60,7 +81,7 @@ describe('packet_capture: observing recorded lab output (tcpdump on db, nc on ap
   test('a trigger that cannot run (nc missing on app) is an error, not "no packets"', async () => {
     const { observation, stops } = await replayObserve(packetCapture, 'packet-capture/port-filtered.txt', (fixture) => ({
       ...fixture,
-      records: [fixture.records[0]!, notInstalled('run', 'app', fixture.records[1]!.command, 'nc')],
+      records: [fixture.records[0]!, notInstalled('start', 'app', fixture.records[1]!.command, 'nc')],
     }));
     expect(observation).toEqual({ fields: {}, error: 'the trigger could not run on app: nc not installed', missingTools: [{ tool: 'nc', host: 'app' }] });
     expect(stops).toBe(1);
