@@ -98,7 +98,7 @@ class ReplayedStream extends Duplex {
  * stopped once its trigger had run) ends when it is stopped again, so that what the check saw
  * comes in the same order (the trigger's answer, then the capture's).
  */
-const replayedCommand = (outcome: CommandOutcome, signal: AbortSignal | undefined): RunningCommand => {
+export const replayedCommand = (outcome: CommandOutcome, signal: AbortSignal | undefined): RunningCommand => {
   let stopped!: () => void;
   const result = outcome.termination === 'stopped' ? new Promise<CommandOutcome>((resolve) => (stopped = () => resolve(outcome))) : Promise.resolve(outcome);
   if (outcome.termination === 'stopped') signal?.addEventListener('abort', () => stopped(), { once: true });
