@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { LocalTransport } from '../../src/transport/local/transport.js';
 import { runCommand } from '../../src/transport/types.js';
 import { closedPort } from '../helpers/closed-port.js';
+import { canFreeze, frozenCgroup, liveState } from '../helpers/frozen-cgroup.js';
 import { FIXTURE_BIN } from '../helpers/run-cli.js';
 
 const transport = new LocalTransport();
@@ -125,6 +126,15 @@ describe('local transport', () => {
     expect((await second.result).termination).toBe('stopped');
   });
 
+  test('what the command leaves in its group is gone when its outcome comes, a TERM-deaf one too; its exit code stands', async () => {
+    // Neither holds the output, so nothing but the transport's own wait keeps the outcome back.
+    const outcome = await run("nohup sleep 30 >/dev/null 2>&1 & echo $!; (trap '' TERM; exec sleep 31) >/dev/null 2>&1 & echo $!; exit 5");
+    const pids = outcome.stdout.trim().split('\n').map(Number);
+    expect(outcome.exitCode).toBe(5);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(liveState(pid), `pid ${pid}`).toBeUndefined();
+  });
+
   test('become without a usable sudo is a transport error, never a verdict', async () => {
     const outcome = await runCommand(transport, { script: 'true', timeoutMs: 5000, become: true });
     if (outcome.exitCode === 0) return; // root with a working sudo: nothing to refuse here
@@ -218,4 +228,19 @@ describe('local transport: TCP streams from this machine', () => {
     expect(opening.stream.destroyed).toBe(true);
     await new Promise((resolve) => server.close(resolve));
   });
+});
+
+describe.skipIf(!canFreeze)(`local transport: a leftover the kernel holds a moment after KILL${canFreeze ? '' : ' [skipped: needs root and the cgroup v1 freezer]'}`, () => {
+  test('is gone when the outcome comes (KILLed 0.2 s after the command, thawed 0.4 s after)', async () => {
+    const cgroup = frozenCgroup();
+    cgroup.thawAfterFrozen(400);
+    const outcome = await run(`sleep 30 >/dev/null 2>&1 & echo $!; ${cgroup.freeze}; exit 5`);
+    const pid = Number(outcome.stdout.trim());
+    try {
+      expect(outcome.exitCode).toBe(5);
+      expect(liveState(pid), `pid ${pid}`).toBeUndefined();
+    } finally {
+      await cgroup.release(pid);
+    }
+  }, 20_000);
 });

@@ -2,12 +2,13 @@
 // as sshd's login shell does: the marker carries the right group, the output after it is the
 // command's byte for byte, and the kill script ends a whole group, TERM-deaf members included.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { killCommand, wrapCommand } from '../../src/transport/ssh/remote-command.js';
 import { MarkerFilter } from '../../src/transport/ssh/marker-filter.js';
+import { canFreeze, frozenCgroup, liveState } from '../helpers/frozen-cgroup.js';
 
 interface Ran {
   pid: number;
@@ -38,53 +39,6 @@ const leftoverNamed = (name: string): string => {
 };
 
 const quoted = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
-
-/** The process's state letter, or undefined once it is gone or a zombie (this machine's init may never reap it). */
-const liveState = (pid: number): string | undefined => {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-    return state === 'Z' ? undefined : state;
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * A group member the kernel holds after KILL: frozen by the cgroup v1 freezer, a process stays
- * (state D) until thawed, KILL or not. So does, for a moment, any killed process on a busy host (a
- * CI run read a TERM-deaf sleep as running just after the wrapper exited): here the moment is long
- * enough to tell a wrapper that waits for the group to go from one that KILLs and exits.
- */
-const FREEZER = '/sys/fs/cgroup/freezer';
-const canFreeze = process.getuid?.() === 0 && existsSync(join(FREEZER, 'tasks'));
-
-interface FrozenCgroup {
-  freeze: string;
-  thawIn: (seconds: number) => string;
-  thaw: () => void;
-  /** Thaws, KILLs `pid` if it is still there and removes the cgroup once it is empty. */
-  release: (pid: number) => Promise<void>;
-}
-
-function frozenCgroup(): FrozenCgroup {
-  const path = join(FREEZER, `rb-test-${process.pid}-${Date.now()}`);
-  mkdirSync(path);
-  const state = join(path, 'freezer.state');
-  const thaw = (): void => writeFileSync(state, 'THAWED');
-  return {
-    // The last command started in the background (`$!`) joins the cgroup, which freezes.
-    freeze: `echo $! >${path}/tasks; echo FROZEN >${state}`,
-    // A thaw later, from a session of its own: the kill of the command's group does not reach it.
-    thawIn: (seconds) => `setsid sh -c 'sleep ${seconds}; echo THAWED >${state}' </dev/null >/dev/null 2>&1 &`,
-    thaw,
-    release: async (pid) => {
-      thaw();
-      if (liveState(pid)) process.kill(pid, 'SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      rmdirSync(path);
-    },
-  };
-}
 
 function strip(marker: string, data: Buffer): { rest: string; pgid: string | undefined } {
   let pgid: string | undefined;
@@ -219,7 +173,8 @@ describe('kill script', () => {
 describe.skipIf(!canFreeze)(`a member the kernel holds a moment after KILL${canFreeze ? '' : ' [skipped: needs root and the cgroup v1 freezer]'}`, () => {
   test('is gone before the wrapper exits (the wrapper KILLs it 0.2 s after the command, it is thawed 0.4 s after)', async () => {
     const cgroup = frozenCgroup();
-    const wrapped = wrapCommand(`sleep 30 >/dev/null 2>&1 & echo $!; ${cgroup.freeze}; ${cgroup.thawIn(0.4)} exit 5`, { become: false, timeoutMs: 60_000 });
+    cgroup.thawAfterFrozen(400);
+    const wrapped = wrapCommand(`sleep 30 >/dev/null 2>&1 & echo $!; ${cgroup.freeze}; exit 5`, { become: false, timeoutMs: 60_000 });
     const ran = await runAsLoginShell(wrapped.command);
     const pid = Number(strip(wrapped.marker, ran.stdout).rest.trim());
     try {

@@ -1,6 +1,9 @@
 // Runs commands on this machine. Each command gets its own process group, so a timeout, an
 // interruption or stop() ends the command and everything it started, not only the shell.
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
+import { AFTER_KILL_LOOKS_MS, AFTER_TERM_LOOKS_MS } from '../leftovers.js';
 import { OutputCollector } from '../output.js';
 import { OpenStreams, openSocket } from '../tcp-stream.js';
 import { startOnRelease, type CommandOutcome, type CommandRequest, type RunningCommand, type StreamOpening, type StreamRequest, type Termination, type Transport, type TransportError } from '../types.js';
@@ -9,12 +12,6 @@ import { startOnRelease, type CommandOutcome, type CommandRequest, type RunningC
 const KILL_GRACE_MS = 2000;
 /** After SIGKILL, output pipes held by an escaped grandchild are closed so the run never hangs. */
 const PIPE_GRACE_MS = 1000;
-/**
- * Once the shell has exited, what it left in its group (`nohup x &`, a daemon holding our stdout)
- * gets TERM at once and KILL this much later, and our end of the pipes closes then: the command's
- * exit code stands, never a false "timed out" while a leftover keeps the output open.
- */
-const LEFTOVER_GRACE_MS = 200;
 
 /**
  * detached: its own process group, killed as a whole. stdin: a pipe that gets the request's input
@@ -31,15 +28,50 @@ const signalGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
   }
 };
 
-/** Whether any process is left in the group (signal 0 checks without sending). */
+/** The state and group of a process as /proc/PID/stat gives them, counted after its name, which may hold ") " itself. */
+const stateAndGroup = (stat: string): { state: string; group: number } => {
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return { state: fields[0]!, group: Number(fields[2]) };
+};
+
+const liveMemberOf = (pid: number) => (entry: string): boolean => {
+  if (!/^\d+$/.test(entry)) return false;
+  try {
+    const { state, group } = stateAndGroup(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+    return group === pid && state !== 'Z';
+  } catch {
+    return false; // gone meanwhile
+  }
+};
+
+/**
+ * Whether a live process is left in the group. Signal 0 first, which sees zombies too: where it
+ * finds something, /proc (where there is one) tells a live member from a zombie, which an init
+ * that never reaps (this CLI as a container's PID 1) would keep forever.
+ */
 const groupAlive = (pid: number | undefined): boolean => {
   if (pid === undefined) return false;
   try {
     process.kill(-pid, 0);
-    return true;
   } catch {
     return false;
   }
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  return entries.some(liveMemberOf(pid));
+};
+
+/** Looks for the group after each wait; true as soon as it is gone. */
+const goneWithin = async (pid: number, waitsMs: readonly number[]): Promise<boolean> => {
+  for (const ms of waitsMs) {
+    await sleep(ms);
+    if (!groupAlive(pid)) return true;
+  }
+  return false;
 };
 
 /** sudo -n refuses with exit 1 and a "sudo:" line; that is a could-not-run, not the command's verdict. */
@@ -59,6 +91,8 @@ class LocalCommand implements RunningCommand {
   private readonly child: ResultPromise<typeof SPAWN_OPTIONS>;
   private readonly output: OutputCollector;
   private killTimers: NodeJS.Timeout[] = [];
+  /** Set once the shell has exited: settles when what it left in its group is gone. */
+  private leftoversEnded: Promise<void> | undefined;
 
   constructor(private readonly request: CommandRequest) {
     const started = performance.now();
@@ -70,16 +104,21 @@ class LocalCommand implements RunningCommand {
     // A command that exits without reading its input closes the pipe under us: EPIPE is no error here.
     this.child.stdin?.on('error', () => undefined);
     this.child.stdin?.end(request.stdin ?? '');
-    this.child.once('exit', () => this.endLeftovers());
+    this.child.once('exit', () => {
+      this.leftoversEnded = this.endLeftovers();
+    });
     const timer = setTimeout(() => this.end('timeout'), request.timeoutMs);
     const onAbort = () => this.end('canceled');
     request.signal?.addEventListener('abort', onAbort, { once: true });
     if (request.signal?.aborted) onAbort();
-    this.result = this.child.then((result) => {
+    this.result = this.child.then(async (result) => {
+      const durationMs = performance.now() - started;
       clearTimeout(timer);
       for (const killTimer of this.killTimers) clearTimeout(killTimer);
       request.signal?.removeEventListener('abort', onAbort);
-      return this.outcome(result, performance.now() - started);
+      // Reported once what the command left in its group is gone: nothing of it outlives the check.
+      await this.leftoversEnded;
+      return this.outcome(result, durationMs);
     });
   }
 
@@ -99,19 +138,20 @@ class LocalCommand implements RunningCommand {
     this.closePipes();
   }
 
-  private endLeftovers(): void {
+  /**
+   * Ends what the shell left in its group (`nohup x &`, a daemon holding our output): TERM, KILL
+   * what is still there 0.2 s later, closing our end of the pipes then, so the command's exit code
+   * stands, never a false "timed out" while a leftover keeps the output open. Resolves once the
+   * group is gone (leftovers.ts), or a process stuck in the kernel has outlasted the looks.
+   */
+  private async endLeftovers(): Promise<void> {
     const pid = this.child.pid;
-    if (!groupAlive(pid)) return;
+    if (pid === undefined || !groupAlive(pid)) return;
     signalGroup(pid, 'SIGTERM');
-    // Not one of killTimers, which the outcome clears: a leftover ignoring TERM is still killed.
-    const timer = setTimeout(() => {
-      signalGroup(pid, 'SIGKILL');
-      this.closePipes();
-    }, LEFTOVER_GRACE_MS);
-    // Most leftovers end on TERM: once the group is empty, nothing is left to wait for.
-    void this.result.then(() => {
-      if (!groupAlive(pid)) clearTimeout(timer);
-    });
+    if (await goneWithin(pid, AFTER_TERM_LOOKS_MS)) return;
+    signalGroup(pid, 'SIGKILL');
+    this.closePipes();
+    await goneWithin(pid, AFTER_KILL_LOOKS_MS);
   }
 
   private closePipes(): void {

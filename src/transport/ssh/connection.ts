@@ -8,7 +8,8 @@ import type { BudgetedConnection, ConnectionBudget } from './connection-budget.j
 import { describeTarget, type SshTarget } from './config.js';
 import { ConnectError, connectTarget, endLink, type Link } from './connect.js';
 import { GroupKiller } from './kill.js';
-import { AFTER_KILL_WAIT_MS, KILL_GRACE_MS } from './remote-command.js';
+import { AFTER_KILL_WAIT_MS } from '../leftovers.js';
+import { KILL_GRACE_MS } from './remote-command.js';
 
 /**
  * The kill helper's own grace (TERM, then KILL after 2 s), its wait for the KILLed to go, and a

@@ -5,6 +5,7 @@
 // the host any more to kill it.
 import { randomBytes } from 'node:crypto';
 import shellQuote from 'shell-quote';
+import { AFTER_KILL_LOOKS_MS, AFTER_TERM_LOOKS_MS, inShellSeconds } from '../leftovers.js';
 import { commandMarker } from '../types.js';
 
 /** The script's own stdout starts after this line, which carries the group id. */
@@ -31,7 +32,7 @@ const quote = (text: string): string => shellQuote.quote([text]);
  * This shell waits for it, then ends whatever the command left in its group (`nohup x &`):
  * TERM, then KILL what is still there 0.2 s later, as the local transport does, looking sooner
  * too: most groups are gone a moment after TERM (a stopped capture of the shipped runbook waited
- * out the whole 0.2 s on every run), and after a KILL until the group is gone (AFTER_KILL_LOOKS).
+ * out the whole 0.2 s on every run), and after a KILL until the group is gone (transport/leftovers.ts).
  * Only then it exits as the command did. To tell `exit 143` from a death by SIGTERM, the
  * command's shell reports its exit status from an EXIT trap on a pipe of its own (fd 4, closed
  * for the script, so no leftover holds it); with no status reported it died of a signal, and
@@ -48,16 +49,8 @@ const quote = (text: string): string => shellQuote.quote([text]);
  */
 const READ_STAT = '{ read -r l <"$f"; } 2>/dev/null || continue; l=${l##*) }; s=${l%% *}; l=${l#* }; l=${l#* }; p=${l%% *}';
 
-/**
- * After KILL, the looks (and the waits between them, 0.5 s in all) until the group is gone. A killed
- * process is not gone at once: it must be scheduled to die, and on a busy host it was still there,
- * running, when the wrapper had already exited and the run reported nothing left behind (a CI run
- * read state R of the TERM-deaf leftover just after). Only a process stuck in the kernel (state D)
- * outlasts the looks; the wrapper then ends without waiting longer.
- */
-const AFTER_KILL_LOOKS = '0.01 0.02 0.05 0.12 0.3';
-/** How long, at most, the wrapper and the kill script wait for a KILLed group to go. */
-export const AFTER_KILL_WAIT_MS = Math.round(AFTER_KILL_LOOKS.split(' ').reduce((sum, seconds) => sum + Number(seconds), 0) * 1000);
+/** After KILL, the looks until the group is gone (leftovers.ts). */
+const AFTER_KILL_LOOKS = inShellSeconds(AFTER_KILL_LOOKS_MS);
 
 const COMMAND_SHELL = [
   'printf "%s" "$PPID" >&4',
@@ -97,7 +90,7 @@ const STAGE = [
   '  set -- $rb_x',
   '  if [ -n "$1" ] && rb_left "$1"; then',
   '    kill -TERM -"$1" 2>/dev/null',
-  '    for d in 0.01 0.02 0.05 0.12; do sleep "$d"; rb_left "$1" || break; done',
+  `    for d in ${inShellSeconds(AFTER_TERM_LOOKS_MS)}; do sleep "$d"; rb_left "$1" || break; done`,
   '    if rb_left "$1"; then',
   '      kill -KILL -"$1" 2>/dev/null',
   `      for d in ${AFTER_KILL_LOOKS}; do rb_left "$1" || break; sleep "$d"; done`,
