@@ -17,13 +17,8 @@ export const AFTER_TERM_LOOKS_MS: readonly number[] = [10, 20, 50, 120];
  */
 export const AFTER_KILL_LOOKS_MS: readonly number[] = [10, 20, 50, 120, 300];
 
-const total = (looks: readonly number[]): number => looks.reduce((sum, ms) => sum + ms, 0);
-
-/** How long, at most, a leftover that ignores TERM is given before its KILL. */
-export const AFTER_TERM_WAIT_MS = total(AFTER_TERM_LOOKS_MS);
-
 /** How long, at most, a KILLed group is waited for. */
-export const AFTER_KILL_WAIT_MS = total(AFTER_KILL_LOOKS_MS);
+export const AFTER_KILL_WAIT_MS = AFTER_KILL_LOOKS_MS.reduce((sum, ms) => sum + ms, 0);
 
 /** The waits as `sleep` takes them in a shell loop: seconds, separated by spaces. */
 export const inShellSeconds = (looks: readonly number[]): string => looks.map((ms) => ms / 1000).join(' ');
