@@ -15,12 +15,6 @@ const transport = new LocalTransport();
 const run = (script: string, timeoutMs = 10_000, signal?: AbortSignal) =>
   runCommand(transport, { script: `PATH=${FIXTURE_BIN}:$PATH; ${script}`, timeoutMs, ...(signal ? { signal } : {}) });
 
-const isAlive = (pid: number): boolean => {
-  if (!existsSync(`/proc/${pid}/stat`)) return false;
-  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-  return state !== 'Z';
-};
-
 const waitUntil = async (condition: () => boolean, timeoutMs: number): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -57,7 +51,7 @@ describe('local transport', () => {
     expect(performance.now() - started).toBeLessThan(4000);
     const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
     expect(pids).toHaveLength(3);
-    expect(await waitUntil(() => pids.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+    expect(await waitUntil(() => pids.every((pid) => liveState(pid) === undefined), 3000)).toBe(true);
   });
 
   test('aborting ends the command with termination "canceled"', async () => {
