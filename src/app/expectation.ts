@@ -38,7 +38,7 @@ export const readExpectation = async (dir: string): Promise<Expectation> => {
   const reader = new FieldReader(source, problems);
   reader.map([]);
   const runbook = reader.text(['runbook'], true);
-  const exitCode = reader.count(['exit_code']);
+  const exitCode = reader.exitCode(['exit_code']);
   const questions = statusesAt(reader, 'questions');
   const findings = reader.at(['findings']) === undefined || reader.at(['findings']) === null ? [] : reader.list(['findings'])?.map((_, index) => reader.text(['findings', index]));
   const checks = reader.at(['checks']) === undefined ? undefined : statusesAt(reader, 'checks');

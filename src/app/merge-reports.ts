@@ -51,6 +51,35 @@ const shardProblems = (sharded: readonly (ReportFile & { shard: Shard })[], ever
   return [...twice, ...missing.map((index) => usage(`shard ${index}/${total} is missing: merge every shard's report`))];
 };
 
+const runbookFiles = (report: RunReport): string => report.runbooks.map((runbook) => runbook.file).join(', ') || 'no runbook';
+
+/** The first variable two summaries of one runbook give different values, as `name: a against b`. */
+const otherVariable = (mine: RunbookSummary, theirs: RunbookSummary): string | undefined => {
+  const names = [...new Set([...Object.keys(mine.vars), ...Object.keys(theirs.vars)])];
+  const shown = (vars: RunbookSummary['vars'], name: string): string => (name in vars ? JSON.stringify(vars[name]) : '(not set)');
+  const name = names.find((each) => shown(mine.vars, each) !== shown(theirs.vars, each));
+  return name === undefined ? undefined : `${name}: ${shown(mine.vars, name)} against ${shown(theirs.vars, name)}`;
+};
+
+/**
+ * Shards of one run ran the same runbooks, named alike, with the same variables: every shard's
+ * report lists each runbook of the run, hosts in it or not. Shards of two runs would be merged
+ * into a verdict on neither (each runbook judged on half its hosts, or one file's questions twice).
+ */
+const sameRunProblems = (sharded: readonly ReportFile[]): Diagnostic[] => {
+  const [reference, ...others] = sharded;
+  if (!reference) return [];
+  return others.flatMap(({ file, report }): Diagnostic[] => {
+    if (runbookFiles(report) !== runbookFiles(reference.report)) {
+      return [usage(`${reference.file} ran ${runbookFiles(reference.report)}, ${file} ran ${runbookFiles(report)}`, 'merge the shards of one run: each runs the same runbooks, named by the same paths (relative ones read alike on every runner)')];
+    }
+    return report.runbooks.flatMap((summary, at) => {
+      const difference = otherVariable(reference.report.runbooks[at]!, summary);
+      return difference === undefined ? [] : [usage(`${reference.file} and ${file} ran ${summary.file} with other variables (${difference})`, 'merge the shards of one run: give every shard the same --var, --vars-file and RUNBOOK_VAR_ values')];
+    });
+  });
+};
+
 /** A date that does not parse would make the merged report's start and duration NaN. */
 const dateProblems = (inputs: readonly ReportFile[]): Diagnostic[] =>
   inputs.filter(({ report }) => Number.isNaN(Date.parse(report.startedAt))).map(({ file, report }) => usage(`${file}: startedAt ${JSON.stringify(report.startedAt)} is not a date`));
@@ -60,7 +89,7 @@ const inputProblems = (inputs: readonly ReportFile[]): Diagnostic[] => {
   const versions = inputs.flatMap(({ file, report }) => reportVersionProblem(file, report.reportVersion) ?? []);
   const whole = inputs.length > 1 ? inputs.filter(({ report }) => report.shard === undefined).map(wholeRunProblem) : [];
   const sharded = inputs.flatMap(({ file, report }) => (report.shard ? [{ file, report, shard: report.shard }] : []));
-  return [...versions, ...whole, ...shardProblems(sharded, sharded.length === inputs.length), ...dateProblems(inputs)];
+  return [...versions, ...whole, ...shardProblems(sharded, sharded.length === inputs.length), ...sameRunProblems(sharded), ...dateProblems(inputs)];
 };
 
 /**

@@ -6,6 +6,7 @@ import { InputError, errorText, type Diagnostic } from '../errors/diagnostic.js'
 import { failed, ok, type Result } from '../model/result.js';
 import type { RunReport } from '../model/report.js';
 import { REPORT_SCHEMA } from '../report/report-schema.js';
+import { firstHidden, shownCharacter } from '../model/visible-text.js';
 import { readText } from '../runbook/read-text.js';
 import { reportVersionProblem, type ReportFile } from './merge-reports.js';
 
@@ -46,6 +47,36 @@ const schemaProblem = (file: string, data: unknown): Diagnostic | undefined => {
   return usage(`${file}: ${first ? describeError(first) : 'does not match schemas/report.schema.json'}`, hint);
 };
 
+/** `/questions/0/title`: where a value is, as the schema's messages say it (RFC 6901). */
+const pointer = (path: readonly (string | number)[]): string => path.map((step) => `/${String(step).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/** The first key or text of `data` holding a character that acts on a terminal, with where it is. */
+const firstHiddenText = (data: unknown, path: (string | number)[] = []): { path: (string | number)[]; char: string } | undefined => {
+  if (typeof data === 'string') {
+    const at = firstHidden(data);
+    return at < 0 ? undefined : { path, char: data[at]! };
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  for (const [key, value] of Object.entries(data)) {
+    const step = Array.isArray(data) ? Number(key) : key;
+    const found = firstHiddenText(key, [...path, step]) ?? firstHiddenText(value, [...path, step]);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+/**
+ * runbook writes every such character of what hosts said as its escape (model/visible-text.ts), and
+ * a runbook's own texts cannot hold one: a report that does was written or changed by something
+ * else, and its texts would act on the terminal of whoever reads the merge.
+ */
+const hiddenTextProblem = (file: string, report: unknown): Diagnostic | undefined => {
+  const found = firstHiddenText(report);
+  return found
+    ? usage(`${file}: ${pointer(found.path) || 'the report'} holds ${shownCharacter(found.char)}, a character that acts on a terminal, which runbook writes as its escape in every report it makes`, 'merge the reports runbook run --reporter json:FILE wrote, unchanged')
+    : undefined;
+};
+
 /** A shard's JSON report carries every host's evidence: far more than a runbook, still bounded. */
 const MAX_REPORT_BYTES = 512 * 1024 * 1024;
 
@@ -61,7 +92,7 @@ const readReport = async (file: string): Promise<Result<RunReport, Diagnostic>> 
   }
   // Checked before the schema, whose own complaint (`/reportVersion must be 1`) says less.
   const version = isObject(data) && 'reportVersion' in data ? reportVersionProblem(file, data.reportVersion) : undefined;
-  const problem = version ?? schemaProblem(file, data);
+  const problem = version ?? schemaProblem(file, data) ?? hiddenTextProblem(file, data);
   return problem ? failed(problem) : ok(data as RunReport);
 };
 

@@ -199,7 +199,12 @@ export class FieldReader {
   constructor(readonly source: RunbookSource, private readonly problems: Diagnostic[]) {}
 
   private wrong(path: Path, what: string): undefined {
-    this.problems.push({ code: 'RB_RECORDING', message: `${formatPath(path)} must be ${what}`, location: this.source.locate(path), hint: 'record again with runbook run ... --record DIR, or correct it by hand' });
+    return this.refuse(path, `${formatPath(path)} must be ${what}`, 'record again with runbook run ... --record DIR, or correct it by hand');
+  }
+
+  /** A problem of the value at `path`, said at its line. */
+  refuse(path: Path, message: string, hint: string): undefined {
+    this.problems.push({ code: 'RB_RECORDING', message, location: this.source.locate(path), hint });
     return undefined;
   }
 
@@ -223,10 +228,16 @@ export class FieldReader {
     return typeof value === 'string' ? value : this.wrong(path, 'a text');
   }
 
-  count(path: Path, nullable = false): number | null | undefined {
+  /** A whole number from `min` to `max` (what a count can be, by default), or null where `nullable`. */
+  count(path: Path, nullable = false, { min = 0, max = Number.MAX_SAFE_INTEGER, what = 'a whole number' } = {}): number | null | undefined {
     const value = this.at(path);
     if (value === null && nullable) return null;
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : this.wrong(path, nullable ? 'a whole number, or null' : 'a whole number');
+    return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : this.wrong(path, nullable ? `${what}, or null` : what);
+  }
+
+  /** What a process's exit status can be; null where it had none (ended by a signal), if `nullable`. */
+  exitCode(path: Path, nullable = false): number | null | undefined {
+    return this.count(path, nullable, { max: 255, what: 'an exit code from 0 to 255' });
   }
 
   texts(path: Path): Record<string, string> | undefined {
@@ -268,7 +279,7 @@ const FAILURES: readonly StreamFailure[] = ['refused', 'timeout', 'unreachable',
 
 const readCommand = (reader: FieldReader, path: Path, origin: Omit<AttemptOrigin, 'role'>): RecordedAttempt | undefined => {
   const [script, role, target, startedAt] = [reader.text([...path, 'run']), reader.text([...path, 'on']), reader.text([...path, 'target']), reader.text([...path, 'started_at'])];
-  const [exitCode, durationMs] = [reader.count([...path, 'exit_code'], true), reader.count([...path, 'duration_ms'])];
+  const [exitCode, durationMs] = [reader.exitCode([...path, 'exit_code'], true), reader.count([...path, 'duration_ms'])];
   const [stdout, stderr, stdin, signal] = [reader.text([...path, 'stdout']), reader.text([...path, 'stderr']), reader.text([...path, 'stdin'], true), reader.text([...path, 'signal'], true)];
   const termination = reader.choice([...path, 'termination'], TERMINATIONS);
   const transportError = reader.transportError([...path, 'transport_error']);
@@ -310,7 +321,7 @@ const readExchange = (reader: FieldReader, path: Path): ExchangeStep[] | undefin
 };
 
 const readStream = (reader: FieldReader, path: Path, origin: Omit<AttemptOrigin, 'role'>): RecordedAttempt | undefined => {
-  const [host, port] = [reader.text([...path, 'connect', 'host']), reader.count([...path, 'connect', 'port'])];
+  const [host, port] = [reader.text([...path, 'connect', 'host']), reader.count([...path, 'connect', 'port'], false, { min: 1, max: 65535, what: 'a port from 1 to 65535' })];
   const [role, target, startedAt, via] = [reader.text([...path, 'on']), reader.text([...path, 'target']), reader.text([...path, 'started_at']), reader.text([...path, 'via'])];
   const durationMs = reader.count([...path, 'duration_ms']);
   const failure = reader.choice([...path, 'failure'], FAILURES);
@@ -352,10 +363,12 @@ export const readYaml = async (file: string, problems: Diagnostic[]): Promise<Ru
 };
 
 const readMeta = (reader: FieldReader): RecordingMeta | undefined => {
-  const format = reader.at(['format']);
+  const format = reader.count(['format']);
+  if (format === undefined) return undefined;
   if (format !== FORMAT) {
-    reader.count(['format']);
-    return undefined;
+    const tool = reader.at(['tool']);
+    const maker = typeof tool === 'string' && tool !== '' ? tool : 'another version of runbook';
+    return reader.refuse(['format'], `this recording is in format ${format}, made by ${maker}; this version of runbook reads format ${FORMAT}`, 'replay it with the version that made it, or record again with this one');
   }
   const runbooks = (reader.list(['runbooks']) ?? []).map((_, index) => {
     const [file, folder, path] = ['file', 'folder', 'path'].map((key) => reader.text(['runbooks', index, key]));
@@ -364,7 +377,7 @@ const readMeta = (reader: FieldReader): RecordingMeta | undefined => {
   const [recordedAt, tool] = [reader.text(['recorded_at']), reader.text(['tool'])];
   const [vars, hosts, targets] = [reader.texts(['vars']), reader.texts(['hosts']), reader.texts(['targets'])];
   const secrets = reader.at(['secrets']) === undefined ? [] : reader.list(['secrets']);
-  if (runbooks.includes(undefined) || !recordedAt || !tool || !vars || !hosts || !targets || !secrets) return undefined;
+  if (runbooks.includes(undefined) || recordedAt === undefined || tool === undefined || !vars || !hosts || !targets || !secrets) return undefined;
   return { recordedAt, tool, runbooks: runbooks as RecordingMeta['runbooks'], vars, hosts, targets, secrets: secrets.map(String) };
 };
 

@@ -10,7 +10,7 @@ import { selectHosts, type Shard } from '../app/select-hosts.js';
 import type { Inventory } from '../runbook/inventory.js';
 import { errorText } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
-import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsSizedTerminal, stdout } from './io.js';
+import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsSizedTerminal, stdout, stdoutRendered } from './io.js';
 import { checkTargetsWritable, reportTargets, writeReports } from './reporting.js';
 import { interruptions } from './interrupt.js';
 import type { ExecutionEvent } from '../execute/events.js';
@@ -171,6 +171,6 @@ export const planAction = async (file: string, options: PlanOptions): Promise<vo
   // ssh_config is read only when asked: a plan otherwise shows the hosts as written, and loads no SSH code.
   const destinations = options.sshConfig === undefined ? undefined : (await import('../app/ssh-destinations.js')).sshDestinations(plan!.runbook.hosts, options.sshConfig);
   const render = await PLAN_RENDERERS[options.json ? 'json' : options.format]();
-  stdout(render(plan!, describePlan(plan!, options.timeout, destinations)));
+  stdoutRendered(render(plan!, describePlan(plan!, options.timeout, destinations)));
   setExitCode(EXIT_CODES.pass);
 };

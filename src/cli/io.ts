@@ -1,5 +1,6 @@
 // The only module that touches the process's streams, environment and exit code: everything else
-// returns data. Every byte it writes (stdout, stderr, --output files) passes the secrets' mask.
+// returns data. Every text it writes passes the secrets' mask, but reports and plans rendered from
+// data already masked as data (the *Rendered writers below).
 /* eslint-disable no-restricted-properties -- this is the one place allowed to use process streams */
 import { appendFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -28,6 +29,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 export const stdout = (text: string): void => {
   if (!stdoutClosed) process.stdout.write(mask(text));
+};
+
+/**
+ * A report or a plan, rendered from data masked where it was built (secrets/redact.ts redactData,
+ * which keeps its shape and the tool's own words): reporters and plan renderers get nothing else.
+ * Masked again as text, the mask reached into its syntax: a short secret (`x`, `e`) renamed a JSON
+ * report's keys (a failing run's exit code was lost) and broke its quoting, XML's declaration and
+ * TAP's lines, and a secret that is a word of the verdict (`fail`) took that word away.
+ */
+export const stdoutRendered = (text: string): void => {
+  if (!stdoutClosed) process.stdout.write(text);
 };
 
 /** As is: commander's help and errors end their own lines. */
@@ -71,9 +83,9 @@ export const onCi = (): boolean => {
   return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 };
 
-/** Adds to a file another program reads (GitHub's $GITHUB_STEP_SUMMARY), masked like everything written. */
-export const appendText = async (file: string, text: string): Promise<void> => {
-  await appendFile(file, mask(text));
+/** Adds a rendered report to a file another program reads (GitHub's $GITHUB_STEP_SUMMARY); see stdoutRendered. */
+export const appendRendered = async (file: string, text: string): Promise<void> => {
+  await appendFile(file, text);
 };
 
 export const colorWanted = (flag: boolean | undefined): boolean => {
@@ -117,10 +129,10 @@ export const outputProblem = async (file: string): Promise<string | undefined> =
 const temporaryBeside = (file: string): string => `${file}.${process.pid}.tmp`;
 
 /** Written whole or not at all: a reader never sees half a report, and a failed write leaves no temporary file. */
-export const writeAtomically = async (file: string, text: string): Promise<void> => {
+export const writeRenderedAtomically = async (file: string, text: string): Promise<void> => {
   const temporary = temporaryBeside(file);
   try {
-    await writeFile(temporary, mask(text));
+    await writeFile(temporary, text);
     await rename(temporary, file);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);

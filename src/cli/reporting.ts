@@ -5,7 +5,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { errorText, usageError } from '../errors/diagnostic.js';
 import type { RunReport } from '../model/report.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/registry.js';
-import { appendText, colorWanted, environment, outputProblem, stderr, stdout, writeAtomically } from './io.js';
+import { appendRendered, colorWanted, environment, outputProblem, stderr, stdoutRendered, writeRenderedAtomically } from './io.js';
 
 export interface ReportTarget {
   readonly reporter: ReporterName;
@@ -71,8 +71,8 @@ const writeOne = async (report: RunReport, target: ReportTarget, view: ReportVie
   try {
     const reporter = await REPORTERS[target.reporter]();
     const text = reporter.render(report, { colors: target.file === undefined && colorWanted(view.color), verbose: view.verbose === true });
-    if (target.file === undefined) stdout(text);
-    else await writeAtomically(target.file, text);
+    if (target.file === undefined) stdoutRendered(text);
+    else await writeRenderedAtomically(target.file, text);
     return true;
   } catch (error) {
     stderr(`runbook: the ${target.reporter} report could not be written (${errorText(error)}); the others were, and the exit code is still the run's`);
@@ -91,7 +91,7 @@ const githubExtras = async (report: RunReport, targets: readonly ReportTarget[])
   const summaryFile = environment('GITHUB_STEP_SUMMARY');
   const reporter = await REPORTERS.github();
   if (summaryFile && reporter.stepSummary) {
-    await appendText(summaryFile, reporter.stepSummary(report)).catch((error: unknown) => stderr(`runbook: $GITHUB_STEP_SUMMARY could not be written (${errorText(error)})`));
+    await appendRendered(summaryFile, reporter.stepSummary(report)).catch((error: unknown) => stderr(`runbook: $GITHUB_STEP_SUMMARY could not be written (${errorText(error)})`));
   }
   const humanOnStdout = targets.some((target) => target.reporter === 'human' && target.file === undefined);
   if (!asked && humanOnStdout) await writeOne(report, { reporter: 'github' }, { color: false });

@@ -1,9 +1,9 @@
 // Every reporter says that a replayed run asked no host: a replay must never pass for a live check.
 import type { ReplayMark, RunReport } from '../model/report.js';
 
-/** The one sentence each reporter shows, in its own form. */
+/** The one sentence each reporter shows, in its own form (a recording edited by hand may hold no time). */
 export const replaySentence = (replay: ReplayMark): string =>
-  `REPLAY: answered from the recording in ${replay.from} (recorded ${replay.recordedAt}); no host was asked`;
+  `REPLAY: answered from the recording in ${replay.from}${replay.recordedAt === '' ? '' : ` (recorded ${replay.recordedAt})`}; no host was asked`;
 
 /** What the recording holds that no check asked for this time: the runbook changed, or asks otherwise. */
 export const unusedLines = (replay: ReplayMark): string[] =>

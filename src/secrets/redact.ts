@@ -50,12 +50,30 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
 };
 
 /**
- * The same data with every string (keys too) masked, so a report stays valid JSON of the same shape.
+ * Fields whose values are the tool's own words, never data: a status, a question's severity, a
+ * check's kind, an event's type, a problem's code, a time the tool took. Masked, a secret that is
+ * one of those words or part of one (`fail`, `ail`, `12` of a date) changed what a report or an
+ * event says happened: a status a reporter has no label for, a start no merge can read.
+ */
+const OWN_WORDS = new Set(['status', 'severity', 'kind', 'type', 'code', 'startedAt']);
+
+/** Maps whose values come from the runbook's texts or from the hosts: everything in them is data. */
+const DATA_MAPS = new Set(['observed', 'captures', 'vars', 'hosts']);
+
+const keptAsIs = (key: string, item: unknown, inData: boolean): boolean => !inData && OWN_WORDS.has(key) && typeof item === 'string';
+
+/**
+ * The same data with every string value masked but the tool's own words (OWN_WORDS), so a report
+ * keeps its shape and says the same. Keys are never masked: they are the report's own names, or
+ * names the runbook gave (variables, captures, roles), never a value. A secret that was part of a
+ * key (`x` of `exitCode`) renamed it, and the run's exit code was lost: a failing run exited 0.
  * Anything but plain data (class instances) is kept as is: the last guard in src/cli masks its text.
  */
-export const redactData = <T>(value: T, redact: Redact): T => {
+export const redactData = <T>(value: T, redact: Redact, inData = false): T => {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactData(item, redact)) as T;
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactData(item, redact)])) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactData(item, redact, inData)) as T;
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keptAsIs(key, item, inData) ? item : redactData(item, redact, inData || DATA_MAPS.has(key))])) as T;
+  }
   return value;
 };

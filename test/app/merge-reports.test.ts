@@ -73,12 +73,14 @@ interface ReportSpec {
   readonly startedAt?: string;
   readonly durationMs?: number;
   readonly interrupted?: boolean;
+  /** The run's runbooks, which every shard lists, hosts in it or not; by default those of its questions. */
+  readonly runbooks?: readonly string[];
 }
 
 const gating = (questions: readonly QuestionResult[]): Status[] => questions.filter((one) => one.severity !== 'warning').map((one) => one.status);
 
-/** A report as `runbook run` writes it, with a runbook summary for each runbook its questions come from. */
-const report = (questions: readonly QuestionResult[], { shard, diagnosis = [], startedAt = START, durationMs = 1000, interrupted = false }: ReportSpec = {}): RunReport => ({
+/** A report as `runbook run` writes it, with a summary of each runbook of the run. */
+const report = (questions: readonly QuestionResult[], { shard, diagnosis = [], startedAt = START, durationMs = 1000, interrupted = false, runbooks }: ReportSpec = {}): RunReport => ({
   reportVersion: 1,
   tool: { name: 'runbook', version: '0.1.0' },
   startedAt,
@@ -88,7 +90,7 @@ const report = (questions: readonly QuestionResult[], { shard, diagnosis = [], s
   interrupted,
   ...(shard ? { shard } : {}),
   summary: { questions: countStatuses(questions.map((one) => one.status)), checks: countStatuses(questions.flatMap((one) => one.checks.map((check) => check.status))) },
-  runbooks: [...new Set(questions.map((one) => one.runbook))].map((file) => ({
+  runbooks: (runbooks ?? [...new Set(questions.map((one) => one.runbook))]).map((file) => ({
     file,
     title: `Runbook ${file}`,
     status: worstStatus(gating(questions.filter((one) => one.runbook === file))),
@@ -225,13 +227,14 @@ describe('the exit code of the whole run', () => {
 
 describe('order', () => {
   test('questions and checks first seen in a later shard go after what they follow there; hosts as people number them', () => {
-    const first = report([question('a', onHosts('x', ['web10'])), question('c', onHosts('z', ['web10']))]);
+    // Every shard lists the run's runbooks; db.yaml has hosts in the second one only.
+    const first = report([question('a', onHosts('x', ['web10'])), question('c', onHosts('z', ['web10']))], { runbooks: ['web.yaml', 'db.yaml'] });
     const second = report([
       question('a', [...onHosts('x', ['web9']), ...onHosts('y', ['web9'])]),
       question('b', onHosts('x2', ['web9'])),
       question('c', onHosts('z', ['web9'])),
       question('other', onHosts('w', ['web9']), { runbook: 'db.yaml' }),
-    ]);
+    ], { runbooks: ['web.yaml', 'db.yaml'] });
     const merged = mergeReports(shards([first, second]));
     expect(merged.questions.map((one) => [one.runbook, one.id, one.checks.map((check) => `${check.id}@${check.hostName}`)])).toEqual([
       ['web.yaml', 'a', ['x@web9', 'x@web10', 'y@web9']],

@@ -2,7 +2,7 @@
 // --reporter json:shard-i.json` on three "runners", then one merge into any reporters, with the
 // exit code of the whole run. The fleet is six inventory hosts on this machine
 // (ansible_connection=local), so no lab is needed.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, test } from 'vitest';
@@ -106,5 +106,33 @@ describe('runbook merge-reports', () => {
     const dir = await shardedRun('echo ok');
     const result = await startCli(dir, ['merge-reports', 'shard-1.json', 'shard-3.json', '--reporter', 'json']);
     expect([result.exitCode, result.stdout, result.stderr]).toEqual([2, '', "shard 2/3 is missing: merge every shard's report [RB_USAGE]\n"]);
+  }, 60_000);
+
+  test('shards of two runs are refused: another runbook, or the same one with other variables', async () => {
+    // They merged into a passing run: each runbook judged on the hosts of one shard, or the
+    // first shard's variables shown for all.
+    const withPort = runbook('echo ok').replace('hosts:', 'vars:\n  port: 80\nhosts:');
+    const dir = inlineFiles({ 'web.yaml': withPort, 'other.yaml': withPort, 'hosts.ini': INVENTORY });
+    const shard = (index: number, file: string, extra: string[] = []) =>
+      startCli(dir, ['run', file, '--inventory', 'hosts.ini', '--shard', `${index}/3`, '--quiet', '--reporter', `json:${file}-${index}${extra.length > 0 ? '-var' : ''}.json`, ...extra]);
+    await Promise.all([shard(1, 'web.yaml'), shard(2, 'web.yaml'), shard(2, 'other.yaml'), shard(2, 'web.yaml', ['--var', 'port=8080']), shard(3, 'web.yaml')]);
+    const otherRunbook = await startCli(dir, ['merge-reports', 'web.yaml-1.json', 'other.yaml-2.json', 'web.yaml-3.json']);
+    expect([otherRunbook.exitCode, otherRunbook.stdout, otherRunbook.stderr]).toEqual([2, '', 'web.yaml-1.json ran web.yaml, other.yaml-2.json ran other.yaml; merge the shards of one run: each runs the same runbooks, named by the same paths (relative ones read alike on every runner) [RB_USAGE]\n']);
+    const otherVars = await startCli(dir, ['merge-reports', 'web.yaml-1.json', 'web.yaml-2-var.json', 'web.yaml-3.json']);
+    expect([otherVars.exitCode, otherVars.stdout, otherVars.stderr]).toEqual([2, '', 'web.yaml-1.json and web.yaml-2-var.json ran web.yaml with other variables (port: 80 against "8080"); merge the shards of one run: give every shard the same --var, --vars-file and RUNBOOK_VAR_ values [RB_USAGE]\n']);
+    const oneRun = await startCli(dir, ['merge-reports', 'web.yaml-1.json', 'web.yaml-2.json', 'web.yaml-3.json', '--reporter', 'json']);
+    expect(oneRun.exitCode, String(oneRun.stderr)).toBe(0);
+  }, 60_000);
+
+  test('a report whose texts hold a terminal control is refused, not shown on the terminal', async () => {
+    const dir = await shardedRun('echo ok');
+    const file = join(dir, 'shard-2.json');
+    const report = readJson(dir, 'shard-2.json');
+    // What a tampered artifact could carry: retitle the terminal, clear it, and a C1 CSI (U+009B).
+    const hostile = { ...report, questions: report.questions.map((question, at) => (at === 1 ? { ...question, title: '\u001b]0;owned\u0007\u001b[2J\u009b31m' } : question)) };
+    writeFileSync(file, JSON.stringify(hostile));
+    const result = await startCli(dir, ['merge-reports', ...SHARDS]);
+    expect([result.exitCode, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toBe('shard-2.json: /questions/1/title holds \\x1b, a character that acts on a terminal, which runbook writes as its escape in every report it makes; merge the reports runbook run --reporter json:FILE wrote, unchanged [RB_USAGE]\n');
   }, 60_000);
 });

@@ -6,43 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { inlineFiles, startCli, validateReport } from '../helpers/run-cli.js';
 import { reportWithoutTimings } from '../helpers/report-timings.js';
-
-const SECRET = 'pa55-w0rd-xyz';
-
-const RUNBOOK = `version: 1
-title: Record and replay
-vars:
-  word: hello
-  token:
-    secret: true
-hosts:
-  here: local
-questions:
-  - id: greet
-    title: Does it greet?
-    checks:
-      - id: say
-        on: here
-        run: echo "\${vars.word} token=\${vars.token}"; echo to-stderr >&2; echo ran >> ran.log
-        capture:
-          first: { from: stdout, regex: '^(\\w+)' }
-      - id: shout
-        on: here
-        run: printf '%s\\n' \${captures.first} | tr a-z A-Z
-        depends_on: [say]
-        expect: { stdout: { contains: HELLO } }
-  - id: disk
-    title: Is the answer 42?
-    checks:
-      - id: answer
-        on: here
-        run: echo 41; exit 3
-        expect: { stdout: { contains: '42' } }
-diagnosis:
-  - id: wrong-answer
-    when: { check: answer, status: fail }
-    finding: the answer is not 42
-`;
+import { RECORDED_RUNBOOK as RUNBOOK, SECRET } from '../helpers/recorded-runbook.js';
 
 const run = async (dir: string, args: string[], env: Record<string, string> = {}) => {
   const result = await startCli(dir, args, env);
@@ -201,8 +165,34 @@ describe('run --replay DIR', () => {
     const broken = await run(dir, ['run', 'book.yaml', '--replay', 'rec']);
     expect(broken.exitCode).toBe(2);
     const lines = broken.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^rec\/book\/answer@local\.yaml:\d+:\d+: attempts\[0\]\.exit_code must be a whole number, or null; record again .* \[RB_RECORDING\]$/);
+    expect(lines[0]).toMatch(/^rec\/book\/answer@local\.yaml:\d+:\d+: attempts\[0\]\.exit_code must be an exit code from 0 to 255, or null; record again .* \[RB_RECORDING\]$/);
     expect(lines.some((line) => /^rec\/book\/zz@local\.yaml:\d+:\d+: .*\[RB_RECORDING\]$/.test(line))).toBe(true);
     expect(broken.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a recording in another format, or with an exit code no process can have, is one line each at its place, exit 2', async () => {
+    const { dir } = await recorded();
+    const meta = join(dir, 'rec/recording.yaml');
+    const original = readFileSync(meta, 'utf8');
+    // A whole number other than 1 was refused with no line at all: exit 2 and an empty stderr.
+    writeFileSync(meta, original.replace('format: 1', 'format: 2'));
+    const newer = await run(dir, ['run', 'book.yaml', '--replay', 'rec']);
+    expect(newer.exitCode).toBe(2);
+    expect(newer.stderr).toMatch(/^rec\/recording\.yaml:3:9: this recording is in format 2, made by runbook \S+; this version of runbook reads format 1; replay it with the version that made it, or record again with this one \[RB_RECORDING\]\n$/);
+    // Hand-edited: no time and no tool are refused nowhere, and the replay's sentence leaves the time out.
+    writeFileSync(meta, original.replace(/^recorded_at: .*$/m, 'recorded_at: ""').replace(/^tool: .*$/m, 'tool: ""'));
+    const untimed = await run(dir, ['run', 'book.yaml', '--replay', 'rec', '--quiet']);
+    expect(untimed.exitCode, untimed.stderr).toBe(1);
+    expect(untimed.stdout).toContain('REPLAY: answered from the recording in rec; no host was asked');
+    writeFileSync(meta, original);
+    const answers = join(dir, 'rec/book/answer@local.yaml');
+    writeFileSync(answers, readFileSync(answers, 'utf8').replace('exit_code: 3', 'exit_code: 1e300'));
+    const huge = await run(dir, ['run', 'book.yaml', '--replay', 'rec']);
+    expect(huge.exitCode).toBe(2);
+    expect(huge.stderr).toMatch(/^rec\/book\/answer@local\.yaml:\d+:\d+: attempts\[0\]\.exit_code must be an exit code from 0 to 255, or null; .*\[RB_RECORDING\]\n$/);
+    writeFileSync(join(dir, 'rec/expect.yaml'), 'exit_code: 256\nquestions: {}\nfindings: []\n');
+    const expected = await run(dir, ['test', 'rec', '--runbook', 'book.yaml']);
+    expect(expected.exitCode).toBe(2);
+    expect(expected.stderr).toMatch(/^rec\/expect\.yaml:1:12: exit_code must be an exit code from 0 to 255; .*\[RB_RECORDING\]\n$/);
   });
 });

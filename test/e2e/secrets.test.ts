@@ -269,6 +269,37 @@ questions:
           stdout: { equals: nothing-like-it }
 `;
 
+  // A secret may be short or a common word. Masked wherever it appeared, `x` renamed the report's
+  // exitCode (the failing run below exited 0, and the human report could not be written) and
+  // `fail` the status every reporter labels by.
+  test.each(['x', 'fail', 'e', '2026'])("a secret that is one of the report's words or part of one (%j) changes no verdict", async (secret) => {
+    const shortOne = `version: 1
+title: A short secret
+vars:
+  token: { secret: true }
+hosts:
+  here: local
+questions:
+  - id: q
+    title: Does it say so?
+    checks:
+      - id: says
+        on: here
+        run: echo "\${vars.token}"; exit 1
+`;
+    const json = await runCli({ 's.yaml': shortOne }, ['run', 's.yaml', '--reporter', 'json'], { RUNBOOK_VAR_token: secret });
+    expect(json.exitCode, json.stderr).toBe(1);
+    expect(validateReport(json.report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(json.report).toMatchObject({ status: 'fail', exitCode: 1, summary: { checks: { total: 1, fail: 1 } } });
+    expect(checkOf(json.report!, 'says')).toMatchObject({ kind: 'command', status: 'fail' });
+    expect(Number.isNaN(Date.parse(json.report!.startedAt))).toBe(false);
+    const human = await runCli({ 's.yaml': shortOne }, ['run', 's.yaml', '--quiet'], { RUNBOOK_VAR_token: secret });
+    expect([human.exitCode, human.stderr]).toEqual([1, '']);
+    // Texts are masked as texts (`Do***s it say so?` for `e`); the labels and the verdict are not.
+    expect(human.stdout).toMatch(/^FAIL {2}q {2}\S/m);
+    expect(human.stdout).toMatch(/^Result: FAIL, exit code 1$/m);
+  });
+
   test('no part of the secret is left at a cut, in the human or the JSON report', async () => {
     for (const reporter of ['human', 'json']) {
       const result = await runCli({ 'c.yaml': AT_CUTS }, ['run', 'c.yaml', '--reporter', reporter], { RUNBOOK_VAR_token: SECRET });

@@ -55,7 +55,7 @@ describe('redactor', () => {
 });
 
 describe('redactData', () => {
-  test('masks every string and key at any depth, keeps the shape and every non-string', () => {
+  test('masks every string value at any depth, keeps the shape, every key and every non-string', () => {
     const data = { status: 'fail', exitCode: 1, ok: false, none: null, list: ['s3cr3t-Value-91x', 2], nested: { 's3cr3t-Value-91x': 'echo s3cr3t-Value-91x' } };
     expect(redactData(data, redactor(['s3cr3t-Value-91x']))).toEqual({
       status: 'fail',
@@ -63,8 +63,19 @@ describe('redactData', () => {
       ok: false,
       none: null,
       list: ['***', 2],
-      nested: { '***': 'echo ***' },
+      nested: { 's3cr3t-Value-91x': 'echo ***' },
     });
     expect(data.list[0]).toBe('s3cr3t-Value-91x');
+  });
+
+  test("a secret that is one of the tool's own words, or part of one, changes no key and no such word", () => {
+    const report = { status: 'fail', exitCode: 1, startedAt: '2026-12-08T00:12:00.000Z', questions: [{ status: 'fail', severity: 'warning', checks: [{ kind: 'command', status: 'fail', reason: 'exit 1: fail' }] }] };
+    const masked = redactData(report, redactor(['x', 'fail', 'warn', 'command', '12']));
+    expect(masked).toEqual({ ...report, questions: [{ ...report.questions[0], checks: [{ kind: 'command', status: 'fail', reason: 'e***it 1: ***' }] }] });
+  });
+
+  test('inside what hosts and runbooks give (observed, captures, vars, hosts) every value is data, whatever its key', () => {
+    const check = { status: 'pass', observed: { status: 'hunter2 active', state: 'hunter2' }, captures: { kind: 'hunter2' } };
+    expect(redactData(check, redactor(['hunter2']))).toEqual({ status: 'pass', observed: { status: '*** active', state: '***' }, captures: { kind: '***' } });
   });
 });
