@@ -4,6 +4,8 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { VAR_ENV_PREFIX, type VarValue } from '../model/runbook.js';
+import { firstHidden } from '../model/visible-text.js';
+import { hiddenCharacterProblem } from './hidden-characters.js';
 import { asRecord } from './source.js';
 import type { VarsFile } from './vars-file.js';
 
@@ -47,14 +49,29 @@ export interface GivenVars {
 const fromFile = (varsFile: VarsFile | undefined, name: string): VarValue | undefined =>
   varsFile && Object.hasOwn(varsFile.values, name) ? varsFile.values[name] : undefined;
 
+/**
+ * A value given on the command line or in the environment is held to what the runbook's YAML is
+ * (yaml-content.ts): titles and hints are filled with it while the file loads, and the human report
+ * showed a title's `\e]0;...` as it is, retitling the operator's terminal. A secret's value is never
+ * shown (its reference is), so it may hold anything the shell could pass.
+ */
+const hiddenInGiven = (name: string, value: string | undefined, where: string): Diagnostic[] => {
+  const index = value === undefined ? -1 : firstHidden(value);
+  if (index === -1) return [];
+  const { message, hint } = hiddenCharacterProblem(value![index]!);
+  return [{ code: 'RB_USAGE', message: `${where}: the value of ${name} ${message}`, hint }];
+};
+
 export const resolveVars = (declared: unknown, given: GivenVars, problems: Diagnostic[]): ResolvedVars => {
   const { flags, environment, varsFile } = given;
   const values: Record<string, VarValue> = {};
   const secretVars: string[] = [];
   for (const [name, entry] of Object.entries(asRecord(declared))) {
     const { fileDefault, secret } = declarationOf(entry);
-    values[name] = own(flags, name) ?? own(environment, `${VAR_ENV_PREFIX}${name}`) ?? fromFile(varsFile, name) ?? fileDefault;
+    const [flag, fromEnvironment] = [own(flags, name), own(environment, `${VAR_ENV_PREFIX}${name}`)];
+    values[name] = flag ?? fromEnvironment ?? fromFile(varsFile, name) ?? fileDefault;
     if (secret) secretVars.push(name);
+    else problems.push(...(flag === undefined ? hiddenInGiven(name, fromEnvironment, `${VAR_ENV_PREFIX}${name}`) : hiddenInGiven(name, flag, `--var ${name}`)));
   }
   for (const name of Object.keys(flags).filter((flag) => !Object.hasOwn(values, flag))) {
     const hint = didYouMean(name, Object.keys(values));

@@ -115,6 +115,21 @@ describe('runbook run', () => {
     expect(typo.stderr).toBe('--var wrod: the runbook declares no variable "wrod"; did you mean "word"? [RB_USAGE]\n');
   });
 
+  test('a value given on the command line or in the environment holding a terminal control is refused, as in the YAML', async () => {
+    // Titles and hints are filled while the file loads: the human report printed this title as it
+    // is, and the terminal took the new title and cleared itself.
+    const runbook = runbookWith(check('say', 'run: echo ${vars.word}'), 'vars:\n  word: hello\n  token: { secret: true }\n').replace('title: Inline test runbook', 'title: "About ${vars.word}"');
+    const flag = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--var', 'word=\u001b]0;owned\u0007\u001b[2J']);
+    expect([flag.exitCode, flag.stdout]).toEqual([2, '']);
+    expect(flag.stderr).toBe("--var word: the value of word holds the control character U+001B, which a terminal acts on: `runbook plan` and the reports could not show the value as it is; remove it; a command writes a control character with its own escapes, e.g. printf '\\033[1m' or printf 'a\\r\\n' [RB_USAGE]\n");
+    const environment = await runCli({ 'r.yaml': runbook }, ['plan', 'r.yaml'], { RUNBOOK_VAR_word: 'left\u202eright' });
+    expect([environment.exitCode, environment.stdout]).toEqual([2, '']);
+    expect(environment.stderr).toMatch(/^RUNBOOK_VAR_word: the value of word holds U\+202E, a bidi control: .* \[RB_USAGE\]\n$/);
+    // A tab or a line break is text; a secret's value is never shown, so it may hold anything.
+    const kept = await runCli({ 'r.yaml': runbook }, ['run', 'r.yaml', '--quiet', '--var', 'word=a\tb'], { RUNBOOK_VAR_token: 'p\u001bw' });
+    expect([kept.exitCode, kept.stderr]).toEqual([0, '']);
+  });
+
   test('a captured value is one shell word in the dependent, never code', async () => {
     const runbook = runbookWith(
       check('produce', `run: "echo 'value=x; touch pwned'"\ncapture:\n  value: 'value=(.*)'`) +
