@@ -89,8 +89,9 @@ export const describePlan = (plan: Plan, defaultTimeoutMs: number, destinations:
     };
   });
   // A secret's value written literally elsewhere in the file (an expectation, a kind's field) is
-  // masked too. A runbook cannot hold a character a terminal acts on, but a value given with --var or
-  // RUNBOOK_VAR_* can: shown as its escape, the plan still shows what runs (model/visible-text.ts).
+  // masked too. Neither a runbook nor a value given with --var or RUNBOOK_VAR_* can hold a character
+  // a terminal acts on (runbook/vars.ts); a secret's value may, and is masked. Whatever else one day
+  // brings one is shown as its escape, and the plan still shows what runs (model/visible-text.ts).
   const redact = redactor(secretValues(plan.runbook));
   return redactData(steps, (text) => escapeControl(redact(text)));
 };

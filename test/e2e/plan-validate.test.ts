@@ -56,15 +56,15 @@ describe('validate and plan', () => {
 
   // A runbook cannot hold such characters (refused where written), but a value given on the command
   // line or in RUNBOOK_VAR_* can: ESC c would reset the terminal, U+202E make `KO` read `OK`.
-  test('plan shows a variable holding a terminal or bidi control as its escape, in text and in JSON', async () => {
+  test('plan refuses a variable holding a terminal or bidi control, as the YAML would, in text and in JSON', async () => {
+    // It was shown as its escape in the plan, while the human report of a run printed a title
+    // filled with it as it is; now such a value is refused wherever it is given (run.test.ts).
     const given = ['--var', 'port=33\u001bc\u202e06'];
     const text = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', ...given]);
-    expect(text.exitCode).toBe(0);
-    expect(text.stdout).toContain(String.raw`$ lsof -nPi4:33\x1bc\u202E06 -a -p ` + '${captures.pid}');
     const json = await runCli({ 'r.yaml': RUNBOOK }, ['plan', 'r.yaml', '--json', ...given]);
-    for (const output of [text.stdout, json.stdout]) {
-      // eslint-disable-next-line no-control-regex
-      expect(output).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    for (const output of [text, json]) {
+      expect([output.exitCode, output.stdout]).toEqual([2, '']);
+      expect(output.stderr).toMatch(/^--var port: the value of port holds the control character U\+001B, which a terminal acts on: .* \[RB_USAGE\]\n$/);
     }
   });
 
@@ -75,6 +75,22 @@ describe('validate and plan', () => {
     expect(plan.checks[2]!.target).toBe('local');
     expect(plan.checks[0]!.capture).toEqual(['pid <- stdout /^(\\d+)/']);
     expect(plan.checks[1]).toMatchObject({ dependsOn: ['find-pid'], expect: ['stdout contains "LISTEN"', 'exit_code equals 0'] });
+  });
+
+  test('an ssh_config HostName or User holding a terminal control makes its host an error, shown escaped; nothing connects', async () => {
+    // The report shows where each check ran (`root@host:22`): such a HostName reached the
+    // operator's terminal as it is, in the check's line and its evidence.
+    const config = 'Host evil\n  HostName ho\u001b]0;owned\u0007st\n\nHost worse\n  User r\u009b2Joot\n';
+    const runbook = 'version: 1\ntitle: Where it runs\nhosts:\n  here: local\nquestions:\n  - id: q\n    title: Q\n    checks:\n      - { id: c, on: here, run: "true" }\n';
+    for (const [alias, said] of [['evil', String.raw`HostName "ho\x1b]0;owned\x07st" from ssh_config holds \x1b, which a terminal acts on: correct it there`], ['worse', String.raw`User "r\x9b2Joot" from ssh_config holds \x9b, which a terminal acts on: correct it there`]] as const) {
+      const result = await runCli({ 'r.yaml': runbook, ssh_config: config }, ['run', 'r.yaml', '--host', `here=${alias}`, '--ssh-config', 'ssh_config', '--reporter', 'json']);
+      expect(result.exitCode, result.stderr).toBe(3);
+      expect(result.report!.questions[0]!.checks[0]).toMatchObject({ status: 'error', target: alias, reason: expect.stringContaining(said) as unknown });
+      const human = await runCli({ 'r.yaml': runbook, ssh_config: config }, ['run', 'r.yaml', '--host', `here=${alias}`, '--ssh-config', 'ssh_config', '--quiet']);
+      expect(human.stdout).toContain(`ERROR c on here (${alias}): ${said}`);
+      // eslint-disable-next-line no-control-regex
+      expect(`${human.stdout}${human.stderr}`).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    }
   });
 
   test('plan --ssh-config shows where an alias goes, user, port and jump hosts included; nothing connects', async () => {

@@ -3,6 +3,7 @@
 // chains become a `via` hop, and verification can only be made stricter, never turned off.
 import type SSHConfig from 'ssh-config';
 import type { Line } from 'ssh-config';
+import { escapeControl, firstHidden, shownCharacter } from '../../model/visible-text.js';
 import { wildcardRegExp } from './patterns.js';
 import { expandPath, hostTokens, type Tokens } from './tokens.js';
 
@@ -158,6 +159,17 @@ const hostNameOf = (computed: Computed, ref: HostRef): string => (first(computed
 /** The user given with the host, else the configured one, else the local user (as ssh). */
 const userOf = (computed: Computed, ref: HostRef): string => ref.user ?? first(computed['user']) ?? hostTokens.localUser();
 
+/**
+ * A name every report shows where a check ran (`root@db1:22`): the runbook, --host and an inventory
+ * cannot give one holding a character a terminal acts on, and ssh_config's HostName and User may
+ * not either. Such a host is refused, as one whose settings cannot be read.
+ */
+const shownName = (setting: string, value: string): string => {
+  const at = firstHidden(value);
+  if (at === -1) return value;
+  throw new Error(`${setting} "${escapeControl(value)}" from ssh_config holds ${shownCharacter(value[at]!)}, which a terminal acts on: correct it there`);
+};
+
 /** The host name and user as the config's first `lines` set them, as ssh has them when it reaches a Match line. */
 const namesBefore = (config: SSHConfig, lines: number, ref: HostRef): MatchNames => {
   const computed = computeFor(config.slice(0, lines) as SSHConfig, ref);
@@ -184,8 +196,8 @@ export function resolveTarget(
 ): SshTarget {
   if (depth > MAX_HOPS) throw new Error(`ProxyJump chain to ${ref.host} is longer than ${MAX_HOPS} hops (a loop?)`);
   const computed = computeFor(config, ref);
-  const hostName = hostNameOf(computed, ref);
-  const user = userOf(computed, ref);
+  const hostName = shownName('HostName', hostNameOf(computed, ref));
+  const user = shownName('User', userOf(computed, ref));
   const port = ref.port ?? Number(first(computed['port']) ?? 22);
   const tokens = hostTokens.for({ alias: ref.host, hostName, user, port });
   const jumps = chain ?? jumpChain(computed);
