@@ -56,7 +56,7 @@ const runbookFiles = (report: RunReport): string => report.runbooks.map((runbook
 /** The first variable two summaries of one runbook give different values, as `name: a against b`. */
 const otherVariable = (mine: RunbookSummary, theirs: RunbookSummary): string | undefined => {
   const names = [...new Set([...Object.keys(mine.vars), ...Object.keys(theirs.vars)])];
-  const shown = (vars: RunbookSummary['vars'], name: string): string => (name in vars ? JSON.stringify(vars[name]) : '(not set)');
+  const shown = (vars: RunbookSummary['vars'], name: string): string => (Object.hasOwn(vars, name) ? JSON.stringify(vars[name]) : '(not set)');
   const name = names.find((each) => shown(mine.vars, each) !== shown(theirs.vars, each));
   return name === undefined ? undefined : `${name}: ${shown(mine.vars, name)} against ${shown(theirs.vars, name)}`;
 };

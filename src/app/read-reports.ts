@@ -5,8 +5,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError, errorText, type Diagnostic } from '../errors/diagnostic.js';
 import { failed, ok, type Result } from '../model/result.js';
 import type { RunReport } from '../model/report.js';
-import { REPORT_SCHEMA } from '../report/report-schema.js';
 import { firstHidden, shownCharacter } from '../model/visible-text.js';
+import { REPORT_SCHEMA } from '../report/report-schema.js';
 import { readText } from '../runbook/read-text.js';
 import { reportVersionProblem, type ReportFile } from './merge-reports.js';
 
@@ -50,17 +50,20 @@ const schemaProblem = (file: string, data: unknown): Diagnostic | undefined => {
 /** `/questions/0/title`: where a value is, as the schema's messages say it (RFC 6901). */
 const pointer = (path: readonly (string | number)[]): string => path.map((step) => `/${String(step).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
-/** The first key or text of `data` holding a character that acts on a terminal, with where it is. */
-const firstHiddenText = (data: unknown, path: (string | number)[] = []): { path: (string | number)[]; char: string } | undefined => {
+/**
+ * The first key or text of `data` holding a character that acts on a terminal, and where it is. The
+ * path is built only for the one found: a shard's report may hold millions of values.
+ */
+const firstHiddenText = (data: unknown): { path: (string | number)[]; char: string } | undefined => {
   if (typeof data === 'string') {
     const at = firstHidden(data);
-    return at < 0 ? undefined : { path, char: data[at]! };
+    return at < 0 ? undefined : { path: [], char: data[at]! };
   }
   if (typeof data !== 'object' || data === null) return undefined;
+  const list = Array.isArray(data);
   for (const [key, value] of Object.entries(data)) {
-    const step = Array.isArray(data) ? Number(key) : key;
-    const found = firstHiddenText(key, [...path, step]) ?? firstHiddenText(value, [...path, step]);
-    if (found) return found;
+    const found = (list ? undefined : firstHiddenText(key)) ?? firstHiddenText(value);
+    if (found) return { path: [list ? Number(key) : key, ...found.path], char: found.char };
   }
   return undefined;
 };
