@@ -69,9 +69,11 @@ const otherVariable = (mine: RunbookSummary, theirs: RunbookSummary): string | u
 const sameRunProblems = (sharded: readonly ReportFile[]): Diagnostic[] => {
   const [reference, ...others] = sharded;
   if (!reference) return [];
+  const referenceFiles = runbookFiles(reference.report);
   return others.flatMap(({ file, report }): Diagnostic[] => {
-    if (runbookFiles(report) !== runbookFiles(reference.report)) {
-      return [usage(`${reference.file} ran ${runbookFiles(reference.report)}, ${file} ran ${runbookFiles(report)}`, 'merge the shards of one run: each runs the same runbooks, named by the same paths (relative ones read alike on every runner)')];
+    const files = runbookFiles(report);
+    if (files !== referenceFiles) {
+      return [usage(`${reference.file} ran ${referenceFiles}, ${file} ran ${files}`, 'merge the shards of one run: each runs the same runbooks, named by the same paths (relative ones read alike on every runner)')];
     }
     return report.runbooks.flatMap((summary, at) => {
       const difference = otherVariable(reference.report.runbooks[at]!, summary);
