@@ -46,10 +46,28 @@ const shardProblems = (sharded: readonly (ReportFile & { shard: Shard })[], ever
     again.map(({ file, shard }) => usage(`${first!.file} and ${file} are both shard ${shardText(shard)}`, "merge each shard's report once")),
   );
   if (!everyInputSharded || otherRuns.length > 0 || beyond.length > 0) return [...otherRuns, ...beyond, ...twice];
-  const present = new Set(ofThisRun.map(({ shard }) => shard.index));
-  const missing = Array.from({ length: total }, (_, at) => at + 1).filter((index) => !present.has(index));
-  return [...twice, ...missing.map((index) => usage(`shard ${index}/${total} is missing: merge every shard's report`))];
+  return [...twice, ...missingShards(ofThisRun.map(({ shard }) => shard.index), total).map(missingText)];
 };
+
+/**
+ * The runs of shard numbers from 1 to `total` that `present` leaves out, found from the shards given
+ * alone: a report may say it is shard 1 of 2^53, and enumerating the others would never end.
+ */
+const missingShards = (present: readonly number[], total: number): { from: number; to: number; total: number }[] => {
+  const gaps: { from: number; to: number; total: number }[] = [];
+  let next = 1;
+  for (const index of [...new Set(present)].sort((a, b) => a - b)) {
+    if (index > next) gaps.push({ from: next, to: index - 1, total });
+    next = index + 1;
+  }
+  if (next <= total) gaps.push({ from: next, to: total, total });
+  return gaps;
+};
+
+const missingText = ({ from, to, total }: { from: number; to: number; total: number }): Diagnostic =>
+  from === to
+    ? usage(`shard ${from}/${total} is missing: merge every shard's report`)
+    : usage(`shards ${from}/${total} to ${to}/${total} are missing (${to - from + 1}): merge every shard's report`);
 
 const runbookFiles = (report: RunReport): string => report.runbooks.map((runbook) => runbook.file).join(', ') || 'no runbook';
 

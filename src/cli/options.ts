@@ -28,6 +28,7 @@ export const parseShard = (value: string): { index: number; total: number } => {
   const match = /^(\d+)\/(\d+)$/.exec(value.trim());
   const index = Number(match?.[1]);
   const total = Number(match?.[2]);
-  if (!match || total < 1 || index < 1 || index > total) throw new InvalidArgumentError(`expected i/n with 1 <= i <= n, e.g. 1/3, got "${value}"`);
+  // Beyond 2^53 a number is no longer the one written: two shards would read as the same.
+  if (!match || !Number.isSafeInteger(total) || index < 1 || index > total) throw new InvalidArgumentError(`expected i/n with 1 <= i <= n <= ${Number.MAX_SAFE_INTEGER}, e.g. 1/3, got "${value}"`);
   return { index, total };
 };

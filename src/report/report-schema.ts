@@ -157,7 +157,7 @@ const SHARD: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['index', 'total'],
-  properties: { index: { type: 'integer', minimum: 1 }, total: { type: 'integer', minimum: 1 } },
+  properties: { index: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, total: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
 };
 
 export const REPORT_SCHEMA: JsonSchema = {

@@ -268,6 +268,20 @@ describe('inputs that do not make one run: every problem, one line each, naming 
     ]],
     ['a missing shard', [part('a.json', { index: 1, total: 3 }), part('c.json', { index: 3, total: 3 })], ["shard 2/3 is missing: merge every shard's report [RB_USAGE]"]],
     ['two missing shards', [part('b.json', { index: 2, total: 3 })], ["shard 1/3 is missing: merge every shard's report [RB_USAGE]", "shard 3/3 is missing: merge every shard's report [RB_USAGE]"]],
+    ['all but the last of many shards', [part('a.json', { index: 1, total: 5 }), part('c.json', { index: 3, total: 5 }), part('e.json', { index: 5, total: 5 })], [
+      "shard 2/5 is missing: merge every shard's report [RB_USAGE]",
+      "shard 4/5 is missing: merge every shard's report [RB_USAGE]",
+    ]],
+    // Each run of missing shards is one line, found from the shards given: it once listed every
+    // number up to the total, and a total of 2^53 ended as an internal error.
+    ['shard 1 of 2^53 - 1', [part('a.json', { index: 1, total: Number.MAX_SAFE_INTEGER })], [
+      "shards 2/9007199254740991 to 9007199254740991/9007199254740991 are missing (9007199254740990): merge every shard's report [RB_USAGE]",
+    ]],
+    ['shards at both ends of ten', [part('c.json', { index: 3, total: 10 }), part('d.json', { index: 4, total: 10 }), part('j.json', { index: 9, total: 10 })], [
+      "shards 1/10 to 2/10 are missing (2): merge every shard's report [RB_USAGE]",
+      "shards 5/10 to 8/10 are missing (4): merge every shard's report [RB_USAGE]",
+      "shard 10/10 is missing: merge every shard's report [RB_USAGE]",
+    ]],
     ['a shard that cannot be', [part('a.json', { index: 1, total: 3 }), part('x.json', { index: 4, total: 3 })], ['x.json is shard 4/3: there is no such shard [RB_USAGE]']],
     ['a whole run among shards', [part('a.json', { index: 1, total: 2 }), part('b.json', { index: 2, total: 2 }), part('run.json')], [
       'run.json is a whole run (made without --shard): it merges with no other report; merge the reports of one runbook run --shard i/n, one per shard [RB_USAGE]',

@@ -161,6 +161,9 @@ describe('invalid input', () => {
     // 2^31 ms and more: Node's timers would fire at once, so the run would time out every check.
     [['run', 'x.yaml', '--timeout', '2147484'], /expected at most 24h, the longest any timeout or wait may be, got "2147484"/],
     [['run', 'x.yaml', '--deadline', '600h'], /expected at most 24h, the longest any timeout or wait may be, got "600h"/],
+    // Read as 1e20, one number for both: two shards would have run as the same.
+    [['run', 'x.yaml', '--shard', '99999999999999999998/99999999999999999999'], /expected i\/n with 1 <= i <= n <= 9007199254740991, e.g. 1\/3, got "99999999999999999998\/99999999999999999999"/],
+    [['run', 'x.yaml', '--shard', '3/2'], /expected i\/n with 1 <= i <= n/],
     [['run', 'x.yaml', '--var', 'novalue'], /--var expects name=value, got "novalue"/],
     [['run', 'x.yaml', '--bogus'], /unknown option '--bogus'/],
     [['rn', 'x.yaml'], /unknown command 'rn'[\s\S]*Did you mean run\?/],

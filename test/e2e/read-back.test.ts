@@ -159,6 +159,7 @@ describe('read back, changed: recordings and reports', () => {
     'the same shard twice': (report) => ({ ...report, shard: { index: 2, total: 2 } }),
     'another total': (report) => ({ ...report, shard: { index: 1, total: 3 } }),
     'shard 0': (report) => ({ ...report, shard: { index: 0, total: 2 } }),
+    'shard 1 of 10 million': (report) => ({ ...report, shard: { index: 1, total: 10_000_000 } }),
     'no shard': ({ shard: _, ...report }) => report,
     'version 2': (report) => ({ ...report, reportVersion: 2 }),
     'questions null': (report) => ({ ...report, questions: null }),
@@ -178,6 +179,19 @@ describe('read back, changed: recordings and reports', () => {
     const changed = change(report);
     writeFileSync(join(dir, 'shard-1.json'), typeof changed === 'string' ? changed : JSON.stringify(changed));
     expectDocumentedEnd(await startCli(dir, ['merge-reports', 'shard-1.json', 'shard-2.json']));
+  }, 60_000);
+
+  // Merged alone, each was an internal error (exit 70), or a line for every shard up to the total
+  // that never ended.
+  test.each([
+    ['1 of 10 million', { index: 1, total: 10_000_000 }, "shards 2/10000000 to 10000000/10000000 are missing (9999999): merge every shard's report [RB_USAGE]\n"],
+    ['1 of 2^60', { index: 1, total: 2 ** 60 }, 'shard-1.json: /shard/total must be <= 9007199254740991 [RB_USAGE]\n'],
+    ['1 of 1e300', { index: 1, total: 1e300 }, 'shard-1.json: /shard/total must be <= 9007199254740991 [RB_USAGE]\n'],
+  ])('a lone shard %s: one line, exit 2', async (_, shard, line) => {
+    const { dir, report } = shards();
+    writeFileSync(join(dir, 'shard-1.json'), JSON.stringify({ ...report, shard }).replace('1e+300', '1e300'));
+    const merged = await startCli(dir, ['merge-reports', 'shard-1.json']);
+    expect([merged.exitCode, merged.stdout, merged.stderr]).toEqual([2, '', line]);
   }, 60_000);
 
   test('the two shards as runbook wrote them merge', async () => {
