@@ -8,6 +8,7 @@ import { checksAskedBy } from '../model/condition-checks.js';
 import type { Question, Runbook } from '../model/runbook.js';
 import { runsAfter } from '../plan/graph.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
+import { listSome } from '../model/list-words.js';
 
 export interface Selection {
   readonly only: readonly string[];
@@ -47,7 +48,7 @@ const checkSelection = (plans: readonly Plan[], { only, tags }: Selection): void
   const questions = plans.flatMap((plan) => plan.runbook.questions);
   const ids = questions.map((question) => question.id);
   const known = [...new Set(questions.flatMap((question) => question.tags))];
-  for (const id of only.filter((wanted) => !ids.includes(wanted))) throw usageError(`--only ${id}: no runbook of this run has a question "${id}"`, didYouMean(id, ids) ?? `questions: ${ids.join(', ')}`);
+  for (const id of only.filter((wanted) => !ids.includes(wanted))) throw usageError(`--only ${id}: no runbook of this run has a question "${id}"`, didYouMean(id, ids) ?? `questions: ${listSome(ids)}`);
   for (const tag of tags.filter((wanted) => !known.includes(wanted))) throw usageError(`--tag ${tag}: no question of this run has the tag "${tag}"`, didYouMean(tag, known) ?? `tags: ${known.join(', ') || 'none (questions take tags: [...])'}`);
 };
 

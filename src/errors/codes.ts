@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   RB_INCLUDE: 'an include names a missing file, closes a cycle, or does not fit (a role, a variable, a clashing id)',
   RB_INVENTORY: 'an inventory (--inventory) cannot be read, or a role names a group or host it does not have',
   RB_RECORDING: 'a recording (--record, --replay, runbook test) cannot be written or read, or its expectations are malformed',
+  RB_TOO_LARGE: 'the roles hold more hosts, or the checks make more check runs, than one run may',
   RB_USAGE: 'bad command-line usage',
 } as const;
 

@@ -17,16 +17,16 @@ export interface CheckInstance {
 
 export const instanceKey = (checkId: string, hostName: string): string => `${checkId}@${hostName}`;
 
+/** The hosts of `role`: none for a role the runbook lacks, even one named as Object's own (`on: toString`). */
+export const membersOf = (runbook: Runbook, role: string): readonly HostSpec[] => (Object.hasOwn(runbook.hosts, role) ? runbook.hosts[role]!.members : []);
+
 /** Every check on every host of its role, in execution order, each check's hosts in the role's order. */
 export const expandInstances = (runbook: Runbook, order: readonly Check[]): CheckInstance[] => {
   const instances: CheckInstance[] = [];
   // Loops, not flatMap and map: a list per check, made and dropped, for every check of the plan.
   for (let index = 0; index < order.length; index += 1) {
     const check = order[index]!;
-    const role = runbook.hosts[check.on];
-    // An unknown role has no members, even one named as Object's own (`on: toString`).
-    const members = role?.members ?? [];
-    for (const host of members) instances.push({ check, host, fleet: role!.fleet, key: instanceKey(check.id, host.name) });
+    for (const host of membersOf(runbook, check.on)) instances.push({ check, host, fleet: runbook.hosts[check.on]!.fleet, key: instanceKey(check.id, host.name) });
   }
   return instances;
 };

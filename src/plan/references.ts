@@ -6,6 +6,7 @@ import type { Check, Runbook, SourceLocation } from '../model/runbook.js';
 import { dependsOnEach } from './reachability.js';
 import { findReferences, stringsIn, type Reference } from './template.js';
 import { jinjaLike, jinjaRewrite } from '../model/references.js';
+import { listSome } from '../model/list-words.js';
 
 export const referencesOf = (check: Check): Reference[] => [
   ...stringsIn(check.spec).flatMap(findReferences),
@@ -73,7 +74,7 @@ const varProblem = (runbook: Runbook, { check, reference: { namespace, name } }:
     return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${${namespace}.${name}}, which only diagnosis findings can use`, location: specPlace(check) }];
   }
   if (Object.hasOwn(runbook.vars, name)) return [];
-  const hint = didYouMean(name, varNames) ?? `declare it under vars (declared: ${varNames.join(', ') || 'none'})`;
+  const hint = didYouMean(name, varNames) ?? `declare it under vars (declared: ${listSome(varNames) || 'none'})`;
   return [{ code: 'RB_UNKNOWN_VAR', message: `check "${check.id}" uses \${vars.${name}}, which vars does not declare`, location: specPlace(check), hint }];
 };
 

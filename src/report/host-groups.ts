@@ -6,6 +6,7 @@ import { groupBy } from '../model/group-by.js';
 import type { Status } from '../model/outcome.js';
 import type { CheckResult } from '../model/report.js';
 import { escapeRegExp } from '../model/regexp.js';
+import { listSome } from '../model/list-words.js';
 
 /** What stands for each host's own names in a group's shared reason. */
 export const HOST_PLACEHOLDER = 'HOST';
@@ -63,8 +64,7 @@ export const groupHosts = (checks: readonly CheckResult[]): HostGroup[] => {
 };
 
 /** `web01, web02` or, past `limit`, the first ones and `… and 11 more`. */
-export const listHostNames = (names: readonly string[], limit: number): string =>
-  names.length <= limit ? names.join(', ') : `${names.slice(0, limit).join(', ')}, … and ${names.length - limit} more`;
+export const listHostNames = (names: readonly string[], limit: number): string => listSome(names, limit);
 
 /** Where a check ran: `server (root@10.0.0.5)`, or on a fleet the host, `web07 (root@10.0.0.7:22)`. */
 export const whereRan = (check: CheckResult): string => roleAndTarget(check.hostName ?? check.host, check.target);

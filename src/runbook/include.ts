@@ -18,6 +18,7 @@ import { substituteText, substituteVars, type Vars } from './substitute.js';
 import type { SchemaCheck } from './validate.js';
 import type { VarsFile } from './vars-file.js';
 import { pushAll } from '../model/push-all.js';
+import { listSome } from '../model/list-words.js';
 
 /** A runbook file found for an include: where to read it, how messages name it, and its real path (for cycles). */
 export interface FoundRunbook {
@@ -207,7 +208,7 @@ const roleProblems = (entry: Entry, included: Runbook, roles: readonly string[],
     code: 'RB_INCLUDE' as const,
     message: `${formatPath([...entry.at, 'hosts', role])}: ${found.displayName} has no host role "${role}"`,
     location: source.locate([...entry.at, 'hosts', role], 'key'),
-    hint: didYouMean(role, theirs) ?? `its roles: ${theirs.join(', ')}`,
+    hint: didYouMean(role, theirs) ?? `its roles: ${listSome(theirs)}`,
   }));
   // A role the included runbook does not define is reported in its own file, once.
   const used = [...new Set(included.questions.flatMap((question) => question.checks).flatMap((check) => [check.on, ...checkKindOf(check).otherHosts(check.spec)]))]
@@ -220,7 +221,7 @@ const roleProblems = (entry: Entry, included: Runbook, roles: readonly string[],
         ? `${formatPath([...entry.at, 'hosts', role])} maps role "${role}" to "${entry.hosts[role]}", which this runbook's hosts do not define`
         : `${formatPath(entry.at)} ${found.displayName} runs checks on role "${role}", which this runbook's hosts do not define`,
       location: source.locate(mapped ? [...entry.at, 'hosts', role] : [...entry.at, 'file']),
-      hint: mapped ? (didYouMean(entry.hosts[role]!, roles) ?? `roles here: ${roles.join(', ')}`) : `map it to one of this runbook's roles: hosts: { ${role}: ${roles[0] ?? 'ROLE'} }`,
+      hint: mapped ? (didYouMean(entry.hosts[role]!, roles) ?? `roles here: ${listSome(roles)}`) : `map it to one of this runbook's roles: hosts: { ${role}: ${roles[0] ?? 'ROLE'} }`,
     };
   });
   return [...unknownKeys, ...unmapped];

@@ -113,7 +113,32 @@ interface Draft {
   readonly groups: Map<string, GroupDraft>;
   readonly hosts: Map<string, HostDraft>;
   readonly diagnostics: Diagnostic[];
+  /** A line took the inventory past MAX_INVENTORY_HOSTS: said there, and no host joins after it. */
+  full: boolean;
 }
+
+/**
+ * The most hosts one inventory holds. Each pattern makes at most 10,000 (model/host-pattern.ts),
+ * but a 4 KB file of 300 such lines made 3 million and took more than 60 s and 3.4 GB. The
+ * largest fleets we know of run in parts well below this; 80,000 hosts read in 2.7 s.
+ */
+export const MAX_INVENTORY_HOSTS = 100_000;
+
+/**
+ * The most hosts the groups may hold in all, a host counting once in every group that holds it,
+ * directly or through its children. Ansible's groups list their hosts through their children:
+ * 3,000 groups that each had a group of 100,000 hosts as their child (62 KB of INI) took more than
+ * 60 s and 2.5 GB. 100,000 hosts in `all`, a region, an environment and a role hold 400,000;
+ * reaching this limit takes about 2 s.
+ */
+export const MAX_INVENTORY_MEMBERSHIPS = 2_000_000;
+
+/**
+ * The most groups the groups may hold in all, through their children: each group's are listed to
+ * find its hosts. A chain of 150,000 groups, each the child of the next (3.8 MB of INI), holds
+ * 11 billion; 3,000 deep holds 4.5 million and reads in a second.
+ */
+export const MAX_INVENTORY_NESTING = 5_000_000;
 
 const ALL = 'all';
 const UNGROUPED = 'ungrouped';
@@ -134,6 +159,7 @@ const newDraft = (file: string): Draft => ({
   groups: new Map([ALL, UNGROUPED].map((name) => [name, newGroup(name)])),
   hosts: new Map(),
   diagnostics: [],
+  full: false,
 });
 
 // RB_INVENTORY: the file the operator hands --inventory (YAML syntax errors keep RB_YAML).
@@ -269,9 +295,16 @@ const hostsOfPattern = (pattern: string): Result<{ names: string[]; port?: numbe
 
 /** The hosts of `pattern` join `group`; the port and variables become host variables, as in Ansible. */
 const addHosts = (draft: Draft, group: string, pattern: string, location: SourceLocation, vars: readonly [string, Defined][]): void => {
+  if (draft.full) return;
   const parsed = hostsOfPattern(pattern);
   if (!parsed.ok) {
     report(draft, location, parsed.error);
+    return;
+  }
+  const total = draft.hosts.size + parsed.value.names.filter((name) => !draft.hosts.has(name)).length;
+  if (total > MAX_INVENTORY_HOSTS) {
+    draft.full = true;
+    report(draft, location, `"${pattern}" brings the inventory to ${total} hosts, more than ${MAX_INVENTORY_HOSTS}, the most one inventory may hold`, 'split the fleet into inventories of fewer hosts, one per run');
     return;
   }
   // Checked once where written, not once per host of a range.
@@ -730,11 +763,12 @@ const depthsOf = (shape: Shape): Map<string, number> => {
 const groupAndBelow = (name: string, shape: Shape): string[] => {
   const seen = [name];
   const known = new Set(seen);
-  for (let level = [name]; level.length > 0; ) {
-    level = [...new Set(level.flatMap((group) => shape.children.get(group) ?? []))].filter((child) => !known.has(child));
-    for (const group of level) {
-      known.add(group);
-      seen.push(group);
+  // Breadth first: the list is its own queue, so each level follows the one above, in order.
+  for (let next = 0; next < seen.length; next += 1) {
+    for (const child of shape.children.get(seen[next]!) ?? []) {
+      if (known.has(child)) continue;
+      known.add(child);
+      seen.push(child);
     }
   }
   return seen;
@@ -785,6 +819,31 @@ const destinationFrom = (name: string, vars: VarTable): Result<HostDestination> 
   return ok({ destination, become });
 };
 
+/**
+ * Every group with its hosts through its children, until the groups hold more than
+ * MAX_INVENTORY_MEMBERSHIPS hosts or MAX_INVENTORY_NESTING groups: that is said at the group that
+ * crossed it, and the groups after it are left empty (the
+ * inventory is refused anyway). Counted as the work is done, so no inventory costs more than it.
+ */
+const groupsWithHosts = (draft: Draft, shape: Shape): Map<string, InventoryGroup> => {
+  const groups = new Map<string, InventoryGroup>();
+  let [memberships, nesting, full] = [0, 0, false];
+  for (const group of draft.groups.values()) {
+    const below = full ? [] : groupAndBelow(group.name, shape);
+    const held = below.flatMap((name) => draft.groups.get(name)!.hosts);
+    memberships += held.length;
+    nesting += below.length;
+    const past = full ? undefined : memberships > MAX_INVENTORY_MEMBERSHIPS ? `${MAX_INVENTORY_MEMBERSHIPS} hosts` : nesting > MAX_INVENTORY_NESTING ? `${MAX_INVENTORY_NESTING} groups` : undefined;
+    if (past) {
+      full = true;
+      report(draft, group.location ?? { file: draft.file, line: 1, col: 1 }, `the groups hold more than ${past} in all, each counted once in every group that holds it through children, from the group "${group.name}" on`, 'nest fewer groups over large ones, or split the fleet into inventories of fewer hosts');
+    }
+    const hosts = full ? [] : [...new Set(held)];
+    groups.set(group.name, { name: group.name, hosts, children: shape.children.get(group.name)!, ...(group.location ? { location: group.location } : {}) });
+  }
+  return groups;
+};
+
 const finish = (draft: Draft, format: InventoryFormat): Inventory => {
   dropCycles(draft);
   const all = draft.groups.get(ALL)!;
@@ -794,14 +853,16 @@ const finish = (draft: Draft, format: InventoryFormat): Inventory => {
   settleUngrouped(draft);
   const shape = shapeOf(draft);
   const depths = depthsOf(shape);
-  const groups = new Map<string, InventoryGroup>();
-  for (const group of draft.groups.values()) {
-    const hosts = [...new Set(groupAndBelow(group.name, shape).flatMap((name) => draft.groups.get(name)!.hosts))];
-    groups.set(group.name, { name: group.name, hosts, children: shape.children.get(group.name)!, ...(group.location ? { location: group.location } : {}) });
-  }
+  const groups = groupsWithHosts(draft, shape);
   // Each host's groups in one pass over the groups, not one search of every group per host.
   const groupsOf = new Map<string, GroupDraft[]>();
-  for (const group of groups.values()) for (const host of group.hosts) groupsOf.set(host, [...(groupsOf.get(host) ?? []), draft.groups.get(group.name)!]);
+  for (const group of groups.values()) {
+    for (const host of group.hosts) {
+      const memberOf = groupsOf.get(host);
+      if (memberOf) memberOf.push(draft.groups.get(group.name)!);
+      else groupsOf.set(host, [draft.groups.get(group.name)!]);
+    }
+  }
   const tables = new Map<string, VarTable>();
   const hosts = new Map<string, InventoryHost>();
   for (const host of draft.hosts.values()) {

@@ -4,6 +4,7 @@ import type { Runbook } from '../model/runbook.js';
 import { importClashes, IncludeBudget, includesOfText, loadIncludes, withImports, type FoundRunbook, type Imports, type IncludeChain, type IncludeFiles } from './include.js';
 import { normalizeRunbook, runbookVars, type Overrides } from './normalize.js';
 import { readText } from './read-text.js';
+import { HostBudget } from './role-hosts.js';
 import { asRecord, parseRunbookSource, type RunbookSource } from './source.js';
 import { validateAgainstSchema, type SchemaCheck } from './validate.js';
 import type { VarsFile } from './vars-file.js';
@@ -18,11 +19,13 @@ interface Origin {
   readonly placeCollections: boolean;
   /** What the whole load may still bring in through includes, however they nest. */
   readonly budget: IncludeBudget;
+  /** What the roles of the whole load may still hold, included runbooks' counted. */
+  readonly hosts: HostBudget;
 }
 
 /** The model, with what its includes bring; schema problems, include problems and the model's own, together. */
-const compiled = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides, imports: Imports): LoadResult => {
-  const { runbook, diagnostics: problems } = normalizeRunbook(source, schema, overrides, imports.checks);
+const compiled = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides, imports: Imports, hosts = new HostBudget()): LoadResult => {
+  const { runbook, diagnostics: problems } = normalizeRunbook(source, schema, overrides, imports.checks, hosts);
   return { runbook: withImports(runbook, imports), diagnostics: [...schema.diagnostics, ...imports.diagnostics, ...importClashes(runbook, imports), ...problems] };
 };
 
@@ -31,7 +34,7 @@ const loadParsed = async (source: RunbookSource, overrides: Overrides, origin: O
   const schema = validateAgainstSchema(source);
   const including = { source, vars: runbookVars(source, overrides), roles: Object.keys(asRecord(asRecord(source.data).hosts)) };
   const load = (found: FoundRunbook, varsFile: VarsFile, chain: IncludeChain) => loadFound(found, { varsFile }, { ...origin, chain });
-  return compiled(source, schema, overrides, await loadIncludes(including, schema, { ...origin, load }));
+  return compiled(source, schema, overrides, await loadIncludes(including, schema, { ...origin, load }), origin.hosts);
 };
 
 /** A runbook given as text, never read from a file: it cannot include others (they are found beside its file). */
@@ -57,4 +60,4 @@ const loadFound = async (found: FoundRunbook, overrides: Overrides, origin: Orig
  * operator typed it). `forRun`: every check of it will be placed, for its result.
  */
 export const loadRunbookFile = (found: FoundRunbook, overrides: Overrides, files: IncludeFiles, forRun = false): Promise<LoadResult> =>
-  loadFound(found, overrides, { files, chain: [found], placeCollections: forRun, budget: new IncludeBudget() });
+  loadFound(found, overrides, { files, chain: [found], placeCollections: forRun, budget: new IncludeBudget(), hosts: new HostBudget() });

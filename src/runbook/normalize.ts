@@ -9,7 +9,7 @@ import { DEFAULT_REQUIRE } from '../model/require.js';
 import { compileCheck, type CheckContext } from './compile-check.js';
 import { compileDiagnosis, compileWhen, type WhenSource } from './compile-diagnosis.js';
 import type { Inventory } from './inventory.js';
-import { buildRoles } from './role-hosts.js';
+import { buildRoles, HostBudget } from './role-hosts.js';
 import { referencePlaceProblems } from './reference-places.js';
 import { substituteText, withoutSecrets, type Vars } from './substitute.js';
 import type { VarsFile } from './vars-file.js';
@@ -17,6 +17,7 @@ import { asRecord, formatPath, type Path, type Raw, type RunbookSource } from '.
 import type { SchemaCheck } from './validate.js';
 import { resolveVars, type Environment } from './vars.js';
 import { pushAll } from '../model/push-all.js';
+import { listSome } from '../model/list-words.js';
 
 export interface Overrides {
   /** `--var name=value`: wins over the environment and the file's default; numeric text stays text (it is substituted as is). */
@@ -38,7 +39,7 @@ const unknownRoleOverrides = (raw: Raw, overrides: Readonly<Record<string, strin
     .map((role) => {
       // The roles it has, when no name is close: "client" for a runbook whose only role is "this".
       const roles = Object.keys(raw);
-      const hint = didYouMean(role, roles) ?? (roles.length > 0 ? `its roles: ${roles.join(', ')}` : 'it names no hosts');
+      const hint = didYouMean(role, roles) ?? (roles.length > 0 ? `its roles: ${listSome(roles)}` : 'it names no hosts');
       return { code: 'RB_USAGE', message: `--host ${role}: the runbook has no host role "${role}"`, hint };
     });
 
@@ -68,7 +69,7 @@ const checkRoles = (checks: readonly Check[], hosts: Readonly<Record<string, Rol
   /** `key`: the check's key that names the role, where the problem is placed. */
   const expect = (role: string, check: Check, what: string, key: string): void => {
     if (Object.hasOwn(hosts, role) || written.has(role)) return;
-    const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${roles.join(', ') || 'none'})`;
+    const hint = didYouMean(role, roles) ?? `define it under hosts (known roles: ${listSome(roles) || 'none'})`;
     problems.push({ code: 'RB_UNKNOWN_HOST', message: `check "${check.id}" ${what} unknown host role "${role}"`, location: check.places.of(key), hint });
   };
   // Index loops, not a list of roles per check nor an iterator: this runs over every check of the file.
@@ -131,13 +132,16 @@ const withWhens = (
   }));
 };
 
-/** `imported`: the checks its includes bring, which its own `when:` and diagnosis rules may name. */
-export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides = {}, imported: readonly Check[] = []) => {
+/**
+ * `imported`: the checks its includes bring, which its own `when:` and diagnosis rules may name.
+ * `hostBudget`: what the roles of the whole load (this runbook, its includer and its includes) may still hold.
+ */
+export const normalizeRunbook = (source: RunbookSource, schema: SchemaCheck, overrides: Overrides = {}, imported: readonly Check[] = [], hostBudget = new HostBudget()) => {
   const problems: Diagnostic[] = [];
   const root = asRecord(source.data);
   const rawHosts = asRecord(root.hosts);
   pushAll(problems, unknownRoleOverrides(rawHosts, overrides.hosts ?? {}));
-  const hosts = buildRoles(source, rawHosts, { overrides: overrides.hosts ?? {}, isClean: schema.isClean, ...(overrides.inventory ? { inventory: overrides.inventory } : {}) }, problems);
+  const hosts = buildRoles(source, rawHosts, { overrides: overrides.hosts ?? {}, isClean: schema.isClean, budget: hostBudget, ...(overrides.inventory ? { inventory: overrides.inventory } : {}) }, problems);
   const { values: vars, secretVars } = resolveVars(root.vars, givenVars(overrides), problems);
   pushAll(problems, referencePlaceProblems(source, vars, CHECK_KIND_KEYS));
   // Text only shown to people names a secret (`${vars.db_password}`) as the plan does, never its value.
