@@ -48,15 +48,21 @@ const limitInventory = (plans: readonly Plan[], inventory: Inventory | undefined
     if (!inventory?.groups.has(role)) groups.set(role, { name: role, hosts: [...new Set([...(known?.hosts ?? []), ...names])], children: [] });
     for (const name of names) if (!hosts.has(name)) hosts.set(name, { name, groups: [role], vars: {}, location: RUN_HOSTS });
   }
+  // `!web07` alone starts from `all`, as in Ansible: without an inventory, every host of the run.
+  if (!groups.has('all')) groups.set('all', { name: 'all', hosts: [...hosts.keys()], children: [] });
   return { file: inventory ? `${inventory.file} or this run's roles` : "this run's hosts and roles", format: inventory?.format ?? 'yaml', groups, hosts, destinationOf: (name) => inventory?.destinationOf(name) ?? { ok: false, error: name } };
 };
 
+/** The limit as a message quotes it: a command line may hold 9,000 host names. */
+const SHOWN_LIMIT_CHARS = 100;
+
 const limitPredicate = (plans: readonly Plan[], limit: string, inventory: Inventory | undefined): HostPredicate => {
   const matcher = hostMatcher(limit, limitInventory(plans, inventory));
-  if (!matcher.ok) throw usageError(`--limit ${limit}: ${matcher.error}`);
+  const shown = limit.length > SHOWN_LIMIT_CHARS ? `${limit.slice(0, SHOWN_LIMIT_CHARS)}…` : limit;
+  if (!matcher.ok) throw usageError(`--limit ${shown}: ${matcher.error}`);
   const hosts = plans.flatMap((plan) => plan.instances.map((instance) => instance.host.name));
   // A typo would otherwise gate nothing at all.
-  if (!hosts.some(matcher.value)) throw usageError(`--limit ${limit}: no host of this run matches it`);
+  if (!hosts.some(matcher.value)) throw usageError(`--limit ${shown}: no host of this run matches it`);
   return matcher.value;
 };
 
