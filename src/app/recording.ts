@@ -3,6 +3,7 @@
 // diff as the checks whose answers changed, each file reads on its own (output as block text), and
 // a colleague can edit one answer by hand to make the fault they want to test. JSON Lines would
 // put every answer of a run on one long line per attempt, in the order they happened to finish.
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { InputError, type Diagnostic } from '../errors/diagnostic.js';
@@ -45,12 +46,28 @@ const problem = (message: string, hint?: string): Diagnostic => ({ code: 'RB_REC
 /** A file name from a check id or host name: anything but letters, digits, `.`, `_`, `-` and `@` becomes `_`. */
 const safeName = (text: string): string => text.replace(/[^A-Za-z0-9._@-]/g, '_').replace(/^\.+/, '_') || '_';
 
+/** A file name holds 255 bytes: a check's and a host's part, `@`, `.yaml` and the hash fit in it. */
+const MAX_NAME_PART = 100;
+
+/**
+ * A name as part of a file name, which the reader never parses (each file says its check and host).
+ * A name that safeName changes or that is cut gets `~` and 8 hex digits of its hash, so two hosts
+ * never share a file (`b/c` and `b_c` once did, the later one replacing the earlier answer) and a
+ * 300-character inventory name fits (it made the whole recording fail with ENAMETOOLONG). A name
+ * kept as written cannot hold `~`, so it never meets a hashed one.
+ */
+const namePart = (text: string): string => {
+  const safe = safeName(text);
+  if (safe === text && safe.length <= MAX_NAME_PART) return safe;
+  return `${safe.slice(0, MAX_NAME_PART)}~${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
+};
+
 /** A folder per runbook, named after its file; two runbooks of the same name get -2, -3... */
 const foldersOf = (files: readonly string[]): Map<string, string> => {
   const folders = new Map<string, string>();
   const taken = new Set<string>();
   for (const file of files) {
-    const stem = safeName(basename(file, extname(file)));
+    const stem = namePart(basename(file, extname(file)));
     let folder = stem;
     for (let n = 2; taken.has(folder) || folder === RECORDING_FILE; n += 1) folder = `${stem}-${n}`;
     taken.add(folder);
@@ -153,6 +170,17 @@ export interface RecordingToWrite {
  * Writes the recording: each runbook's answers into a new folder first, then in place of the old
  * one, recording.yaml last. Other files in the directory (an expect.yaml) stay as they are.
  */
+/** The answers of one runbook's checks, a file per check and host, into `folder`. */
+const writeAnswers = async (folder: string, file: string, groups: ReadonlyMap<string, readonly RecordedAttempt[]>): Promise<void> => {
+  for (const group of groups.values()) {
+    const { origin } = group[0]!;
+    if (origin.runbook !== file) continue;
+    const data = { check: origin.check, host: origin.host, attempts: group.map((attempt) => (attempt.type === 'command' ? commandYaml(attempt) : streamYaml(attempt))) };
+    const comment = `what check ${origin.check} saw on ${origin.host}: ${counted(group.length, 'attempt')}, in the order they started`;
+    await writeFile(join(folder, `${namePart(origin.check)}@${namePart(origin.host)}.yaml`), yamlText(comment, data));
+  }
+};
+
 export const writeRecording = async ({ dir, plans, attempts, meta, paths }: RecordingToWrite): Promise<void> => {
   const files = plans.map((plan) => plan.runbook.file);
   const folders = foldersOf(files);
@@ -163,13 +191,11 @@ export const writeRecording = async ({ dir, plans, attempts, meta, paths }: Reco
     const fresh = join(dir, `.${folder}.${process.pid}.new`);
     await rm(fresh, { recursive: true, force: true });
     await mkdir(fresh);
-    for (const group of groups.values()) {
-      const { origin } = group[0]!;
-      if (origin.runbook !== file) continue;
-      const data = { check: origin.check, host: origin.host, attempts: group.map((attempt) => (attempt.type === 'command' ? commandYaml(attempt) : streamYaml(attempt))) };
-      const comment = `what check ${origin.check} saw on ${origin.host}: ${counted(group.length, 'attempt')}, in the order they started`;
-      await writeFile(join(fresh, `${safeName(origin.check)}@${safeName(origin.host)}.yaml`), yamlText(comment, data));
-    }
+    // A folder that cannot be filled (a full disk) is not left behind as `.NAME.PID.new`.
+    await writeAnswers(fresh, file, groups).catch(async (error: unknown) => {
+      await rm(fresh, { recursive: true, force: true });
+      throw error;
+    });
     await rm(join(dir, folder), { recursive: true, force: true });
     await rename(fresh, join(dir, folder));
   }

@@ -2,7 +2,7 @@
 // --replay DIR` gives the same report with no host asked and says so in every reporter, an attempt
 // with no recording is an error naming it, and a recording no attempt used is listed.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { inlineFiles, startCli, validateReport } from '../helpers/run-cli.js';
 import { reportWithoutTimings } from '../helpers/report-timings.js';
@@ -83,6 +83,29 @@ questions:
     const both = await run(dir, ['run', 'book.yaml', '--record', 'a', '--replay', 'b']);
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toMatch(/--record.*cannot be used with.*--replay/);
+  });
+
+  // `b/c` and `b_c` once shared a file, the later answer replacing the earlier; a 300-character
+  // inventory name made the whole recording fail (ENAMETOOLONG) and left `.book.PID.new` behind.
+  test('every host of an inventory gets its own answer file, however it is named, and replays', async () => {
+    const long = 'a'.repeat(300);
+    const dir = inlineFiles({
+      'book.yaml': 'version: 1\ntitle: Named hosts\nhosts:\n  web: {}\nquestions:\n  - id: q\n    title: q\n    checks:\n      - { id: say, on: web, run: "echo hi from $$" }\n',
+      'hosts.ini': `[web]\n${long} ansible_connection=local\nb/c ansible_connection=local\nb_c ansible_connection=local\n`,
+    });
+    const live = await run(dir, ['run', 'book.yaml', '--inventory', 'hosts.ini', '--record', 'rec', '--reporter', 'json', '--quiet']);
+    expect([live.exitCode, live.stderr]).toEqual([0, '']);
+    const files = filesUnder(join(dir, 'rec')).sort();
+    expect(files).toHaveLength(4);
+    expect(files).toContain('book/say@b_c.yaml');
+    expect(files.filter((name) => name.includes('~'))).toHaveLength(2);
+    for (const name of files) expect(basename(name).length).toBeLessThan(255);
+    const replay = await run(dir, ['run', 'book.yaml', '--inventory', 'hosts.ini', '--replay', 'rec', '--reporter', 'json', '--quiet']);
+    expect(replay.exitCode, replay.stderr).toBe(0);
+    type Report = { questions: { checks: { hostName: string; evidence: { stdout: { text: string } }[] }[] }[] };
+    const outputs = (text: string) => (JSON.parse(text) as Report).questions[0]!.checks.map((check) => [check.hostName, check.evidence[0]!.stdout.text]).sort();
+    expect(outputs(replay.stdout)).toEqual(outputs(live.stdout));
+    expect(new Set(outputs(live.stdout).map(([, stdout]) => stdout)).size, 'three processes answered').toBe(3);
   });
 
   test('recording again replaces the answers and keeps an expect.yaml', async () => {
