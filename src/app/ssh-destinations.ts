@@ -6,10 +6,15 @@ import type { HostSpec, RoleHosts } from '../model/runbook.js';
 import { loadSshConfig } from '../transport/ssh/config-file.js';
 import { resolveTarget, type SshTarget } from '../transport/ssh/config.js';
 import type SSHConfig from 'ssh-config';
+import { escapeControl } from '../model/visible-text.js';
 
-/** A run and a plan refuse an ssh_config they cannot read in the same words: `--ssh-config FILE: cannot read it: ...`. */
+/**
+ * A run and a plan refuse an ssh_config they cannot read in the same words: `--ssh-config FILE:
+ * cannot read it: ...`. The parser's message quotes the file, which may be binary: its control
+ * characters are shown as escapes, never sent to the terminal.
+ */
 export const unreadableSshConfig = (sshConfigPath: string | undefined, error: unknown): Error =>
-  usageError(`${sshConfigPath ? `--ssh-config ${sshConfigPath}` : 'ssh_config'}: cannot read it: ${(error as Error).message}`);
+  usageError(`${sshConfigPath ? `--ssh-config ${escapeControl(sshConfigPath)}` : 'ssh_config'}: cannot read it: ${escapeControl((error as Error).message)}`);
 
 /** `root@10.0.0.5:22`, then each hop out to the first one: `via admin@10.0.0.10:22`. */
 const destinationText = (target: SshTarget): string => {

@@ -190,6 +190,31 @@ describe('invalid input', () => {
     expect(result.stderr).toMatch(/^--ssh-config no-such-ssh-config: cannot read it: .*ENOENT.* \[RB_USAGE\]\n$/);
   });
 
+  // /dev/zero was read until memory ran out: `run` grew to 16.8 GB and crashed in V8 after 131 s,
+  // `plan` passed 4 GB; a binary file's parse error sent its bytes to the terminal.
+  test.each([
+    ['a device', '/dev/zero', /^--ssh-config \/dev\/zero: cannot read it: \/dev\/zero holds more than 8 MiB, more than such a file may \[RB_USAGE\]\n$/],
+    ['an Include of a device', 'include.conf', /^--ssh-config include.conf: cannot read it: \/dev\/zero holds more than 8 MiB, more than such a file may \[RB_USAGE\]\n$/],
+    ['9 MiB of text', 'huge.conf', /^--ssh-config huge.conf: cannot read it: huge.conf holds more than 8 MiB, more than such a file may \[RB_USAGE\]\n$/],
+    ['a binary file', '/usr/bin/true', /^--ssh-config \/usr\/bin\/true: cannot read it: \/usr\/bin\/true is not UTF-8 text: is it an ssh_config\? \[RB_USAGE\]\n$/],
+    ['a broken line holding terminal controls', 'controls.conf', /^--ssh-config controls.conf: cannot read it: .*\\x1b.* \[RB_USAGE\]\n$/],
+  ])('an --ssh-config that is %s: one line, exit 2, for run and plan alike', async (_, config, message) => {
+    const runbook = 'version: 1\ntitle: t\nhosts:\n  server: db.example\nquestions:\n  - id: q\n    title: q\n    checks:\n      - { id: a, on: server, run: "true" }\n';
+    const files = {
+      'r.yaml': runbook,
+      'include.conf': 'Include /dev/zero\n',
+      'huge.conf': `# ${'x'.repeat(9 * 1024 * 1024)}\n`,
+      'controls.conf': 'Host x\n  User "\u001b]0;owned\u0007\n',
+    };
+    for (const command of ['run', 'plan']) {
+      const result = await runCli(files, [command, 'r.yaml', '--ssh-config', config]);
+      expect([result.exitCode, result.stdout], command).toEqual([2, '']);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toContain('\u001b');
+      expect(result.stderr).not.toContain('\u0007');
+    }
+  }, 30_000);
+
   test('--help and --version exit 0', async () => {
     const help = await runCli({}, ['--help']);
     expect(help.exitCode).toBe(0);

@@ -1,9 +1,10 @@
 // The credentials ssh would offer: agent keys, then key files (the configured ones, or ssh's
 // defaults). With IdentitiesOnly only the configured keys count, including their copies in the agent.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
 import { ssh2, type OpenSSHAgent } from './ssh2-client.js';
 import type { SshTarget } from './config.js';
+import { MAX_KEY_BYTES, readBoundedSync } from './bounded-read.js';
 
 interface Identity {
   readonly file: string;
@@ -28,7 +29,7 @@ const parsed = (data: Buffer): ParsedKey | undefined => {
 function loadIdentity(file: string, notes: string[]): Identity | undefined {
   let data: Buffer;
   try {
-    data = readFileSync(file);
+    data = readBoundedSync(file, MAX_KEY_BYTES);
   } catch {
     notes.push(`${file}: not readable`);
     return undefined;
@@ -36,7 +37,7 @@ function loadIdentity(file: string, notes: string[]): Identity | undefined {
   const key = parsed(data);
   if (key?.isPrivateKey()) return { file, publicKey: key.getPublicSSH(), privateKey: data };
   // Most often an encrypted key: its .pub still lets the agent's copy be recognised.
-  const pub = existsSync(`${file}.pub`) ? parsed(readFileSync(`${file}.pub`)) : undefined;
+  const pub = existsSync(`${file}.pub`) ? parsed(readBoundedSync(`${file}.pub`, MAX_KEY_BYTES)) : undefined;
   notes.push(`${file}: passphrase-protected or unreadable key, used only through the agent`);
   return pub ? { file, publicKey: pub.getPublicSSH(), privateKey: undefined } : undefined;
 }

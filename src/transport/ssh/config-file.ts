@@ -1,10 +1,21 @@
 // Which ssh_config text ssh would read: only the `-F` file when given, else ~/.ssh/config then
 // /etc/ssh/ssh_config, with `Include` spliced in, so that first-match-wins spans all of them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
+import { MAX_SSH_TEXT_BYTES, readBoundedSync } from './bounded-read.js';
 import { wildcardRegExp } from './patterns.js';
+
+/** A file of ssh_config's text, bounded (it may be a device) and UTF-8 (a binary file is no ssh_config). */
+const readConfigText = (path: string): string => {
+  const bytes = readBoundedSync(path, MAX_SSH_TEXT_BYTES);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${path} is not UTF-8 text: is it an ssh_config?`);
+  }
+};
 
 const SYSTEM_CONFIG = '/etc/ssh/ssh_config';
 // Relative Include paths: ~/.ssh for user files (`-F` included), /etc/ssh for the system file.
@@ -46,7 +57,7 @@ function expandIncludes(text: string, relativeTo: string, depth: number): string
     }
     for (const target of match[2].split(/\s+/).map((p) => p.replace(/^"(.*)"$/, '$1'))) {
       const pattern = isAbsolute(tilde(target)) ? tilde(target) : join(relativeTo, target);
-      for (const file of globFiles(pattern)) out.push(expandIncludes(readFileSync(file, 'utf8'), relativeTo, depth + 1));
+      for (const file of globFiles(pattern)) out.push(expandIncludes(readConfigText(file), relativeTo, depth + 1));
     }
     if (header) out.push(header);
   }
@@ -58,12 +69,12 @@ export function loadSshConfig(explicitPath?: string): SSHConfig {
   if (explicitPath === 'none') return SSHConfig.parse('');
   if (explicitPath !== undefined) {
     const path = tilde(explicitPath);
-    return SSHConfig.parse(expandIncludes(readFileSync(path, 'utf8'), userDir(), 0));
+    return SSHConfig.parse(expandIncludes(readConfigText(path), userDir(), 0));
   }
   const parts: string[] = [];
   const user = userConfigPath();
-  if (existsSync(user)) parts.push(expandIncludes(readFileSync(user, 'utf8'), userDir(), 0));
-  if (existsSync(SYSTEM_CONFIG)) parts.push(expandIncludes(readFileSync(SYSTEM_CONFIG, 'utf8'), dirname(SYSTEM_CONFIG), 0));
+  if (existsSync(user)) parts.push(expandIncludes(readConfigText(user), userDir(), 0));
+  if (existsSync(SYSTEM_CONFIG)) parts.push(expandIncludes(readConfigText(SYSTEM_CONFIG), dirname(SYSTEM_CONFIG), 0));
   // A Host block would otherwise swallow the next file's global lines: reset to "all hosts".
   return SSHConfig.parse(parts.join('\nHost *\n'));
 }

@@ -1,9 +1,10 @@
 // Host keys are trusted only when the operator's OpenSSH known_hosts files say so: same files, same
 // syntax (patterns, negations, hashed names, `[host]:port`, markers), so `ssh` and we never disagree.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { wildcardRegExp } from './patterns.js';
+import { MAX_SSH_TEXT_BYTES, readBoundedSync } from './bounded-read.js';
 
 export interface KnownHostEntry {
   readonly file: string;
@@ -50,7 +51,7 @@ const entriesOf = (file: string): KnownHostEntry[] => {
   const { mtimeMs, size } = statSync(file);
   const cached = parsedFiles.get(file);
   if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.entries;
-  const entries = parseKnownHosts(readFileSync(file, 'utf8'), file);
+  const entries = parseKnownHosts(readBoundedSync(file, MAX_SSH_TEXT_BYTES).toString('utf8'), file);
   parsedFiles.set(file, { mtimeMs, size, entries });
   return entries;
 };
