@@ -11,7 +11,7 @@ import type { Inventory } from '../runbook/inventory.js';
 import { errorText } from '../errors/diagnostic.js';
 import { EXIT_CODES } from '../model/exit-codes.js';
 import { hideSecrets, onCi, progressStream, runbookVarsInEnvironment, setExitCode, stderr, stderrIsSizedTerminal, stdout, stdoutRendered } from './io.js';
-import { checkTargetsWritable, reportTargets, writeReports } from './reporting.js';
+import { checkTargetsWritable, reportTargets, writeReports, type InputFile } from './reporting.js';
 import { interruptions } from './interrupt.js';
 import type { ExecutionEvent } from '../execute/events.js';
 import { progressLine } from '../progress/lines.js';
@@ -112,9 +112,19 @@ const tapeFor = async (files: readonly string[], options: RunOptions): Promise<T
   return options.replay !== undefined ? replaySetup(options.replay, given) : recordSetup(options.record!, files, given);
 };
 
+/** What a run reads from files the operator names, which no report of it may replace. */
+const runInputs = (files: readonly string[], options: RunOptions): InputFile[] => [
+  ...files.map((file) => ({ path: file, given: `the runbook ${file}` })),
+  ...(options.varsFile ?? []).map((file) => ({ path: file, given: `--vars-file ${file}` })),
+  ...(options.inventory === undefined ? [] : [{ path: options.inventory, given: `--inventory ${options.inventory}` }]),
+  ...(options.sshConfig === undefined ? [] : [{ path: options.sshConfig, given: `--ssh-config ${options.sshConfig}` }]),
+  ...(options.replay === undefined ? [] : [{ path: options.replay, given: `the recording --replay ${options.replay}`, folder: true }]),
+  ...(options.record === undefined ? [] : [{ path: options.record, given: `the recording --record ${options.record}`, folder: true }]),
+];
+
 export const runAction = async (files: string[], options: RunOptions): Promise<void> => {
   const targets = reportTargets(options.reporter, options.output);
-  await checkTargetsWritable(targets);
+  await checkTargetsWritable(targets, runInputs(files, options));
   const tape = await tapeFor(files, options);
   const interrupted = interruptions();
   const effective: RunOptions = { ...options, ...(tape.vars ? { var: tape.vars } : {}), ...(tape.hosts ? { host: tape.hosts } : {}) };

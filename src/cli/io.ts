@@ -2,8 +2,8 @@
 // returns data. Every text it writes passes the secrets' mask, but reports and plans rendered from
 // data already masked as data (the *Rendered writers below).
 /* eslint-disable no-restricted-properties -- this is the one place allowed to use process streams */
-import { appendFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { appendFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { errorText } from '../errors/diagnostic.js';
 import { VAR_ENV_PREFIX } from '../model/runbook.js';
 import { redactor, type Redact } from '../secrets/redact.js';
@@ -127,6 +127,24 @@ export const outputProblem = async (file: string): Promise<string | undefined> =
 };
 
 const temporaryBeside = (file: string): string => `${file}.${process.pid}.tmp`;
+
+/**
+ * The entry a path names, whatever its spelling: its directory as the file system resolves it
+ * (`./a`, `../x/a`, a linked directory), then its name. A report is renamed into that entry.
+ */
+export const entryOf = async (file: string): Promise<string> => {
+  const absolute = resolve(file);
+  return join(await realpath(dirname(absolute)).catch(() => dirname(absolute)), basename(absolute));
+};
+
+/**
+ * The entries whose replacement would lose a file read: the path's own, and the file a link there
+ * leads to. None for a path where there is no file (a shipped runbook's name, found elsewhere).
+ */
+export const entriesRead = async (file: string): Promise<string[]> => {
+  const real = await realpath(file).catch(() => undefined);
+  return real === undefined ? [] : [await entryOf(file), real];
+};
 
 /** Written whole or not at all: a reader never sees half a report, and a failed write leaves no temporary file. */
 export const writeRenderedAtomically = async (file: string, text: string): Promise<void> => {

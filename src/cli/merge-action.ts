@@ -16,7 +16,7 @@ export interface MergeOptions {
 export const mergeReportsAction = async (files: string[], options: MergeOptions): Promise<void> => {
   // The targets first, as for run: a typo in --reporter costs nothing.
   const targets = reportTargets(options.reporter, options.output);
-  await checkTargetsWritable(targets);
+  await checkTargetsWritable(targets, files.map((file) => ({ path: file, given: `the report ${file}` })));
   const report = mergeReports(await readReports(files));
   await writeReports(report, targets, { color: options.color, verbose: options.verbose });
   setExitCode(report.exitCode);

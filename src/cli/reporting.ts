@@ -5,7 +5,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { errorText, usageError } from '../errors/diagnostic.js';
 import type { RunReport } from '../model/report.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/registry.js';
-import { appendRendered, colorWanted, environment, outputProblem, stderr, stdoutRendered, writeRenderedAtomically } from './io.js';
+import { appendRendered, colorWanted, entriesRead, entryOf, environment, outputProblem, stderr, stdoutRendered, writeRenderedAtomically } from './io.js';
 
 export interface ReportTarget {
   readonly reporter: ReporterName;
@@ -58,12 +58,47 @@ export const reportTargets = (specs: readonly string[] | undefined, output: stri
   return targets;
 };
 
-/** Before the run: every report file can be written (see outputProblem). */
-export const checkTargetsWritable = async (targets: readonly ReportTarget[]): Promise<void> => {
+/** What a command reads: a report written over it would lose it. `folder`: a recording, every file below it. */
+export interface InputFile {
+  readonly path: string;
+  /** For messages: `the runbook r.yaml`, `--vars-file prod.yaml`. */
+  readonly given: string;
+  readonly folder?: boolean;
+}
+
+/**
+ * The report that would be written over a file the command reads, or over another report, however
+ * either is spelt (`./r.yaml`, a linked directory): `run r.yaml --output r.yaml` replaced the runbook
+ * with its report, and `--reporter json:a --reporter junit:./a` kept only the second.
+ */
+const overwriteProblem = async (targets: readonly ReportTarget[], inputs: readonly InputFile[]): Promise<string | undefined> => {
+  const taken = new Map<string, string>();
+  const folders: { entry: string; given: string }[] = [];
+  for (const input of inputs) {
+    for (const entry of await entriesRead(input.path)) {
+      taken.set(entry, input.given);
+      if (input.folder) folders.push({ entry: `${entry}/`, given: input.given });
+    }
+  }
+  for (const { reporter, file, given } of targets) {
+    if (file === undefined) continue;
+    const entry = await entryOf(file);
+    const over = taken.get(entry) ?? folders.find((folder) => entry.startsWith(folder.entry))?.given;
+    const name = given ?? `--reporter ${reporter}:${file}`;
+    if (over !== undefined) return `${name}: the report would be written over ${over}`;
+    taken.set(entry, `the report of ${name}`);
+  }
+  return undefined;
+};
+
+/** Before the run: every report file can be written (see outputProblem), and none replaces an input or another report. */
+export const checkTargetsWritable = async (targets: readonly ReportTarget[], inputs: readonly InputFile[] = []): Promise<void> => {
   for (const { reporter, file, given } of targets) {
     const problem = file === undefined ? undefined : await outputProblem(file);
     if (problem !== undefined) throw usageError(`${given ?? `--reporter ${reporter}:${file}`}: ${problem}`, 'name a file in a directory you can write to');
   }
+  const over = await overwriteProblem(targets, inputs);
+  if (over !== undefined) throw usageError(over, 'write each report to a file of its own, which the command does not read');
 };
 
 /** Writes one report; a reporter that throws is said on stderr, and the others go on. */

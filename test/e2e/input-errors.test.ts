@@ -1,6 +1,6 @@
 // Bad input end to end: one line per problem with file:line:col and a code, exit 2, no stack trace,
 // nothing on stdout, nothing run.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { execa } from 'execa';
@@ -214,6 +214,24 @@ describe('invalid input', () => {
       expect(result.stderr).not.toContain('\u0007');
     }
   }, 30_000);
+
+  // `run r.yaml --output r.yaml` replaced the runbook with its report, and two spellings of one
+  // file (`a.out`, `./a.out`) kept only the second report; each is refused before anything runs,
+  // and every file stays as it was.
+  test.each([
+    ['the runbook itself', ['run', 'r.yaml', '--reporter', 'json', '--output', './r.yaml'], '--output ./r.yaml: the report would be written over the runbook r.yaml'],
+    ['one report file spelt twice', ['run', 'r.yaml', '--reporter', 'json:a.out', '--reporter', 'junit:sub/../a.out'], '--reporter junit:sub/../a.out: the report would be written over the report of --reporter json:a.out'],
+    ['a vars file', ['run', 'r.yaml', '--vars-file', 'v.yaml', '--reporter', 'junit:v.yaml'], '--reporter junit:v.yaml: the report would be written over --vars-file v.yaml'],
+    ['a file of the recording replayed', ['run', 'r.yaml', '--replay', 'rec', '--reporter', 'json:rec/recording.yaml'], '--reporter json:rec/recording.yaml: the report would be written over the recording --replay rec'],
+    ['a report being merged', ['merge-reports', 'v.yaml', '--reporter', 'json:v.yaml'], '--reporter json:v.yaml: the report would be written over the report v.yaml'],
+  ])('a report written over %s: exit 2, one line, nothing changed', async (_, args, message) => {
+    const files = { 'r.yaml': runbookWith('      - { id: a, on: here, run: "echo ran >> ran.log" }\n'), 'v.yaml': 'x: 1\n', 'sub/.keep': '', 'rec/recording.yaml': 'format: 1\n' };
+    const result = await runCli(files, args);
+    expect([result.exitCode, result.stdout, result.stderr]).toEqual([2, '', `${message}; write each report to a file of its own, which the command does not read [RB_USAGE]\n`]);
+    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(result.dir, name), 'utf8'), name).toBe(text);
+    expect(existsSync(join(result.dir, 'ran.log')), 'nothing ran').toBe(false);
+    expect(existsSync(join(result.dir, 'a.out'))).toBe(false);
+  });
 
   test('--help and --version exit 0', async () => {
     const help = await runCli({}, ['--help']);
