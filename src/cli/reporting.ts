@@ -58,6 +58,9 @@ export const reportTargets = (specs: readonly string[] | undefined, output: stri
   return targets;
 };
 
+/** How the operator named a report's file: `--output FILE` or `--reporter NAME:FILE`. */
+const targetName = ({ reporter, file, given }: ReportTarget): string => given ?? `--reporter ${reporter}:${file ?? ''}`;
+
 /** What a command reads: a report written over it would lose it. `folder`: a recording, every file below it. */
 export interface InputFile {
   readonly path: string;
@@ -80,11 +83,11 @@ const overwriteProblem = async (targets: readonly ReportTarget[], inputs: readon
       if (input.folder) folders.push({ entry: `${entry}/`, given: input.given });
     }
   }
-  for (const { reporter, file, given } of targets) {
-    if (file === undefined) continue;
-    const entry = await entryOf(file);
+  for (const target of targets) {
+    if (target.file === undefined) continue;
+    const entry = await entryOf(target.file);
     const over = taken.get(entry) ?? folders.find((folder) => entry.startsWith(folder.entry))?.given;
-    const name = given ?? `--reporter ${reporter}:${file}`;
+    const name = targetName(target);
     if (over !== undefined) return `${name}: the report would be written over ${over}`;
     taken.set(entry, `the report of ${name}`);
   }
@@ -93,9 +96,9 @@ const overwriteProblem = async (targets: readonly ReportTarget[], inputs: readon
 
 /** Before the run: every report file can be written (see outputProblem), and none replaces an input or another report. */
 export const checkTargetsWritable = async (targets: readonly ReportTarget[], inputs: readonly InputFile[] = []): Promise<void> => {
-  for (const { reporter, file, given } of targets) {
-    const problem = file === undefined ? undefined : await outputProblem(file);
-    if (problem !== undefined) throw usageError(`${given ?? `--reporter ${reporter}:${file}`}: ${problem}`, 'name a file in a directory you can write to');
+  for (const target of targets) {
+    const problem = target.file === undefined ? undefined : await outputProblem(target.file);
+    if (problem !== undefined) throw usageError(`${targetName(target)}: ${problem}`, 'name a file in a directory you can write to');
   }
   const over = await overwriteProblem(targets, inputs);
   if (over !== undefined) throw usageError(over, 'write each report to a file of its own, which the command does not read');
