@@ -196,7 +196,7 @@ describe('invalid input', () => {
     ['a device', '/dev/zero', /^--ssh-config \/dev\/zero: cannot read it: \/dev\/zero holds more than 8 MiB, more than such a file may \[RB_USAGE\]\n$/],
     ['an Include of a device', 'include.conf', /^--ssh-config include.conf: cannot read it: \/dev\/zero holds more than 8 MiB, more than such a file may \[RB_USAGE\]\n$/],
     ['9 MiB of text', 'huge.conf', /^--ssh-config huge.conf: cannot read it: huge.conf holds more than 8 MiB, more than such a file may \[RB_USAGE\]\n$/],
-    ['a binary file', '/usr/bin/true', /^--ssh-config \/usr\/bin\/true: cannot read it: \/usr\/bin\/true is not UTF-8 text: is it an ssh_config\? \[RB_USAGE\]\n$/],
+    ['a binary file', '/usr/bin/true', /^--ssh-config \/usr\/bin\/true: cannot read it: \/usr\/bin\/true holds a NUL byte, as a binary file does: is it an ssh_config\? \[RB_USAGE\]\n$/],
     ['a broken line holding terminal controls', 'controls.conf', /^--ssh-config controls.conf: cannot read it: .*\\x1b.* \[RB_USAGE\]\n$/],
   ])('an --ssh-config that is %s: one line, exit 2, for run and plan alike', async (_, config, message) => {
     const runbook = 'version: 1\ntitle: t\nhosts:\n  server: db.example\nquestions:\n  - id: q\n    title: q\n    checks:\n      - { id: a, on: server, run: "true" }\n';

@@ -211,6 +211,16 @@ Host *
 });
 
 describe('config files', () => {
+  // Read as ssh reads it: only a NUL byte (a binary file) is refused, never a Latin-1 comment.
+  test('a comment in Latin-1 is read as before; a file holding a NUL is no ssh_config', () => {
+    const latin1 = join(dir, 'latin1');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nHost l1\n  HostName 10.1.1.1\n')]));
+    expect(resolveTarget(loadSshConfig(latin1), { host: 'l1' }, {}).hostName).toBe('10.1.1.1');
+    const binary = join(dir, 'binary');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x0a]));
+    expect(() => loadSshConfig(binary)).toThrow(`${binary} holds a NUL byte, as a binary file does: is it an ssh_config?`);
+  });
+
   test('Include splices files in place, globbed, relative to ~/.ssh unless absolute', () => {
     mkdirSync(join(dir, 'conf.d'), { recursive: true });
     configFile('Host inc\n  HostName 10.9.9.9\n', 'conf.d/10-inc.conf');

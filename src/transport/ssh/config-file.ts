@@ -7,14 +7,15 @@ import SSHConfig from 'ssh-config';
 import { MAX_SSH_TEXT_BYTES, readBoundedSync } from './bounded-read.js';
 import { wildcardRegExp } from './patterns.js';
 
-/** A file of ssh_config's text, bounded (it may be a device) and UTF-8 (a binary file is no ssh_config). */
+/**
+ * A file of ssh_config's text, bounded (it may be a device). A NUL byte marks a binary file, which
+ * no ssh_config is; other bytes are read as before, as ssh reads them (a Latin-1 comment in
+ * ~/.ssh/config must not stop a run).
+ */
 const readConfigText = (path: string): string => {
   const bytes = readBoundedSync(path, MAX_SSH_TEXT_BYTES);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Error(`${path} is not UTF-8 text: is it an ssh_config?`);
-  }
+  if (bytes.includes(0)) throw new Error(`${path} holds a NUL byte, as a binary file does: is it an ssh_config?`);
+  return bytes.toString('utf8');
 };
 
 const SYSTEM_CONFIG = '/etc/ssh/ssh_config';
